@@ -1,0 +1,75 @@
+//! Faults injected in place of (or on top of) the API's answer, for the next N requests.
+//!
+//! A fault models what sits between a client and Whop going wrong: a gateway's 502 page, a slow
+//! or dropped connection, a garbled body. Queue faults with [`MockWhop::inject`] (the request
+//! never reaches the API: no state changes, no rate-limit count) or
+//! [`MockWhop::inject_after_handling`] (the API handles it, e.g. the cancel is applied, then the
+//! answer is lost or replaced), which is how a test pins down "was the cancel applied?".
+//!
+//! [`MockWhop::inject`]: crate::MockWhop::inject
+//! [`MockWhop::inject_after_handling`]: crate::MockWhop::inject_after_handling
+
+use std::time::Duration;
+
+use bytes::Bytes;
+
+/// One fault. Faults answer without Whop's headers (no `Deprecation`): they come from "in front
+/// of" the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer with this status and a JSON error body in the request's API family shape. A status
+    /// outside 100..=999 is sent as 500.
+    Status(u16),
+    /// Answer with exactly this status, `Content-Type` (if any) and body. See [`Fault::html_502`].
+    Respond {
+        /// Status code (outside 100..=999: sent as 500).
+        status: u16,
+        /// `Content-Type` header, if any.
+        content_type: Option<String>,
+        /// The body, sent as is.
+        body: Bytes,
+    },
+    /// Wait this long, then answer as usual (with [`MockWhop::inject`], the API handles the
+    /// request after the wait, if the caller is still waiting; with
+    /// [`MockWhop::inject_after_handling`], before it).
+    ///
+    /// [`MockWhop::inject`]: crate::MockWhop::inject
+    /// [`MockWhop::inject_after_handling`]: crate::MockWhop::inject_after_handling
+    Delay(Duration),
+    /// Close the connection without a response (over HTTP); as a `Service`, return
+    /// [`MockError::ConnectionDropped`](crate::MockError::ConnectionDropped).
+    DropConnection,
+    /// `200 OK`, `Content-Type: application/json`, and a body that is not JSON.
+    GarbageBody,
+    /// `429` with Whop's rate-limit body and, if given, this exact `Retry-After` value (seconds,
+    /// an HTTP date, or garbage: sent as given if it is a valid header value, else left out).
+    RateLimited {
+        /// The raw `Retry-After` value.
+        retry_after: Option<String>,
+    },
+}
+
+/// The body [`Fault::GarbageBody`] sends.
+pub const GARBAGE_BODY: &[u8] = b"\x00\xff<html>{\"id\": \"mem_\xc3\x28 not json";
+
+/// The body [`Fault::html_502`] sends.
+pub const HTML_502_BODY: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n";
+
+impl Fault {
+    /// A gateway's HTML 502 page (`text/html`).
+    pub fn html_502() -> Self {
+        Self::Respond {
+            status: 502,
+            content_type: Some("text/html".to_owned()),
+            body: Bytes::from_static(HTML_502_BODY.as_bytes()),
+        }
+    }
+
+    /// A 429 with `Retry-After: <seconds>`.
+    pub fn rate_limited_for(seconds: u64) -> Self {
+        Self::RateLimited {
+            retry_after: Some(seconds.to_string()),
+        }
+    }
+}
