@@ -46,7 +46,7 @@ enum TokenOwner {
     User(String),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Injection {
     fault: Fault,
     after_handling: bool,
@@ -64,6 +64,7 @@ struct State {
     limiter: Limiter,
     deprecation: Option<HeaderValue>,
     faults: VecDeque<Injection>,
+    periodic: Option<Periodic>,
     log: Vec<RecordedRequest>,
     next_seq: u64,
 }
@@ -99,6 +100,7 @@ impl Default for MockWhopBuilder {
                 limiter: Limiter::default(),
                 deprecation: Some(HeaderValue::from_static(DEFAULT_DEPRECATION)),
                 faults: VecDeque::new(),
+                periodic: None,
                 log: Vec::new(),
                 next_seq: 0,
             },
@@ -298,15 +300,34 @@ impl MockWhop {
         }
     }
 
-    /// How many injected faults are still queued.
+    /// How many queued faults are left (a periodic fault from [`MockWhop::inject_every`] is not
+    /// counted).
     #[must_use]
     pub fn pending_faults(&self) -> usize {
         self.lock().faults.len()
     }
 
-    /// Drops all queued faults.
+    /// Drops all queued faults and the periodic one.
     pub fn clear_faults(&self) {
-        self.lock().faults.clear();
+        let mut state = self.lock();
+        state.faults.clear();
+        state.periodic = None;
+    }
+
+    /// Injects `fault` into every `period`-th request from now on (the `period`-th, the
+    /// `2 * period`-th, …), in place of the API as with [`MockWhop::inject`], until
+    /// [`MockWhop::clear_faults`]: `inject_every(Fault::Status(503), 20)` fails 5 % of requests,
+    /// deterministically. Queued faults go first; requests they take do not advance the count.
+    /// A `period` of 0 turns periodic faults off. Replaces any previous periodic fault.
+    pub fn inject_every(&self, fault: Fault, period: usize) {
+        self.lock().periodic = (period > 0).then(|| Periodic {
+            injection: Injection {
+                fault,
+                after_handling: false,
+            },
+            period,
+            seen: 0,
+        });
     }
 
     /// Replaces the rate limits and resets all counters and cooldowns.
@@ -370,7 +391,10 @@ impl MockWhop {
                 },
             },
         };
-        let injection = state.faults.pop_front();
+        let injection = match state.faults.pop_front() {
+            Some(queued) => Some(queued),
+            None => state.periodic.as_mut().and_then(Periodic::next),
+        };
         let seq = state.next_seq;
         state.next_seq += 1;
         state.log.push(RecordedRequest {
@@ -418,6 +442,20 @@ impl MockWhop {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[derive(Debug)]
+struct Periodic {
+    injection: Injection,
+    period: usize,
+    seen: usize,
+}
+
+impl Periodic {
+    fn next(&mut self) -> Option<Injection> {
+        self.seen = (self.seen + 1) % self.period;
+        (self.seen == 0).then(|| self.injection.clone())
     }
 }
 
@@ -588,7 +626,7 @@ impl State {
 }
 
 fn ceil_seconds(d: Duration) -> u64 {
-    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }
 
 enum Token {
@@ -723,8 +761,9 @@ fn fault_response(fault: &Fault, family: Option<ApiFamily>) -> Result<Response<B
             response
         }
         Fault::DropConnection => return Err(MockError::ConnectionDropped),
-        // Answered by the caller, which waits then handles the request normally.
-        Fault::Delay(_) => return Err(MockError::ConnectionDropped),
+        // `respond` handles delays itself (wait, then the API's answer) and never gets here; if
+        // it did, answering at once is the harmless reading.
+        Fault::Delay(_) => json_response(StatusCode::OK, &Value::Null, None),
     };
     Ok(response)
 }

@@ -157,7 +157,12 @@ impl Limiter {
             bucket.accepted.pop_front();
         }
         if bucket.accepted.len() >= limit.requests as usize {
-            bucket.cooldown_until = Some(now + limits.cooldown);
+            // A huge configured cooldown must not overflow the clock: cap it at about 30 years.
+            let until = now
+                .checked_add(limits.cooldown)
+                .or_else(|| now.checked_add(Duration::from_secs(30 * 365 * 24 * 3600)))
+                .unwrap_or(now);
+            bucket.cooldown_until = Some(until);
             return Err(limits.cooldown);
         }
         bucket.accepted.push_back(now);

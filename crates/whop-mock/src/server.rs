@@ -24,6 +24,20 @@ impl MockWhop {
     /// Must be called inside a Tokio runtime. The server runs until
     /// [`MockServer::shutdown`] or until the [`MockServer`] is dropped.
     ///
+    /// ```
+    /// use whop_mock::{DEMO_LICENSE_KEY, MockWhop};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let server = MockWhop::demo().serve().await?;
+    /// let url = server.url(&format!("/api/v5/me/memberships/{DEMO_LICENSE_KEY}"));
+    /// assert!(url.starts_with("http://127.0.0.1:"));
+    /// // ... point an HTTP client at `server.base_url()` ...
+    /// server.shutdown().await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
     /// # Errors
     /// If binding the loopback port fails.
     pub async fn serve(&self) -> std::io::Result<MockServer> {
@@ -68,6 +82,12 @@ impl MockServer {
     #[must_use]
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// `base_url()` followed by `path_and_query` (which should start with `/`), as given.
+    #[must_use]
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base_url())
     }
 
     /// The mock behind the server (same state).

@@ -137,3 +137,17 @@ async fn clear_faults_empties_the_queue() {
     mock.clear_faults();
     assert_eq!(call(&mock, me("mem_1", USER_TOKEN)).await.status(), 200);
 }
+
+#[tokio::test]
+async fn periodic_fault_hits_every_nth_request_after_queued_ones() {
+    let mock = world().build();
+    mock.inject(Fault::Status(500), 1);
+    mock.inject_every(Fault::Status(503), 3);
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(call(&mock, me("mem_1", USER_TOKEN)).await.status().as_u16());
+    }
+    assert_eq!(statuses, [500, 200, 200, 503, 200, 200, 503]);
+    mock.clear_faults();
+    assert_eq!(call(&mock, me("mem_1", USER_TOKEN)).await.status(), 200);
+}

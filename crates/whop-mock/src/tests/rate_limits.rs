@@ -112,3 +112,15 @@ async fn set_rate_limits_resets_the_cooldown() {
     mock.set_rate_limits(RateLimits::disabled());
     assert_eq!(call(&mock, me("mem_1", USER_TOKEN)).await.status(), 200);
 }
+
+#[tokio::test]
+async fn an_absurd_cooldown_does_not_panic() {
+    let limits = fast_limits()
+        .cooldown(Duration::MAX)
+        .retry_after_header(true);
+    let mock = world().rate_limits(limits).build();
+    for _ in 0..3 {
+        call(&mock, me("mem_1", USER_TOKEN)).await;
+    }
+    assert_eq!(call(&mock, me("mem_1", USER_TOKEN)).await.status(), 429);
+}
