@@ -17,6 +17,12 @@
 //! Use it directly as a `tower::Service<http::Request<Bytes>>` (no network), or serve it on
 //! loopback with [`MockWhop::serve`] and point a real HTTP client at [`MockServer::base_url`].
 //!
+//! [`MockWhop::demo`] is a ready world for demos: company key [`DEMO_COMPANY_KEY`], user token
+//! [`DEMO_USER_TOKEN`], whose user owns [`DEMO_MEMBERSHIP_ID`] (license key
+//! [`DEMO_LICENSE_KEY`]). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
+//! test making many calls should set [`MockWhopBuilder::rate_limits`] or
+//! [`MockWhopBuilder::no_rate_limits`].
+//!
 //! ```
 //! use bytes::Bytes;
 //! use tower::{Service, ServiceExt};

@@ -1,9 +1,4 @@
-//! Whop's rate limits: per API family, N requests per window, then a cooldown in which every
-//! request of that family gets 429.
-//!
-//! The mock counts with a sliding window (no more than `requests` in any `window`), the strictest
-//! reading of "100 requests per 10 s", so a client that stays under it here stays under it on Whop.
-//! Counters are kept per family and per bearer token (requests without a token share one counter).
+//! Whop's rate limits: per API family, N requests per window, then a cooldown of 429s.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
@@ -29,7 +24,19 @@ impl Limit {
 }
 
 /// Rate-limit settings of a [`MockWhop`](crate::MockWhop). [`RateLimits::whop`] (the default) is
-/// Whop's documented behaviour; shrink the windows for fast tests:
+/// Whop's documented behaviour.
+///
+/// How the mock counts:
+/// - per API family and per bearer token (requests without a token share one counter), every
+///   request of the family counts (401s and 404s too), except those an injected fault answered
+///   in place of the API;
+/// - with a sliding window: no more than `requests` in any `window`, the strictest reading of
+///   "100 requests per 10 s", so a client that stays under it here stays under it on Whop;
+/// - the request over the limit gets 429 and starts the cooldown, in which every request of that
+///   family and token gets 429 (`{"message":"You are being rate limited"}`); after it, the
+///   counter starts afresh.
+///
+/// Shrink the windows for fast tests:
 ///
 /// ```
 /// use std::time::Duration;

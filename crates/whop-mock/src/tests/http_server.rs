@@ -190,3 +190,48 @@ async fn dropping_the_server_stops_it() {
     drop(server);
     assert_refuses_connections(addr).await;
 }
+
+#[tokio::test]
+async fn many_concurrent_connections_are_all_answered_correctly() {
+    let mock = world().build();
+    let server = bounded(mock.serve()).await.expect("serve");
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..64 {
+        let addr = server.addr();
+        calls.spawn(async move {
+            let stream = TcpStream::connect(addr).await.expect("connect");
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .expect("handshake");
+            tokio::spawn(connection);
+            let (segment, token, id) = if i % 2 == 0 {
+                ("K-1", USER_TOKEN, "mem_1")
+            } else {
+                ("K-2", OTHER_USER_TOKEN, "mem_2")
+            };
+            let response = send(&mut sender, me(segment, token)).await;
+            assert_eq!(response.status(), 200);
+            assert_eq!(json(&response)["id"], id);
+        });
+    }
+    bounded(async {
+        while let Some(result) = calls.join_next().await {
+            result.expect("call task");
+        }
+    })
+    .await;
+    assert_eq!(server.connections_accepted(), 64);
+    assert_eq!(mock.requests().len(), 64);
+}
+
+#[test]
+fn public_handles_are_send_sync_and_the_service_future_is_send() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    fn send<T: Send>() {}
+    send_sync::<MockWhop>();
+    send_sync::<MockServer>();
+    send_sync::<crate::RecordedRequest>();
+    send_sync::<crate::MockError>();
+    send::<crate::ResponseFuture>();
+}
