@@ -48,6 +48,29 @@ pub enum Fault {
         /// The raw `Retry-After` value.
         retry_after: Option<String>,
     },
+    /// `301 Moved Permanently` with this `Location` (say, another host) and an empty body. A client
+    /// must not follow it with the token.
+    Redirect {
+        /// The `Location` value (left out if it is not a valid header value).
+        location: String,
+    },
+    /// The API handles the request (whichever `inject` queued it), and its answer goes out with
+    /// the `Content-Length` of the whole body but only the first `keep` bytes of it; over HTTP the
+    /// connection then closes. As a Service, the response carries the full `Content-Length` header
+    /// and the cut body.
+    TruncatedBody {
+        /// Bytes of the body actually sent.
+        keep: usize,
+    },
+    /// The API handles the request (whichever `inject` queued it), and over HTTP its body goes out
+    /// `chunk` bytes (at least 1) at a time, each after waiting `interval`. As a Service, the whole
+    /// response comes after the total time.
+    TrickleBody {
+        /// Bytes per chunk (0 is taken as 1).
+        chunk: usize,
+        /// Wait before each chunk.
+        interval: Duration,
+    },
 }
 
 /// The body [`Fault::GarbageBody`] sends.

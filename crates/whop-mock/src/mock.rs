@@ -338,34 +338,41 @@ impl MockWhop {
     }
 
     /// Handles one request: records it, applies any queued fault, answers as Whop would.
-    pub(crate) async fn respond(
-        &self,
-        request: Request<Bytes>,
-    ) -> Result<Response<Bytes>, MockError> {
+    pub(crate) async fn respond(&self, request: Request<Bytes>) -> Result<Delivered, MockError> {
         let received = self.record(&request);
+        let query = request.uri().query();
+        let api = || self.handle_api(&received.info, query);
         let result = match received.injection {
-            None => Ok(self.handle_api(&received.info, request.uri().query())),
-            Some(Injection {
-                fault: Fault::Delay(delay),
-                after_handling,
-            }) => {
-                let response =
-                    after_handling.then(|| self.handle_api(&received.info, request.uri().query()));
-                tokio::time::sleep(delay).await;
-                Ok(response
-                    .unwrap_or_else(|| self.handle_api(&received.info, request.uri().query())))
-            }
+            None => Ok(Delivered::whole(api())),
             Some(Injection {
                 fault,
                 after_handling,
-            }) => {
-                if after_handling {
-                    let _ = self.handle_api(&received.info, request.uri().query());
+            }) => match fault {
+                Fault::Delay(delay) => {
+                    let early = after_handling.then(api);
+                    tokio::time::sleep(delay).await;
+                    Ok(Delivered::whole(early.unwrap_or_else(api)))
                 }
-                fault_response(&fault, received.info.family)
-            }
+                Fault::TruncatedBody { keep } => Ok(Delivered {
+                    response: api(),
+                    delivery: Delivery::Truncated { keep },
+                }),
+                Fault::TrickleBody { chunk, interval } => Ok(Delivered {
+                    response: api(),
+                    delivery: Delivery::Trickle {
+                        chunk: chunk.max(1),
+                        interval,
+                    },
+                }),
+                fault => {
+                    if after_handling {
+                        let _ = api();
+                    }
+                    fault_response(&fault, received.info.family).map(Delivered::whole)
+                }
+            },
         };
-        let status = result.as_ref().ok().map(|r| r.status().as_u16());
+        let status = result.as_ref().ok().map(|d| d.response.status().as_u16());
         let mut state = self.lock();
         if let Some(entry) = state.log.iter_mut().rev().find(|r| r.seq == received.seq) {
             entry.status = status;
@@ -456,6 +463,61 @@ impl Periodic {
     fn next(&mut self) -> Option<Injection> {
         self.seen = (self.seen + 1) % self.period;
         (self.seen == 0).then(|| self.injection.clone())
+    }
+}
+
+/// An answer and how its body is to be sent.
+#[derive(Debug)]
+pub(crate) struct Delivered {
+    pub(crate) response: Response<Bytes>,
+    pub(crate) delivery: Delivery,
+}
+
+/// How a body goes out (over HTTP; a Service approximates it, see [`Delivered::into_response`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    Whole,
+    /// Only the first `keep` bytes, under the whole body's `Content-Length`, then the connection
+    /// closes.
+    Truncated {
+        keep: usize,
+    },
+    /// `chunk` bytes every `interval`.
+    Trickle {
+        chunk: usize,
+        interval: Duration,
+    },
+}
+
+impl Delivered {
+    fn whole(response: Response<Bytes>) -> Self {
+        Self {
+            response,
+            delivery: Delivery::Whole,
+        }
+    }
+
+    /// The response as a Service returns it: a truncated body keeps the whole body's
+    /// `Content-Length`; a trickled one arrives whole after the total time.
+    pub(crate) async fn into_response(self) -> Response<Bytes> {
+        let mut response = self.response;
+        match self.delivery {
+            Delivery::Whole => {}
+            Delivery::Truncated { keep } => {
+                let full = response.body().len();
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(full));
+                let cut = response.body().slice(..keep.min(full));
+                *response.body_mut() = cut;
+            }
+            Delivery::Trickle { chunk, interval } => {
+                let chunks = response.body().len().div_ceil(chunk.max(1));
+                let chunks = u32::try_from(chunks).unwrap_or(u32::MAX);
+                tokio::time::sleep(interval.saturating_mul(chunks)).await;
+            }
+        }
+        response
     }
 }
 
@@ -760,10 +822,20 @@ fn fault_response(fault: &Fault, family: Option<ApiFamily>) -> Result<Response<B
             }
             response
         }
+        Fault::Redirect { location } => {
+            let mut response = Response::new(Bytes::new());
+            *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+            if let Ok(value) = HeaderValue::from_str(location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
         Fault::DropConnection => return Err(MockError::ConnectionDropped),
-        // `respond` handles delays itself (wait, then the API's answer) and never gets here; if
-        // it did, answering at once is the harmless reading.
-        Fault::Delay(_) => json_response(StatusCode::OK, &Value::Null, None),
+        // `respond` handles these itself (they change how the API's answer is sent) and never
+        // gets here; if it did, an empty 200 is the harmless reading.
+        Fault::Delay(_) | Fault::TruncatedBody { .. } | Fault::TrickleBody { .. } => {
+            Response::new(Bytes::new())
+        }
     };
     Ok(response)
 }

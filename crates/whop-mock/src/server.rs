@@ -4,15 +4,22 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
 use bytes::Bytes;
-use http::{Request, Response};
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use http::{HeaderValue, Request, Response, header};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Sleep;
 
+use crate::mock::{Delivered, Delivery};
 use crate::{MockError, MockWhop};
 
 /// Request bodies larger than this are refused by closing the connection.
@@ -157,13 +164,105 @@ async fn accept_loop(
 async fn handle(
     mock: MockWhop,
     request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, MockError> {
+) -> Result<Response<MockBody>, MockError> {
     let (parts, body) = request.into_parts();
     let body = Limited::new(body, MAX_REQUEST_BODY)
         .collect()
         .await
         .map_err(|e| MockError::RequestBody(e.to_string()))?
         .to_bytes();
-    let response = mock.respond(Request::from_parts(parts, body)).await?;
-    Ok(response.map(Full::new))
+    let Delivered {
+        mut response,
+        delivery,
+    } = mock.respond(Request::from_parts(parts, body)).await?;
+    let body = std::mem::take(response.body_mut());
+    let body = match delivery {
+        Delivery::Whole => MockBody::new(body, None, false),
+        Delivery::Truncated { keep } => {
+            // hyper sends this Content-Length, then the body errors out after `keep` bytes and
+            // hyper closes the connection mid-body.
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            MockBody::new(body.slice(..keep.min(body.len())), None, true)
+        }
+        Delivery::Trickle { chunk, interval } => {
+            MockBody::new(body, Some((chunk, interval)), false)
+        }
+    };
+    Ok(response.map(|_empty| body))
+}
+
+/// A response body that can be sent whole, in timed chunks, or cut short with an error.
+struct MockBody {
+    remaining: Bytes,
+    trickle: Option<(usize, Duration)>,
+    fail_at_end: bool,
+    sleep: Option<Pin<Box<Sleep>>>,
+}
+
+impl MockBody {
+    fn new(data: Bytes, trickle: Option<(usize, Duration)>, fail_at_end: bool) -> Self {
+        Self {
+            remaining: data,
+            trickle,
+            fail_at_end,
+            sleep: None,
+        }
+    }
+}
+
+impl Body for MockBody {
+    type Data = Bytes;
+    type Error = MockError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, MockError>>> {
+        let this = self.get_mut();
+        if this.remaining.is_empty() {
+            if this.fail_at_end {
+                // Pause first: hyper flushes what it has (headers and the partial body) while the
+                // body is pending; failing at once would discard it unsent.
+                let pause = this
+                    .sleep
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(5))));
+                if pause.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                this.sleep = None;
+                this.fail_at_end = false;
+                return Poll::Ready(Some(Err(MockError::ConnectionDropped)));
+            }
+            return Poll::Ready(None);
+        }
+        let chunk = match this.trickle {
+            None => this.remaining.len(),
+            Some((chunk, interval)) => {
+                let sleep = this
+                    .sleep
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(interval)));
+                if sleep.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                this.sleep = None;
+                chunk.max(1)
+            }
+        };
+        let data = this.remaining.split_to(chunk.min(this.remaining.len()));
+        Poll::Ready(Some(Ok(Frame::data(data))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining.is_empty() && !self.fail_at_end
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        if self.fail_at_end {
+            SizeHint::default()
+        } else {
+            SizeHint::with_exact(self.remaining.len() as u64)
+        }
+    }
 }

@@ -53,6 +53,6 @@ impl tower::Service<Request<Bytes>> for MockWhop {
 
     fn call(&mut self, request: Request<Bytes>) -> Self::Future {
         let mock = self.clone();
-        Box::pin(async move { mock.respond(request).await })
+        Box::pin(async move { Ok(mock.respond(request).await?.into_response().await) })
     }
 }

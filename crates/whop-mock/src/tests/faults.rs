@@ -151,3 +151,50 @@ async fn periodic_fault_hits_every_nth_request_after_queued_ones() {
     mock.clear_faults();
     assert_eq!(call(&mock, me("mem_1", USER_TOKEN)).await.status(), 200);
 }
+
+#[tokio::test]
+async fn redirect_fault_is_a_301_to_the_location_without_touching_state() {
+    let mock = world().build();
+    mock.inject(
+        Fault::Redirect {
+            location: "https://evil.example/steal".to_owned(),
+        },
+        1,
+    );
+    let response = call(&mock, cancel("mem_1/cancel")).await;
+    assert_eq!(response.status(), 301);
+    assert_eq!(response.headers()["location"], "https://evil.example/steal");
+    assert!(!mock.membership("mem_1").unwrap().cancel_at_period_end);
+}
+
+#[tokio::test]
+async fn truncated_body_keeps_the_full_content_length_and_applies_the_cancel() {
+    let mock = world().build();
+    mock.inject(Fault::TruncatedBody { keep: 10 }, 1);
+    let response = call(&mock, cancel("mem_1/cancel")).await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.body().len(), 10);
+    let announced: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(announced > 10);
+    assert!(mock.membership("mem_1").unwrap().cancel_at_period_end);
+}
+
+#[tokio::test]
+async fn trickled_body_arrives_whole_after_the_total_time_as_a_service() {
+    let mock = world().build();
+    mock.inject(
+        Fault::TrickleBody {
+            chunk: 1024,
+            interval: Duration::from_millis(30),
+        },
+        1,
+    );
+    let started = tokio::time::Instant::now();
+    let response = call(&mock, me("mem_1", USER_TOKEN)).await;
+    assert!(started.elapsed() >= Duration::from_millis(30));
+    assert_eq!(json(&response)["id"], "mem_1");
+}

@@ -235,3 +235,46 @@ fn public_handles_are_send_sync_and_the_service_future_is_send() {
     send_sync::<crate::MockError>();
     send::<crate::ResponseFuture>();
 }
+
+#[tokio::test]
+async fn truncated_body_over_http_closes_the_connection_mid_body() {
+    let mock = world().build();
+    let server = bounded(mock.serve()).await.expect("serve");
+    mock.inject(Fault::TruncatedBody { keep: 7 }, 1);
+    let answer = raw_exchange(
+        &server,
+        b"GET /api/v5/me/memberships/mem_1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer user-1-token\r\n\r\n",
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    let (head, body) = answer.split_once("\r\n\r\n").expect("headers were sent");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let announced: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .expect("content-length")
+        .parse()
+        .unwrap();
+    assert_eq!(body.len(), 7);
+    assert!(announced > 7);
+}
+
+#[tokio::test]
+async fn trickled_body_over_http_arrives_in_chunks_over_time() {
+    let mock = world().build();
+    let server = bounded(mock.serve()).await.expect("serve");
+    mock.inject(
+        Fault::TrickleBody {
+            chunk: 64,
+            interval: Duration::from_millis(10),
+        },
+        1,
+    );
+    let mut sender = connect(&server).await;
+    let started = tokio::time::Instant::now();
+    let response = send(&mut sender, me("mem_1", USER_TOKEN)).await;
+    let chunks = response.body().len().div_ceil(64);
+    assert!(chunks >= 3);
+    assert!(started.elapsed() >= Duration::from_millis(10) * u32::try_from(chunks).unwrap());
+    assert_eq!(json(&response)["id"], "mem_1");
+}
