@@ -1,6 +1,8 @@
 //! JSON bodies, built with `serde_json` from the mock's own records so that they match the real
 //! bodies in Whop's docs key for key (including the `null`s), independently of our decoder.
 
+use bytes::Bytes;
+use http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
@@ -226,3 +228,22 @@ pub(crate) const RATE_LIMITED_MESSAGE: &str = "You are being rate limited";
 
 /// The message of the spec's 500 example.
 pub(crate) const INTERNAL_ERROR_MESSAGE: &str = "Uh oh, something went wrong. This is something we need to fix, and isn't on your end. We've been notified and are working on a fix";
+
+/// A JSON response with Whop's content type and, on v2, the `Deprecation` header.
+pub(crate) fn json_response(
+    status: StatusCode,
+    body: &Value,
+    deprecation: Option<HeaderValue>,
+) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(body.to_string()));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if let Some(value) = deprecation {
+        headers.insert("deprecation", value);
+    }
+    response
+}

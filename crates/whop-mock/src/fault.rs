@@ -12,6 +12,11 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::{HeaderValue, Response, StatusCode, header};
+
+use crate::MockError;
+use crate::body::{self, json_response};
+use crate::log::ApiFamily;
 
 /// One fault. Faults answer without Whop's headers (no `Deprecation`): they come from "in front
 /// of" the API.
@@ -95,4 +100,81 @@ impl Fault {
             retry_after: Some(seconds.to_string()),
         }
     }
+}
+
+pub(crate) fn fault_status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+pub(crate) fn fault_response(
+    fault: &Fault,
+    family: Option<ApiFamily>,
+) -> Result<Response<Bytes>, MockError> {
+    let response = match fault {
+        Fault::Status(code) => {
+            let status = fault_status(*code);
+            let message = match status {
+                StatusCode::INTERNAL_SERVER_ERROR => body::INTERNAL_ERROR_MESSAGE,
+                StatusCode::TOO_MANY_REQUESTS => body::RATE_LIMITED_MESSAGE,
+                other => other.canonical_reason().unwrap_or("Error"),
+            };
+            let body = match family {
+                Some(ApiFamily::V2) => body::v2_error(status.as_u16(), message),
+                Some(ApiFamily::V5) | None => body::v5_error(message),
+            };
+            json_response(status, &body, None)
+        }
+        Fault::Respond {
+            status,
+            content_type,
+            body,
+        } => {
+            let mut response = Response::new(body.clone());
+            *response.status_mut() = fault_status(*status);
+            if let Some(value) = content_type
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            response
+        }
+        Fault::GarbageBody => {
+            let mut response = Response::new(Bytes::from_static(GARBAGE_BODY));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Fault::RateLimited { retry_after } => {
+            let mut response = json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                &body::v5_error(body::RATE_LIMITED_MESSAGE),
+                None,
+            );
+            if let Some(value) = retry_after
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
+        Fault::Redirect { location } => {
+            let mut response = Response::new(Bytes::new());
+            *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+            if let Ok(value) = HeaderValue::from_str(location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        Fault::DropConnection => return Err(MockError::ConnectionDropped),
+        // `respond` handles these itself (they change how the API's answer is sent) and never
+        // gets here; if it did, an empty 200 is the harmless reading.
+        Fault::Delay(_) | Fault::TruncatedBody { .. } | Fault::TrickleBody { .. } => {
+            Response::new(Bytes::new())
+        }
+    };
+    Ok(response)
 }

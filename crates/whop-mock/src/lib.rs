@@ -53,21 +53,25 @@
 #![deny(missing_docs)]
 
 mod body;
+mod builder;
+mod demo;
 mod fault;
 mod log;
 mod mock;
 mod rate_limit;
+mod route;
 mod seed;
 mod server;
 mod service;
 
+pub use builder::{DEFAULT_DEPRECATION, MockWhopBuilder};
+pub use demo::{
+    DEMO_COMPANY_KEY, DEMO_LICENSE_KEY, DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID,
+    DEMO_OTHER_USER_ID, DEMO_USER_ID, DEMO_USER_TOKEN,
+};
 pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};
 pub use log::{ApiFamily, Caller, REDACTED, RecordedRequest, Route};
-pub use mock::{
-    DEFAULT_DEPRECATION, DEMO_COMPANY_KEY, DEMO_LICENSE_KEY, DEMO_MEMBERSHIP_ID,
-    DEMO_OTHER_MEMBERSHIP_ID, DEMO_OTHER_USER_ID, DEMO_USER_ID, DEMO_USER_TOKEN, MockWhop,
-    MockWhopBuilder,
-};
+pub use mock::MockWhop;
 pub use rate_limit::{Limit, RateLimits};
 pub use seed::{
     DEFAULT_COMPANY_ID, DEFAULT_CREATED_AT, DEFAULT_PLAN_ID, DEFAULT_PRODUCT_ID, DEFAULT_USER_ID,

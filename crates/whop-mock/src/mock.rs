@@ -1,47 +1,24 @@
-//! [`MockWhop`]: the shared state, the builder, and the request handling.
+//! [`MockWhop`]: the shared state, and how one request is recorded, faulted and answered.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, Request, Response, StatusCode, header};
+use http::{HeaderValue, Request, Response, StatusCode, header};
 use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::body::{self, Expand, Related};
-use crate::fault::{Fault, GARBAGE_BODY};
+use crate::body::{self, Expand, Related, json_response};
+use crate::fault::{Fault, fault_response};
 use crate::log::{ApiFamily, Caller, RecordedRequest, Route, redacted_headers};
 use crate::rate_limit::{Limiter, RateLimits};
-use crate::seed::{
-    DEFAULT_COMPANY_ID, MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
-};
+use crate::route::{Token, bearer_token, parse_route};
+use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
 use crate::service::MockError;
 
-/// The company API key of [`MockWhop::demo`].
-pub const DEMO_COMPANY_KEY: &str = "whop_mock_company_key";
-/// The user token of [`MockWhop::demo`]; it belongs to [`DEMO_USER_ID`].
-pub const DEMO_USER_TOKEN: &str = "whop_mock_user_token";
-/// The user of [`MockWhop::demo`].
-pub const DEMO_USER_ID: &str = "user_demo000000001";
-/// A membership of [`DEMO_USER_ID`] in [`MockWhop::demo`], active, not yet cancelling.
-pub const DEMO_MEMBERSHIP_ID: &str = "mem_demo000000001";
-/// The license key of [`DEMO_MEMBERSHIP_ID`].
-pub const DEMO_LICENSE_KEY: &str = "DEMO-1A2B3C-4D5E6F70-8A9B0CW";
-/// A second membership in [`MockWhop::demo`], owned by another user ([`DEMO_OTHER_USER_ID`]):
-/// [`DEMO_USER_TOKEN`] gets 404 for it on v5.
-pub const DEMO_OTHER_MEMBERSHIP_ID: &str = "mem_demo000000002";
-/// The owner of [`DEMO_OTHER_MEMBERSHIP_ID`].
-pub const DEMO_OTHER_USER_ID: &str = "user_demo000000002";
-/// The value of the `Deprecation` header on v2 responses unless configured otherwise.
-///
-/// Whop documents that v2 is deprecated but not the header's exact value; `true` is what servers
-/// following the original Deprecation header draft send (RFC 9745 later chose `@<unix-seconds>`,
-/// which [`MockWhopBuilder::deprecation_header`] can set).
-pub const DEFAULT_DEPRECATION: &str = "true";
-
 #[derive(Debug, Clone)]
-enum TokenOwner {
+pub(crate) enum TokenOwner {
     Company(String),
     User(String),
 }
@@ -53,16 +30,16 @@ struct Injection {
 }
 
 #[derive(Debug)]
-struct State {
-    memberships: Vec<MockMembership>,
-    users: HashMap<String, MockUser>,
-    products: HashMap<String, MockProduct>,
-    plans: HashMap<String, MockPlan>,
-    promo_codes: HashMap<String, MockPromoCode>,
-    tokens: HashMap<String, TokenOwner>,
-    rate_limits: RateLimits,
+pub(crate) struct State {
+    pub(crate) memberships: Vec<MockMembership>,
+    pub(crate) users: HashMap<String, MockUser>,
+    pub(crate) products: HashMap<String, MockProduct>,
+    pub(crate) plans: HashMap<String, MockPlan>,
+    pub(crate) promo_codes: HashMap<String, MockPromoCode>,
+    pub(crate) tokens: HashMap<String, TokenOwner>,
+    pub(crate) rate_limits: RateLimits,
     limiter: Limiter,
-    deprecation: Option<HeaderValue>,
+    pub(crate) deprecation: Option<HeaderValue>,
     faults: VecDeque<Injection>,
     periodic: Option<Periodic>,
     log: Vec<RecordedRequest>,
@@ -79,167 +56,11 @@ pub struct MockWhop {
     state: Arc<Mutex<State>>,
 }
 
-/// Builds a [`MockWhop`]: seeds, tokens, limits. From [`MockWhop::builder`].
-#[derive(Debug)]
-#[must_use]
-pub struct MockWhopBuilder {
-    state: State,
-}
-
-impl Default for MockWhopBuilder {
-    fn default() -> Self {
-        Self {
-            state: State {
-                memberships: Vec::new(),
-                users: HashMap::new(),
-                products: HashMap::new(),
-                plans: HashMap::new(),
-                promo_codes: HashMap::new(),
-                tokens: HashMap::new(),
-                rate_limits: RateLimits::whop(),
-                limiter: Limiter::default(),
-                deprecation: Some(HeaderValue::from_static(DEFAULT_DEPRECATION)),
-                faults: VecDeque::new(),
-                periodic: None,
-                log: Vec::new(),
-                next_seq: 0,
-            },
-        }
-    }
-}
-
-impl MockWhopBuilder {
-    /// Seeds a membership (one with the same ID is replaced).
-    pub fn membership(mut self, membership: MockMembership) -> Self {
-        self.state.upsert_membership(membership);
-        self
-    }
-
-    /// Seeds a user (otherwise users are generated from their ID).
-    pub fn user(mut self, user: MockUser) -> Self {
-        self.state.users.insert(user.id.clone(), user);
-        self
-    }
-
-    /// Seeds a product (otherwise generated from its ID).
-    pub fn product(mut self, product: MockProduct) -> Self {
-        self.state.products.insert(product.id.clone(), product);
-        self
-    }
-
-    /// Seeds a plan (otherwise generated from its ID).
-    pub fn plan(mut self, plan: MockPlan) -> Self {
-        self.state.plans.insert(plan.id.clone(), plan);
-        self
-    }
-
-    /// Seeds a promo code (otherwise generated from its ID).
-    pub fn promo_code(mut self, promo_code: MockPromoCode) -> Self {
-        self.state
-            .promo_codes
-            .insert(promo_code.id.clone(), promo_code);
-        self
-    }
-
-    /// A company API key for [`DEFAULT_COMPANY_ID`], the default company of seeded memberships.
-    pub fn company_token(self, token: impl Into<String>) -> Self {
-        self.company_token_for(token, DEFAULT_COMPANY_ID)
-    }
-
-    /// A company API key for the given company: it may cancel that company's memberships only.
-    pub fn company_token_for(
-        mut self,
-        token: impl Into<String>,
-        company_id: impl Into<String>,
-    ) -> Self {
-        self.state
-            .tokens
-            .insert(token.into(), TokenOwner::Company(company_id.into()));
-        self
-    }
-
-    /// A user token: it may read that user's memberships on v5.
-    pub fn user_token(mut self, token: impl Into<String>, user_id: impl Into<String>) -> Self {
-        self.state
-            .tokens
-            .insert(token.into(), TokenOwner::User(user_id.into()));
-        self
-    }
-
-    /// Rate limits (default: [`RateLimits::whop`]).
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.state.rate_limits = limits;
-        self
-    }
-
-    /// No rate limits.
-    pub fn no_rate_limits(self) -> Self {
-        self.rate_limits(RateLimits::disabled())
-    }
-
-    /// The `Deprecation` header value on v2 responses (default [`DEFAULT_DEPRECATION`]); `None`
-    /// sends none. A value that is not a valid header value is ignored (keeps the previous one).
-    pub fn deprecation_header(mut self, value: Option<&str>) -> Self {
-        match value {
-            None => self.state.deprecation = None,
-            Some(v) => {
-                if let Ok(v) = HeaderValue::from_str(v) {
-                    self.state.deprecation = Some(v);
-                }
-            }
-        }
-        self
-    }
-
-    /// The mock.
-    #[must_use]
-    pub fn build(self) -> MockWhop {
-        MockWhop {
-            state: Arc::new(Mutex::new(self.state)),
-        }
-    }
-}
-
 impl MockWhop {
-    /// An empty mock: no memberships, no tokens, Whop's rate limits.
-    pub fn builder() -> MockWhopBuilder {
-        MockWhopBuilder::default()
-    }
-
-    /// The demo world of the quickstart, ready to use. See [`MockWhop::demo_builder`].
-    #[must_use]
-    pub fn demo() -> Self {
-        Self::demo_builder().build()
-    }
-
-    /// The demo world as a builder, to adjust before building: [`DEMO_COMPANY_KEY`] (company
-    /// [`DEFAULT_COMPANY_ID`]), [`DEMO_USER_TOKEN`] for [`DEMO_USER_ID`], who owns
-    /// [`DEMO_MEMBERSHIP_ID`] (license key [`DEMO_LICENSE_KEY`]); [`DEMO_OTHER_MEMBERSHIP_ID`]
-    /// belongs to [`DEMO_OTHER_USER_ID`]. Whop's rate limits.
-    pub fn demo_builder() -> MockWhopBuilder {
-        Self::builder()
-            .company_token(DEMO_COMPANY_KEY)
-            .user_token(DEMO_USER_TOKEN, DEMO_USER_ID)
-            .user(
-                MockUser::new(DEMO_USER_ID)
-                    .username("demo_user")
-                    .email("demo@example.com"),
-            )
-            .user(MockUser::new(DEMO_OTHER_USER_ID).username("someone_else"))
-            .product(MockProduct::new(crate::seed::DEFAULT_PRODUCT_ID).name("Demo Pro"))
-            .membership(
-                MockMembership::new(DEMO_MEMBERSHIP_ID)
-                    .user(DEMO_USER_ID)
-                    .license_key(DEMO_LICENSE_KEY)
-                    .metadata(serde_json::json!({ "hwid": "demo-machine" })),
-            )
-            .membership(
-                MockMembership::new(DEMO_OTHER_MEMBERSHIP_ID)
-                    .user(DEMO_OTHER_USER_ID)
-                    .status("completed", true)
-                    .payment_processor("free")
-                    .renewal_period(None, None),
-            )
+    pub(crate) fn from_state(state: State) -> Self {
+        Self {
+            state: Arc::new(Mutex::new(state)),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -560,7 +381,26 @@ impl Answer {
 }
 
 impl State {
-    fn upsert_membership(&mut self, membership: MockMembership) {
+    /// Nothing seeded, Whop's rate limits, the `Deprecation` header given.
+    pub(crate) fn new(deprecation: Option<HeaderValue>) -> Self {
+        Self {
+            memberships: Vec::new(),
+            users: HashMap::new(),
+            products: HashMap::new(),
+            plans: HashMap::new(),
+            promo_codes: HashMap::new(),
+            tokens: HashMap::new(),
+            rate_limits: RateLimits::whop(),
+            limiter: Limiter::default(),
+            deprecation,
+            faults: VecDeque::new(),
+            periodic: None,
+            log: Vec::new(),
+            next_seq: 0,
+        }
+    }
+
+    pub(crate) fn upsert_membership(&mut self, membership: MockMembership) {
         match self.memberships.iter_mut().find(|m| m.id == membership.id) {
             Some(existing) => *existing = membership,
             None => self.memberships.push(membership),
@@ -689,153 +529,4 @@ impl State {
 
 fn ceil_seconds(d: Duration) -> u64 {
     d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
-}
-
-enum Token {
-    Missing,
-    Malformed,
-    Bearer(String),
-}
-
-fn bearer_token(request: &Request<Bytes>) -> Token {
-    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Token::Missing;
-    };
-    let Ok(value) = value.to_str() else {
-        return Token::Malformed;
-    };
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Token::Bearer(token.trim().to_owned())
-        }
-        _ => Token::Malformed,
-    }
-}
-
-/// Matches the raw path, segment by segment, without normalising it: a raw `.` or `..` segment,
-/// an empty one, or one that does not decode to UTF-8 is a route miss (404), as on a server whose
-/// front end resolves dot segments before routing.
-fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Option<Route>) {
-    let family = if path.starts_with("/api/v2/") {
-        Some(ApiFamily::V2)
-    } else if path.starts_with("/api/v5/") {
-        Some(ApiFamily::V5)
-    } else {
-        None
-    };
-    let segments: Vec<&str> = path.split('/').collect();
-    let route = match segments.as_slice() {
-        ["", "api", "v2", "memberships", id, "cancel"] if method == Method::POST => {
-            decode_segment(id).map(|id| Route::CancelMembership { id })
-        }
-        ["", "api", "v5", "me", "memberships", id] if method == Method::GET => {
-            decode_segment(id).map(|id_or_key| Route::RetrieveMyMembership { id_or_key })
-        }
-        _ => None,
-    };
-    (family, route)
-}
-
-fn decode_segment(raw: &str) -> Option<String> {
-    if raw.is_empty() || raw == "." || raw == ".." {
-        return None;
-    }
-    let decoded = percent_encoding::percent_decode_str(raw)
-        .decode_utf8()
-        .ok()?;
-    (!decoded.is_empty()).then(|| decoded.into_owned())
-}
-
-fn json_response(
-    status: StatusCode,
-    body: &Value,
-    deprecation: Option<HeaderValue>,
-) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(body.to_string()));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    if let Some(value) = deprecation {
-        headers.insert("deprecation", value);
-    }
-    response
-}
-
-fn fault_status(code: u16) -> StatusCode {
-    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-fn fault_response(fault: &Fault, family: Option<ApiFamily>) -> Result<Response<Bytes>, MockError> {
-    let response = match fault {
-        Fault::Status(code) => {
-            let status = fault_status(*code);
-            let message = match status {
-                StatusCode::INTERNAL_SERVER_ERROR => body::INTERNAL_ERROR_MESSAGE,
-                StatusCode::TOO_MANY_REQUESTS => body::RATE_LIMITED_MESSAGE,
-                other => other.canonical_reason().unwrap_or("Error"),
-            };
-            let body = match family {
-                Some(ApiFamily::V2) => body::v2_error(status.as_u16(), message),
-                Some(ApiFamily::V5) | None => body::v5_error(message),
-            };
-            json_response(status, &body, None)
-        }
-        Fault::Respond {
-            status,
-            content_type,
-            body,
-        } => {
-            let mut response = Response::new(body.clone());
-            *response.status_mut() = fault_status(*status);
-            if let Some(value) = content_type
-                .as_deref()
-                .and_then(|v| HeaderValue::from_str(v).ok())
-            {
-                response.headers_mut().insert(header::CONTENT_TYPE, value);
-            }
-            response
-        }
-        Fault::GarbageBody => {
-            let mut response = Response::new(Bytes::from_static(GARBAGE_BODY));
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            response
-        }
-        Fault::RateLimited { retry_after } => {
-            let mut response = json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                &body::v5_error(body::RATE_LIMITED_MESSAGE),
-                None,
-            );
-            if let Some(value) = retry_after
-                .as_deref()
-                .and_then(|v| HeaderValue::from_str(v).ok())
-            {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
-        }
-        Fault::Redirect { location } => {
-            let mut response = Response::new(Bytes::new());
-            *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
-            if let Ok(value) = HeaderValue::from_str(location) {
-                response.headers_mut().insert(header::LOCATION, value);
-            }
-            response
-        }
-        Fault::DropConnection => return Err(MockError::ConnectionDropped),
-        // `respond` handles these itself (they change how the API's answer is sent) and never
-        // gets here; if it did, an empty 200 is the harmless reading.
-        Fault::Delay(_) | Fault::TruncatedBody { .. } | Fault::TrickleBody { .. } => {
-            Response::new(Bytes::new())
-        }
-    };
-    Ok(response)
 }
