@@ -100,6 +100,16 @@ impl MockWhop {
     /// Queues `fault` for the next `times` requests, in place of the API: those requests change
     /// nothing and do not count against the rate limit (except [`Fault::Delay`], which answers
     /// normally after the wait). Faults are used in the order queued.
+    ///
+    /// ```
+    /// use whop_mock::{Fault, MockWhop};
+    ///
+    /// let mock = MockWhop::demo();
+    /// mock.inject(Fault::Status(503), 2); // the next two requests get 503
+    /// mock.inject(Fault::html_502(), 1); // then a gateway's HTML page
+    /// mock.inject(Fault::DropConnection, 1); // then no answer at all
+    /// assert_eq!(mock.pending_faults(), 4);
+    /// ```
     pub fn inject(&self, fault: Fault, times: usize) {
         self.push_fault(fault, times, false);
     }

@@ -181,3 +181,14 @@ async fn log_redacts_the_token_and_names_the_caller() {
     assert_eq!(logged.status, Some(200));
     assert!(!format!("{:?}", mock.requests()).contains(USER_TOKEN));
 }
+
+#[tokio::test]
+async fn non_utf8_authorization_is_401_not_a_panic() {
+    let mock = world().build();
+    let mut req = request("GET", "/api/v5/me/memberships/mem_1", None);
+    req.headers_mut().insert(
+        "authorization",
+        http::HeaderValue::from_bytes(b"Bearer \xff\xfe").unwrap(),
+    );
+    assert_eq!(call(&mock, req).await.status(), 401);
+}
