@@ -1,0 +1,129 @@
+//! [`MockWhopBuilder`]: seeds, tokens and settings of a [`MockWhop`].
+
+use http::HeaderValue;
+
+use crate::MockWhop;
+use crate::mock::{State, TokenOwner};
+use crate::rate_limit::RateLimits;
+use crate::seed::{
+    DEFAULT_COMPANY_ID, MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
+};
+
+/// The value of the `Deprecation` header on v2 responses unless configured otherwise.
+///
+/// Whop documents that v2 is deprecated but not the header's exact value; `true` is what servers
+/// following the original Deprecation header draft send (RFC 9745 later chose `@<unix-seconds>`,
+/// which [`MockWhopBuilder::deprecation_header`] can set).
+pub const DEFAULT_DEPRECATION: &str = "true";
+
+/// Builds a [`MockWhop`]: seeds, tokens, limits. From [`MockWhop::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct MockWhopBuilder {
+    state: State,
+}
+
+impl Default for MockWhopBuilder {
+    fn default() -> Self {
+        Self {
+            state: State::new(Some(HeaderValue::from_static(DEFAULT_DEPRECATION))),
+        }
+    }
+}
+
+impl MockWhopBuilder {
+    /// Seeds a membership (one with the same ID is replaced).
+    pub fn membership(mut self, membership: MockMembership) -> Self {
+        self.state.upsert_membership(membership);
+        self
+    }
+
+    /// Seeds a user (otherwise users are generated from their ID).
+    pub fn user(mut self, user: MockUser) -> Self {
+        self.state.users.insert(user.id.clone(), user);
+        self
+    }
+
+    /// Seeds a product (otherwise generated from its ID).
+    pub fn product(mut self, product: MockProduct) -> Self {
+        self.state.products.insert(product.id.clone(), product);
+        self
+    }
+
+    /// Seeds a plan (otherwise generated from its ID).
+    pub fn plan(mut self, plan: MockPlan) -> Self {
+        self.state.plans.insert(plan.id.clone(), plan);
+        self
+    }
+
+    /// Seeds a promo code (otherwise generated from its ID).
+    pub fn promo_code(mut self, promo_code: MockPromoCode) -> Self {
+        self.state
+            .promo_codes
+            .insert(promo_code.id.clone(), promo_code);
+        self
+    }
+
+    /// A company API key for [`DEFAULT_COMPANY_ID`], the default company of seeded memberships.
+    pub fn company_token(self, token: impl Into<String>) -> Self {
+        self.company_token_for(token, DEFAULT_COMPANY_ID)
+    }
+
+    /// A company API key for the given company: it may cancel that company's memberships only.
+    pub fn company_token_for(
+        mut self,
+        token: impl Into<String>,
+        company_id: impl Into<String>,
+    ) -> Self {
+        self.state
+            .tokens
+            .insert(token.into(), TokenOwner::Company(company_id.into()));
+        self
+    }
+
+    /// A user token: it may read that user's memberships on v5.
+    pub fn user_token(mut self, token: impl Into<String>, user_id: impl Into<String>) -> Self {
+        self.state
+            .tokens
+            .insert(token.into(), TokenOwner::User(user_id.into()));
+        self
+    }
+
+    /// Rate limits (default: [`RateLimits::whop`]).
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.state.rate_limits = limits;
+        self
+    }
+
+    /// No rate limits.
+    pub fn no_rate_limits(self) -> Self {
+        self.rate_limits(RateLimits::disabled())
+    }
+
+    /// The `Deprecation` header value on v2 responses (default [`DEFAULT_DEPRECATION`]); `None`
+    /// sends none. A value that is not a valid header value is ignored (keeps the previous one).
+    pub fn deprecation_header(mut self, value: Option<&str>) -> Self {
+        match value {
+            None => self.state.deprecation = None,
+            Some(v) => {
+                if let Ok(v) = HeaderValue::from_str(v) {
+                    self.state.deprecation = Some(v);
+                }
+            }
+        }
+        self
+    }
+
+    /// The mock.
+    #[must_use]
+    pub fn build(self) -> MockWhop {
+        MockWhop::from_state(self.state)
+    }
+}
+
+impl MockWhop {
+    /// An empty mock: no memberships, no tokens, Whop's rate limits.
+    pub fn builder() -> MockWhopBuilder {
+        MockWhopBuilder::default()
+    }
+}

@@ -1,0 +1,58 @@
+//! The demo world: [`MockWhop::demo`] and the values it is seeded with.
+
+use crate::seed::{DEFAULT_PRODUCT_ID, MockMembership, MockProduct, MockUser};
+use crate::{MockWhop, MockWhopBuilder};
+
+/// The company API key of [`MockWhop::demo`].
+pub const DEMO_COMPANY_KEY: &str = "whop_mock_company_key";
+/// The user token of [`MockWhop::demo`]; it belongs to [`DEMO_USER_ID`].
+pub const DEMO_USER_TOKEN: &str = "whop_mock_user_token";
+/// The user of [`MockWhop::demo`].
+pub const DEMO_USER_ID: &str = "user_demo000000001";
+/// A membership of [`DEMO_USER_ID`] in [`MockWhop::demo`], active, not yet cancelling.
+pub const DEMO_MEMBERSHIP_ID: &str = "mem_demo000000001";
+/// The license key of [`DEMO_MEMBERSHIP_ID`].
+pub const DEMO_LICENSE_KEY: &str = "DEMO-1A2B3C-4D5E6F70-8A9B0CW";
+/// A second membership in [`MockWhop::demo`], owned by another user ([`DEMO_OTHER_USER_ID`]):
+/// [`DEMO_USER_TOKEN`] gets 404 for it on v5.
+pub const DEMO_OTHER_MEMBERSHIP_ID: &str = "mem_demo000000002";
+/// The owner of [`DEMO_OTHER_MEMBERSHIP_ID`].
+pub const DEMO_OTHER_USER_ID: &str = "user_demo000000002";
+
+impl MockWhop {
+    /// The demo world of the quickstart, ready to use. See [`MockWhop::demo_builder`].
+    #[must_use]
+    pub fn demo() -> Self {
+        Self::demo_builder().build()
+    }
+
+    /// The demo world as a builder, to adjust before building: [`DEMO_COMPANY_KEY`] (company
+    /// [`DEFAULT_COMPANY_ID`](crate::DEFAULT_COMPANY_ID)), [`DEMO_USER_TOKEN`] for [`DEMO_USER_ID`], who owns
+    /// [`DEMO_MEMBERSHIP_ID`] (license key [`DEMO_LICENSE_KEY`]); [`DEMO_OTHER_MEMBERSHIP_ID`]
+    /// belongs to [`DEMO_OTHER_USER_ID`]. Whop's rate limits.
+    pub fn demo_builder() -> MockWhopBuilder {
+        Self::builder()
+            .company_token(DEMO_COMPANY_KEY)
+            .user_token(DEMO_USER_TOKEN, DEMO_USER_ID)
+            .user(
+                MockUser::new(DEMO_USER_ID)
+                    .username("demo_user")
+                    .email("demo@example.com"),
+            )
+            .user(MockUser::new(DEMO_OTHER_USER_ID).username("someone_else"))
+            .product(MockProduct::new(DEFAULT_PRODUCT_ID).name("Demo Pro"))
+            .membership(
+                MockMembership::new(DEMO_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(DEMO_LICENSE_KEY)
+                    .metadata(serde_json::json!({ "hwid": "demo-machine" })),
+            )
+            .membership(
+                MockMembership::new(DEMO_OTHER_MEMBERSHIP_ID)
+                    .user(DEMO_OTHER_USER_ID)
+                    .status("completed", true)
+                    .payment_processor("free")
+                    .renewal_period(None, None),
+            )
+    }
+}

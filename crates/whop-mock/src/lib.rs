@@ -1,0 +1,84 @@
+//! An in-process fake of Whop's membership API, for tests and demos without Whop's servers.
+//!
+//! It fakes the two endpoints whop-rs covers, with Whop's real behaviour and body shapes:
+//!
+//! - `POST /api/v2/memberships/{id}/cancel` (company API key): `201` with the v2 Membership,
+//!   `cancel_at_period_end: true` (cancelling twice is the same as once), `expand` honoured
+//!   (`expand[]=plan&expand[]=user`, also `expand=plan,user`), a `Deprecation` header on every
+//!   v2 response, errors as `{"error":{"code":404,"message":"..."}}`.
+//! - `GET /api/v5/me/memberships/{id}` (user token): `{id}` is one percent-encoded path segment
+//!   holding a membership ID or a license key, looked up among the token's user's memberships
+//!   only; errors as `{"message":"..."}`.
+//!
+//! Everything else Whop does that a client must survive is here too: 401/403/404 in each family's
+//! shape, rate limits with their cooldown ([`RateLimits`]), injected faults ([`Fault`]), and a log
+//! of every request received ([`MockWhop::requests`]) with the token redacted.
+//!
+//! Use it directly as a `tower::Service<http::Request<Bytes>>` (no network), or serve it on
+//! loopback with [`MockWhop::serve`] and point a real HTTP client at [`MockServer::base_url`].
+//!
+//! [`MockWhop::demo`] is a ready world for demos: company key [`DEMO_COMPANY_KEY`], user token
+//! [`DEMO_USER_TOKEN`], whose user owns [`DEMO_MEMBERSHIP_ID`] (license key
+//! [`DEMO_LICENSE_KEY`]). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
+//! test making many calls should set [`MockWhopBuilder::rate_limits`] or
+//! [`MockWhopBuilder::no_rate_limits`].
+//!
+//! ```
+//! use bytes::Bytes;
+//! use tower::{Service, ServiceExt};
+//! use whop_mock::{MockMembership, MockWhop};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let mut mock = MockWhop::builder()
+//!     .membership(MockMembership::new("mem_1").user("user_1").license_key("K-1"))
+//!     .company_token("company-key")
+//!     .user_token("user-token", "user_1")
+//!     .build();
+//!
+//! let request = http::Request::post("/api/v2/memberships/mem_1/cancel?expand[]=user")
+//!     .header("authorization", "Bearer company-key")
+//!     .body(Bytes::new())
+//!     .unwrap();
+//! let response = mock.ready().await.unwrap().call(request).await.unwrap();
+//! assert_eq!(response.status(), 201);
+//! let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+//! assert_eq!(body["cancel_at_period_end"], true);
+//! assert_eq!(body["user"]["id"], "user_1");
+//! assert!(mock.membership("mem_1").unwrap().cancel_at_period_end);
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod body;
+mod builder;
+mod demo;
+mod fault;
+mod log;
+mod mock;
+mod rate_limit;
+mod route;
+mod seed;
+mod server;
+mod service;
+
+pub use builder::{DEFAULT_DEPRECATION, MockWhopBuilder};
+pub use demo::{
+    DEMO_COMPANY_KEY, DEMO_LICENSE_KEY, DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID,
+    DEMO_OTHER_USER_ID, DEMO_USER_ID, DEMO_USER_TOKEN,
+};
+pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};
+pub use log::{ApiFamily, Caller, REDACTED, RecordedRequest, Route};
+pub use mock::MockWhop;
+pub use rate_limit::{Limit, RateLimits};
+pub use seed::{
+    DEFAULT_COMPANY_ID, DEFAULT_CREATED_AT, DEFAULT_PLAN_ID, DEFAULT_PRODUCT_ID, DEFAULT_USER_ID,
+    MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
+};
+pub use server::{MAX_REQUEST_BODY, MockServer};
+pub use service::{MockError, ResponseFuture};
+
+#[cfg(test)]
+mod tests;

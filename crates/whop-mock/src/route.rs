@@ -1,0 +1,63 @@
+//! Routing on the raw request: which endpoint, which path segment, which bearer token.
+
+use bytes::Bytes;
+use http::{Method, Request, header};
+
+use crate::log::{ApiFamily, Route};
+
+pub(crate) enum Token {
+    Missing,
+    Malformed,
+    Bearer(String),
+}
+
+pub(crate) fn bearer_token(request: &Request<Bytes>) -> Token {
+    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+        return Token::Missing;
+    };
+    let Ok(value) = value.to_str() else {
+        return Token::Malformed;
+    };
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Token::Bearer(token.trim().to_owned())
+        }
+        _ => Token::Malformed,
+    }
+}
+
+/// Matches the raw path, segment by segment, without normalising it: a raw `.` or `..` segment,
+/// an empty one, or one that does not decode to UTF-8 is a route miss (404), as on a server whose
+/// front end resolves dot segments before routing.
+pub(crate) fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Option<Route>) {
+    let family = if path.starts_with("/api/v2/") {
+        Some(ApiFamily::V2)
+    } else if path.starts_with("/api/v5/") {
+        Some(ApiFamily::V5)
+    } else {
+        None
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    let route = match segments.as_slice() {
+        ["", "api", "v2", "memberships", id, "cancel"] if method == Method::POST => {
+            decode_segment(id).map(|id| Route::CancelMembership { id })
+        }
+        ["", "api", "v5", "me", "memberships", id] if method == Method::GET => {
+            decode_segment(id).map(|id_or_key| Route::RetrieveMyMembership { id_or_key })
+        }
+        _ => None,
+    };
+    (family, route)
+}
+
+fn decode_segment(raw: &str) -> Option<String> {
+    if raw.is_empty() || raw == "." || raw == ".." {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    (!decoded.is_empty()).then(|| decoded.into_owned())
+}

@@ -1,0 +1,58 @@
+//! [`MockWhop`] as a `tower::Service`: no network, for unit tests of anything that sends
+//! `http::Request<Bytes>` through a Service.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{Request, Response};
+
+use crate::MockWhop;
+
+/// Why the mock gave no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MockError {
+    /// An injected [`Fault::DropConnection`](crate::Fault::DropConnection): over HTTP the socket
+    /// is closed without a response; as a Service this error is returned.
+    ConnectionDropped,
+    /// Over HTTP, the request body could not be read (too large or the connection failed).
+    RequestBody(String),
+}
+
+impl fmt::Display for MockError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ConnectionDropped => {
+                f.write_str("whop-mock dropped the connection (injected fault)")
+            }
+            Self::RequestBody(reason) => {
+                write!(f, "whop-mock could not read the request body: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for MockError {}
+
+/// The future of [`MockWhop`]'s `Service::call`.
+pub type ResponseFuture = Pin<Box<dyn Future<Output = Result<Response<Bytes>, MockError>> + Send>>;
+
+/// The path is taken from the request URI's path (origin-form `/api/…` or absolute-form
+/// `http://host/api/…` alike); the query from its query. Always ready.
+impl tower::Service<Request<Bytes>> for MockWhop {
+    type Response = Response<Bytes>;
+    type Error = MockError;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<Bytes>) -> Self::Future {
+        let mock = self.clone();
+        Box::pin(async move { Ok(mock.respond(request).await?.into_response().await) })
+    }
+}
