@@ -149,11 +149,17 @@ fn chain<'a>(
     })
 }
 
-/// `std::io::Error::source` skips the wrapped error, so look inside io errors explicitly.
+/// `std::io::Error::source` skips the error it wraps (and hyper-rustls wraps rustls's error in two
+/// io errors), so look inside io errors explicitly.
 fn is_rustls_error(error: &(dyn StdError + 'static)) -> bool {
-    error.is::<rustls::Error>()
-        || error
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .is_some_and(|inner| inner.is::<rustls::Error>())
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    match error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        Some(inner) => is_rustls_error(inner),
+        None => false,
+    }
 }
