@@ -36,9 +36,11 @@ pub enum ErrorKind {
     ConnectionClosed,
     /// Another I/O error after the connection was established. May have been sent.
     Io,
-    /// The server answered with a status, but reading the response body failed. Sent.
+    /// The server answered with a status, but reading the response body failed. The request was
+    /// sent ([`Error::request_sent`] says `MaybeSent`; [`Error::status`] has the status).
     Body,
-    /// The response body is larger than the configured cap (`limit` bytes). Sent.
+    /// The response body is larger than the configured cap (`limit` bytes). The request was sent
+    /// ([`Error::request_sent`] says `MaybeSent`; [`Error::status`] has the status).
     BodyTooLarge {
         /// The configured cap, in bytes.
         limit: usize,

@@ -132,3 +132,104 @@ where
         Poll::Ready(result)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::sync::{Arc, Mutex};
+
+    use bytes::Bytes;
+    use http::header::AUTHORIZATION;
+    use tower::ServiceExt;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata};
+
+    use super::*;
+    use crate::extensions::Route;
+
+    /// Writes every span field and event field it sees into one string.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<String>>);
+
+    impl Visit for Capture {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let mut out = self.0.lock().expect("not poisoned");
+            let _ = write!(out, "{}={:?} ", field.name(), value);
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            span.record(&mut self.clone());
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut self.clone());
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            event.record(&mut self.clone());
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    async fn traced(req: Request<Bytes>) -> String {
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        let svc = tower::service_fn(|_req: Request<Bytes>| async {
+            let mut response = Response::new(Bytes::new());
+            response.extensions_mut().insert(Attempts(2));
+            Ok::<_, Error>(response)
+        });
+        TraceLayer::new().layer(svc).oneshot(req).await.expect("ok");
+        capture.0.lock().expect("not poisoned").clone()
+    }
+
+    fn request(uri: &str) -> Request<Bytes> {
+        let mut req = Request::get(uri).body(Bytes::new()).expect("valid");
+        req.headers_mut().insert(
+            AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer sk_secret"),
+        );
+        req
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn span_shows_method_host_redacted_route_status_attempts_but_no_key_or_token() {
+        let out = traced(request(
+            "https://api.whop.com/api/v5/me/memberships/LICENSE-123?x=q",
+        ))
+        .await;
+        assert!(out.contains("method=GET"), "{out}");
+        assert!(out.contains("host=\"api.whop.com\""), "{out}");
+        assert!(
+            out.contains("route=/api/v5/me/memberships/{redacted}"),
+            "{out}"
+        );
+        assert!(out.contains("status=200"), "{out}");
+        assert!(out.contains("attempts=2"), "{out}");
+        assert!(out.contains("latency_ms="), "{out}");
+        assert!(
+            !out.contains("LICENSE-123") && !out.contains("x=q"),
+            "{out}"
+        );
+        assert!(!out.contains("sk_secret"), "{out}");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn span_uses_the_route_template_when_the_request_names_one() {
+        let mut req = request("https://api.whop.com/api/v2/memberships/mem_1/cancel");
+        req.extensions_mut()
+            .insert(Route("POST /api/v2/memberships/{id}/cancel"));
+        let out = traced(req).await;
+        assert!(
+            out.contains("route=POST /api/v2/memberships/{id}/cancel"),
+            "{out}"
+        );
+    }
+}

@@ -398,3 +398,43 @@ async fn a_deprecation_header_is_left_on_the_response() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[DEPRECATION], "true");
 }
+
+#[tokio::test]
+async fn the_pool_idle_timeout_closes_idle_connections() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .pool_idle_timeout(Duration::from_millis(100))
+        .build()
+        .expect("builds");
+
+    send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Without a pool timer, hyper-util only notices expiry at the next checkout and the socket
+    // stays open until then; with it, the idle connection is closed in the background.
+    assert_eq!(
+        server.closed(),
+        1,
+        "the idle connection was closed while idle"
+    );
+    send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+    assert_eq!(server.accepts(), 2);
+}
+
+#[tokio::test]
+async fn an_exhausted_retry_budget_stops_retrying() {
+    let server = support::serve(status(503)).await;
+    let no_reserve = fast_retry().budget(Duration::from_secs(1), 0, 0.0);
+    let transport = builder().retry(no_reserve).build().expect("builds");
+
+    let response = send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("503");
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(server.requests(), 1);
+}

@@ -31,6 +31,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     accepts: Arc<AtomicUsize>,
     requests: Arc<AtomicUsize>,
+    closed: Arc<AtomicUsize>,
     headers: Arc<Mutex<Vec<HeaderMap>>>,
     task: JoinHandle<()>,
 }
@@ -58,6 +59,11 @@ impl TestServer {
 
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
+    }
+
+    /// Connections that have ended (closed by the client or failed).
+    pub fn closed(&self) -> usize {
+        self.closed.load(Ordering::SeqCst)
     }
 
     /// The headers of every request received, in order.
@@ -109,7 +115,13 @@ async fn start(tls: Option<TlsAcceptor>, handler: Handler) -> TestServer {
     let accepts = Arc::new(AtomicUsize::new(0));
     let requests = Arc::new(AtomicUsize::new(0));
     let headers = Arc::new(Mutex::new(Vec::new()));
-    let (a, r, h) = (accepts.clone(), requests.clone(), headers.clone());
+    let closed = Arc::new(AtomicUsize::new(0));
+    let (a, r, h, c) = (
+        accepts.clone(),
+        requests.clone(),
+        headers.clone(),
+        closed.clone(),
+    );
     let task = tokio::spawn(async move {
         let mut connections = JoinSet::new();
         loop {
@@ -117,7 +129,13 @@ async fn start(tls: Option<TlsAcceptor>, handler: Handler) -> TestServer {
                 continue;
             };
             a.fetch_add(1, Ordering::SeqCst);
-            let (r, h, handler, tls) = (r.clone(), h.clone(), handler.clone(), tls.clone());
+            let (r, h, c, handler, tls) = (
+                r.clone(),
+                h.clone(),
+                c.clone(),
+                handler.clone(),
+                tls.clone(),
+            );
             connections.spawn(async move {
                 let service = service_fn(move |req: Request<Incoming>| {
                     let index = r.fetch_add(1, Ordering::SeqCst);
@@ -140,6 +158,7 @@ async fn start(tls: Option<TlsAcceptor>, handler: Handler) -> TestServer {
                             .await;
                     }
                 }
+                c.fetch_add(1, Ordering::SeqCst);
             });
         }
     });
@@ -147,6 +166,7 @@ async fn start(tls: Option<TlsAcceptor>, handler: Handler) -> TestServer {
         addr,
         accepts,
         requests,
+        closed,
         headers,
         task,
     }
@@ -204,6 +224,7 @@ async fn raw(reply: Option<&'static [u8]>) -> TestServer {
         addr,
         accepts,
         requests,
+        closed: Arc::default(),
         headers: Arc::default(),
         task,
     }
