@@ -232,8 +232,9 @@ async fn a_server_that_never_answers_is_bounded_by_the_overall_deadline_across_r
         .expect_err("hangs");
     let took = start.elapsed();
 
-    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::DeadlineExceeded, "{error:?}");
     assert_eq!(error.request_sent(), RequestSent::MaybeSent);
+    assert!(took >= Duration::from_millis(690), "took {took:?}");
     assert!(
         took < Duration::from_millis(1000),
         "deadline held: took {took:?}"
@@ -437,4 +438,31 @@ async fn an_exhausted_retry_budget_stops_retrying() {
 
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_dropped_after_sending_a_post_is_not_retried_and_may_have_been_sent() {
+    let server = support::raw_reply(b"").await;
+
+    let error = send(&transport(), request(Method::POST, &server.url("/cancel")))
+        .await
+        .expect_err("no response");
+
+    assert_eq!(error.kind(), ErrorKind::ConnectionClosed, "{error:?}");
+    assert_eq!(error.request_sent(), RequestSent::MaybeSent);
+    assert!(error.to_string().contains("may have been sent"), "{error}");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_dropped_after_sending_a_get_is_retried() {
+    let server = support::raw_reply(b"").await;
+
+    let error = send(&transport(), request(Method::GET, &server.url("/m")))
+        .await
+        .expect_err("no response");
+
+    assert_eq!(error.kind(), ErrorKind::ConnectionClosed, "{error:?}");
+    assert_eq!(error.attempts(), 3);
+    assert_eq!(server.requests(), 3);
 }
