@@ -77,13 +77,38 @@
 //! # }
 //! ```
 //!
+//! # Errors, retries and statuses
+//!
+//! - Connect failures (never sent) are retried for any request; 500/502/503/504, timeouts and
+//!   connections dropped after sending only for retry-safe ones; 429 only with `Retry-After`
+//!   (see [`retry::decide`] for every rule). A status that persists past the last attempt comes
+//!   back as `Ok(response)`, with an [`Attempts`] extension.
+//! - Every [`Error`] has a [`kind`](Error::kind), says whether the request may have been sent
+//!   ([`request_sent`](Error::request_sent)) and how many [`attempts`](Error::attempts) were made.
+//! - To report how long a 429 asks to wait, read its `Retry-After` with [`retry_after`]:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let response = http::Response::builder()
+//!     .status(429)
+//!     .header("retry-after", "60")
+//!     .body(bytes::Bytes::new())
+//!     .expect("a valid response");
+//! assert_eq!(whop_transport::retry_after(response.headers()), Some(Duration::from_secs(60)));
+//! ```
+//!
 //! # What the client puts in requests
 //!
 //! - [`RetrySafe`] in the extensions marks a non-GET request as safe to repeat (cancel is).
 //! - [`Route`] in the extensions names the route template for the tracing span; without it the
 //!   span shows the path with its last segment (possibly a license key) redacted.
 //! - An `Authorization` header overrides the default token for that request.
-//! - A [`Deadline`] in the extensions shortens the overall deadline for that request.
+//! - A [`Deadline`] (a `tokio::time::Instant`) in the extensions shortens the overall deadline for
+//!   that request.
+//!
+//! The transport never logs headers (so never the token), never the query, and never the last
+//! path segment unless a [`Route`] names the route.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
