@@ -18,7 +18,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
-use http::{Request, Response};
+use http::{Method, Request, Response};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
@@ -70,8 +70,12 @@ impl Service<Request<Bytes>> for HttpClient {
         if let Err(refused) = check_base_url(req.uri()) {
             return Box::pin(std::future::ready(Err(refused)));
         }
+        // A HEAD response declares the length of a body it does not carry.
+        let limit = BodyLimit {
+            max: self.max_body_bytes,
+            check_declared: req.method() != Method::HEAD,
+        };
         let response = self.client.request(req.map(Full::new));
-        let limit = self.max_body_bytes;
         Box::pin(async move {
             let response = response.await.map_err(classify_request_error)?;
             collect_body(response, limit).await
@@ -79,9 +83,18 @@ impl Service<Request<Bytes>> for HttpClient {
     }
 }
 
+#[derive(Clone, Copy)]
+struct BodyLimit {
+    max: usize,
+    check_declared: bool,
+}
+
 async fn collect_body(
     response: Response<Incoming>,
-    limit: usize,
+    BodyLimit {
+        max: limit,
+        check_declared,
+    }: BodyLimit,
 ) -> Result<Response<Bytes>, Error> {
     let (parts, body) = response.into_parts();
     let too_large = |status| {
@@ -97,7 +110,7 @@ async fn collect_body(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit as u64) {
+    if check_declared && declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large(parts.status));
     }
     match Limited::new(body, limit).collect().await {

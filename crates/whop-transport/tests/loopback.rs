@@ -517,3 +517,17 @@ async fn overhead_against_a_bare_hyper_util_client() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_head_response_declaring_a_length_over_the_cap_is_not_an_error() {
+    let server = support::serve(Arc::new(|_, _| response(200, &[], &"x".repeat(2048)))).await;
+    let transport = builder().max_body_bytes(1024).build().expect("builds");
+
+    let response = send(&transport, request(Method::HEAD, &server.url("/big")))
+        .await
+        .expect("ok");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[http::header::CONTENT_LENGTH], "2048");
+    assert!(response.body().is_empty());
+}
