@@ -191,13 +191,13 @@ impl TransportBuilder {
         self
     }
 
-    /// The timeout of each attempt, connect included.
+    /// The timeout of each attempt, connect and body included (`Duration::MAX`: none).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         self
     }
 
-    /// The overall deadline of a call, across all attempts and backoffs.
+    /// The overall deadline of a call, across all attempts and backoffs (`Duration::MAX`: none).
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = deadline;
         self
