@@ -531,3 +531,21 @@ async fn a_head_response_declaring_a_length_over_the_cap_is_not_an_error() {
     assert_eq!(response.headers()[http::header::CONTENT_LENGTH], "2048");
     assert!(response.body().is_empty());
 }
+
+#[tokio::test]
+async fn unbounded_timeouts_and_cap_do_not_overflow() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .attempt_timeout(Duration::MAX)
+        .deadline(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .max_body_bytes(usize::MAX)
+        .build()
+        .expect("builds");
+
+    let response = send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+
+    assert_eq!(response.status(), StatusCode::OK);
+}
