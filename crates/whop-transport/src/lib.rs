@@ -1,6 +1,148 @@
 //! A tower `Service` over hyper and rustls for Whop's API.
 //!
-//! Knows HTTP, not Whop's models: `http::Request<Bytes>` in, `http::Response<Bytes>` out.
+//! This crate knows HTTP, not Whop's models: its unit is `http::Request<Bytes>` in,
+//! `http::Response<Bytes>` out. Requests carry absolute URIs
+//! (`https://api.whop.com/api/v2/...`). Any status, 5xx and 429 included, comes back as
+//! `Ok(response)`; an [`Error`] means no usable response arrived, and says whether the request may
+//! have been sent ([`Error::request_sent`]).
+//!
+//! # The default stack
+//!
+//! [`Transport`] assembles every layer of this crate around a pooled hyper-util client over rustls
+//! (HTTP/1.1 and HTTP/2 by ALPN, no OpenSSL anywhere):
+//!
+//! ```
+//! use std::time::Duration;
+//! use whop_transport::{RetryConfig, Token, Transport};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let transport = Transport::builder()
+//!     .token(Token::new("sk_live_xxx")?)
+//!     .attempt_timeout(Duration::from_secs(10))
+//!     .deadline(Duration::from_secs(30))
+//!     .retry(RetryConfig::default().max_attempts(3))
+//!     .user_agent("my-app/1.0")
+//!     .build()?;
+//! # let _ = transport;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Adding your own layer
+//!
+//! `Transport` is an ordinary `tower::Service`, so any tower layer wraps it:
+//!
+//! ```
+//! use bytes::Bytes;
+//! use tower::ServiceBuilder;
+//! use tower::util::MapRequestLayer;
+//! use whop_transport::Transport;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let transport = Transport::builder().build()?;
+//! let tagged = ServiceBuilder::new()
+//!     .layer(MapRequestLayer::new(|mut req: http::Request<Bytes>| {
+//!         req.headers_mut().insert("x-request-source", http::HeaderValue::from_static("billing"));
+//!         req
+//!     }))
+//!     .service(transport);
+//! # let _ = tagged;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Using the layers alone
+//!
+//! Each layer is a public `Layer` + `Service` pair, so you can build your own stack, or put ours
+//! around another HTTP client (any `Service<http::Request<Bytes>, Error = whop_transport::Error>`):
+//!
+//! ```
+//! use std::time::Duration;
+//! use whop_transport::{
+//!     AttemptTimeoutLayer, AuthLayer, DeadlineLayer, RetryConfig, RetryPolicy, Token,
+//!     Transport, TraceLayer,
+//! };
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Transport::builder().build_http_client()?;
+//! let service = tower::ServiceBuilder::new()
+//!     .layer(TraceLayer::new())
+//!     .layer(AuthLayer::new(Token::new("sk_live_xxx")?))
+//!     .layer(DeadlineLayer::new(Duration::from_secs(20)))
+//!     .layer(RetryPolicy::layer(RetryConfig::default()))
+//!     .layer(AttemptTimeoutLayer::new(Duration::from_secs(5)))
+//!     .service(client);
+//! # let _ = service;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors, retries and statuses
+//!
+//! - Connect failures (never sent) are retried for any request; 500/502/503/504, timeouts and
+//!   connections dropped after sending only for retry-safe ones; 429 only with `Retry-After`
+//!   (see [`retry::decide`] for every rule). A status that persists past the last attempt comes
+//!   back as `Ok(response)`, with an [`Attempts`] extension.
+//! - Every [`Error`] has a [`kind`](Error::kind), says whether the request may have been sent
+//!   ([`request_sent`](Error::request_sent)) and how many [`attempts`](Error::attempts) were made.
+//! - To report how long a 429 asks to wait, read its `Retry-After` with [`retry_after`]:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let response = http::Response::builder()
+//!     .status(429)
+//!     .header("retry-after", "60")
+//!     .body(bytes::Bytes::new())
+//!     .expect("a valid response");
+//! assert_eq!(whop_transport::retry_after(response.headers()), Some(Duration::from_secs(60)));
+//! ```
+//!
+//! # What the client puts in requests
+//!
+//! - [`RetrySafe`] in the extensions marks a non-GET request as safe to repeat (cancel is).
+//! - [`Route`] in the extensions names the route template for the tracing span; without it the
+//!   span shows the path with its last segment (possibly a license key) redacted.
+//! - An `Authorization` header overrides the default token for that request.
+//! - A [`Deadline`] (a `tokio::time::Instant`) in the extensions shortens the overall deadline for
+//!   that request.
+//!
+//! The transport never logs headers (so never the token), never the query, and never the last
+//! path segment unless a [`Route`] names the route.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod auth;
+pub mod deadline;
+pub mod deprecation;
+pub mod error;
+pub mod extensions;
+pub mod http_client;
+pub mod retry;
+pub mod timeout;
+mod tls;
+pub mod token;
+pub mod trace;
+pub mod transport;
+pub mod url_policy;
+pub mod user_agent;
+
+pub use auth::{AuthLayer, AuthService};
+pub use deadline::{DeadlineFuture, DeadlineLayer, DeadlineService};
+pub use deprecation::{
+    DEPRECATION, DeprecationFuture, DeprecationLayer, DeprecationService, SUNSET,
+};
+pub use error::{BuildError, Error, ErrorKind, RequestSent};
+pub use extensions::{Attempts, Deadline, RedactedPath, RetrySafe, Route, is_retry_safe};
+pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
+pub use retry::{RetryAfter, RetryConfig, RetryLayer, RetryPolicy, retry_after};
+pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
+pub use token::{InvalidToken, Token};
+pub use trace::{TraceFuture, TraceLayer, TraceService};
+pub use transport::{DEFAULT_MAX_BODY_BYTES, Transport, TransportBuilder, TransportFuture};
+pub use url_policy::check_base_url;
+pub use user_agent::{DEFAULT_USER_AGENT, UserAgentLayer, UserAgentService};
+
+/// Re-exported so `add_root_certificate` callers need not depend on rustls directly.
+pub use rustls::pki_types::CertificateDer;

@@ -1,0 +1,106 @@
+//! The overall deadline: the whole call, all attempts and backoffs included, ends in time.
+//!
+//! Sits outside the retry layer. It stamps a [`Deadline`] on the request, so the retry layer never
+//! sleeps past it and each attempt's timeout stops at it, and it bounds the whole call as a
+//! backstop. A request that already carries an earlier [`Deadline`] keeps it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::Request;
+use pin_project_lite::pin_project;
+use tokio::time::Instant;
+use tower::{Layer, Service};
+
+use crate::error::{Error, ErrorKind};
+use crate::extensions::Deadline;
+
+/// Bounds the whole call by `deadline` from its start. See the [module docs](self).
+#[derive(Clone, Copy, Debug)]
+pub struct DeadlineLayer {
+    deadline: Duration,
+}
+
+impl DeadlineLayer {
+    /// Each call, retries included, may take at most `deadline`.
+    pub fn new(deadline: Duration) -> Self {
+        Self { deadline }
+    }
+}
+
+impl<S> Layer<S> for DeadlineLayer {
+    type Service = DeadlineService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        DeadlineService {
+            inner,
+            deadline: self.deadline,
+        }
+    }
+}
+
+/// The service made by [`DeadlineLayer`].
+#[derive(Clone, Debug)]
+pub struct DeadlineService<S> {
+    inner: S,
+    deadline: Duration,
+}
+
+impl<S, B> Service<Request<B>> for DeadlineService<S>
+where
+    S: Service<Request<B>, Error = Error>,
+{
+    type Response = S::Response;
+    type Error = Error;
+    type Future = DeadlineFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        let own = Instant::now().checked_add(self.deadline);
+        let existing = req.extensions().get::<Deadline>().map(|d| d.0);
+        let until = match (own, existing) {
+            (Some(own), Some(existing)) => Some(own.min(existing)),
+            (own, existing) => own.or(existing),
+        };
+        if let Some(until) = until {
+            req.extensions_mut().insert(Deadline(until));
+        }
+        let inner = self.inner.call(req);
+        let inner = match until {
+            Some(until) => tokio::time::timeout_at(until, inner),
+            None => tokio::time::timeout(Duration::MAX, inner),
+        };
+        DeadlineFuture { inner }
+    }
+}
+
+pin_project! {
+    /// The future of [`DeadlineService`].
+    #[derive(Debug)]
+    pub struct DeadlineFuture<F> {
+        #[pin]
+        inner: tokio::time::Timeout<F>,
+    }
+}
+
+impl<F, R> Future for DeadlineFuture<F>
+where
+    F: Future<Output = Result<R, Error>>,
+{
+    type Output = Result<R, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match std::task::ready!(self.project().inner.poll(cx)) {
+            Ok(result) => Poll::Ready(result),
+            Err(elapsed) => Poll::Ready(Err(Error::maybe_sent(
+                ErrorKind::DeadlineExceeded,
+                Some(Box::new(elapsed)),
+            ))),
+        }
+    }
+}

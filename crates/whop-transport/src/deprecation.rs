@@ -1,0 +1,169 @@
+//! The deprecation layer: a `Deprecation` or `Sunset` response header becomes a warning, once per
+//! route.
+//!
+//! Whop's v2 responses carry `Deprecation` as it moves to a newer API. That is news for the
+//! operator, not a failure: the layer logs a `tracing::warn!` the first time each route sees one
+//! and leaves the headers on the response, where the caller can read them. The set of routes
+//! already warned about is bounded, so paths that vary per call cannot grow it without limit.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use http::{HeaderName, Request, Response, Uri};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
+
+use crate::extensions::{RedactedPath, Route};
+
+/// The `Deprecation` header (RFC 9745).
+pub const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+/// The `Sunset` header (RFC 8594).
+pub const SUNSET: HeaderName = HeaderName::from_static("sunset");
+
+const MAX_ROUTES: usize = 256;
+
+/// Warns once per route about `Deprecation` / `Sunset` response headers.
+#[derive(Clone, Debug, Default)]
+pub struct DeprecationLayer {
+    warned: Arc<Mutex<HashSet<String>>>,
+}
+
+impl DeprecationLayer {
+    /// A layer with an empty set of warned routes (shared by all services it makes).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl<S> Layer<S> for DeprecationLayer {
+    type Service = DeprecationService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        DeprecationService {
+            inner,
+            warned: self.warned.clone(),
+        }
+    }
+}
+
+/// The service made by [`DeprecationLayer`].
+#[derive(Clone, Debug)]
+pub struct DeprecationService<S> {
+    inner: S,
+    warned: Arc<Mutex<HashSet<String>>>,
+}
+
+impl<S, B, RB> Service<Request<B>> for DeprecationService<S>
+where
+    S: Service<Request<B>, Response = Response<RB>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = DeprecationFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let route = match req.extensions().get::<Route>() {
+            Some(route) => RouteKey::Template(*route),
+            None => RouteKey::Path(req.uri().clone()),
+        };
+        DeprecationFuture {
+            inner: self.inner.call(req),
+            route,
+            warned: self.warned.clone(),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum RouteKey {
+    Template(Route),
+    Path(Uri),
+}
+
+pin_project! {
+    /// The future of [`DeprecationService`].
+    #[derive(Debug)]
+    pub struct DeprecationFuture<F> {
+        #[pin]
+        inner: F,
+        route: RouteKey,
+        warned: Arc<Mutex<HashSet<String>>>,
+    }
+}
+
+impl<F, RB, E> Future for DeprecationFuture<F>
+where
+    F: Future<Output = Result<Response<RB>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = std::task::ready!(this.inner.poll(cx));
+        if let Ok(response) = &result {
+            let headers = response.headers();
+            if headers.contains_key(DEPRECATION) || headers.contains_key(SUNSET) {
+                let name = match this.route {
+                    RouteKey::Template(Route(route)) => (*route).to_owned(),
+                    RouteKey::Path(uri) => RedactedPath(uri).to_string(),
+                };
+                // A poisoned lock only means another thread panicked mid-insert; the set is
+                // still a valid set, so keep using it.
+                let mut warned = this.warned.lock().unwrap_or_else(|p| p.into_inner());
+                if warned.len() < MAX_ROUTES && warned.insert(name.clone()) {
+                    drop(warned);
+                    tracing::warn!(
+                        route = %name,
+                        deprecation = ?headers.get(DEPRECATION),
+                        sunset = ?headers.get(SUNSET),
+                        "Whop marks this endpoint deprecated; it may be removed"
+                    );
+                }
+            }
+        }
+        Poll::Ready(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn deprecation_header_is_kept_and_each_route_is_remembered_once() {
+        let layer = DeprecationLayer::new();
+        let svc = tower::service_fn(|_req: Request<()>| async {
+            Ok::<_, Infallible>(
+                Response::builder()
+                    .header(DEPRECATION, "true")
+                    .body(())
+                    .expect("valid"),
+            )
+        });
+        for _ in 0..3 {
+            let req = Request::get("https://h/api/v2/memberships/mem_1")
+                .body(())
+                .expect("valid");
+            let resp = layer
+                .layer(svc)
+                .oneshot(req)
+                .await
+                .unwrap_or_else(|n| match n {});
+            assert_eq!(resp.headers()[DEPRECATION], "true");
+        }
+        let warned = layer.warned.lock().expect("not poisoned");
+        assert_eq!(warned.len(), 1);
+        assert!(warned.contains("/api/v2/memberships/{redacted}"));
+    }
+}

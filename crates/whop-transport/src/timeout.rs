@@ -1,0 +1,115 @@
+//! The per-attempt timeout: one attempt may take at most this long.
+//!
+//! Sits inside the retry layer, so each attempt gets its own clock. When the request carries a
+//! [`Deadline`] (set by [`DeadlineLayer`](crate::DeadlineLayer)) the attempt also stops at the
+//! deadline, and the error then says [`ErrorKind::DeadlineExceeded`] rather than
+//! [`ErrorKind::Timeout`], so the retry layer does not try again. Both may have been sent.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::Request;
+use pin_project_lite::pin_project;
+use tokio::time::Instant;
+use tower::{Layer, Service};
+
+use crate::error::{Error, ErrorKind};
+use crate::extensions::Deadline;
+
+/// Bounds each attempt by a timeout (and by the request's [`Deadline`], if any).
+#[derive(Clone, Copy, Debug)]
+pub struct AttemptTimeoutLayer {
+    timeout: Duration,
+}
+
+impl AttemptTimeoutLayer {
+    /// Each attempt may take at most `timeout`.
+    pub fn new(timeout: Duration) -> Self {
+        Self { timeout }
+    }
+}
+
+impl<S> Layer<S> for AttemptTimeoutLayer {
+    type Service = AttemptTimeout<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        AttemptTimeout {
+            inner,
+            timeout: self.timeout,
+        }
+    }
+}
+
+/// The service made by [`AttemptTimeoutLayer`].
+#[derive(Clone, Debug)]
+pub struct AttemptTimeout<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S, B> Service<Request<B>> for AttemptTimeout<S>
+where
+    S: Service<Request<B>, Error = Error>,
+{
+    type Response = S::Response;
+    type Error = Error;
+    type Future = AttemptTimeoutFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let own = Instant::now().checked_add(self.timeout);
+        let deadline = req.extensions().get::<Deadline>().map(|d| d.0);
+        let (until, by_deadline) = match (own, deadline) {
+            (Some(own), Some(deadline)) if deadline <= own => (Some(deadline), true),
+            (None, Some(deadline)) => (Some(deadline), true),
+            (own, _) => (own, false),
+        };
+        let inner = self.inner.call(req);
+        let timeout = match until {
+            Some(until) => tokio::time::timeout_at(until, inner),
+            // A timeout too far to represent as an Instant: tokio waits "forever" for Duration::MAX.
+            None => tokio::time::timeout(Duration::MAX, inner),
+        };
+        AttemptTimeoutFuture {
+            inner: timeout,
+            by_deadline,
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`AttemptTimeout`].
+    #[derive(Debug)]
+    pub struct AttemptTimeoutFuture<F> {
+        #[pin]
+        inner: tokio::time::Timeout<F>,
+        by_deadline: bool,
+    }
+}
+
+impl<F, R> Future for AttemptTimeoutFuture<F>
+where
+    F: Future<Output = Result<R, Error>>,
+{
+    type Output = Result<R, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match std::task::ready!(this.inner.poll(cx)) {
+            Ok(result) => Poll::Ready(result),
+            Err(elapsed) => {
+                let kind = if *this.by_deadline {
+                    ErrorKind::DeadlineExceeded
+                } else {
+                    ErrorKind::Timeout
+                };
+                Poll::Ready(Err(Error::maybe_sent(kind, Some(Box::new(elapsed)))))
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The tracing layer: one span per call, with what an operator needs and nothing secret.
+//!
+//! The span `whop_request` (level DEBUG) carries the method, the host and the route: the
+//! [`Route`](crate::Route) template when the client supplied one, else the path with its last
+//! segment redacted, because on v5 that segment can be a customer's license key. The query is
+//! never logged. When the call ends the span records the status (or the error kind and whether the
+//! request may have been sent), the number of attempts and the latency. Retries inside the span
+//! log their attempt number. Headers are never logged, so neither is the token.
+//!
+//! Field values are formatted only when a subscriber enables the span, so a disabled span costs
+//! next to nothing.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use http::{Request, Response};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
+use tracing::Span;
+use tracing::field::Empty;
+
+use crate::error::Error;
+use crate::extensions::{Attempts, RouteName};
+
+/// Wraps each call in a `whop_request` span. See the [module docs](self).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TraceLayer;
+
+impl TraceLayer {
+    /// The layer.
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+impl<S> Layer<S> for TraceLayer {
+    type Service = TraceService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        TraceService { inner }
+    }
+}
+
+/// The service made by [`TraceLayer`].
+#[derive(Clone, Debug)]
+pub struct TraceService<S> {
+    inner: S,
+}
+
+impl<S, B, RB> Service<Request<B>> for TraceService<S>
+where
+    S: Service<Request<B>, Response = Response<RB>, Error = Error>,
+{
+    type Response = S::Response;
+    type Error = Error;
+    type Future = TraceFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
+        let span = tracing::debug_span!(
+            "whop_request",
+            method = %req.method(),
+            host = req.uri().host().unwrap_or(""),
+            route = %RouteName(&req),
+            status = Empty,
+            error = Empty,
+            request_sent = Empty,
+            attempts = Empty,
+            latency_ms = Empty,
+        );
+        let start = if span.is_disabled() {
+            None
+        } else {
+            Some(Instant::now())
+        };
+        let inner = span.in_scope(|| self.inner.call(req));
+        TraceFuture { inner, span, start }
+    }
+}
+
+pin_project! {
+    /// The future of [`TraceService`].
+    #[derive(Debug)]
+    pub struct TraceFuture<F> {
+        #[pin]
+        inner: F,
+        span: Span,
+        start: Option<Instant>,
+    }
+}
+
+impl<F, RB> Future for TraceFuture<F>
+where
+    F: Future<Output = Result<Response<RB>, Error>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let result = std::task::ready!(this.inner.poll(cx));
+        if let Some(start) = this.start {
+            let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+            this.span.record("latency_ms", latency_ms);
+            match &result {
+                Ok(response) => {
+                    let attempts = response.extensions().get::<Attempts>().map_or(1, |a| a.0);
+                    this.span.record("status", response.status().as_u16());
+                    this.span.record("attempts", attempts);
+                    tracing::debug!(
+                        status = response.status().as_u16(),
+                        attempts,
+                        latency_ms,
+                        "response"
+                    );
+                }
+                Err(error) => {
+                    this.span
+                        .record("error", tracing::field::debug(error.kind()));
+                    this.span
+                        .record("request_sent", tracing::field::debug(error.request_sent()));
+                    this.span.record("attempts", error.attempts());
+                    tracing::debug!(%error, attempts = error.attempts(), latency_ms, "request failed");
+                }
+            }
+        }
+        Poll::Ready(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+    use std::sync::{Arc, Mutex};
+
+    use bytes::Bytes;
+    use http::header::AUTHORIZATION;
+    use tower::ServiceExt;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata};
+
+    use super::*;
+    use crate::extensions::Route;
+
+    /// Writes every span field and event field it sees into one string.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<String>>);
+
+    impl Visit for Capture {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let mut out = self.0.lock().expect("not poisoned");
+            let _ = write!(out, "{}={:?} ", field.name(), value);
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            span.record(&mut self.clone());
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut self.clone());
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            event.record(&mut self.clone());
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    async fn traced(req: Request<Bytes>) -> String {
+        let capture = Capture::default();
+        let _guard = tracing::subscriber::set_default(capture.clone());
+        let svc = tower::service_fn(|_req: Request<Bytes>| async {
+            let mut response = Response::new(Bytes::new());
+            response.extensions_mut().insert(Attempts(2));
+            Ok::<_, Error>(response)
+        });
+        TraceLayer::new().layer(svc).oneshot(req).await.expect("ok");
+        capture.0.lock().expect("not poisoned").clone()
+    }
+
+    fn request(uri: &str) -> Request<Bytes> {
+        let mut req = Request::get(uri).body(Bytes::new()).expect("valid");
+        req.headers_mut().insert(
+            AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer sk_secret"),
+        );
+        req
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn span_shows_method_host_redacted_route_status_attempts_but_no_key_or_token() {
+        let out = traced(request(
+            "https://api.whop.com/api/v5/me/memberships/LICENSE-123?x=q",
+        ))
+        .await;
+        assert!(out.contains("method=GET"), "{out}");
+        assert!(out.contains("host=\"api.whop.com\""), "{out}");
+        assert!(
+            out.contains("route=/api/v5/me/memberships/{redacted}"),
+            "{out}"
+        );
+        assert!(out.contains("status=200"), "{out}");
+        assert!(out.contains("attempts=2"), "{out}");
+        assert!(out.contains("latency_ms="), "{out}");
+        assert!(
+            !out.contains("LICENSE-123") && !out.contains("x=q"),
+            "{out}"
+        );
+        assert!(!out.contains("sk_secret"), "{out}");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn span_uses_the_route_template_when_the_request_names_one() {
+        let mut req = request("https://api.whop.com/api/v2/memberships/mem_1/cancel");
+        req.extensions_mut()
+            .insert(Route("POST /api/v2/memberships/{id}/cancel"));
+        let out = traced(req).await;
+        assert!(
+            out.contains("route=POST /api/v2/memberships/{id}/cancel"),
+            "{out}"
+        );
+    }
+}

@@ -1,0 +1,339 @@
+//! The default stack and its builder.
+//!
+//! From the outside in, each call goes through:
+//!
+//! 1. [`TraceLayer`]: one span per call (method, host, redacted route, status, attempts, latency);
+//! 2. [`DeprecationLayer`]: a warning once per route for `Deprecation` / `Sunset` headers;
+//! 3. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
+//! 4. [`AuthLayer`]: `Authorization: Bearer <token>` unless set (added once, before retries);
+//! 5. [`DeadlineLayer`]: the overall deadline, across attempts and backoffs;
+//! 6. the retry layer ([`RetryPolicy`]): backoff with full jitter, a budget, `Retry-After`;
+//! 7. [`AttemptTimeoutLayer`]: a timeout for each attempt;
+//! 8. [`HttpClient`]: the base URL policy, hyper-util's pooled client over rustls, the body cap.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Request, Response, Uri};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use pin_project_lite::pin_project;
+use rustls::pki_types::CertificateDer;
+use tower::{Layer, Service};
+
+use crate::auth::{AuthLayer, AuthService};
+use crate::deadline::{DeadlineFuture, DeadlineLayer, DeadlineService};
+use crate::deprecation::{DeprecationFuture, DeprecationLayer, DeprecationService};
+use crate::error::{BuildError, Error};
+use crate::http_client::HttpClient;
+use crate::retry::{Retry, RetryConfig, RetryPolicy};
+use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
+use crate::token::Token;
+use crate::trace::{TraceFuture, TraceLayer, TraceService};
+use crate::url_policy::check_base_url;
+use crate::user_agent::{UserAgentLayer, UserAgentService};
+
+/// The default response-body cap: 4 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+type Inner = Retry<AttemptTimeout<HttpClient>>;
+type Stack =
+    TraceService<DeprecationService<UserAgentService<AuthService<DeadlineService<Inner>>>>>;
+type InnerFuture =
+    tower::retry::future::ResponseFuture<RetryPolicy, AttemptTimeout<HttpClient>, Request<Bytes>>;
+
+/// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
+///
+/// `Clone + Send + Sync + 'static`; clones share the connection pool, the retry budget and the
+/// configuration, so clone it freely and call it from many tasks at once.
+///
+/// ```
+/// use std::time::Duration;
+/// use tower::ServiceExt;
+/// use whop_transport::{RetryConfig, Token, Transport};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let transport = Transport::builder()
+///     .token(Token::new("sk_live_xxx")?)
+///     .deadline(Duration::from_secs(30))
+///     .retry(RetryConfig::default().max_attempts(4))
+///     .build()?;
+/// let request = http::Request::get("https://api.whop.com/api/v2/memberships/mem_1")
+///     .body(bytes::Bytes::new())?;
+/// // Inside an async fn: let response = transport.clone().oneshot(request).await?;
+/// # let _ = (transport, request);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Transport {
+    stack: Stack,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport").finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// A builder with the defaults (see [`TransportBuilder`]).
+    pub fn builder() -> TransportBuilder {
+        TransportBuilder::default()
+    }
+}
+
+impl Service<Request<Bytes>> for Transport {
+    type Response = Response<Bytes>;
+    type Error = Error;
+    type Future = TransportFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.stack.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+        TransportFuture {
+            inner: self.stack.call(req),
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`Transport`].
+    pub struct TransportFuture {
+        #[pin]
+        inner: TraceFuture<DeprecationFuture<DeadlineFuture<InnerFuture>>>,
+    }
+}
+
+impl std::fmt::Debug for TransportFuture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TransportFuture")
+    }
+}
+
+impl Future for TransportFuture {
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().inner.poll(cx)
+    }
+}
+
+/// Configures a [`Transport`]. Every setting has a default:
+///
+/// | setting | default |
+/// | --- | --- |
+/// | [`token`](Self::token) | none: requests must carry their own `Authorization` |
+/// | [`connect_timeout`](Self::connect_timeout) | 10 s |
+/// | [`attempt_timeout`](Self::attempt_timeout) | 30 s |
+/// | [`deadline`](Self::deadline) | 60 s |
+/// | [`max_body_bytes`](Self::max_body_bytes) | 4 MiB |
+/// | [`retry`](Self::retry) | [`RetryConfig::default()`] |
+/// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s |
+/// | roots | Mozilla's (feature `webpki-roots`), the platform's (feature `native-roots`) |
+#[derive(Debug)]
+pub struct TransportBuilder {
+    token: Option<Token>,
+    base_url: Option<Uri>,
+    connect_timeout: Duration,
+    attempt_timeout: Duration,
+    deadline: Duration,
+    max_body_bytes: usize,
+    retry: RetryConfig,
+    pool_idle_timeout: Duration,
+    user_agent: Option<String>,
+    extra_roots: Vec<CertificateDer<'static>>,
+    tls_config: Option<rustls::ClientConfig>,
+}
+
+impl Default for TransportBuilder {
+    fn default() -> Self {
+        Self {
+            token: None,
+            base_url: None,
+            connect_timeout: Duration::from_secs(10),
+            attempt_timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(60),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            retry: RetryConfig::default(),
+            pool_idle_timeout: Duration::from_secs(90),
+            user_agent: None,
+            extra_roots: Vec::new(),
+            tls_config: None,
+        }
+    }
+}
+
+impl TransportBuilder {
+    /// The default token, added to requests that carry no `Authorization` header.
+    pub fn token(mut self, token: Token) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Restricts the default token to the scheme, host and port of `base_url` (octocrab-style):
+    /// requests elsewhere go without it. `build` checks `base_url` against [`check_base_url`].
+    pub fn base_url(mut self, base_url: Uri) -> Self {
+        self.base_url = Some(base_url);
+        self
+    }
+
+    /// The TCP connect timeout (a timeout there is [`ErrorKind::Connect`](crate::ErrorKind),
+    /// never sent).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The timeout of each attempt, connect and body included (`Duration::MAX`: none).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// The overall deadline of a call, across all attempts and backoffs (`Duration::MAX`: none).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The largest response body accepted, in bytes.
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// The retry settings ([`RetryConfig::disabled()`] for none).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How long an idle pooled connection is kept.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Appends `extension` to the `User-Agent`: `whop-rs/<version> <extension>`.
+    pub fn user_agent(mut self, extension: impl Into<String>) -> Self {
+        self.user_agent = Some(extension.into());
+        self
+    }
+
+    /// Trusts `der` (a DER-encoded CA certificate) as well as the default roots. Ignored when
+    /// [`tls_config`](Self::tls_config) is set.
+    pub fn add_root_certificate(mut self, der: CertificateDer<'static>) -> Self {
+        self.extra_roots.push(der);
+        self
+    }
+
+    /// Uses `config` as the rustls configuration, instead of the one built from the roots. Its
+    /// ALPN protocols are replaced by `h2` and `http/1.1`.
+    pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
+        self.tls_config = Some(config);
+        self
+    }
+
+    /// Builds only the innermost service: the pooled client with the body cap, no other layer.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError`] if no root certificate is available or an added one is invalid.
+    pub fn build_http_client(&self) -> Result<HttpClient, BuildError> {
+        let tls = match &self.tls_config {
+            Some(config) => config.clone(),
+            None => crate::tls::client_config(&self.extra_roots)?,
+        };
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(self.connect_timeout));
+        http.set_nodelay(true);
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .build(https);
+        Ok(HttpClient::new(client, self.max_body_bytes))
+    }
+
+    /// Builds the [`Transport`]. Needs no runtime; calls need a Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError`] if the base URL breaks [`check_base_url`], the user-agent extension is not a
+    /// valid header value, no root certificate is available or an added one is invalid.
+    pub fn build(self) -> Result<Transport, BuildError> {
+        let mut auth = AuthLayer::optional(self.token.clone());
+        if let Some(base_url) = &self.base_url {
+            check_base_url(base_url)
+                .map_err(|e| BuildError::new("the base URL is refused", Some(Box::new(e))))?;
+            auth = auth.only_for(base_url);
+        }
+        let user_agent = match &self.user_agent {
+            Some(extension) => UserAgentLayer::with_extension(extension).map_err(|e| {
+                BuildError::new(
+                    "the user-agent extension is not a valid header value",
+                    Some(Box::new(e)),
+                )
+            })?,
+            None => UserAgentLayer::default(),
+        };
+        let client = self.build_http_client()?;
+        let inner = AttemptTimeoutLayer::new(self.attempt_timeout).layer(client);
+        let inner = RetryPolicy::layer(self.retry).layer(inner);
+        let stack = tower::ServiceBuilder::new()
+            .layer(TraceLayer::new())
+            .layer(DeprecationLayer::new())
+            .layer(user_agent)
+            .layer(auth)
+            .layer(DeadlineLayer::new(self.deadline))
+            .service(inner);
+        Ok(Transport { stack })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_clone_send_sync_static<T: Clone + Send + Sync + 'static>() {}
+    fn assert_send<T: Send + 'static>() {}
+
+    #[test]
+    fn transport_is_clone_send_sync_static_and_its_future_is_send() {
+        assert_clone_send_sync_static::<Transport>();
+        assert_send::<TransportFuture>();
+    }
+
+    #[test]
+    fn build_refuses_an_http_base_url_to_a_remote_host() {
+        let err = Transport::builder()
+            .base_url(Uri::from_static("http://api.whop.com/"))
+            .build()
+            .expect_err("refused");
+        assert!(err.to_string().contains("base URL"));
+    }
+
+    #[test]
+    fn build_refuses_an_invalid_user_agent_extension() {
+        assert!(
+            Transport::builder()
+                .user_agent("bad\r\nua")
+                .build()
+                .is_err()
+        );
+    }
+}

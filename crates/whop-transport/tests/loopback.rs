@@ -1,0 +1,551 @@
+//! The default transport against real servers on loopback (plain HTTP and TLS).
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, LOCATION, USER_AGENT};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use tower::ServiceExt;
+use whop_transport::{
+    Attempts, DEPRECATION, Error, ErrorKind, RequestSent, RetryConfig, RetrySafe, Token, Transport,
+    TransportBuilder,
+};
+
+use support::{TestCert, response, status};
+
+/// Short, deterministic retries for tests: no budget, millisecond backoffs.
+fn fast_retry() -> RetryConfig {
+    RetryConfig::default()
+        .max_attempts(3)
+        .base_delay(Duration::from_millis(10))
+        .max_delay(Duration::from_millis(20))
+        .max_retry_after(Duration::from_secs(3))
+        .no_budget()
+}
+
+fn builder() -> TransportBuilder {
+    Transport::builder()
+        .retry(fast_retry())
+        .connect_timeout(Duration::from_secs(2))
+        .attempt_timeout(Duration::from_secs(3))
+        .deadline(Duration::from_secs(8))
+}
+
+fn transport() -> Transport {
+    builder().build().expect("transport builds")
+}
+
+fn request(method: Method, url: &str) -> Request<Bytes> {
+    Request::builder()
+        .method(method)
+        .uri(url)
+        .body(Bytes::new())
+        .expect("valid request")
+}
+
+async fn send(transport: &Transport, req: Request<Bytes>) -> Result<Response<Bytes>, Error> {
+    tokio::time::timeout(Duration::from_secs(9), transport.clone().oneshot(req))
+        .await
+        .expect("every call ends within the test bound")
+}
+
+fn attempts(response: &Response<Bytes>) -> u32 {
+    response.extensions().get::<Attempts>().map_or(1, |a| a.0)
+}
+
+#[tokio::test]
+async fn tls_with_a_trusted_self_signed_ca_succeeds_over_http2() {
+    let cert = TestCert::new();
+    let server = support::serve_tls(&cert, Arc::new(|_, _| response(200, &[], "secure"))).await;
+    let transport = builder()
+        .add_root_certificate(cert.ca.clone())
+        .build()
+        .expect("builds");
+
+    let response = send(&transport, request(Method::GET, &server.https_url("/tls")))
+        .await
+        .expect("TLS request succeeds");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.body(), "secure");
+    assert_eq!(
+        response.version(),
+        http::Version::HTTP_2,
+        "ALPN negotiated h2"
+    );
+}
+
+#[tokio::test]
+async fn tls_with_an_untrusted_certificate_fails_as_tls_error_never_sent() {
+    let cert = TestCert::new();
+    let server = support::serve_tls(&cert, status(200)).await;
+
+    let error = send(
+        &transport(),
+        request(Method::GET, &server.https_url("/tls")),
+    )
+    .await
+    .expect_err("untrusted certificate is refused");
+
+    assert_eq!(error.kind(), ErrorKind::Tls, "{error:?}");
+    assert_eq!(error.request_sent(), RequestSent::NotSent);
+    assert_eq!(error.attempts(), 1, "a TLS failure is not retried");
+    assert_eq!(server.requests(), 0);
+    assert!(error.to_string().contains("TLS"), "{error}");
+}
+
+#[tokio::test]
+async fn get_on_503_503_200_succeeds_after_three_attempts() {
+    let server = support::serve(Arc::new(|i, _| {
+        response(if i < 2 { 503 } else { 200 }, &[], "ok")
+    }))
+    .await;
+
+    let response = send(&transport(), request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(attempts(&response), 3);
+    assert_eq!(server.requests(), 3);
+}
+
+#[tokio::test]
+async fn post_not_marked_retry_safe_on_503_makes_one_attempt() {
+    let server = support::serve(status(503)).await;
+
+    let response = send(&transport(), request(Method::POST, &server.url("/cancel")))
+        .await
+        .expect("a 503 is a response, not an error");
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn post_marked_retry_safe_on_503_is_retried_and_the_last_503_is_returned() {
+    let server = support::serve(status(503)).await;
+    let mut req = request(Method::POST, &server.url("/cancel"));
+    req.extensions_mut().insert(RetrySafe);
+
+    let response = send(&transport(), req).await.expect("a 503 is a response");
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(attempts(&response), 3);
+    assert_eq!(server.requests(), 3);
+}
+
+#[tokio::test]
+async fn rate_limited_with_retry_after_1_waits_about_a_second_then_succeeds() {
+    let server = support::serve(Arc::new(|i, _| {
+        if i == 0 {
+            response(429, &[("retry-after", "1")], "")
+        } else {
+            response(200, &[], "")
+        }
+    }))
+    .await;
+
+    let start = Instant::now();
+    let response = send(&transport(), request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+    let waited = start.elapsed();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(server.requests(), 2);
+    assert!(waited >= Duration::from_millis(950), "waited {waited:?}");
+    assert!(waited < Duration::from_millis(2500), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn rate_limited_without_retry_after_is_returned_at_once() {
+    let server = support::serve(status(429)).await;
+
+    let start = Instant::now();
+    let response = send(&transport(), request(Method::GET, &server.url("/m")))
+        .await
+        .expect("429");
+
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(server.requests(), 1);
+    assert!(start.elapsed() < Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_for_post_then_fails_never_sent() {
+    let addr = support::closed_port().await;
+
+    let error = send(
+        &transport(),
+        request(Method::POST, &format!("http://{addr}/cancel")),
+    )
+    .await
+    .expect_err("nothing listens");
+
+    assert_eq!(error.kind(), ErrorKind::Connect);
+    assert_eq!(error.request_sent(), RequestSent::NotSent);
+    assert_eq!(error.attempts(), 3);
+    assert!(error.to_string().contains("never sent"), "{error}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_per_attempt_timeout() {
+    let server = support::silent().await;
+    let transport = builder()
+        .retry(RetryConfig::disabled())
+        .attempt_timeout(Duration::from_millis(200))
+        .build()
+        .expect("builds");
+
+    let start = Instant::now();
+    let error = send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect_err("hangs");
+    let took = start.elapsed();
+
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert_eq!(error.request_sent(), RequestSent::MaybeSent);
+    assert!(
+        took >= Duration::from_millis(190) && took < Duration::from_secs(1),
+        "took {took:?}"
+    );
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_bounded_by_the_overall_deadline_across_retries() {
+    let server = support::silent().await;
+    let transport = builder()
+        .retry(fast_retry().max_attempts(10))
+        .attempt_timeout(Duration::from_millis(300))
+        .deadline(Duration::from_millis(700))
+        .build()
+        .expect("builds");
+
+    let start = Instant::now();
+    let error = send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect_err("hangs");
+    let took = start.elapsed();
+
+    assert_eq!(error.kind(), ErrorKind::DeadlineExceeded, "{error:?}");
+    assert_eq!(error.request_sent(), RequestSent::MaybeSent);
+    assert!(took >= Duration::from_millis(690), "took {took:?}");
+    assert!(
+        took < Duration::from_millis(1000),
+        "deadline held: took {took:?}"
+    );
+    assert!(server.requests() >= 2, "retried within the deadline");
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_a_typed_error() {
+    let server = support::serve(Arc::new(|_, _| response(200, &[], &"x".repeat(2048)))).await;
+    let transport = builder().max_body_bytes(1024).build().expect("builds");
+
+    let error = send(&transport, request(Method::GET, &server.url("/big")))
+        .await
+        .expect_err("big");
+
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge { limit: 1024 });
+    assert_eq!(error.status(), Some(StatusCode::OK));
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_cap_is_counted_while_collecting() {
+    static REPLY: &[u8] = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n\
+        200\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n0\r\n\r\n";
+    let server = support::raw_reply(REPLY).await;
+    let transport = builder().max_body_bytes(100).build().expect("builds");
+
+    let error = send(&transport, request(Method::GET, &server.url("/big")))
+        .await
+        .expect_err("big");
+
+    assert_eq!(error.kind(), ErrorKind::BodyTooLarge { limit: 100 });
+}
+
+#[tokio::test]
+async fn a_hundred_sequential_calls_reuse_one_connection() {
+    let server = support::serve(status(200)).await;
+    let transport = transport();
+
+    for _ in 0..100 {
+        let response = send(&transport, request(Method::GET, &server.url("/m")))
+            .await
+            .expect("ok");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    assert_eq!(server.requests(), 100);
+    assert_eq!(server.accepts(), 1);
+}
+
+#[tokio::test]
+async fn concurrent_calls_from_many_tasks_all_succeed() {
+    let server = support::serve(status(200)).await;
+    let transport = transport();
+    let url = server.url("/m");
+
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..32 {
+        let (transport, url) = (transport.clone(), url.clone());
+        tasks.spawn(async move { send(&transport, request(Method::GET, &url)).await });
+    }
+    while let Some(result) = tasks.join_next().await {
+        assert_eq!(
+            result.expect("task ran").expect("ok").status(),
+            StatusCode::OK
+        );
+    }
+    assert_eq!(server.requests(), 32);
+}
+
+#[tokio::test]
+async fn the_authorization_header_and_user_agent_reach_the_server() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .token(Token::new("sk_test_123").expect("valid"))
+        .build()
+        .expect("builds");
+
+    send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+
+    let headers = &server.headers()[0];
+    assert_eq!(headers[AUTHORIZATION], "Bearer sk_test_123");
+    let agent = headers[USER_AGENT].to_str().expect("ascii");
+    assert_eq!(agent, format!("whop-rs/{}", env!("CARGO_PKG_VERSION")));
+}
+
+#[tokio::test]
+async fn an_existing_authorization_header_is_not_overwritten() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .token(Token::new("company_key").expect("valid"))
+        .build()
+        .expect("builds");
+    let mut req = request(Method::GET, &server.url("/api/v5/me/memberships/x"));
+    req.headers_mut()
+        .insert(AUTHORIZATION, HeaderValue::from_static("Bearer user_token"));
+
+    send(&transport, req).await.expect("ok");
+
+    assert_eq!(server.headers()[0][AUTHORIZATION], "Bearer user_token");
+}
+
+#[tokio::test]
+async fn the_token_is_not_sent_to_hosts_other_than_the_base_url() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .token(Token::new("company_key").expect("valid"))
+        .base_url("https://api.whop.com".parse().expect("valid"))
+        .build()
+        .expect("builds");
+
+    send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+
+    assert!(server.headers()[0].get(AUTHORIZATION).is_none());
+}
+
+#[tokio::test]
+async fn http_to_a_non_loopback_host_is_refused_and_never_sent() {
+    let error = send(
+        &transport(),
+        request(Method::GET, "http://api.whop.com/api/v2/memberships"),
+    )
+    .await
+    .expect_err("refused");
+
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(error.request_sent(), RequestSent::NotSent);
+    assert_eq!(error.attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_301_is_returned_not_followed() {
+    let server = support::serve(Arc::new(|_, _| {
+        response(301, &[("location", "http://127.0.0.1:1/elsewhere")], "")
+    }))
+    .await;
+
+    let response = send(&transport(), request(Method::GET, &server.url("/m")))
+        .await
+        .expect("301");
+
+    assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(response.headers()[LOCATION], "http://127.0.0.1:1/elsewhere");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_deprecation_header_is_left_on_the_response() {
+    let server = support::serve(Arc::new(|_, _| {
+        response(200, &[("deprecation", "true")], "{}")
+    }))
+    .await;
+
+    let response = send(&transport(), request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[DEPRECATION], "true");
+}
+
+#[tokio::test]
+async fn the_pool_idle_timeout_closes_idle_connections() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .pool_idle_timeout(Duration::from_millis(100))
+        .build()
+        .expect("builds");
+
+    send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Without a pool timer, hyper-util only notices expiry at the next checkout and the socket
+    // stays open until then; with it, the idle connection is closed in the background.
+    assert_eq!(
+        server.closed(),
+        1,
+        "the idle connection was closed while idle"
+    );
+    send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+    assert_eq!(server.accepts(), 2);
+}
+
+#[tokio::test]
+async fn an_exhausted_retry_budget_stops_retrying() {
+    let server = support::serve(status(503)).await;
+    let no_reserve = fast_retry().budget(Duration::from_secs(1), 0, 0.0);
+    let transport = builder().retry(no_reserve).build().expect("builds");
+
+    let response = send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("503");
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_dropped_after_sending_a_post_is_not_retried_and_may_have_been_sent() {
+    let server = support::raw_reply(b"").await;
+
+    let error = send(&transport(), request(Method::POST, &server.url("/cancel")))
+        .await
+        .expect_err("no response");
+
+    assert_eq!(error.kind(), ErrorKind::ConnectionClosed, "{error:?}");
+    assert_eq!(error.request_sent(), RequestSent::MaybeSent);
+    assert!(error.to_string().contains("may have been sent"), "{error}");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_dropped_after_sending_a_get_is_retried() {
+    let server = support::raw_reply(b"").await;
+
+    let error = send(&transport(), request(Method::GET, &server.url("/m")))
+        .await
+        .expect_err("no response");
+
+    assert_eq!(error.kind(), ErrorKind::ConnectionClosed, "{error:?}");
+    assert_eq!(error.attempts(), 3);
+    assert_eq!(server.requests(), 3);
+}
+
+/// A rough overhead check, not a benchmark: `cargo test --release -p whop-transport --test
+/// loopback -- --ignored --nocapture overhead`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "timing report; run by hand in release mode"]
+async fn overhead_against_a_bare_hyper_util_client() {
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+
+    const N: usize = 3000;
+    let server = support::serve(Arc::new(|_, _| response(200, &[], "{\"id\":\"mem_1\"}"))).await;
+    let url: http::Uri = server
+        .url("/api/v2/memberships/mem_1")
+        .parse()
+        .expect("valid");
+    let bare: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let transport = transport();
+
+    for round in 0..3 {
+        let start = Instant::now();
+        for _ in 0..N {
+            let req = Request::get(url.clone())
+                .body(Full::new(Bytes::new()))
+                .expect("valid");
+            let response = bare.request(req).await.expect("ok");
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            assert!(!body.is_empty());
+        }
+        let bare_time = start.elapsed();
+
+        let start = Instant::now();
+        for _ in 0..N {
+            let req = Request::get(url.clone()).body(Bytes::new()).expect("valid");
+            let response = transport.clone().oneshot(req).await.expect("ok");
+            assert!(!response.body().is_empty());
+        }
+        let stack_time = start.elapsed();
+        println!(
+            "round {round}: bare {:?}/call, transport {:?}/call, ratio {:.3}",
+            bare_time / N as u32,
+            stack_time / N as u32,
+            stack_time.as_secs_f64() / bare_time.as_secs_f64()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_head_response_declaring_a_length_over_the_cap_is_not_an_error() {
+    let server = support::serve(Arc::new(|_, _| response(200, &[], &"x".repeat(2048)))).await;
+    let transport = builder().max_body_bytes(1024).build().expect("builds");
+
+    let response = send(&transport, request(Method::HEAD, &server.url("/big")))
+        .await
+        .expect("ok");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[http::header::CONTENT_LENGTH], "2048");
+    assert!(response.body().is_empty());
+}
+
+#[tokio::test]
+async fn unbounded_timeouts_and_cap_do_not_overflow() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .attempt_timeout(Duration::MAX)
+        .deadline(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .max_body_bytes(usize::MAX)
+        .build()
+        .expect("builds");
+
+    let response = send(&transport, request(Method::GET, &server.url("/m")))
+        .await
+        .expect("ok");
+
+    assert_eq!(response.status(), StatusCode::OK);
+}
