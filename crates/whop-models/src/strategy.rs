@@ -126,7 +126,7 @@ pub fn amount() -> impl Strategy<Value = Amount> {
 }
 
 /// Arbitrary JSON without floats (floats are not needed to exercise the raw fields).
-pub fn json_value() -> impl Strategy<Value = Value> {
+pub fn json_value() -> BoxedStrategy<Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
@@ -140,11 +140,14 @@ pub fn json_value() -> impl Strategy<Value = Value> {
                 .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
+    .boxed()
 }
 
 /// A metadata map: string keys, arbitrary JSON values.
-pub fn json_map() -> impl Strategy<Value = Map<String, Value>> {
-    btree_map("[a-z_]{1,8}", json_value(), 0..4).prop_map(|m| m.into_iter().collect())
+pub fn json_map() -> BoxedStrategy<Map<String, Value>> {
+    btree_map("[a-z_]{1,8}", json_value(), 0..4)
+        .prop_map(|m| m.into_iter().collect())
+        .boxed()
 }
 
 macro_rules! enum_strategy {
@@ -218,7 +221,7 @@ where
 use std::fmt;
 
 /// An expanded product.
-pub fn product() -> impl Strategy<Value = Product> {
+pub fn product() -> BoxedStrategy<Product> {
     (
         product_id(),
         option::of(text()),
@@ -241,11 +244,12 @@ pub fn product() -> impl Strategy<Value = Product> {
                 plans,
             },
         )
+        .boxed()
 }
 
 /// A product ID or an expanded product.
-pub fn expandable_product() -> impl Strategy<Value = Expandable<Product>> {
-    expandable(product_id(), product())
+pub fn expandable_product() -> BoxedStrategy<Expandable<Product>> {
+    expandable(product_id(), product()).boxed()
 }
 
 /// A linked social account.
@@ -260,7 +264,7 @@ pub fn social_account() -> impl Strategy<Value = SocialAccount> {
 }
 
 /// An expanded user.
-pub fn user() -> impl Strategy<Value = User> {
+pub fn user() -> BoxedStrategy<User> {
     (
         user_id(),
         option::of(text()),
@@ -294,11 +298,12 @@ pub fn user() -> impl Strategy<Value = User> {
                 }
             },
         )
+        .boxed()
 }
 
 /// A user ID or an expanded user.
-pub fn expandable_user() -> impl Strategy<Value = Expandable<User>> {
-    expandable(user_id(), user())
+pub fn expandable_user() -> BoxedStrategy<Expandable<User>> {
+    expandable(user_id(), user()).boxed()
 }
 
 fn opt_count() -> impl Strategy<Value = Option<i64>> {
@@ -310,7 +315,7 @@ fn opt_bool() -> impl Strategy<Value = Option<bool>> {
 }
 
 /// An expanded plan.
-pub fn plan() -> impl Strategy<Value = Plan> {
+pub fn plan() -> BoxedStrategy<Plan> {
     let head = (
         plan_id(),
         option::of(company_id()),
@@ -346,81 +351,83 @@ pub fn plan() -> impl Strategy<Value = Plan> {
         (opt_bool(), opt_bool(), opt_count(), opt_count()),
         (opt_bool(), opt_bool(), option::of(text())),
     );
-    (head, middle, tail).prop_map(|(h, m, t)| {
-        let (id, company_id, product, plan_type, release_method, visibility, billing_period) =
-            (h.0, h.1, h.2, h.3, h.4, h.5, h.6);
-        let (internal_notes, payment_link_description, metadata, direct_link, renewal_price) =
-            (h.7, h.8, h.9, h.10, h.11);
-        let (
-            allow_multiple_quantity,
-            coinbase_commerce_accepted,
-            splitit_accepted,
-            platform_balance_accepted,
-        ) = t.0;
-        let (expiration_days, grace_period_days, one_per_user, refillable) = t.1;
-        let (short_link, trial_period_days, paypal_accepted, split_pay_required_payments) = t.2;
-        let (
-            ach_payments,
-            cancel_collab_passes,
-            cancel_discount_intervals,
-            cancel_discount_percentage,
-        ) = t.3;
-        let (offer_cancel_discount, one_per_company, override_tax_type) = t.4;
-        Plan {
-            id,
-            company_id,
-            product,
-            plan_type,
-            release_method,
-            visibility,
-            billing_period,
-            internal_notes,
-            payment_link_description,
-            metadata,
-            direct_link,
-            renewal_price,
-            initial_price: m.0,
-            base_currency: m.1,
-            requirements: m.2,
-            release_method_settings: m.3,
-            accepted_payment_methods: m.4,
-            stock: m.5,
-            unlimited_stock: m.6,
-            created_at: m.7,
-            access_pass: m.8,
-            card_payments: m.9,
-            custom_fields: m.10,
-            description: m.11,
-            allow_multiple_quantity,
-            coinbase_commerce_accepted,
-            splitit_accepted,
-            platform_balance_accepted,
-            expiration_days,
-            grace_period_days,
-            one_per_user,
-            refillable,
-            short_link,
-            trial_period_days,
-            paypal_accepted,
-            split_pay_required_payments,
-            ach_payments,
-            cancel_collab_passes,
-            cancel_discount_intervals,
-            cancel_discount_percentage,
-            offer_cancel_discount,
-            one_per_company,
-            override_tax_type,
-        }
-    })
+    (head, middle, tail)
+        .prop_map(|(h, m, t)| {
+            let (id, company_id, product, plan_type, release_method, visibility, billing_period) =
+                (h.0, h.1, h.2, h.3, h.4, h.5, h.6);
+            let (internal_notes, payment_link_description, metadata, direct_link, renewal_price) =
+                (h.7, h.8, h.9, h.10, h.11);
+            let (
+                allow_multiple_quantity,
+                coinbase_commerce_accepted,
+                splitit_accepted,
+                platform_balance_accepted,
+            ) = t.0;
+            let (expiration_days, grace_period_days, one_per_user, refillable) = t.1;
+            let (short_link, trial_period_days, paypal_accepted, split_pay_required_payments) = t.2;
+            let (
+                ach_payments,
+                cancel_collab_passes,
+                cancel_discount_intervals,
+                cancel_discount_percentage,
+            ) = t.3;
+            let (offer_cancel_discount, one_per_company, override_tax_type) = t.4;
+            Plan {
+                id,
+                company_id,
+                product,
+                plan_type,
+                release_method,
+                visibility,
+                billing_period,
+                internal_notes,
+                payment_link_description,
+                metadata,
+                direct_link,
+                renewal_price,
+                initial_price: m.0,
+                base_currency: m.1,
+                requirements: m.2,
+                release_method_settings: m.3,
+                accepted_payment_methods: m.4,
+                stock: m.5,
+                unlimited_stock: m.6,
+                created_at: m.7,
+                access_pass: m.8,
+                card_payments: m.9,
+                custom_fields: m.10,
+                description: m.11,
+                allow_multiple_quantity,
+                coinbase_commerce_accepted,
+                splitit_accepted,
+                platform_balance_accepted,
+                expiration_days,
+                grace_period_days,
+                one_per_user,
+                refillable,
+                short_link,
+                trial_period_days,
+                paypal_accepted,
+                split_pay_required_payments,
+                ach_payments,
+                cancel_collab_passes,
+                cancel_discount_intervals,
+                cancel_discount_percentage,
+                offer_cancel_discount,
+                one_per_company,
+                override_tax_type,
+            }
+        })
+        .boxed()
 }
 
 /// A plan ID or an expanded plan.
-pub fn expandable_plan() -> impl Strategy<Value = Expandable<Plan>> {
-    expandable(plan_id(), plan())
+pub fn expandable_plan() -> BoxedStrategy<Expandable<Plan>> {
+    expandable(plan_id(), plan()).boxed()
 }
 
 /// An expanded promo code.
-pub fn promo_code() -> impl Strategy<Value = PromoCode> {
+pub fn promo_code() -> BoxedStrategy<PromoCode> {
     let head = (
         promo_code_id(),
         json_value(),
@@ -443,31 +450,33 @@ pub fn promo_code() -> impl Strategy<Value = PromoCode> {
         option::of(promo_duration()),
         opt_bool(),
     );
-    (head, tail).prop_map(|(h, t)| PromoCode {
-        id: h.0,
-        plans: h.1,
-        amount_off: h.2,
-        base_currency: h.3,
-        code: h.4,
-        new_users_only: h.5,
-        number_of_intervals: h.6,
-        plan_ids: h.7,
-        promo_type: h.8,
-        status: t.0,
-        stock: t.1,
-        unlimited_stock: t.2,
-        uses: t.3,
-        created_at: t.4,
-        expiration_datetime: t.5,
-        metadata: t.6,
-        duration: t.7,
-        existing_memberships_only: t.8,
-    })
+    (head, tail)
+        .prop_map(|(h, t)| PromoCode {
+            id: h.0,
+            plans: h.1,
+            amount_off: h.2,
+            base_currency: h.3,
+            code: h.4,
+            new_users_only: h.5,
+            number_of_intervals: h.6,
+            plan_ids: h.7,
+            promo_type: h.8,
+            status: t.0,
+            stock: t.1,
+            unlimited_stock: t.2,
+            uses: t.3,
+            created_at: t.4,
+            expiration_datetime: t.5,
+            metadata: t.6,
+            duration: t.7,
+            existing_memberships_only: t.8,
+        })
+        .boxed()
 }
 
 /// A promo code ID or an expanded promo code.
-pub fn expandable_promo_code() -> impl Strategy<Value = Expandable<PromoCode>> {
-    expandable(promo_code_id(), promo_code())
+pub fn expandable_promo_code() -> BoxedStrategy<Expandable<PromoCode>> {
+    expandable(promo_code_id(), promo_code()).boxed()
 }
 
 /// A linked Discord account.
@@ -482,7 +491,7 @@ pub fn discord() -> impl Strategy<Value = Discord> {
 }
 
 /// A checkout question with its answer.
-pub fn custom_field_response() -> impl Strategy<Value = CustomFieldResponse> {
+pub fn custom_field_response() -> BoxedStrategy<CustomFieldResponse> {
     (
         text(),
         option::of(timestamp()),
@@ -499,10 +508,11 @@ pub fn custom_field_response() -> impl Strategy<Value = CustomFieldResponse> {
                 answer,
             },
         )
+        .boxed()
 }
 
 /// A v2 membership: expanded and unexpanded relations, nulls and unknown enum values included.
-pub fn membership() -> impl Strategy<Value = Membership> {
+pub fn membership() -> BoxedStrategy<Membership> {
     let relations = (
         membership_id(),
         option::of(company_id()),
@@ -545,48 +555,50 @@ pub fn membership() -> impl Strategy<Value = Membership> {
         (option::of(text()), option::of(text()), option::of(0u32..24)),
         json_value(),
     );
-    (relations, state, extras).prop_map(|(r, s, e)| {
-        let (expires_at, renewal_period_start, renewal_period_end, created_at) = e.5;
-        let (telegram_account_id, phone_number, split_pay_required_payments) = e.10;
-        Membership {
-            id: r.0,
-            company_id: r.1,
-            product: r.2,
-            user: r.3,
-            plan: r.4,
-            promo_code: r.5,
-            access_pass: r.6,
-            email: s.0,
-            stripe_subscription_id: s.1,
-            stripe_customer_id: s.2,
-            status: s.3,
-            valid: s.4,
-            cancel_at_period_end: s.5,
-            payment_processor: s.6,
-            license_key: s.7,
-            metadata: s.8,
-            acquisition_data: s.9,
-            quantity: s.10,
-            wallet_address: s.11,
-            custom_field_responses: e.0,
-            custom_fields_responses: e.1,
-            custom_fields_responses_v2: e.2,
-            discord: e.3,
-            nft_tokens: e.4,
-            expires_at,
-            renewal_period_start,
-            renewal_period_end,
-            created_at,
-            manage_url: e.6,
-            affiliate_page_url: e.7,
-            checkout_session: e.8,
-            affiliate_username: e.9,
-            telegram_account_id,
-            phone_number,
-            split_pay_required_payments,
-            deliveries: e.11,
-        }
-    })
+    (relations, state, extras)
+        .prop_map(|(r, s, e)| {
+            let (expires_at, renewal_period_start, renewal_period_end, created_at) = e.5;
+            let (telegram_account_id, phone_number, split_pay_required_payments) = e.10;
+            Membership {
+                id: r.0,
+                company_id: r.1,
+                product: r.2,
+                user: r.3,
+                plan: r.4,
+                promo_code: r.5,
+                access_pass: r.6,
+                email: s.0,
+                stripe_subscription_id: s.1,
+                stripe_customer_id: s.2,
+                status: s.3,
+                valid: s.4,
+                cancel_at_period_end: s.5,
+                payment_processor: s.6,
+                license_key: s.7,
+                metadata: s.8,
+                acquisition_data: s.9,
+                quantity: s.10,
+                wallet_address: s.11,
+                custom_field_responses: e.0,
+                custom_fields_responses: e.1,
+                custom_fields_responses_v2: e.2,
+                discord: e.3,
+                nft_tokens: e.4,
+                expires_at,
+                renewal_period_start,
+                renewal_period_end,
+                created_at,
+                manage_url: e.6,
+                affiliate_page_url: e.7,
+                checkout_session: e.8,
+                affiliate_username: e.9,
+                telegram_account_id,
+                phone_number,
+                split_pay_required_payments,
+                deliveries: e.11,
+            }
+        })
+        .boxed()
 }
 
 /// A `company_buyer_id` in either published shape.
@@ -599,7 +611,7 @@ pub fn company_buyer_id() -> impl Strategy<Value = CompanyBuyerId> {
 }
 
 /// A v5 membership, in either published schema's shape.
-pub fn me_membership() -> impl Strategy<Value = MeMembership> {
+pub fn me_membership() -> BoxedStrategy<MeMembership> {
     let ids = (
         membership_id(),
         product_id(),
@@ -624,28 +636,30 @@ pub fn me_membership() -> impl Strategy<Value = MeMembership> {
         option::of(company_buyer_id()),
         opt_bool(),
     );
-    (ids, rest).prop_map(|(i, r)| MeMembership {
-        id: i.0,
-        product_id: i.1,
-        user_id: i.2,
-        plan_id: i.3,
-        page_id: i.4,
-        created_at: i.5,
-        expires_at: i.6,
-        renewal_period_start: i.7,
-        renewal_period_end: i.8,
-        quantity: i.9,
-        status: r.0,
-        valid: r.1,
-        cancel_at_period_end: r.2,
-        license_key: r.3,
-        metadata: r.4,
-        checkout_id: r.5,
-        affiliate_username: r.6,
-        manage_url: r.7,
-        company_buyer_id: r.8,
-        marketplace: r.9,
-    })
+    (ids, rest)
+        .prop_map(|(i, r)| MeMembership {
+            id: i.0,
+            product_id: i.1,
+            user_id: i.2,
+            plan_id: i.3,
+            page_id: i.4,
+            created_at: i.5,
+            expires_at: i.6,
+            renewal_period_start: i.7,
+            renewal_period_end: i.8,
+            quantity: i.9,
+            status: r.0,
+            valid: r.1,
+            cancel_at_period_end: r.2,
+            license_key: r.3,
+            metadata: r.4,
+            checkout_id: r.5,
+            affiliate_username: r.6,
+            manage_url: r.7,
+            company_buyer_id: r.8,
+            marketplace: r.9,
+        })
+        .boxed()
 }
 
 /// A v2 error code: an integer or a string.
