@@ -25,12 +25,25 @@ use serde::de::DeserializeOwned;
 /// Returns [`DecodeError`] if the bytes are not valid JSON, have trailing content, or do not
 /// match `T`.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    // Tracking the path costs an allocation per object key, which would make a typed decode
+    // slower than decoding into `serde_json::Value`. Bodies almost always decode, so take the
+    // fast road first and retrace with path tracking only to explain a failure. Decoding is
+    // deterministic: the second pass fails at the same place.
+    serde_json::from_slice(bytes).map_err(|fast_error| {
+        explain::<T>(bytes).unwrap_or_else(|| DecodeError::new(String::new(), fast_error))
+    })
+}
+
+/// Decodes again with path tracking and returns the error it finds.
+fn explain<T: DeserializeOwned>(bytes: &[u8]) -> Option<DecodeError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(DecodeError::from)?;
-    deserializer
-        .end()
-        .map_err(|error| DecodeError::new(String::new(), error))?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(error) => Some(DecodeError::from(error)),
+        Ok(_) => deserializer
+            .end()
+            .err()
+            .map(|error| DecodeError::new(String::new(), error)),
+    }
 }
 
 /// Encodes a value as the API would send it (compact JSON).

@@ -41,18 +41,26 @@ pub trait Object {
 /// Decoding anything but a string or an object fails with an error that says what was
 /// expected, e.g. "invalid type: integer `42`, expected an ID string or an expanded Product
 /// object".
+///
+/// The expanded object is boxed, as in async-stripe: an expanded [`Plan`](crate::Plan) is over
+/// a kilobyte, and keeping it inline made every [`Membership`](crate::Membership) that large
+/// (expanded or not) and decoding measurably slower from the copying. Matching and field
+/// access read the same as with an inline value; build one with [`Expandable::object`] or
+/// `From<T>`.
 #[derive(Debug, Clone, PartialEq)]
-// The expanded variant is kept inline (not boxed) so callers can match and build it directly;
-// a membership holds at most five of these.
-#[allow(clippy::large_enum_variant)]
 pub enum Expandable<T: Object> {
     /// Only the ID was sent.
     Id(T::Id),
     /// The whole object was sent.
-    Object(T),
+    Object(Box<T>),
 }
 
 impl<T: Object> Expandable<T> {
+    /// Wraps an expanded object.
+    pub fn object(object: T) -> Self {
+        Self::Object(Box::new(object))
+    }
+
     /// The ID, whether or not the object was expanded.
     pub fn id(&self) -> &T::Id {
         match self {
@@ -78,7 +86,7 @@ impl<T: Object> Expandable<T> {
     pub fn into_object(self) -> Option<T> {
         match self {
             Self::Id(_) => None,
-            Self::Object(object) => Some(object),
+            Self::Object(object) => Some(*object),
         }
     }
 
@@ -93,7 +101,7 @@ impl<T: Object> Expandable<T> {
 
 impl<T: Object> From<T> for Expandable<T> {
     fn from(object: T) -> Self {
-        Self::Object(object)
+        Self::object(object)
     }
 }
 
@@ -130,7 +138,7 @@ impl<'de, T: Object + Deserialize<'de>> Visitor<'de> for ExpandableVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Expandable::Object)
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Expandable::object)
     }
 }
 

@@ -214,7 +214,7 @@ where
 {
     prop_oneof![
         id.prop_map(Expandable::Id),
-        object.prop_map(Expandable::Object)
+        object.prop_map(Expandable::from)
     ]
 }
 
