@@ -159,14 +159,7 @@ impl ErrorBody {
     /// Returns `None` when the bytes are not JSON, not an object, or carry neither an `error`
     /// object nor a `message` string. Never panics.
     pub fn parse(bytes: &[u8]) -> Option<Self> {
-        let either: EitherShape = serde_json::from_slice(bytes).ok()?;
-        match (either.error, either.message) {
-            (Some(error), _) => Some(Self::V2(V2ErrorBody { error })),
-            (None, Some(message)) => Some(Self::V5(V5ErrorBody {
-                message: Some(message),
-            })),
-            (None, None) => None,
-        }
+        serde_json::from_slice(bytes).ok()
     }
 
     /// The human-readable message, if the body had one.
@@ -182,6 +175,22 @@ impl ErrorBody {
         match self {
             Self::V2(body) => body.error.code(),
             Self::V5(_) => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorBody {
+    /// Accepts either shape; `error` wins when both keys are present.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let either = EitherShape::deserialize(deserializer)?;
+        match (either.error, either.message) {
+            (Some(error), _) => Ok(Self::V2(V2ErrorBody { error })),
+            (None, Some(message)) => Ok(Self::V5(V5ErrorBody {
+                message: Some(message),
+            })),
+            (None, None) => Err(de::Error::custom(
+                "expected a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})",
+            )),
         }
     }
 }

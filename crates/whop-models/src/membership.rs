@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use serde_with::serde_as;
 use time::OffsetDateTime;
 
+use crate::count::WholeNumber;
 use crate::{
     CheckoutId, CompanyId, Expandable, LicenseKey, MembershipId, MembershipStatus,
     PaymentProcessor, Plan, PlanId, Product, ProductId, PromoCode, PromoCodeId, UnixSeconds, User,
@@ -70,7 +71,8 @@ pub struct Membership {
     /// Where the buyer came from (UTM parameters and the like), as raw JSON.
     #[serde(default)]
     pub acquisition_data: Value,
-    /// How many units the membership covers.
+    /// How many units the membership covers (an integral float such as `1.0` is accepted).
+    #[serde_as(as = "Option<WholeNumber>")]
     #[serde(default)]
     pub quantity: Option<u32>,
     /// The crypto wallet that paid, for purchases made through Whop's on-chain contracts.
@@ -133,6 +135,7 @@ pub struct Membership {
     #[serde(default)]
     pub phone_number: Option<String>,
     /// For split payments: how many payments complete the purchase.
+    #[serde_as(as = "Option<WholeNumber>")]
     #[serde(default)]
     pub split_pay_required_payments: Option<u32>,
     /// Delivery records (not in the spec; real bodies send an object). Raw JSON.
@@ -300,6 +303,20 @@ mod tests {
         assert!(!m.is_valid());
         m.status = Some(MembershipStatus::Trialing);
         assert!(m.is_valid());
+    }
+
+    #[test]
+    fn debug_output_does_not_show_the_license_key() {
+        let mut m = minimal();
+        m.license_key = Some(LicenseKey::new("U-A09280-647203B0-2C0A9EW").unwrap());
+        let debug = format!("{m:?}");
+        assert!(!debug.contains("647203B0"), "{debug}");
+    }
+
+    #[test]
+    fn integral_float_quantity_is_accepted() {
+        let m: Membership = serde_json::from_str(r#"{"id":"mem_1","quantity":2.0}"#).unwrap();
+        assert_eq!(m.quantity, Some(2));
     }
 
     #[test]

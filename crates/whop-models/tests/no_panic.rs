@@ -16,6 +16,9 @@ fn try_every_decoder(bytes: &[u8]) {
     let _ = decode::<ExpandSet>(bytes);
     let _ = decode::<Expand>(bytes);
     let _ = ErrorBody::parse(bytes);
+    let _ = decode::<ErrorBody>(bytes);
+    let _ = decode::<whop_models::CompanyBuyerId>(bytes);
+    let _ = decode::<whop_models::Amount>(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
         let _ = MembershipRef::parse(text);
     }

@@ -94,7 +94,8 @@ proptest! {
     #[test]
     fn error_body_round_trips_through_parse(body in error_body()) {
         let bytes = encode(&body).unwrap();
-        prop_assert_eq!(ErrorBody::parse(&bytes), Some(body));
+        prop_assert_eq!(ErrorBody::parse(&bytes), Some(body.clone()));
+        assert_round_trips(&body)?;
     }
 
     #[test]
