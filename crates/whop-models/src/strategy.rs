@@ -1,7 +1,7 @@
 //! Proptest strategies for every type in this crate (feature `proptest`).
 //!
 //! They produce values the API could plausibly send: prefixed IDs, known and unknown enum
-//! values, whole-second timestamps between 1970 and 2100, expanded and unexpanded fields, and
+//! values, whole-second timestamps in the spec's `int32` range (1970 to 2038), expanded and unexpanded fields, and
 //! absent optional fields. Use them to property-test code that consumes these models.
 //!
 //! ```
@@ -38,8 +38,8 @@ use crate::{
     Visibility,
 };
 
-/// Latest timestamp generated: 2100-01-01T00:00:00Z.
-const LAST_TIMESTAMP: i64 = 4_102_444_800;
+/// Latest timestamp generated: the v2 spec types timestamps as `int32`, so 2038-01-19.
+const LAST_TIMESTAMP: i64 = i32::MAX as i64;
 
 /// Short free text, any printable characters.
 pub fn text() -> impl Strategy<Value = String> {
@@ -114,7 +114,7 @@ pub fn membership_ref() -> impl Strategy<Value = MembershipRef> {
     ]
 }
 
-/// A timestamp in whole seconds between 1970 and 2100.
+/// A timestamp in whole seconds between 1970 and 2038 (the spec's `int32` range).
 pub fn timestamp() -> impl Strategy<Value = OffsetDateTime> {
     (0..=LAST_TIMESTAMP)
         .prop_map(|s| OffsetDateTime::from_unix_timestamp(s).expect("in range by construction"))
