@@ -1,0 +1,242 @@
+//! The bodies Whop sends with an error status.
+//!
+//! v2 wraps the error: `{"error": {"status" or "code": <string or integer>, "message": ...}}`
+//! (the schema says `status` as a string, the examples `code` as an integer). v5 and the rate
+//! limiter send a flat `{"message": ...}`. Gateways in front of the API may send HTML or nothing
+//! at all, so [`ErrorBody::parse`] never fails loudly: it returns `None` for anything it does
+//! not recognise, and the caller keeps the raw bytes.
+
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An error code as v2 sends it: an integer in the examples, a string in the schema.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// An integer code, usually the HTTP status.
+    Number(i64),
+    /// A textual code.
+    Text(String),
+}
+
+impl ErrorCode {
+    /// The code as an HTTP status number, if it is one (a numeric string counts).
+    pub fn as_u16(&self) -> Option<u16> {
+        match self {
+            Self::Number(n) => u16::try_from(*n).ok(),
+            Self::Text(text) => text.trim().parse().ok(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(n) => n.fmt(f),
+            Self::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(n) => serializer.serialize_i64(*n),
+            Self::Text(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CodeVisitor;
+
+        impl Visitor<'_> for CodeVisitor {
+            type Value = ErrorCode;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an error code as a string or an integer")
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ErrorCode, E> {
+                Ok(ErrorCode::Number(v))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ErrorCode, E> {
+                i64::try_from(v)
+                    .map(ErrorCode::Number)
+                    .or_else(|_| Ok(ErrorCode::Text(v.to_string())))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ErrorCode, E> {
+                Ok(ErrorCode::Text(v.to_string()))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ErrorCode, E> {
+                Ok(ErrorCode::Text(v.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<ErrorCode, E> {
+                Ok(ErrorCode::Text(v))
+            }
+        }
+
+        deserializer.deserialize_any(CodeVisitor)
+    }
+}
+
+/// The v2 error envelope: `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct V2ErrorBody {
+    /// What went wrong.
+    pub error: V2Error,
+}
+
+/// The inside of a v2 error envelope. Every field is optional; absent ones are not written back.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct V2Error {
+    /// The code under the schema's key, `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ErrorCode>,
+    /// The code under the examples' key, `code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
+    /// A human-readable explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl V2Error {
+    /// The code, from `code` or else `status`.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.code.as_ref().or(self.status.as_ref())
+    }
+}
+
+/// The v5 (and rate-limit) error body: `{"message": ...}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct V5ErrorBody {
+    /// A human-readable explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// An error body in either API's shape.
+///
+/// ```
+/// use whop_models::ErrorBody;
+///
+/// let v2 = ErrorBody::parse(br#"{"error":{"code":404,"message":"No such Resource"}}"#).unwrap();
+/// assert_eq!(v2.message(), Some("No such Resource"));
+/// assert_eq!(v2.code().and_then(|c| c.as_u16()), Some(404));
+///
+/// let v5 = ErrorBody::parse(br#"{"message":"You are being rate limited"}"#).unwrap();
+/// assert_eq!(v5.message(), Some("You are being rate limited"));
+///
+/// assert_eq!(ErrorBody::parse(b"<html>502 Bad Gateway</html>"), None);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorBody {
+    /// `{"error": {...}}`.
+    V2(V2ErrorBody),
+    /// `{"message": ...}`.
+    V5(V5ErrorBody),
+}
+
+/// Both shapes at once, for a single pass over the bytes.
+#[derive(Deserialize)]
+struct EitherShape {
+    #[serde(default)]
+    error: Option<V2Error>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl ErrorBody {
+    /// Reads an error body from raw bytes, leniently.
+    ///
+    /// Returns `None` when the bytes are not JSON, not an object, or carry neither an `error`
+    /// object nor a `message` string. Never panics.
+    pub fn parse(bytes: &[u8]) -> Option<Self> {
+        serde_json::from_slice(bytes).ok()
+    }
+
+    /// The human-readable message, if the body had one.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Self::V2(body) => body.error.message.as_deref(),
+            Self::V5(body) => body.message.as_deref(),
+        }
+    }
+
+    /// The error code (v2 only; `code` preferred over `status`).
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            Self::V2(body) => body.error.code(),
+            Self::V5(_) => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorBody {
+    /// Accepts either shape; `error` wins when both keys are present.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let either = EitherShape::deserialize(deserializer)?;
+        match (either.error, either.message) {
+            (Some(error), _) => Ok(Self::V2(V2ErrorBody { error })),
+            (None, Some(message)) => Ok(Self::V5(V5ErrorBody {
+                message: Some(message),
+            })),
+            (None, None) => Err(de::Error::custom(
+                "expected a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})",
+            )),
+        }
+    }
+}
+
+impl Serialize for ErrorBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::V2(body) => body.serialize(serializer),
+            Self::V5(body) => body.serialize(serializer),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_status_string_is_read_as_code() {
+        let body = ErrorBody::parse(br#"{"error":{"status":"404","message":"nope"}}"#).unwrap();
+        assert_eq!(body.code(), Some(&ErrorCode::Text("404".into())));
+        assert_eq!(body.code().unwrap().as_u16(), Some(404));
+    }
+
+    #[test]
+    fn error_key_wins_over_top_level_message() {
+        let body = ErrorBody::parse(br#"{"message":"outer","error":{"message":"inner"}}"#).unwrap();
+        assert_eq!(body.message(), Some("inner"));
+    }
+
+    #[test]
+    fn empty_and_non_object_bodies_are_none() {
+        for bytes in [
+            &b""[..],
+            b"null",
+            b"[]",
+            b"\"text\"",
+            b"{}",
+            b"{\"error\":\"x\"}",
+        ] {
+            assert_eq!(
+                ErrorBody::parse(bytes),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The v2 membership: what `POST /v2/memberships/{id}/cancel` returns.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use serde_with::serde_as;
+use time::OffsetDateTime;
+
+use crate::count::WholeNumber;
+use crate::{
+    CheckoutId, CompanyId, Expandable, LicenseKey, MembershipId, MembershipStatus,
+    PaymentProcessor, Plan, PlanId, Product, ProductId, PromoCode, PromoCodeId, UnixSeconds, User,
+    UserId,
+};
+
+/// One customer's purchase of one product, as the v2 API describes it.
+///
+/// The v2 spec marks no field required and real bodies both send `null` and leave keys out, so
+/// every field but `id` is optional: `None` means "absent or null". Fields whose shape differs
+/// between the spec and real bodies are kept as raw [`Value`]s (`Value::Null` when absent).
+///
+/// `product`, `user`, `plan`, `promo_code` and `access_pass` are IDs unless the request asked
+/// to expand them; use the `*_id()` helpers to read the ID either way.
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Membership {
+    /// The membership's ID (`mem_…`).
+    pub id: MembershipId,
+    /// The company that sold the membership.
+    #[serde(default)]
+    pub company_id: Option<CompanyId>,
+    /// The product bought: its ID, or the object when `product` was expanded.
+    #[serde(default)]
+    pub product: Option<Expandable<Product>>,
+    /// The customer: their ID, or the object when `user` was expanded.
+    #[serde(default)]
+    pub user: Option<Expandable<User>>,
+    /// The plan bought under: its ID, or the object when `plan` was expanded.
+    #[serde(default)]
+    pub plan: Option<Expandable<Plan>>,
+    /// The promo code used at checkout, if any: its ID, or the object when expanded.
+    #[serde(default)]
+    pub promo_code: Option<Expandable<PromoCode>>,
+    /// The customer's email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The Stripe subscription behind the membership, for Stripe checkouts.
+    #[serde(default)]
+    pub stripe_subscription_id: Option<String>,
+    /// The Stripe customer behind the membership, for Stripe checkouts.
+    #[serde(default)]
+    pub stripe_customer_id: Option<String>,
+    /// Where the membership is in its lifecycle.
+    #[serde(default)]
+    pub status: Option<MembershipStatus>,
+    /// Whole-picture answer from Whop: does the membership grant access right now?
+    #[serde(default)]
+    pub valid: Option<bool>,
+    /// Whether the membership ends when the current period runs out instead of renewing.
+    /// Cancelling through v2 sets this; it does not end access at once.
+    #[serde(default)]
+    pub cancel_at_period_end: Option<bool>,
+    /// Who took the payment.
+    #[serde(default)]
+    pub payment_processor: Option<PaymentProcessor>,
+    /// The membership's license key. A customer secret: its `Debug` output is redacted.
+    #[serde(default)]
+    pub license_key: Option<LicenseKey>,
+    /// Free-form key/value data the seller attached (for example a hardware ID).
+    #[serde(default)]
+    pub metadata: Option<Map<String, Value>>,
+    /// Where the buyer came from (UTM parameters and the like), as raw JSON.
+    #[serde(default)]
+    pub acquisition_data: Value,
+    /// How many units the membership covers (an integral float such as `1.0` is accepted).
+    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default)]
+    pub quantity: Option<u32>,
+    /// The crypto wallet that paid, for purchases made through Whop's on-chain contracts.
+    #[serde(default)]
+    pub wallet_address: Option<String>,
+    /// Checkout questions and the customer's answers, as a typed list.
+    #[serde(default)]
+    pub custom_field_responses: Option<Vec<CustomFieldResponse>>,
+    /// Checkout questions and answers in an older shape (an object in real bodies), raw JSON.
+    #[serde(default)]
+    pub custom_fields_responses: Value,
+    /// Checkout questions and answers in a newer shape. The spec says object, real bodies send
+    /// an array, so it is raw JSON.
+    #[serde(default)]
+    pub custom_fields_responses_v2: Value,
+    /// The customer's linked Discord account, if any.
+    #[serde(default)]
+    pub discord: Option<Discord>,
+    /// NFTs tied to the membership. The spec says string, real bodies send an array: raw JSON.
+    #[serde(default)]
+    pub nft_tokens: Value,
+    /// When the membership runs out, for plans that expire.
+    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(default)]
+    pub expires_at: Option<OffsetDateTime>,
+    /// Start of the current billing period.
+    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(default)]
+    pub renewal_period_start: Option<OffsetDateTime>,
+    /// End of the current billing period: the next renewal, or the end of access when
+    /// `cancel_at_period_end` is set.
+    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(default)]
+    pub renewal_period_end: Option<OffsetDateTime>,
+    /// When the membership was created.
+    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(default)]
+    pub created_at: Option<OffsetDateTime>,
+    /// Link where the customer manages the membership (top up, cancel, ...).
+    #[serde(default)]
+    pub manage_url: Option<String>,
+    /// Link to the seller's page with the customer's affiliate code attached. Having the link
+    /// does not mean the customer is allowed to earn commission.
+    #[serde(default)]
+    pub affiliate_page_url: Option<String>,
+    /// The checkout session the membership was bought through (`ch_…`), if any.
+    #[serde(default)]
+    pub checkout_session: Option<CheckoutId>,
+    /// The affiliate who referred the customer, if any.
+    #[serde(default)]
+    pub affiliate_username: Option<String>,
+    /// Deprecated twin of `product`, still sent by the API. It is expanded exactly when
+    /// `product` is; prefer `product`.
+    #[serde(default)]
+    pub access_pass: Option<Expandable<Product>>,
+    /// Whop's ID of the customer's linked Telegram account, if any.
+    #[serde(default)]
+    pub telegram_account_id: Option<String>,
+    /// The customer's phone number, when they allowed sharing it.
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    /// For split payments: how many payments complete the purchase.
+    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default)]
+    pub split_pay_required_payments: Option<u32>,
+    /// Delivery records (not in the spec; real bodies send an object). Raw JSON.
+    #[serde(default)]
+    pub deliveries: Value,
+}
+
+impl Membership {
+    /// A membership with only its ID set; every other field is absent.
+    pub fn with_id(id: MembershipId) -> Self {
+        Self {
+            id,
+            company_id: None,
+            product: None,
+            user: None,
+            plan: None,
+            promo_code: None,
+            email: None,
+            stripe_subscription_id: None,
+            stripe_customer_id: None,
+            status: None,
+            valid: None,
+            cancel_at_period_end: None,
+            payment_processor: None,
+            license_key: None,
+            metadata: None,
+            acquisition_data: Value::Null,
+            quantity: None,
+            wallet_address: None,
+            custom_field_responses: None,
+            custom_fields_responses: Value::Null,
+            custom_fields_responses_v2: Value::Null,
+            discord: None,
+            nft_tokens: Value::Null,
+            expires_at: None,
+            renewal_period_start: None,
+            renewal_period_end: None,
+            created_at: None,
+            manage_url: None,
+            affiliate_page_url: None,
+            checkout_session: None,
+            affiliate_username: None,
+            access_pass: None,
+            telegram_account_id: None,
+            phone_number: None,
+            split_pay_required_payments: None,
+            deliveries: Value::Null,
+        }
+    }
+
+    /// Whether the membership grants access now.
+    ///
+    /// Uses Whop's `valid` flag when present; otherwise falls back to
+    /// [`MembershipStatus::grants_access`]; with neither, `false`.
+    pub fn is_valid(&self) -> bool {
+        self.valid.unwrap_or_else(|| {
+            self.status
+                .as_ref()
+                .is_some_and(MembershipStatus::grants_access)
+        })
+    }
+
+    /// Whether the membership is set to end at the close of the current period.
+    pub fn cancels_at_period_end(&self) -> bool {
+        self.cancel_at_period_end.unwrap_or(false)
+    }
+
+    /// The product's ID, expanded or not; falls back to the deprecated `access_pass`.
+    pub fn product_id(&self) -> Option<&ProductId> {
+        self.product
+            .as_ref()
+            .or(self.access_pass.as_ref())
+            .map(Expandable::id)
+    }
+
+    /// The expanded product, if `product` (or `access_pass`) was expanded.
+    pub fn product_object(&self) -> Option<&Product> {
+        self.product
+            .as_ref()
+            .and_then(Expandable::as_object)
+            .or_else(|| self.access_pass.as_ref().and_then(Expandable::as_object))
+    }
+
+    /// The customer's ID, expanded or not.
+    pub fn user_id(&self) -> Option<&UserId> {
+        self.user.as_ref().map(Expandable::id)
+    }
+
+    /// The plan's ID, expanded or not.
+    pub fn plan_id(&self) -> Option<&PlanId> {
+        self.plan.as_ref().map(Expandable::id)
+    }
+
+    /// The promo code's ID, expanded or not.
+    pub fn promo_code_id(&self) -> Option<&PromoCodeId> {
+        self.promo_code.as_ref().map(Expandable::id)
+    }
+
+    /// One metadata entry.
+    pub fn metadata_value(&self, key: &str) -> Option<&Value> {
+        self.metadata.as_ref()?.get(key)
+    }
+}
+
+/// A Discord account linked to a membership.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Discord {
+    /// The Discord user's snowflake ID (a string of digits).
+    pub id: String,
+    /// The Discord username (older accounts include a `#1234` discriminator).
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Link to the Discord avatar.
+    #[serde(default)]
+    pub image_url: Option<String>,
+}
+
+/// One checkout question and the customer's answer.
+#[serde_as]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomFieldResponse {
+    /// The answer's own ID.
+    pub id: String,
+    /// When the answer was first given.
+    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(default)]
+    pub created_at: Option<OffsetDateTime>,
+    /// When the answer last changed.
+    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(default)]
+    pub updated_at: Option<OffsetDateTime>,
+    /// The question as shown.
+    #[serde(default)]
+    pub question: Option<String>,
+    /// What the customer answered.
+    #[serde(default)]
+    pub answer: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> Membership {
+        Membership::with_id(MembershipId::new("mem_1").unwrap())
+    }
+
+    #[test]
+    fn only_id_is_required() {
+        let m: Membership = serde_json::from_str(r#"{"id":"mem_1"}"#).unwrap();
+        assert_eq!(m, minimal());
+    }
+
+    #[test]
+    fn is_valid_prefers_the_valid_flag_over_status() {
+        let mut m = minimal();
+        m.status = Some(MembershipStatus::Active);
+        m.valid = Some(false);
+        assert!(!m.is_valid());
+    }
+
+    #[test]
+    fn is_valid_falls_back_to_status() {
+        let mut m = minimal();
+        assert!(!m.is_valid());
+        m.status = Some(MembershipStatus::Trialing);
+        assert!(m.is_valid());
+    }
+
+    #[test]
+    fn debug_output_does_not_show_the_license_key() {
+        let mut m = minimal();
+        m.license_key = Some(LicenseKey::new("U-A09280-647203B0-2C0A9EW").unwrap());
+        let debug = format!("{m:?}");
+        assert!(!debug.contains("647203B0"), "{debug}");
+    }
+
+    #[test]
+    fn integral_float_quantity_is_accepted() {
+        let m: Membership = serde_json::from_str(r#"{"id":"mem_1","quantity":2.0}"#).unwrap();
+        assert_eq!(m.quantity, Some(2));
+    }
+
+    #[test]
+    fn product_id_falls_back_to_access_pass() {
+        let mut m = minimal();
+        m.access_pass = Some(Expandable::Id(ProductId::new("pass_1").unwrap()));
+        assert_eq!(m.product_id().unwrap().as_str(), "pass_1");
+    }
+}

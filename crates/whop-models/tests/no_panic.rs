@@ -1,0 +1,86 @@
+//! No input makes a decoder panic: bytes from the network are untrusted.
+
+use proptest::prelude::*;
+use whop_models::{
+    ErrorBody, Expand, ExpandSet, MeMembership, Membership, MembershipRef, Plan, Product,
+    PromoCode, User, decode,
+};
+
+fn try_every_decoder(bytes: &[u8]) {
+    let _ = decode::<Membership>(bytes);
+    let _ = decode::<MeMembership>(bytes);
+    let _ = decode::<Product>(bytes);
+    let _ = decode::<User>(bytes);
+    let _ = decode::<Plan>(bytes);
+    let _ = decode::<PromoCode>(bytes);
+    let _ = decode::<ExpandSet>(bytes);
+    let _ = decode::<Expand>(bytes);
+    let _ = ErrorBody::parse(bytes);
+    let _ = decode::<ErrorBody>(bytes);
+    let _ = decode::<whop_models::CompanyBuyerId>(bytes);
+    let _ = decode::<whop_models::Amount>(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let _ = MembershipRef::parse(text);
+    }
+}
+
+/// JSON-looking text built from the fragments real bodies are made of, so the decoders get
+/// past the first byte and into the fields.
+fn jsonish() -> impl Strategy<Value = String> {
+    let fragment = prop_oneof![
+        Just("{".to_owned()),
+        Just("}".to_owned()),
+        Just("[".to_owned()),
+        Just("]".to_owned()),
+        Just(",".to_owned()),
+        Just(":".to_owned()),
+        Just("null".to_owned()),
+        Just("true".to_owned()),
+        prop::sample::select(vec![
+            "\"id\":",
+            "\"product\":",
+            "\"plan\":",
+            "\"user\":",
+            "\"promo_code\":",
+            "\"created_at\":",
+            "\"expires_at\":",
+            "\"status\":",
+            "\"quantity\":",
+            "\"company_buyer_id\":",
+            "\"renewal_price\":",
+            "\"social_accounts\":",
+            "\"error\":",
+            "\"message\":",
+            "\"code\":",
+            "\"valid\":",
+            "\"metadata\":",
+        ])
+        .prop_map(str::to_owned),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|f| f.to_string()),
+        Just("1e400".to_owned()),
+        Just("-9223372036854775809".to_owned()),
+        Just("18446744073709551616".to_owned()),
+        "\"[a-z_]{0,6}\"",
+    ];
+    prop::collection::vec(fragment, 0..40).prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic_a_decoder(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        try_every_decoder(&bytes);
+    }
+
+    #[test]
+    fn jsonish_text_never_panics_a_decoder(text in jsonish()) {
+        try_every_decoder(text.as_bytes());
+    }
+
+    #[test]
+    fn membership_with_any_timestamp_never_panics(n in any::<i64>(), f in any::<f64>()) {
+        let _ = decode::<Membership>(format!(r#"{{"id":"m","created_at":{n}}}"#).as_bytes());
+        let _ = decode::<Membership>(format!(r#"{{"id":"m","created_at":"{f}"}}"#).as_bytes());
+        let _ = decode::<Membership>(format!(r#"{{"id":"m","created_at":{f:e}}}"#).as_bytes());
+    }
+}
