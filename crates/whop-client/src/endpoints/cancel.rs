@@ -1,0 +1,96 @@
+//! `POST /v2/memberships/{id}/cancel`: set a membership to cancel at the end of its period.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use http::Method;
+use whop_models::{Expand, ExpandSet, Membership};
+use whop_transport::RetrySafe;
+
+use crate::client::{Client, HttpService};
+use crate::error::{Error, InvalidInput};
+use crate::path::push_segment;
+use crate::response::Response;
+
+const ROUTE: &str = "POST /v2/memberships/{id}/cancel";
+
+/// A cancel request, from [`Client::cancel_membership`]. Add [`expand`](Self::expand) choices, then
+/// `.send().await` (or `.await` it directly).
+///
+/// Whop's v2 cancel does not end access now: it sets `cancel_at_period_end`, and the membership
+/// ends when its period does. Cancelling twice has the same effect as once, so the request is
+/// marked safe to retry.
+#[must_use = "a request does nothing until it is sent"]
+pub struct CancelMembership<'a, S> {
+    client: &'a Client<S>,
+    url: Result<String, InvalidInput>,
+    expand: ExpandSet,
+}
+
+impl<S> Client<S> {
+    /// Cancels the membership `id` at the end of its period.
+    ///
+    /// `id` is a membership ID (`mem_…`); a [`whop_models::MembershipId`] or a `&str` both work. It
+    /// is sent as one percent-encoded path segment, whatever it contains; an empty ID is refused
+    /// when the request is sent, before anything leaves.
+    pub fn cancel_membership(&self, id: impl AsRef<str>) -> CancelMembership<'_, S> {
+        const PATH: &str = "/v2/memberships/";
+        const TAIL: &str = "/cancel";
+        let id = id.as_ref();
+        let mut url = self.url(PATH, id.len() * 3 + TAIL.len() + 64);
+        let url = push_segment(&mut url, "membership ID", id).map(|()| {
+            url.push_str(TAIL);
+            url
+        });
+        CancelMembership {
+            client: self,
+            url,
+            expand: ExpandSet::new(),
+        }
+    }
+}
+
+impl<'a, S: HttpService> CancelMembership<'a, S> {
+    /// Asks for `field` expanded into an object in the returned membership (repeatable; duplicates
+    /// are sent once).
+    pub fn expand(mut self, field: Expand) -> Self {
+        self.expand.insert(field);
+        self
+    }
+
+    /// Asks for each of `fields` expanded.
+    pub fn expand_all(mut self, fields: impl IntoIterator<Item = Expand>) -> Self {
+        for field in fields {
+            self.expand.insert(field);
+        }
+        self
+    }
+
+    /// Sends the cancel and decodes the updated membership.
+    ///
+    /// # Errors
+    /// See [`Error`]. [`Error::applied`] tells whether the cancel took place: in particular a
+    /// success whose body did not decode is [`Error::Decode`], and the cancel was applied.
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        let mut url = self.url?;
+        let mut separator = '?';
+        for field in self.expand.iter() {
+            url.push(separator);
+            url.push_str("expand[]=");
+            url.push_str(field.as_str());
+            separator = '&';
+        }
+        let mut request = self.client.request(Method::POST, url, ROUTE)?;
+        request.extensions_mut().insert(RetrySafe);
+        self.client.execute(request).await
+    }
+}
+
+impl<'a, S: HttpService> IntoFuture for CancelMembership<'a, S> {
+    type Output = Result<Response<Membership>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

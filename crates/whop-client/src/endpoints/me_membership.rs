@@ -1,0 +1,73 @@
+//! `GET /v5/me/memberships/{id}`: read one of your own memberships by ID or license key.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use http::Method;
+use whop_models::MeMembership;
+
+use crate::client::{Client, HttpService};
+use crate::error::{Error, InvalidInput};
+use crate::path::push_segment;
+use crate::response::Response;
+
+const ROUTE: &str = "GET /v5/me/memberships/{id}";
+
+/// A lookup of one's own membership, from [`Client::me_membership`]. `.send().await` it (or
+/// `.await` it directly); [`optional`](Self::optional) turns "no such membership" into `None`.
+///
+/// The `v5/me` endpoints take a user's token (OAuth or app-proxy JWT), not a company key: use a
+/// client made with [`Client::with_token`].
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveMyMembership<'a, S> {
+    client: &'a Client<S>,
+    url: Result<String, InvalidInput>,
+}
+
+impl<S> Client<S> {
+    /// Looks up the caller's membership by membership ID (`mem_…`) or license key.
+    ///
+    /// A [`whop_models::MembershipRef`], [`whop_models::LicenseKey`], [`whop_models::MembershipId`]
+    /// or `&str` all work. License keys come from end users: the key is sent as one
+    /// percent-encoded path segment whatever it contains (`/`, `?`, `#`, `%`, spaces, non-ASCII),
+    /// and an empty key or a dot segment (`.`, `..`) is refused before anything is sent.
+    pub fn me_membership(&self, id_or_license_key: impl AsRef<str>) -> RetrieveMyMembership<'_, S> {
+        const PATH: &str = "/v5/me/memberships/";
+        let key = id_or_license_key.as_ref();
+        let mut url = self.url(PATH, key.len() * 3);
+        let url = push_segment(&mut url, "membership ID or license key", key).map(|()| url);
+        RetrieveMyMembership { client: self, url }
+    }
+}
+
+impl<'a, S: HttpService> RetrieveMyMembership<'a, S> {
+    /// Sends the lookup and decodes the membership.
+    ///
+    /// # Errors
+    /// See [`Error`]; [`Error::is_not_found`] is true when there is no such membership of yours.
+    pub async fn send(self) -> Result<Response<MeMembership>, Error> {
+        let request = self.client.request(Method::GET, self.url?, ROUTE)?;
+        self.client.execute(request).await
+    }
+
+    /// Sends the lookup; a 404 ("no such membership of yours") is `Ok(None)`, not an error.
+    ///
+    /// # Errors
+    /// Every other failure, as [`send`](Self::send).
+    pub async fn optional(self) -> Result<Option<Response<MeMembership>>, Error> {
+        match self.send().await {
+            Ok(found) => Ok(Some(found)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl<'a, S: HttpService> IntoFuture for RetrieveMyMembership<'a, S> {
+    type Output = Result<Response<MeMembership>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

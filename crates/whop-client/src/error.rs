@@ -1,0 +1,472 @@
+//! The one error type of the client, and what each case tells the caller.
+//!
+//! A caller needs to know three things when a call fails: whether to fix its input, whether to try
+//! again, and (for a cancel) whether the action took place. [`Error`] answers all three:
+//!
+//! | variant | sent? | [`Error::applied`] |
+//! | --- | --- | --- |
+//! | [`Error::InvalidInput`] | never | [`Applied::No`] |
+//! | [`Error::Transport`] / [`Error::Timeout`] | [`Error::request_sent`] says | `No` if never sent, else `Maybe` |
+//! | [`Error::Api`] | yes, refused | `No` for 4xx, `Maybe` for 5xx |
+//! | [`Error::Decode`] | yes, accepted | [`Applied::Yes`]: the API said yes, the body did not decode |
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::StatusCode;
+use whop_models::ErrorBody;
+use whop_transport::{ErrorKind as TransportErrorKind, RequestSent};
+
+/// A boxed error from any transport.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// How much of a response body an error's `Display` shows.
+const SNIPPET_LEN: usize = 200;
+
+/// What became of the action a failed call asked for (for a cancel: is the membership now set to
+/// cancel at period end?).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Applied {
+    /// The action did not happen: the request was never sent, or the API refused it.
+    No,
+    /// The action may have happened: the request left, and no answer (or a 5xx) came back.
+    /// Retrying a cancel is safe: cancelling twice is the same as once.
+    Maybe,
+    /// The action happened: the API answered with success, though its body could not be decoded.
+    Yes,
+}
+
+/// Everything that can go wrong in a call.
+///
+/// Marked `#[non_exhaustive]`: match the cases you handle and keep a `_` arm.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was refused before anything was sent (an empty ID, a bad base URL, ...).
+    InvalidInput(InvalidInput),
+    /// The transport failed: no connection, TLS, a connection dropped, a body over the size cap.
+    Transport(TransportError),
+    /// A per-attempt timeout or the call's overall deadline ran out.
+    Timeout(TransportError),
+    /// The API answered with a status other than success.
+    Api(Box<ApiError>),
+    /// The API answered with success, but the body did not decode into the expected type.
+    Decode(Box<DecodeError>),
+}
+
+impl Error {
+    /// Whether the request may have reached the server.
+    pub fn request_sent(&self) -> RequestSent {
+        match self {
+            Error::InvalidInput(_) => RequestSent::NotSent,
+            Error::Transport(e) | Error::Timeout(e) => e.request_sent(),
+            Error::Api(_) | Error::Decode(_) => RequestSent::MaybeSent,
+        }
+    }
+
+    /// Whether the action the call asked for took place. See [`Applied`].
+    pub fn applied(&self) -> Applied {
+        match self {
+            Error::InvalidInput(_) => Applied::No,
+            Error::Transport(e) | Error::Timeout(e) => match e.request_sent() {
+                RequestSent::NotSent => Applied::No,
+                _ => Applied::Maybe,
+            },
+            Error::Api(e) if e.status().is_server_error() => Applied::Maybe,
+            Error::Api(_) => Applied::No,
+            Error::Decode(_) => Applied::Yes,
+        }
+    }
+
+    /// The HTTP status the API answered with, if it answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status()),
+            Error::Decode(e) => Some(e.status()),
+            _ => None,
+        }
+    }
+
+    /// `true` when the API answered 404: no such membership (or not yours to see).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// `true` when the API answered 401: the token is missing, wrong or expired.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// `true` when the API answered 429. Whop then refuses every request for about 60 s.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// `true` for a per-attempt timeout or an exhausted deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// How long the API asked us to wait (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// Maps a failure of the service under the client to an [`Error`].
+    ///
+    /// A [`whop_transport::Error`] says whether the request left; any other error (a user's own
+    /// transport) is taken as "may have been sent", the only safe reading.
+    pub(crate) fn from_service(error: BoxError) -> Self {
+        match error.downcast::<whop_transport::Error>() {
+            Ok(transport) => {
+                let sent = transport.request_sent();
+                let timeout = matches!(
+                    transport.kind(),
+                    TransportErrorKind::Timeout | TransportErrorKind::DeadlineExceeded
+                );
+                let wrapped = TransportError {
+                    sent,
+                    source: transport,
+                };
+                if timeout {
+                    Error::Timeout(wrapped)
+                } else {
+                    Error::Transport(wrapped)
+                }
+            }
+            Err(other) => Error::Transport(TransportError {
+                sent: RequestSent::MaybeSent,
+                source: other,
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidInput(e) => write!(f, "invalid input, nothing was sent: {e}"),
+            Error::Transport(e) => {
+                write!(f, "transport failed ({}): {}", sent_words(e.sent), e.source)
+            }
+            Error::Timeout(e) => write!(f, "timed out ({}): {}", sent_words(e.sent), e.source),
+            Error::Api(e) => fmt::Display::fmt(e, f),
+            Error::Decode(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+fn sent_words(sent: RequestSent) -> &'static str {
+    match sent {
+        RequestSent::NotSent => "the request was never sent",
+        _ => "the request may have reached the server",
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::InvalidInput(e) => Some(e),
+            Error::Transport(e) | Error::Timeout(e) => Some(&*e.source),
+            Error::Api(_) => None,
+            Error::Decode(e) => Some(&e.source),
+        }
+    }
+}
+
+impl From<InvalidInput> for Error {
+    fn from(e: InvalidInput) -> Self {
+        Error::InvalidInput(e)
+    }
+}
+
+/// Input refused before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    what: &'static str,
+    reason: String,
+}
+
+impl InvalidInput {
+    pub(crate) fn new(what: &'static str, reason: impl Into<String>) -> Self {
+        InvalidInput {
+            what,
+            reason: reason.into(),
+        }
+    }
+
+    /// Which input was refused (`"membership ID"`, `"base URL"`, ...).
+    pub fn what(&self) -> &str {
+        self.what
+    }
+
+    /// Why it was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.what, self.reason)
+    }
+}
+
+impl StdError for InvalidInput {}
+
+/// A failure below HTTP: the connection, TLS, a timeout, a body too large.
+#[derive(Debug)]
+pub struct TransportError {
+    sent: RequestSent,
+    source: BoxError,
+}
+
+impl TransportError {
+    /// Whether the request may have reached the server.
+    pub fn request_sent(&self) -> RequestSent {
+        self.sent
+    }
+
+    /// The transport's own error: downcast to [`whop_transport::Error`] for its
+    /// [`kind`](whop_transport::Error::kind) when the default transport is in use.
+    pub fn source_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        &*self.source
+    }
+}
+
+/// The API answered with a status other than success.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: Option<String>,
+    code: Option<String>,
+    retry_after: Option<Duration>,
+    body: Bytes,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, retry_after: Option<Duration>, body: Bytes) -> Self {
+        let parsed = ErrorBody::parse(&body);
+        let (message, code) = match parsed {
+            Some(parsed) => (
+                parsed.message().map(str::to_owned),
+                parsed.code().map(|c| c.to_string()),
+            ),
+            None => (None, None),
+        };
+        ApiError {
+            status,
+            message,
+            code,
+            retry_after,
+            body,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The API's message, when the body was one of Whop's error shapes.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The API's error code or status field, when the body carried one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// `Retry-After`, when the response carried a valid one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The raw response body, whatever it was (JSON, an HTML gateway page, nothing).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Whop API answered {}", self.status)?;
+        match &self.message {
+            Some(message) => write!(f, ": {message}")?,
+            None if self.body.is_empty() => f.write_str(" with an empty body")?,
+            None => write!(f, ", body: {}", Snippet(&self.body))?,
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {}s)", wait.as_secs())?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for ApiError {}
+
+/// The API answered with success but its body did not decode.
+#[derive(Debug)]
+pub struct DecodeError {
+    status: StatusCode,
+    source: whop_models::DecodeError,
+    body: Bytes,
+}
+
+impl DecodeError {
+    pub(crate) fn new(status: StatusCode, source: whop_models::DecodeError, body: Bytes) -> Self {
+        DecodeError {
+            status,
+            source,
+            body,
+        }
+    }
+
+    /// The (successful) HTTP status the API answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The JSON path of the field that failed, e.g. `product.created_at`.
+    pub fn path(&self) -> &str {
+        self.source.path()
+    }
+
+    /// The decoder's error.
+    pub fn decode_error(&self) -> &whop_models::DecodeError {
+        &self.source
+    }
+
+    /// The raw response body, kept whole so nothing the API said is lost.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the API answered {} (the action was applied) but its body did not decode: {}; body: {}",
+            self.status,
+            self.source,
+            Snippet(&self.body)
+        )
+    }
+}
+
+impl StdError for DecodeError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The start of a body, as text, for error messages.
+struct Snippet<'a>(&'a [u8]);
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cut = &self.0[..self.0.len().min(SNIPPET_LEN)];
+        let text = String::from_utf8_lossy(cut);
+        let text = text.trim();
+        write!(f, "{text:?}")?;
+        if self.0.len() > SNIPPET_LEN {
+            write!(f, " ({} bytes in all)", self.0.len())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_small_enough_to_return_cheaply() {
+        assert!(
+            std::mem::size_of::<Error>() <= 40,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
+    fn an_api_error_reads_the_v2_message() {
+        let e = ApiError::new(
+            StatusCode::NOT_FOUND,
+            None,
+            Bytes::from_static(br#"{"error":{"code":404,"message":"No such Resource"}}"#),
+        );
+        assert_eq!(e.message(), Some("No such Resource"));
+        assert_eq!(e.code(), Some("404"));
+    }
+
+    #[test]
+    fn an_api_error_reads_the_v5_message() {
+        let e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(Duration::from_secs(60)),
+            Bytes::from_static(br#"{"message":"You are being rate limited"}"#),
+        );
+        assert_eq!(e.message(), Some("You are being rate limited"));
+        assert_eq!(
+            e.to_string(),
+            "Whop API answered 429 Too Many Requests: You are being rate limited (retry after 60s)"
+        );
+    }
+
+    #[test]
+    fn an_html_gateway_page_is_shown_as_a_snippet() {
+        let e = ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            None,
+            Bytes::from_static(b"<html><body>502 Bad Gateway</body></html>"),
+        );
+        assert_eq!(e.message(), None);
+        assert!(e.to_string().contains("502 Bad Gateway</body>"), "{e}");
+    }
+
+    #[test]
+    fn a_long_body_snippet_is_cut_and_says_how_long_it_was() {
+        let body = Bytes::from(vec![b'x'; 5000]);
+        let e = ApiError::new(StatusCode::BAD_GATEWAY, None, body);
+        let text = e.to_string();
+        assert!(text.len() < 400, "{text}");
+        assert!(text.contains("5000 bytes in all"), "{text}");
+    }
+
+    #[test]
+    fn a_server_error_may_have_applied_the_action() {
+        let e = Error::Api(Box::new(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            Bytes::new(),
+        )));
+        assert_eq!(e.applied(), Applied::Maybe);
+    }
+
+    #[test]
+    fn a_client_error_did_not_apply_the_action() {
+        let e = Error::Api(Box::new(ApiError::new(
+            StatusCode::NOT_FOUND,
+            None,
+            Bytes::new(),
+        )));
+        assert_eq!(e.applied(), Applied::No);
+        assert!(e.is_not_found());
+    }
+
+    #[test]
+    fn an_unknown_transport_error_may_have_been_sent() {
+        let e = Error::from_service("socket closed".into());
+        assert_eq!(e.request_sent(), RequestSent::MaybeSent);
+        assert_eq!(e.applied(), Applied::Maybe);
+    }
+}

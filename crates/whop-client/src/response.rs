@@ -1,0 +1,62 @@
+//! A decoded value with what the caller may want to know about the response that carried it.
+
+use std::ops::Deref;
+
+use http::{HeaderMap, HeaderValue, StatusCode};
+
+/// A decoded API object and the metadata of the response it came in.
+///
+/// Dereferences to the object, so `response.id` reads the object's field; use
+/// [`into_inner`](Response::into_inner) to keep only the object.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    value: T,
+    status: StatusCode,
+    deprecation: Option<HeaderValue>,
+    sunset: Option<HeaderValue>,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(value: T, status: StatusCode, headers: &HeaderMap) -> Self {
+        Response {
+            value,
+            status,
+            deprecation: headers.get("deprecation").cloned(),
+            sunset: headers.get("sunset").cloned(),
+        }
+    }
+
+    /// The HTTP status (cancel answers 201, lookups 200).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The `Deprecation` header, when the API sent one (every v2 response does: Whop is moving to
+    /// a newer API). Informational: the call succeeded.
+    pub fn deprecation(&self) -> Option<&str> {
+        self.deprecation.as_ref().and_then(|v| v.to_str().ok())
+    }
+
+    /// The `Sunset` header: when the endpoint is planned to stop working, if the API said.
+    pub fn sunset(&self) -> Option<&str> {
+        self.sunset.as_ref().and_then(|v| v.to_str().ok())
+    }
+
+    /// The decoded object.
+    pub fn get(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded object, without the response metadata.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
