@@ -1,0 +1,90 @@
+//! Shared set-up for the workspace tests: a `whop-mock` API served on loopback and clients of the
+//! default stack pointed at it.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::future::Future;
+use std::time::Duration;
+
+use whop_client::{Client, RetryConfig, Token};
+use whop_mock::{MockServer, MockWhop, MockWhopBuilder};
+
+/// The company key every harness's mock accepts.
+pub const COMPANY_KEY: &str = "test_company_key";
+/// The user token every harness's mock accepts, for [`USER_ID`].
+pub const USER_TOKEN: &str = "test_user_token";
+/// The user [`USER_TOKEN`] belongs to.
+pub const USER_ID: &str = "user_test000000001";
+
+/// A mock served on loopback and two clients over the default transport: one with the company key
+/// (v2) and one derived from it with the user's token (v5), sharing its connection pool.
+pub struct Harness {
+    /// The running mock server; dropped (and stopped) with the harness.
+    pub server: MockServer,
+    /// The mock's state, for assertions and fault injection.
+    pub mock: MockWhop,
+    /// A client with [`COMPANY_KEY`].
+    pub company: Client,
+    /// The same client with [`USER_TOKEN`].
+    pub user: Client,
+}
+
+/// A mock with the test tokens and no rate limits, for `customise` to seed.
+pub fn mock_builder() -> MockWhopBuilder {
+    MockWhop::builder()
+        .company_token(COMPANY_KEY)
+        .user_token(USER_TOKEN, USER_ID)
+        .no_rate_limits()
+}
+
+/// Retries as the default, with short waits so tests stay fast.
+pub fn fast_retries() -> RetryConfig {
+    RetryConfig::default()
+        .base_delay(Duration::from_millis(2))
+        .max_delay(Duration::from_millis(20))
+        .no_budget()
+}
+
+impl Harness {
+    /// Serves `mock` on loopback and builds both clients with [`fast_retries`].
+    ///
+    /// # Panics
+    /// When the server cannot start or the client cannot be built: the test cannot run.
+    pub async fn start(mock: MockWhop) -> Harness {
+        Harness::start_with(mock, fast_retries()).await
+    }
+
+    /// Serves `mock` on loopback and builds both clients with `retry`.
+    ///
+    /// # Panics
+    /// When the server cannot start or the client cannot be built: the test cannot run.
+    pub async fn start_with(mock: MockWhop, retry: RetryConfig) -> Harness {
+        let server = mock.serve().await.expect("mock server starts on loopback");
+        let company = Client::builder()
+            .base_url(format!("{}/api", server.base_url()))
+            .token(COMPANY_KEY)
+            .retry(retry)
+            .attempt_timeout(Duration::from_secs(2))
+            .deadline(Duration::from_secs(5))
+            .build()
+            .expect("client builds");
+        let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));
+        Harness {
+            server,
+            mock,
+            company,
+            user,
+        }
+    }
+}
+
+/// Runs a test body with a bound on its time, so a hang fails instead of stalling CI.
+///
+/// # Panics
+/// When `test` takes longer than 10 s.
+pub async fn bounded<F: Future>(test: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(10), test)
+        .await
+        .expect("test finished within 10 s")
+}
