@@ -311,3 +311,25 @@ async fn two_hundred_concurrent_calls_all_succeed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_cancel_answered_200_instead_of_201_is_a_success_too() {
+    bounded(async {
+        let h = harness_with(&[member("mem_1", "K-1")]).await;
+        let body = include_bytes!(
+            "../crates/whop-models/tests/fixtures/example_v2_membership_validate_license_response__community_redacted.json"
+        );
+        h.mock.inject(
+            whop_mock::Fault::Respond {
+                status: 200,
+                content_type: Some("application/json".to_owned()),
+                body: body.as_slice().into(),
+            },
+            1,
+        );
+        let m = h.company.cancel_membership("mem_oR1RrIIfrsCcut").await.unwrap();
+        assert_eq!(m.status(), 200);
+        assert_eq!(m.id.as_str(), "mem_oR1RrIIfrsCcut");
+    })
+    .await;
+}
