@@ -20,9 +20,6 @@ pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exi
         .send()
         .await
         .map_err(|e| classify(&e, Call::Cancel { id: &args.id }))?;
-    if let Some(note) = membership.deprecation() {
-        tracing::info!(deprecation = note, "Whop marks the v2 API as deprecated");
-    }
     if global.json {
         print_json(membership.get())?;
     } else {
