@@ -165,6 +165,12 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_shows_the_same_exit_code_table_as_the_help() {
+        let readme = include_str!("../../../README.md");
+        assert!(readme.contains(exit_codes_table!()));
+    }
+
+    #[test]
     fn exit_codes_are_distinct() {
         let codes = [
             Exit::Ok,
