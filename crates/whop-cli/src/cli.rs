@@ -69,7 +69,7 @@ const ME_AFTER_HELP: &str = concat!(
     "\
 Examples:
   whop me membership mem_XXXXXXXXXXXXXX
-  whop me membership \"$LICENSE_KEY\" --json | jq .valid
+  whop --json me membership -- \"$LICENSE_KEY\" | jq .valid
   whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
 
 ",
@@ -79,16 +79,39 @@ Examples:
 
 const LICENSE_AFTER_HELP: &str = "\
 Examples:
-  whop license check \"$LICENSE_KEY\" && echo licensed
-  whop license check \"$LICENSE_KEY\" --json | jq -r .result
+  whop license check -- \"$LICENSE_KEY\" && echo licensed
+  whop --json license check -- \"$LICENSE_KEY\" | jq -r .result
   whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW; echo $?    # 0: valid
   whop --mock license check DEMO-EXPIRED-00000000-0000000; echo $?   # 1: not valid
   whop --mock license check NO-SUCH-KEY; echo $?                     # 1: not found
+
+Put `--` before a key that comes from a user, so a key starting with `-` is not read as a flag.
 
 Exit codes of `license check`:
   0  the key belongs to one of your memberships, and it is valid
   1  the key belongs to one of your memberships that is not valid, or to none of them
   2  any error: usage, credentials, network, rate limit, refused token, ... (stderr says which)";
+
+const MEMBERSHIP_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user
+  whop --mock membership cancel mem_demo000000001
+
+See `whop membership cancel --help` for its exit codes.";
+
+const ME_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop me membership mem_XXXXXXXXXXXXXX
+  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+See `whop me membership --help` for its exit codes.";
+
+const LICENSE_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop license check -- \"$LICENSE_KEY\" && echo licensed
+  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+See `whop license check --help` for its exit codes.";
 
 /// The `whop` command line.
 #[derive(Debug, Parser)]
@@ -148,13 +171,13 @@ pub(crate) struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Act on your company's memberships (v2 API, company API key).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = MEMBERSHIP_GROUP_AFTER_HELP)]
     Membership(MembershipCommand),
     /// Read your own memberships (v5 `me` API, user token).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = ME_GROUP_AFTER_HELP)]
     Me(MeCommand),
     /// Check license keys (v5 `me` API, user token).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = LICENSE_GROUP_AFTER_HELP)]
     License(LicenseCommand),
 }
 

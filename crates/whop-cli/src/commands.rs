@@ -70,6 +70,7 @@ pub(crate) async fn license_check(
     outcome.map_err(|failure| Failure::new(Exit::Usage, failure.message))
 }
 
+/// The check itself; [`license_check`] folds its failures into exit 2.
 async fn check(global: &GlobalArgs, key: &str) -> Result<Exit, Failure> {
     let target = target(global, Credential::UserToken).await?;
     let check = target

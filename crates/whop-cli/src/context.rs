@@ -32,6 +32,7 @@ pub(crate) enum Credential {
 }
 
 impl Credential {
+    /// The environment variable that holds it.
     fn variable(self) -> &'static str {
         match self {
             Credential::CompanyKey => ENV_API_KEY,
@@ -39,6 +40,7 @@ impl Credential {
         }
     }
 
+    /// The flag that overrides the variable.
     fn flag(self) -> &'static str {
         match self {
             Credential::CompanyKey => "--api-key",
@@ -46,6 +48,7 @@ impl Credential {
         }
     }
 
+    /// What it is called in messages.
     fn what(self) -> &'static str {
         match self {
             Credential::CompanyKey => "company API key",
@@ -53,6 +56,7 @@ impl Credential {
         }
     }
 
+    /// Its value in the `--mock` world.
     fn demo(self) -> &'static str {
         match self {
             Credential::CompanyKey => DEMO_COMPANY_KEY,

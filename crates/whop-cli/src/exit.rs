@@ -105,7 +105,9 @@ impl Call<'_> {
     fn credential(self) -> &'static str {
         match self {
             Call::Cancel { .. } => "WHOP_API_KEY (or --api-key)",
-            Call::Lookup => "WHOP_USER_TOKEN (or --user-token)",
+            Call::Lookup => {
+                "WHOP_USER_TOKEN (or --user-token; a user's token, not a company API key)"
+            }
         }
     }
 }
@@ -114,7 +116,7 @@ impl Call<'_> {
 pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
     let status = error.status().map(|s| s.as_u16());
     let (exit, mut message) = match error {
-        Error::InvalidInput(e) => (Exit::Usage, format!("{e}; nothing was sent")),
+        Error::InvalidInput(_) => (Exit::Usage, error.to_string()),
         // The client's message already says whether the request may have been sent.
         Error::Transport(_) | Error::Timeout(_) => {
             (Exit::Network, format!("network error: {error}"))

@@ -19,6 +19,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command, LicenseCommand, MeCommand, MembershipCommand};
 use crate::exit::Exit;
 
+/// Parses the arguments, runs the command, prints a failure as one line, and exits with its code.
 fn main() -> ExitCode {
     // clap prints its own usage errors and exits 2, the code of usage errors in the table.
     let cli = Cli::parse();
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs the chosen command.
 async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
     let global = &cli.global;
     match &cli.command {

@@ -101,10 +101,12 @@ pub(crate) fn me_membership(m: &MeMembership, now: OffsetDateTime) -> String {
     rows.render()
 }
 
+/// The value, or `-` when absent.
 fn or_dash<T: Display>(value: Option<&T>) -> String {
     value.map_or_else(|| "-".to_owned(), ToString::to_string)
 }
 
+/// `yes`, `no`, or `-` when absent.
 fn yes_no(flag: Option<bool>) -> &'static str {
     match flag {
         Some(true) => "yes",
@@ -127,7 +129,7 @@ fn cancel_words(
             }
             words
         }
-        Some(false) => "no: it is not set to end at the end of the current period".to_owned(),
+        Some(false) => "no: access does not end with the current period".to_owned(),
         None => "- (not in the answer)".to_owned(),
     }
 }
@@ -137,6 +139,7 @@ pub(crate) fn when(at: Option<OffsetDateTime>, now: OffsetDateTime) -> String {
     when_or(at, now, "-")
 }
 
+/// As [`when`], with `absent` for a missing time (`never` for `expires`).
 fn when_or(at: Option<OffsetDateTime>, now: OffsetDateTime, absent: &str) -> String {
     match at {
         None => absent.to_owned(),
@@ -193,6 +196,7 @@ where
     }
 }
 
+/// A product in one line: its name and ID.
 fn product(p: &Product) -> String {
     match p.display_name() {
         Some(name) => format!("{name} ({})", p.id),
@@ -200,6 +204,7 @@ fn product(p: &Product) -> String {
     }
 }
 
+/// A user in one line: username, email and ID.
 fn user(u: &User) -> String {
     let mut out = u
         .username
@@ -213,6 +218,7 @@ fn user(u: &User) -> String {
     out
 }
 
+/// A plan in one line: its ID, type, period and prices.
 fn plan(p: &Plan) -> String {
     let mut facts = Vec::new();
     if let Some(kind) = &p.plan_type {
@@ -235,6 +241,7 @@ fn plan(p: &Plan) -> String {
     }
 }
 
+/// A promo code in one line: the code, its ID, discount and status.
 fn promo_code(c: &PromoCode) -> String {
     let mut out = c.code.clone().unwrap_or_else(|| c.id.to_string());
     let mut facts = vec![c.id.to_string()];
@@ -251,6 +258,7 @@ fn promo_code(c: &PromoCode) -> String {
     out
 }
 
+/// Metadata as compact JSON, or `none`.
 fn metadata(map: Option<&Map<String, Value>>) -> String {
     match map {
         Some(map) if !map.is_empty() => {

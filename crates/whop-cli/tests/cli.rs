@@ -579,3 +579,18 @@ fn license_check_help_mentions_every_flag_and_its_exit_codes() {
         ],
     );
 }
+
+#[test]
+fn each_command_group_help_mentions_every_flag_and_an_example() {
+    for group in ["membership", "me", "license"] {
+        assert_help_mentions(&[group, "--help"], &["Examples:"]);
+    }
+}
+
+#[test]
+fn a_license_key_starting_with_a_hyphen_is_checked_after_double_dash() {
+    let api = Api::start();
+    let out = api.whop().run(&["license", "check", "--", "-NOT-A-FLAG"]);
+    out.assert_code(1);
+    assert!(out.stdout.starts_with("not found: "), "{}", out.stdout);
+}
