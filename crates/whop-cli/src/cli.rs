@@ -1,0 +1,355 @@
+//! The command line: every subcommand, argument and flag, with the help text they show.
+
+use std::fmt;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::exit_codes_table;
+use whop_client::Expand;
+
+const ABOUT: &str = "Cancel a Whop membership, look one up, or check a license key.";
+
+const LONG_ABOUT: &str = "\
+Cancel a Whop membership, look one up, or check a license key, from a shell.
+
+`membership cancel` uses Whop's v2 API with your company API key: the membership is set to cancel
+at the end of its current period (it keeps access until then; it is never ended at once).
+`me membership` and `license check` use the v5 `me` API with a user's token (an OAuth token or an
+app-proxy JWT), and see only that user's memberships.
+
+Credentials come from the environment: WHOP_API_KEY (company API key, for `membership cancel`) and
+WHOP_USER_TOKEN (user token, for `me membership` and `license check`). The --api-key and
+--user-token flags override them, but a flag's value ends up in your shell history and in the
+process list that other users of the machine can read: prefer the variables. WHOP_BASE_URL (or
+--base-url) points the command at another API root, such as a local mock.
+
+--mock runs the command against an embedded fake of Whop's API (whop-mock) served on loopback, with
+demo credentials, so every command can be tried without an account.
+
+Output is aligned `label  value` rows for people; --json prints the API object as JSON for `jq`.
+Errors are one line on stderr, `whop: error: ...`, and the exit code says what went wrong (below).
+No output, error or trace ever shows a token.";
+
+/// The examples and the exit-code table, shown after the top-level help.
+const AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop --mock membership cancel mem_demo000000001 --expand product,user,plan
+  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
+  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW; echo $?
+  WHOP_API_KEY=... whop membership cancel mem_XXXXXXXXXXXXXX --json | jq .cancel_at_period_end
+  WHOP_USER_TOKEN=... whop license check \"$KEY\" && start-the-app
+
+The --mock world: memberships mem_demo000000001 (license key DEMO-1A2B3C-4D5E6F70-8A9B0CW,
+valid) and mem_demo000000003 (license key DEMO-EXPIRED-00000000-0000000, expired) belong to the
+demo user; mem_demo000000002 belongs to someone else (404 for the demo user on v5).
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+const CANCEL_AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop membership cancel mem_XXXXXXXXXXXXXX
+  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user --expand plan
+  whop membership cancel mem_XXXXXXXXXXXXXX --json | jq -r .renewal_period_end
+  whop --mock membership cancel mem_demo000000001 --expand product,user,plan,promo_code
+
+Cancelling is at period end and cancelling twice is the same as once, so after a network error
+(exit 6) it is safe to run the command again.
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+const ME_AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop me membership mem_XXXXXXXXXXXXXX
+  whop --json me membership -- \"$LICENSE_KEY\" | jq .valid
+  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+const LICENSE_AFTER_HELP: &str = "\
+Examples:
+  whop license check -- \"$LICENSE_KEY\" && echo licensed
+  whop --json license check -- \"$LICENSE_KEY\" | jq -r .result
+  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW; echo $?    # 0: valid
+  whop --mock license check DEMO-EXPIRED-00000000-0000000; echo $?   # 1: not valid
+  whop --mock license check NO-SUCH-KEY; echo $?                     # 1: not found
+
+Put `--` before a key that comes from a user, so a key starting with `-` is not read as a flag.
+
+Exit codes of `license check`:
+  0  the key belongs to one of your memberships, and it is valid
+  1  the key belongs to one of your memberships that is not valid, or to none of them
+  2  any error: usage, credentials, network, rate limit, refused token, ... (stderr says which)";
+
+const MEMBERSHIP_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user
+  whop --mock membership cancel mem_demo000000001
+
+See `whop membership cancel --help` for its exit codes.";
+
+const ME_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop me membership mem_XXXXXXXXXXXXXX
+  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+See `whop me membership --help` for its exit codes.";
+
+const LICENSE_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop license check -- \"$LICENSE_KEY\" && echo licensed
+  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+See `whop license check --help` for its exit codes.";
+
+/// The `whop` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "whop",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub(crate) struct Cli {
+    /// Flags every subcommand takes.
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Flags every subcommand takes (before or after the subcommand).
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Print the API object as pretty JSON on stdout instead of aligned rows.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+
+    /// Trace what the command does (requests, retries, timings) on stderr. Tokens are never
+    /// shown.
+    #[arg(long, short, global = true)]
+    pub(crate) verbose: bool,
+
+    /// Run against an embedded fake of Whop's API on loopback, with demo credentials: try any
+    /// command without an account. WHOP_* variables are ignored; --api-key and --user-token still
+    /// apply (to try a refused token).
+    #[arg(long, global = true, conflicts_with = "base_url")]
+    pub(crate) mock: bool,
+
+    /// Whop's API root [env: WHOP_BASE_URL] [default: `https://api.whop.com/api`]. https only, or
+    /// http to a loopback host.
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+
+    /// Company API key for `membership cancel` [env: WHOP_API_KEY]. Visible in shell history and
+    /// the process list: prefer the variable.
+    #[arg(long, global = true, value_name = "KEY", value_parser = Secret::parse)]
+    pub(crate) api_key: Option<Secret>,
+
+    /// User token (OAuth token or app-proxy JWT) for `me membership` and `license check` [env:
+    /// WHOP_USER_TOKEN]. Visible in shell history and the process list: prefer the variable.
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = Secret::parse)]
+    pub(crate) user_token: Option<Secret>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Act on your company's memberships (v2 API, company API key).
+    #[command(subcommand, after_help = MEMBERSHIP_GROUP_AFTER_HELP)]
+    Membership(MembershipCommand),
+    /// Read your own memberships (v5 `me` API, user token).
+    #[command(subcommand, after_help = ME_GROUP_AFTER_HELP)]
+    Me(MeCommand),
+    /// Check license keys (v5 `me` API, user token).
+    #[command(subcommand, after_help = LICENSE_GROUP_AFTER_HELP)]
+    License(LicenseCommand),
+}
+
+/// `whop membership ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum MembershipCommand {
+    /// Cancel a membership at the end of its current period.
+    #[command(
+        long_about = "Cancel a membership at the end of its current period \
+            (POST /v2/memberships/{id}/cancel).\n\n\
+            The membership keeps access until its current period ends, then does not renew; \
+            Whop's v2 API never ends access at once. Needs your company API key \
+            (WHOP_API_KEY or --api-key). Prints the updated membership.",
+        after_help = CANCEL_AFTER_HELP
+    )]
+    Cancel(CancelArgs),
+}
+
+/// Arguments of `whop membership cancel`.
+#[derive(Debug, Args)]
+pub(crate) struct CancelArgs {
+    /// The membership ID (mem_...).
+    #[arg(value_name = "ID")]
+    pub(crate) id: String,
+
+    /// Related objects to include in full instead of by ID: comma-separated, or the flag
+    /// repeated.
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub(crate) expand: Vec<ExpandArg>,
+}
+
+/// `whop me ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum MeCommand {
+    /// Look up one of your memberships by membership ID or license key.
+    #[command(
+        long_about = "Look up one of your memberships by membership ID or license key \
+            (GET /v5/me/memberships/{id}).\n\n\
+            Needs a user token (WHOP_USER_TOKEN or --user-token); only that user's memberships \
+            are found. A license key is sent as one percent-encoded path segment, whatever it \
+            contains.",
+        after_help = ME_AFTER_HELP
+    )]
+    Membership(MeMembershipArgs),
+}
+
+/// Arguments of `whop me membership`.
+#[derive(Debug, Args)]
+pub(crate) struct MeMembershipArgs {
+    /// A membership ID (mem_...) or a license key.
+    #[arg(value_name = "ID-OR-LICENSE-KEY")]
+    pub(crate) id_or_license_key: String,
+}
+
+/// `whop license ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum LicenseCommand {
+    /// Check whether a license key grants access: exit 0 if valid, 1 if not or unknown, 2 on error.
+    #[command(
+        long_about = "Check whether a license key grants access \
+            (GET /v5/me/memberships/{key}).\n\n\
+            Prints one line saying whether the key is valid, not valid, or not found, and exits \
+            0, 1 or 1; any error exits 2. Needs a user token (WHOP_USER_TOKEN or --user-token): \
+            the key is looked up among that user's memberships only. With --json, prints \
+            {\"result\": \"valid\" | \"not_valid\" | \"not_found\", \"membership\": ...}.",
+        after_help = LICENSE_AFTER_HELP
+    )]
+    Check(LicenseCheckArgs),
+}
+
+/// Arguments of `whop license check`.
+#[derive(Debug, Args)]
+pub(crate) struct LicenseCheckArgs {
+    /// The license key to check.
+    #[arg(value_name = "KEY")]
+    pub(crate) key: String,
+}
+
+/// A related object `--expand` can include in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExpandArg {
+    /// The product (and the deprecated access_pass).
+    Product,
+    /// The customer.
+    User,
+    /// The plan.
+    Plan,
+    /// The promo code used at checkout.
+    #[value(name = "promo_code")]
+    PromoCode,
+}
+
+impl From<ExpandArg> for Expand {
+    fn from(arg: ExpandArg) -> Self {
+        match arg {
+            ExpandArg::Product => Expand::Product,
+            ExpandArg::User => Expand::User,
+            ExpandArg::Plan => Expand::Plan,
+            ExpandArg::PromoCode => Expand::PromoCode,
+        }
+    }
+}
+
+/// A credential given as a flag. Its `Debug` never shows it.
+///
+/// Parsing never fails: clap echoes a refused value in its error, so the value is checked later,
+/// by [`whop_client::Token::new`], whose errors never repeat it.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    /// Wraps any value; see the type's docs for why this cannot fail.
+    #[allow(clippy::unnecessary_wraps)]
+    fn parse(value: &str) -> Result<Secret, std::convert::Infallible> {
+        Ok(Secret(value.to_owned()))
+    }
+
+    /// The secret itself, to build the token from.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_secret_flag_value_never_shows_in_debug() {
+        let cli = Cli::try_parse_from([
+            "whop",
+            "--api-key",
+            "sk_very_secret",
+            "membership",
+            "cancel",
+            "mem_1",
+        ])
+        .expect("valid arguments");
+        assert!(!format!("{cli:?}").contains("sk_very_secret"));
+    }
+
+    #[test]
+    fn expand_takes_commas_and_repeats() {
+        let cli = Cli::try_parse_from([
+            "whop",
+            "membership",
+            "cancel",
+            "mem_1",
+            "--expand",
+            "product,user",
+            "--expand",
+            "promo_code",
+        ])
+        .expect("valid arguments");
+        let Command::Membership(MembershipCommand::Cancel(args)) = cli.command else {
+            panic!("parsed as another command");
+        };
+        assert_eq!(
+            args.expand,
+            [ExpandArg::Product, ExpandArg::User, ExpandArg::PromoCode]
+        );
+    }
+}

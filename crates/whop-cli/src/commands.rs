@@ -1,0 +1,138 @@
+//! The three commands: send the call, print the answer, choose the exit code.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use whop_client::{Expand, LicenseCheck, MeMembership};
+
+use crate::cli::{CancelArgs, GlobalArgs, LicenseCheckArgs, MeMembershipArgs};
+use crate::context::{Credential, target};
+use crate::exit::{Call, Exit, Failure, classify};
+use crate::render;
+
+/// `whop membership cancel`: cancel at period end, print the updated membership.
+pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exit, Failure> {
+    let target = target(global, Credential::CompanyKey).await?;
+    let expand = args.expand.iter().copied().map(Expand::from);
+    let membership = target
+        .client
+        .cancel_membership(&args.id)
+        .expand_all(expand)
+        .send()
+        .await
+        .map_err(|e| classify(&e, Call::Cancel { id: &args.id }))?;
+    if global.json {
+        print_json(membership.get())?;
+    } else {
+        print(&render::membership(&membership, OffsetDateTime::now_utc()))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// `whop me membership`: look up one's own membership by ID or license key.
+pub(crate) async fn me_membership(
+    global: &GlobalArgs,
+    args: &MeMembershipArgs,
+) -> Result<Exit, Failure> {
+    let target = target(global, Credential::UserToken).await?;
+    let membership = target
+        .client
+        .me_membership(&args.id_or_license_key)
+        .send()
+        .await
+        .map_err(|e| classify(&e, Call::Lookup))?;
+    if global.json {
+        print_json(membership.get())?;
+    } else {
+        print(&render::me_membership(
+            &membership,
+            OffsetDateTime::now_utc(),
+        ))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// What `license check --json` prints.
+#[derive(Debug, Serialize)]
+struct LicenseReport<'a> {
+    /// `valid`, `not_valid` or `not_found`.
+    result: &'static str,
+    /// The membership the key belongs to, when found.
+    membership: Option<&'a MeMembership>,
+}
+
+/// `whop license check`: exit 0 when valid, 1 when not valid or not found, 2 on any error.
+pub(crate) async fn license_check(
+    global: &GlobalArgs,
+    args: &LicenseCheckArgs,
+) -> Result<Exit, Failure> {
+    let outcome = check(global, &args.key).await;
+    // Every failure of `license check` exits 2, whatever its class; the message keeps the class.
+    outcome.map_err(|failure| Failure::new(Exit::Usage, failure.message))
+}
+
+/// The check itself; [`license_check`] folds its failures into exit 2.
+async fn check(global: &GlobalArgs, key: &str) -> Result<Exit, Failure> {
+    let target = target(global, Credential::UserToken).await?;
+    let check = target
+        .client
+        .check_license(key)
+        .await
+        .map_err(|e| classify(&e, Call::Lookup))?;
+    let (result, exit, line) = match &check {
+        LicenseCheck::Valid(m) => (
+            "valid",
+            Exit::Ok,
+            format!("valid: the license key belongs to membership {}", m.id),
+        ),
+        LicenseCheck::Invalid(m) => (
+            "not_valid",
+            Exit::NotValid,
+            format!(
+                "not valid: the license key belongs to membership {}, which is {} and grants no access",
+                m.id,
+                m.status
+                    .as_ref()
+                    .map_or_else(|| "of unknown status".to_owned(), ToString::to_string)
+            ),
+        ),
+        LicenseCheck::NotFound => (
+            "not_found",
+            Exit::NotValid,
+            "not found: no membership of yours has this license key".to_owned(),
+        ),
+    };
+    if global.json {
+        print_json(&LicenseReport {
+            result,
+            membership: check.membership(),
+        })?;
+    } else {
+        print(&format!("{line}\n"))?;
+    }
+    Ok(exit)
+}
+
+/// Pretty JSON of the typed model, one trailing newline.
+fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::new(Exit::Other, format!("could not encode the answer: {e}")))?;
+    text.push('\n');
+    print(&text)
+}
+
+/// Writes to stdout. A closed pipe (`whop ... | head -1`) is not an error worth a message.
+fn print(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::new(
+            Exit::Other,
+            format!("could not write the output: {e}"),
+        )),
+    }
+}

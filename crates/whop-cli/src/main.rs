@@ -1,0 +1,83 @@
+//! `whop`: cancel a Whop membership, look one up, or check a license key, from a shell.
+//!
+//! See `whop --help` for the commands, the credentials they read, and the exit codes. Errors are
+//! one line on stderr (`whop: error: ...`), and nothing this command prints, traces or fails with
+//! ever contains a token.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+mod commands;
+mod context;
+mod exit;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, LicenseCommand, MeCommand, MembershipCommand};
+use crate::exit::Exit;
+
+/// Parses the arguments, runs the command, prints a failure as one line, and exits with its code.
+fn main() -> ExitCode {
+    // clap prints its own usage errors and exits 2, the code of usage errors in the table.
+    let cli = Cli::parse();
+    if cli.global.verbose {
+        init_tracing();
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("whop: error: could not start the async runtime: {e}");
+            return Exit::Other.code();
+        }
+    };
+    match runtime.block_on(run(&cli)) {
+        Ok(exit) => exit.code(),
+        Err(failure) => {
+            eprintln!("{}", failure.line());
+            failure.exit.code()
+        }
+    }
+}
+
+/// Runs the chosen command.
+async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Membership(MembershipCommand::Cancel(args)) => {
+            commands::cancel(global, args).await
+        }
+        Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
+        Command::License(LicenseCommand::Check(args)) => {
+            commands::license_check(global, args).await
+        }
+    }
+}
+
+/// `--verbose`: this command's and the client's traces, at debug level, on stderr. The transport
+/// never records headers or queries, and redacts a path's last segment (a license key), so no
+/// token reaches a trace.
+fn init_tracing() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let targets = Targets::new()
+        .with_target("whop", LevelFilter::DEBUG)
+        .with_target("whop_client", LevelFilter::DEBUG)
+        .with_target("whop_transport", LevelFilter::DEBUG)
+        .with_target("whop_mock", LevelFilter::INFO);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false),
+        )
+        .with(targets)
+        .try_init();
+}

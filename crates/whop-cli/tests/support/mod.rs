@@ -1,0 +1,229 @@
+//! Running the real `whop` binary against whop-mock served on loopback by the test process.
+
+use std::io::Read;
+use std::net::{Ipv4Addr, TcpListener};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+use tokio::runtime::Runtime;
+use whop_mock::{MockMembership, MockProduct, MockServer, MockUser, MockWhop};
+
+/// The company API key the test world accepts.
+pub(crate) const COMPANY_KEY: &str = "test-company-key-5f3a9c";
+/// The user token the test world accepts; it belongs to [`USER_ID`].
+pub(crate) const USER_TOKEN: &str = "test-user-token-81d2e7";
+/// The owner of the test memberships.
+pub(crate) const USER_ID: &str = "user_test000000001";
+/// A valid membership of [`USER_ID`], its period ending in 12 days.
+pub(crate) const ACTIVE_ID: &str = "mem_test000000001";
+/// The license key of [`ACTIVE_ID`].
+pub(crate) const ACTIVE_KEY: &str = "TEST-VALID-0001";
+/// An expired membership of [`USER_ID`].
+pub(crate) const EXPIRED_ID: &str = "mem_test000000002";
+/// The license key of [`EXPIRED_ID`].
+pub(crate) const EXPIRED_KEY: &str = "TEST-EXPIRED-0002";
+/// A membership of another user: the test user token gets 404 for it.
+pub(crate) const OTHER_ID: &str = "mem_test000000003";
+/// The name of the test product.
+pub(crate) const PRODUCT_NAME: &str = "Test Product";
+
+/// How long a run of the binary may take before it is killed and the test fails.
+const CHILD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The test world: whop-mock seeded with the memberships above, no rate limits.
+pub(crate) fn world() -> MockWhop {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let day = 24 * 3600;
+    MockWhop::builder()
+        .company_token(COMPANY_KEY)
+        .user_token(USER_TOKEN, USER_ID)
+        .user(
+            MockUser::new(USER_ID)
+                .username("test_user")
+                .email("test@example.com"),
+        )
+        .product(MockProduct::new(whop_mock::DEFAULT_PRODUCT_ID).name(PRODUCT_NAME))
+        .membership(
+            MockMembership::new(ACTIVE_ID)
+                .user(USER_ID)
+                .license_key(ACTIVE_KEY)
+                // An hour past 12 days, so "in 12 days" holds however long the test takes.
+                .renewal_period(Some(now - 18 * day), Some(now + 12 * day + 3600)),
+        )
+        .membership(
+            MockMembership::new(EXPIRED_ID)
+                .user(USER_ID)
+                .license_key(EXPIRED_KEY)
+                .status("expired", false),
+        )
+        .membership(MockMembership::new(OTHER_ID).user("user_test000000002"))
+        .no_rate_limits()
+        .build()
+}
+
+/// whop-mock served on loopback, on its own runtime, for the life of the value.
+pub(crate) struct Api {
+    // Dropped before the runtime: the server stops, then its runtime.
+    server: MockServer,
+    _runtime: Runtime,
+}
+
+impl Api {
+    /// Serves [`world`].
+    pub(crate) fn start() -> Api {
+        Api::serve(world())
+    }
+
+    /// Serves `mock`.
+    pub(crate) fn serve(mock: MockWhop) -> Api {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let server = runtime
+            .block_on(mock.serve())
+            .expect("the mock serves on loopback");
+        Api {
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    /// The mock behind the server, to seed faults and read state.
+    pub(crate) fn mock(&self) -> &MockWhop {
+        self.server.mock()
+    }
+
+    /// The API root to give the command.
+    pub(crate) fn base_url(&self) -> String {
+        format!("{}/api", self.server.base_url())
+    }
+
+    /// `whop` pointed at this API through `WHOP_BASE_URL`, with both test credentials in the
+    /// environment.
+    pub(crate) fn whop(&self) -> Whop {
+        Whop::bare()
+            .env("WHOP_BASE_URL", &self.base_url())
+            .env("WHOP_API_KEY", COMPANY_KEY)
+            .env("WHOP_USER_TOKEN", USER_TOKEN)
+    }
+}
+
+/// An API root on loopback where nothing listens: a port bound, then closed.
+pub(crate) fn unreachable_base_url() -> String {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free port");
+    let port = listener.local_addr().expect("a bound address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}/api")
+}
+
+/// One run of the `whop` binary.
+pub(crate) struct Whop {
+    command: Command,
+}
+
+impl Whop {
+    /// `whop` with no `WHOP_*` variable inherited.
+    pub(crate) fn bare() -> Whop {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_whop"));
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("WHOP_") {
+                command.env_remove(name);
+            }
+        }
+        command.env_remove("RUST_LOG");
+        Whop { command }
+    }
+
+    /// Sets a variable.
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Whop {
+        self.command.env(name, value);
+        self
+    }
+
+    /// Removes a variable.
+    pub(crate) fn env_remove(mut self, name: &str) -> Whop {
+        self.command.env_remove(name);
+        self
+    }
+
+    /// Runs with these arguments; kills the child if it takes longer than a few seconds.
+    pub(crate) fn run(mut self, args: &[&str]) -> Outcome {
+        let mut child = self
+            .command
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the whop binary starts");
+        let stdout = read_in_background(child.stdout.take().expect("piped stdout"));
+        let stderr = read_in_background(child.stderr.take().expect("piped stderr"));
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("waiting for whop") {
+                break status;
+            }
+            if started.elapsed() > CHILD_TIMEOUT {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("whop {args:?} ran longer than {CHILD_TIMEOUT:?} and was killed");
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        Outcome {
+            code: status.code(),
+            stdout: stdout.join().expect("stdout reader"),
+            stderr: stderr.join().expect("stderr reader"),
+        }
+    }
+}
+
+fn read_in_background(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
+}
+
+/// What a run printed and how it exited.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    /// The exit code (`None` if killed by a signal).
+    pub(crate) code: Option<i32>,
+    /// Everything on stdout.
+    pub(crate) stdout: String,
+    /// Everything on stderr.
+    pub(crate) stderr: String,
+}
+
+impl Outcome {
+    /// Asserts the exit code, showing both streams when it differs.
+    #[track_caller]
+    pub(crate) fn assert_code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// The one line on stderr, asserting it is one `whop: error:` line.
+    #[track_caller]
+    pub(crate) fn error_line(&self) -> &str {
+        let line = self.stderr.strip_suffix('\n').unwrap_or(&self.stderr);
+        assert!(
+            line.starts_with("whop: error: ") && !line.contains('\n'),
+            "not one error line: {:?}",
+            self.stderr
+        );
+        line
+    }
+}
