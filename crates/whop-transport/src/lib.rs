@@ -119,6 +119,7 @@ pub mod deprecation;
 pub mod error;
 pub mod extensions;
 pub mod http_client;
+pub mod pacing;
 pub mod retry;
 pub mod timeout;
 mod tls;
@@ -136,6 +137,7 @@ pub use deprecation::{
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
 pub use extensions::{Attempts, Deadline, RedactedPath, RetrySafe, Route, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
+pub use pacing::{PacingConfig, PacingFuture, PacingLayer, PacingLimit, PacingService};
 pub use retry::{RetryAfter, RetryConfig, RetryLayer, RetryPolicy, retry_after};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{InvalidToken, Token};
