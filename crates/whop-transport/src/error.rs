@@ -125,6 +125,11 @@ impl Error {
         self.attempts = attempts;
     }
 
+    /// An earlier attempt of the same call may have reached the server, whatever this one did.
+    pub(crate) fn set_maybe_sent(&mut self) {
+        self.sent = RequestSent::MaybeSent;
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.kind
