@@ -17,10 +17,12 @@
 //! free slot reserves the next one and sleeps until then; reservations are first come, first
 //! served. The decision is the pure function [`schedule`].
 //!
-//! - **Safety margin.** The server counts *arrivals*, the pacer sees *sends*: a request of the
-//!   first burst delayed on the way (a new connection, a slow hop) can arrive after one of the
-//!   next burst sent a full window later arrives early. So the pacer's window is the limit's
-//!   window plus [`PacingConfig::safety_margin`] (default 500 ms, 5 % of Whop's 10 s windows).
+//! - **Safety margin.** The server counts *arrivals*, the pacer sees *sends*. The first burst
+//!   opens a new connection per request (TCP, TLS), so some of it arrives late, while the next
+//!   burst, a window later over pooled connections, arrives at once: counted by arrival, the two
+//!   overlap. So the pacer's window is the limit's window plus [`PacingConfig::safety_margin`]
+//!   (default 1 s, 10 % of Whop's 10 s windows: room for a few round trips across the internet,
+//!   at a tenth of the throughput of a saturated client; a 60 s cooldown costs far more).
 //! - **Retries are paced too.** The layer sits inside the retry layer, so every attempt takes a
 //!   slot, and outside the per-attempt timeout, so waiting for a slot does not eat an attempt's
 //!   time.
@@ -130,12 +132,12 @@ impl Default for PacingConfig {
 }
 
 impl PacingConfig {
-    /// Whop's documented limits, v2 100 per 10 s and v5 20 per 10 s, with a 500 ms safety margin.
+    /// Whop's documented limits, v2 100 per 10 s and v5 20 per 10 s, with a 1 s safety margin.
     pub fn whop() -> Self {
         Self {
             v2: Some(PacingLimit::new(100, Duration::from_secs(10))),
             v5: Some(PacingLimit::new(20, Duration::from_secs(10))),
-            safety_margin: Duration::from_millis(500),
+            safety_margin: Duration::from_secs(1),
         }
     }
 
