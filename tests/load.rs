@@ -188,10 +188,13 @@ async fn ten_thousand_calls_with_five_percent_faults_end_typed_and_in_time() {
         "about 1 request in {FAULT_PERIOD} is faulted: {faulted} of {}",
         requests.len()
     );
-    // A connection is opened per concurrent call at most, plus one for each connection a fault
-    // closed (dropped, or abandoned by an attempt timeout).
+    // At most one connection per concurrent call, plus one for each connection a fault closed
+    // (dropped, or abandoned by an attempt timeout), plus hyper-util's connect race: a request
+    // that finds no idle connection starts connecting, and if another connection frees up first
+    // it takes that one and the new connection joins the pool (at most one per waiting request).
+    // A leak would be one per call: 10,000.
     assert!(
-        connections <= CONCURRENCY + faulted,
+        connections <= 2 * CONCURRENCY + faulted,
         "{connections} connections for concurrency {CONCURRENCY} and {faulted} faults: a leak"
     );
     let growth_mib = hwm_after.saturating_sub(rss_before) / 1024;
