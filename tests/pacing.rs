@@ -215,3 +215,35 @@ async fn a_retry_refused_by_pacing_still_says_the_call_may_have_been_sent() {
     assert_eq!(p.mock.requests().len(), V2_LIMIT as usize);
     p.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacing_is_on_by_default_at_whops_limits() {
+    // Whop's real limits on the mock; the client with no pacing setting at all.
+    let mock = mock_builder()
+        .membership(
+            MockMembership::new("mem_1")
+                .user(USER_ID)
+                .license_key("K-1"),
+        )
+        .rate_limits(RateLimits::whop())
+        .build();
+    let server = mock.serve().await.expect("mock server starts on loopback");
+    let user = Client::builder()
+        .base_url(format!("{}/api", server.base_url()))
+        .token(USER_TOKEN)
+        .deadline(Duration::from_secs(2))
+        .build()
+        .expect("client builds");
+    for _ in 0..20 {
+        user.me_membership("K-1")
+            .await
+            .expect("within v5's 20 per 10 s");
+    }
+    // The 21st would wait about 11 s for its slot: past the 2 s deadline, so refused, unsent,
+    // instead of a 429 and Whop's 60 s cooldown.
+    let e = user.me_membership("K-1").await.expect_err("held back");
+    assert_eq!(e.request_sent(), RequestSent::NotSent, "{e}");
+    assert_eq!(mock.requests().len(), 20);
+    assert!(!mock.requests().iter().any(|r| r.status == Some(429)));
+    server.shutdown().await;
+}

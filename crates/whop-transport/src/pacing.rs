@@ -29,7 +29,8 @@
 //! - **Waiting counts against the deadline.** The wait happens inside the call's overall
 //!   [`Deadline`]. A request whose slot would come at or after its deadline is not held at all: it
 //!   fails at once with [`ErrorKind::RateLimitedLocally`],
-//!   [`RequestSent::NotSent`](crate::RequestSent::NotSent).
+//!   [`RequestSent::NotSent`](crate::RequestSent::NotSent). (A slot just before the deadline is
+//!   taken: the request goes, and the deadline may still end its attempt.)
 //! - **Cancelled waiters give their slot back.** A dropped call (its caller timed out, or gave up)
 //!   returns its reserved slot if that slot is still in the future: the next request to arrive
 //!   takes it, at the same time. Later waiters keep their own times (moving them earlier would
