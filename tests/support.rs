@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use whop_client::{Client, RetryConfig, Token};
+use whop_client::{Client, PacingConfig, RetryConfig, Token};
 use whop_mock::{MockServer, MockWhop, MockWhopBuilder};
 
 /// The company key every harness's mock accepts.
@@ -67,6 +67,11 @@ impl Harness {
             .retry(retry)
             .attempt_timeout(Duration::from_secs(2))
             .deadline(Duration::from_secs(5))
+            // Harness mocks enforce no rate limits (see `mock_builder`), or tiny ones a test trips
+            // on purpose to see the 429; client pacing at Whop's limits would only slow these
+            // tests (200 v5 calls at 20 per 10 s take 90 s). Pacing has its own tests in
+            // `pacing.rs`, against a mock that enforces limits.
+            .pacing(PacingConfig::disabled())
             .build()
             .expect("client builds");
         let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));

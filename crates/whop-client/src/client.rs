@@ -9,7 +9,7 @@ use http::header::{ACCEPT, AUTHORIZATION};
 use http::{HeaderValue, Method, Request, Uri};
 use serde::de::DeserializeOwned;
 use tower::{Service, ServiceExt};
-use whop_transport::{RetryConfig, Route, Token, Transport, TransportBuilder};
+use whop_transport::{PacingConfig, RetryConfig, Route, Token, Transport, TransportBuilder};
 
 use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput};
 use crate::response::Response;
@@ -281,6 +281,16 @@ impl ClientBuilder {
     /// When and how often to retry. See [`RetryConfig`].
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.transport = self.transport.retry(retry);
+        self
+    }
+
+    /// Client-side pacing under Whop's rate limits (on by default: v2 100 and v5 20 requests per
+    /// 10 s). A call waits for a slot rather than trip Whop's 60 s cooldown of 429s; a call whose
+    /// slot would come after its deadline fails at once, never sent. Turn it off with
+    /// [`PacingConfig::disabled()`] when your application has its own limiter, or when several
+    /// processes share one key (each paces only itself). See [`whop_transport::pacing`].
+    pub fn pacing(mut self, pacing: PacingConfig) -> Self {
+        self.transport = self.transport.pacing(pacing);
         self
     }
 

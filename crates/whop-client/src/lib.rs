@@ -37,7 +37,7 @@ pub use whop_models::{
     MembershipRef, MembershipStatus,
 };
 pub use whop_transport as transport;
-pub use whop_transport::{RequestSent, RetryConfig, Token};
+pub use whop_transport::{PacingConfig, PacingLimit, RequestSent, RetryConfig, Token};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -45,6 +45,10 @@ pub enum ErrorKind {
         /// The configured cap, in bytes.
         limit: usize,
     },
+    /// The client's own rate limiter ([pacing](crate::pacing)) would have held the request past
+    /// the call's deadline, so it was not held at all. Never sent: retry later, or with a longer
+    /// deadline.
+    RateLimitedLocally,
     /// Anything else. May have been sent.
     Other,
 }
@@ -61,6 +65,9 @@ impl ErrorKind {
             Self::Io => "an I/O error occurred",
             Self::Body => "reading the response body failed",
             Self::BodyTooLarge { .. } => "the response body is larger than the configured cap",
+            Self::RateLimitedLocally => {
+                "the local rate limit (pacing) would have delayed the request past its deadline"
+            }
             Self::Other => "the request failed",
         }
     }
@@ -116,6 +123,11 @@ impl Error {
 
     pub(crate) fn set_attempts(&mut self, attempts: u32) {
         self.attempts = attempts;
+    }
+
+    /// An earlier attempt of the same call may have reached the server, whatever this one did.
+    pub(crate) fn set_maybe_sent(&mut self) {
+        self.sent = RequestSent::MaybeSent;
     }
 
     /// What kind of failure this is.

@@ -83,6 +83,10 @@
 //!   connections dropped after sending only for retry-safe ones; 429 only with `Retry-After`
 //!   (see [`retry::decide`] for every rule). A status that persists past the last attempt comes
 //!   back as `Ok(response)`, with an [`Attempts`] extension.
+//! - Requests are paced under Whop's rate limits by default (v2 100, v5 20 per 10 s): a request
+//!   waits for a slot rather than trip Whop's 60 s cooldown, and one whose slot would come after
+//!   its deadline fails at once, never sent ([`ErrorKind::RateLimitedLocally`]). See [`pacing`],
+//!   and [`TransportBuilder::pacing`] to configure or disable it.
 //! - Every [`Error`] has a [`kind`](Error::kind), says whether the request may have been sent
 //!   ([`request_sent`](Error::request_sent)) and how many [`attempts`](Error::attempts) were made.
 //! - To report how long a 429 asks to wait, read its `Retry-After` with [`retry_after`]:
@@ -119,6 +123,7 @@ pub mod deprecation;
 pub mod error;
 pub mod extensions;
 pub mod http_client;
+pub mod pacing;
 pub mod retry;
 pub mod timeout;
 mod tls;
@@ -136,6 +141,7 @@ pub use deprecation::{
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
 pub use extensions::{Attempts, Deadline, RedactedPath, RetrySafe, Route, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
+pub use pacing::{PacingConfig, PacingFuture, PacingLayer, PacingLimit, PacingService};
 pub use retry::{RetryAfter, RetryConfig, RetryLayer, RetryPolicy, retry_after};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{InvalidToken, Token};

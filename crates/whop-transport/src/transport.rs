@@ -8,8 +8,12 @@
 //! 4. [`AuthLayer`]: `Authorization: Bearer <token>` unless set (added once, before retries);
 //! 5. [`DeadlineLayer`]: the overall deadline, across attempts and backoffs;
 //! 6. the retry layer ([`RetryPolicy`]): backoff with full jitter, a budget, `Retry-After`;
-//! 7. [`AttemptTimeoutLayer`]: a timeout for each attempt;
-//! 8. [`HttpClient`]: the base URL policy, hyper-util's pooled client over rustls, the body cap.
+//! 7. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
+//!    inside the retry layer so that every attempt takes a slot, inside the deadline so that
+//!    waiting counts against it, outside the attempt timeout so that waiting does not eat an
+//!    attempt's time;
+//! 8. [`AttemptTimeoutLayer`]: a timeout for each attempt;
+//! 9. [`HttpClient`]: the base URL policy, hyper-util's pooled client over rustls, the body cap.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -30,6 +34,7 @@ use crate::deadline::{DeadlineFuture, DeadlineLayer, DeadlineService};
 use crate::deprecation::{DeprecationFuture, DeprecationLayer, DeprecationService};
 use crate::error::{BuildError, Error};
 use crate::http_client::HttpClient;
+use crate::pacing::{PacingConfig, PacingLayer, PacingService};
 use crate::retry::{Retry, RetryConfig, RetryPolicy};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
 use crate::token::Token;
@@ -40,11 +45,11 @@ use crate::user_agent::{UserAgentLayer, UserAgentService};
 /// The default response-body cap: 4 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-type Inner = Retry<AttemptTimeout<HttpClient>>;
+type Paced = PacingService<AttemptTimeout<HttpClient>>;
+type Inner = Retry<Paced>;
 type Stack =
     TraceService<DeprecationService<UserAgentService<AuthService<DeadlineService<Inner>>>>>;
-type InnerFuture =
-    tower::retry::future::ResponseFuture<RetryPolicy, AttemptTimeout<HttpClient>, Request<Bytes>>;
+type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Request<Bytes>>;
 
 /// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
 ///
@@ -135,6 +140,7 @@ impl Future for TransportFuture {
 /// | [`deadline`](Self::deadline) | 60 s |
 /// | [`max_body_bytes`](Self::max_body_bytes) | 4 MiB |
 /// | [`retry`](Self::retry) | [`RetryConfig::default()`] |
+/// | [`pacing`](Self::pacing) | [`PacingConfig::default()`]: Whop's limits |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s |
 /// | roots | Mozilla's (feature `webpki-roots`), the platform's (feature `native-roots`) |
 #[derive(Debug)]
@@ -146,6 +152,7 @@ pub struct TransportBuilder {
     deadline: Duration,
     max_body_bytes: usize,
     retry: RetryConfig,
+    pacing: PacingConfig,
     pool_idle_timeout: Duration,
     user_agent: Option<String>,
     extra_roots: Vec<CertificateDer<'static>>,
@@ -162,6 +169,7 @@ impl Default for TransportBuilder {
             deadline: Duration::from_secs(60),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             retry: RetryConfig::default(),
+            pacing: PacingConfig::default(),
             pool_idle_timeout: Duration::from_secs(90),
             user_agent: None,
             extra_roots: Vec::new(),
@@ -212,6 +220,13 @@ impl TransportBuilder {
     /// The retry settings ([`RetryConfig::disabled()`] for none).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Client-side pacing under Whop's rate limits ([`PacingConfig::disabled()`] for none). One
+    /// transport and its clones share one pacer. See [`pacing`](crate::pacing).
+    pub fn pacing(mut self, pacing: PacingConfig) -> Self {
+        self.pacing = pacing;
         self
     }
 
@@ -293,6 +308,7 @@ impl TransportBuilder {
         };
         let client = self.build_http_client()?;
         let inner = AttemptTimeoutLayer::new(self.attempt_timeout).layer(client);
+        let inner = PacingLayer::new(self.pacing).layer(inner);
         let inner = RetryPolicy::layer(self.retry).layer(inner);
         let stack = tower::ServiceBuilder::new()
             .layer(TraceLayer::new())

@@ -4,7 +4,9 @@
 //! tower's [`Retry`](tower::retry::Retry) service clones the policy for every call, so the attempt
 //! counter lives in the clone and needs no lock; the budget is shared by all clones through an
 //! `Arc`. When the layer gives up it stamps the attempt count on what it returns: an
-//! [`Attempts`] extension on a response, [`Error::attempts`] on an error.
+//! [`Attempts`] extension on a response, [`Error::attempts`] on an error. An error whose last
+//! attempt was never sent (a refused connection, a slot refused by pacing) still says "may have
+//! been sent" if an earlier attempt of the call may have reached the server.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
@@ -31,6 +33,9 @@ pub struct RetryPolicy {
     config: Arc<RetryConfig>,
     budget: Option<Arc<TpsBudget>>,
     attempt: u32,
+    /// Whether an earlier attempt of this call may have reached the server: then the call's
+    /// error must not say "never sent" because its last attempt was (say, refused by pacing).
+    maybe_sent_before: bool,
 }
 
 impl std::fmt::Debug for RetryPolicy {
@@ -52,6 +57,7 @@ impl RetryPolicy {
             config: Arc::new(config),
             budget,
             attempt: 0,
+            maybe_sent_before: false,
         }
     }
 
@@ -104,6 +110,8 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
                     wait_ms = wait.as_millis() as u64,
                     "retrying"
                 );
+                self.maybe_sent_before |=
+                    result.as_ref().map_or_else(|e| !e.is_not_sent(), |_| true);
                 return Some(tokio::time::sleep(wait));
             }
             tracing::debug!(
@@ -117,7 +125,12 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
             Ok(response) => {
                 response.extensions_mut().insert(Attempts(self.attempt));
             }
-            Err(error) => error.set_attempts(self.attempt),
+            Err(error) => {
+                error.set_attempts(self.attempt);
+                if self.maybe_sent_before {
+                    error.set_maybe_sent();
+                }
+            }
         }
         None
     }

@@ -1,0 +1,249 @@
+//! Client-side pacing against whop-mock enforcing Whop's rate limits, with short windows.
+//!
+//! The mock counts like Whop: at most N requests of a family in any window, then a cooldown in
+//! which every request gets 429. The client is paced to the same N per window. A burst of five
+//! times the limit must then complete with no 429 at all, no sooner than the limit allows (proof
+//! that the pacer held requests back) and at most 10 % later.
+
+use std::time::{Duration, Instant};
+
+use whop_client::transport::{Error as TransportError, ErrorKind};
+use whop_client::{Client, PacingConfig, PacingLimit, RequestSent, Token};
+use whop_mock::{Fault, Limit, MockMembership, MockServer, MockWhop, RateLimits};
+use whop_tests::{COMPANY_KEY, USER_ID, USER_TOKEN, fast_retries, mock_builder};
+
+/// The window of both limits in these tests. The 10 % allowance over the minimum (four windows)
+/// must hold four safety margins plus the last burst's latency, so the window cannot shrink much.
+const WINDOW: Duration = Duration::from_secs(4);
+/// The client's safety margin: covers the spread between when the pacer lets a request go and
+/// when the mock counts it. The first burst opens a connection per request, and on a busy
+/// machine some of them arrive 100+ ms after the pacer let them go; the next burst, over pooled
+/// connections, arrives at once (a 100 ms margin saw 429s with four engineers' builds running).
+const MARGIN: Duration = Duration::from_millis(250);
+/// Long, so that tripping the limit even once would show as many 429s, not one.
+const COOLDOWN: Duration = Duration::from_secs(30);
+
+const V2_LIMIT: u32 = 100;
+const V5_LIMIT: u32 = 20;
+
+struct Paced {
+    server: MockServer,
+    mock: MockWhop,
+    company: Client,
+    user: Client,
+}
+
+async fn paced(deadline: Duration) -> Paced {
+    let mock = mock_builder()
+        .membership(
+            MockMembership::new("mem_1")
+                .user(USER_ID)
+                .license_key("K-1"),
+        )
+        .rate_limits(
+            RateLimits::whop()
+                .v2(Some(Limit::new(V2_LIMIT, WINDOW)))
+                .v5(Some(Limit::new(V5_LIMIT, WINDOW)))
+                .cooldown(COOLDOWN),
+        )
+        .build();
+    let server = mock.serve().await.expect("mock server starts on loopback");
+    let company = Client::builder()
+        .base_url(format!("{}/api", server.base_url()))
+        .token(COMPANY_KEY)
+        .retry(fast_retries())
+        .attempt_timeout(Duration::from_secs(5))
+        .deadline(deadline)
+        .pacing(
+            PacingConfig::default()
+                .v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
+                .v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
+                .safety_margin(MARGIN),
+        )
+        .build()
+        .expect("client builds");
+    let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));
+    Paced {
+        server,
+        mock,
+        company,
+        user,
+    }
+}
+
+/// Five bursts' worth: the first limit's worth goes at once, each further one a window later, so
+/// the last can start no sooner than four windows after the first.
+fn minimum_for_five_times_the_limit() -> Duration {
+    WINDOW * 4
+}
+
+fn statuses(mock: &MockWhop) -> Vec<Option<u16>> {
+    mock.requests().iter().map(|r| r.status).collect()
+}
+
+fn assert_paced_burst(name: &str, mock: &MockWhop, calls: u32, elapsed: Duration) {
+    let statuses = statuses(mock);
+    let too_many = statuses.iter().filter(|s| **s == Some(429)).count();
+    let minimum = minimum_for_five_times_the_limit();
+    eprintln!(
+        "{name}: {calls} calls in {:.3} s; minimum the limit allows {:.3} s (ratio {:.3}); {} requests, {too_many} 429s",
+        elapsed.as_secs_f64(),
+        minimum.as_secs_f64(),
+        elapsed.as_secs_f64() / minimum.as_secs_f64(),
+        statuses.len(),
+    );
+    assert_eq!(too_many, 0, "{name}: no request may hit the limit");
+    assert_eq!(
+        statuses.len(),
+        calls as usize,
+        "{name}: one request per call"
+    );
+    assert!(
+        elapsed >= minimum,
+        "{name}: {elapsed:?} is faster than the limit allows ({minimum:?}): not paced"
+    );
+    assert!(
+        elapsed <= minimum.mul_f64(1.1),
+        "{name}: {elapsed:?} is over 1.1 x the minimum {minimum:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_v5_burst_of_five_times_the_limit_completes_without_a_429_in_near_minimal_time() {
+    let p = paced(Duration::from_secs(30)).await;
+    let calls = V5_LIMIT * 5;
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..calls {
+        let user = p.user.clone();
+        tasks.spawn(async move { user.me_membership("K-1").await.map(|m| m.id.to_string()) });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        assert_eq!(joined.expect("no panic").expect("call succeeds"), "mem_1");
+    }
+    let elapsed = start.elapsed();
+    assert_paced_burst("v5", &p.mock, calls, elapsed);
+    p.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_v2_burst_of_five_times_the_limit_completes_without_a_429_in_near_minimal_time() {
+    let p = paced(Duration::from_secs(30)).await;
+    let calls = V2_LIMIT * 5;
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..calls {
+        let company = p.company.clone();
+        tasks.spawn(async move {
+            company
+                .cancel_membership("mem_1")
+                .await
+                .map(|m| m.id.to_string())
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        assert_eq!(joined.expect("no panic").expect("call succeeds"), "mem_1");
+    }
+    let elapsed = start.elapsed();
+    assert_paced_burst("v2", &p.mock, calls, elapsed);
+    p.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_whose_slot_comes_after_its_deadline_fails_at_once_unsent() {
+    // A 1 s deadline; after a full window of calls the next slot is over 4 s away.
+    let p = paced(Duration::from_secs(1)).await;
+    for _ in 0..V5_LIMIT {
+        p.user.me_membership("K-1").await.expect("within the limit");
+    }
+    let start = Instant::now();
+    let e = p.user.me_membership("K-1").await.expect_err("refused");
+    let elapsed = start.elapsed();
+    eprintln!("refused after {elapsed:?}: {e}");
+    assert!(
+        elapsed < Duration::from_millis(500),
+        "refused at once, not after waiting: {elapsed:?}"
+    );
+    assert_eq!(e.request_sent(), RequestSent::NotSent);
+    assert_eq!(e.applied(), whop_client::Applied::No);
+    let whop_client::Error::Transport(transport) = &e else {
+        panic!("a transport error, got {e:?}");
+    };
+    let kind = transport
+        .source_error()
+        .downcast_ref::<TransportError>()
+        .map(TransportError::kind);
+    assert_eq!(kind, Some(ErrorKind::RateLimitedLocally));
+    assert!(e.to_string().contains("never sent"), "{e}");
+    assert!(e.to_string().contains("past its deadline"), "{e}");
+    // Never sent: the mock saw only the calls within the limit, none of them a 429.
+    let statuses = statuses(&p.mock);
+    assert_eq!(statuses.len(), V5_LIMIT as usize);
+    assert!(statuses.iter().all(|s| *s == Some(200)), "{statuses:?}");
+    p.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_refused_by_pacing_still_says_the_call_may_have_been_sent() {
+    let p = paced(Duration::from_secs(1)).await;
+    // Use up the v2 window but one, so the first attempt goes and its retry has no slot in time.
+    for _ in 0..V2_LIMIT - 1 {
+        p.company
+            .cancel_membership("mem_1")
+            .await
+            .expect("within the limit");
+    }
+    p.mock.inject(Fault::Status(503), 1);
+    let e = p
+        .company
+        .cancel_membership("mem_1")
+        .await
+        .expect_err("refused");
+    eprintln!("{e}");
+    let whop_client::Error::Transport(transport) = &e else {
+        panic!("a transport error, got {e:?}");
+    };
+    let source = transport
+        .source_error()
+        .downcast_ref::<TransportError>()
+        .expect("the default transport's error");
+    assert_eq!(source.kind(), ErrorKind::RateLimitedLocally);
+    assert_eq!(source.attempts(), 2);
+    // The first attempt reached the server (and got 503): the cancel may have been applied.
+    assert_eq!(e.request_sent(), RequestSent::MaybeSent);
+    assert_eq!(e.applied(), whop_client::Applied::Maybe);
+    assert_eq!(p.mock.requests().len(), V2_LIMIT as usize);
+    p.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacing_is_on_by_default_at_whops_limits() {
+    // Whop's real limits on the mock; the client with no pacing setting at all.
+    let mock = mock_builder()
+        .membership(
+            MockMembership::new("mem_1")
+                .user(USER_ID)
+                .license_key("K-1"),
+        )
+        .rate_limits(RateLimits::whop())
+        .build();
+    let server = mock.serve().await.expect("mock server starts on loopback");
+    let user = Client::builder()
+        .base_url(format!("{}/api", server.base_url()))
+        .token(USER_TOKEN)
+        .deadline(Duration::from_secs(2))
+        .build()
+        .expect("client builds");
+    for _ in 0..20 {
+        user.me_membership("K-1")
+            .await
+            .expect("within v5's 20 per 10 s");
+    }
+    // The 21st would wait about 11 s for its slot: past the 2 s deadline, so refused, unsent,
+    // instead of a 429 and Whop's 60 s cooldown.
+    let e = user.me_membership("K-1").await.expect_err("held back");
+    assert_eq!(e.request_sent(), RequestSent::NotSent, "{e}");
+    assert_eq!(mock.requests().len(), 20);
+    assert!(!mock.requests().iter().any(|r| r.status == Some(429)));
+    server.shutdown().await;
+}
