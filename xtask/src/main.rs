@@ -2,6 +2,8 @@
 //!
 //! Std only, so it builds in a second on a fresh machine.
 
+mod fuzz;
+
 use std::env;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -11,12 +13,14 @@ usage: cargo xtask <task>
 
 tasks:
   ci      fmt --check, clippy -D warnings, test --workspace, doc with warnings denied
+  fuzz    [--seconds N] [TARGET...]: each cargo-fuzz target for N s (60), executions per target
   help    this text";
 
 fn main() -> ExitCode {
     let task = env::args().nth(1);
     let result = match task.as_deref() {
         Some("ci") => ci(),
+        Some("fuzz") => fuzz::fuzz(&env::args().skip(2).collect::<Vec<_>>()),
         Some("help" | "-h" | "--help") | None => {
             eprintln!("{USAGE}");
             return if task.is_none() {

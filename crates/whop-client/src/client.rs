@@ -237,12 +237,23 @@ fn checked_base_url(base_url: &str) -> Result<Arc<str>, InvalidInput> {
 /// Builds a [`Client`] over the default transport.
 ///
 /// Settings that can be wrong (the token, the base URL) are checked by [`build`](Self::build).
-#[derive(Debug, Default)]
+/// Its `Debug` output shows whether a token is set, never the token.
+#[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
     token: Option<String>,
     base_url: Option<String>,
     transport: TransportBuilder,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("transport", &self.transport)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -327,5 +338,18 @@ impl ClientBuilder {
             base,
             authorization,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_builder_debug_does_not_show_the_token() {
+        let builder = Client::builder().token("sk_live_secret_in_builder");
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains("secret_in_builder"), "{debug}");
+        assert!(debug.contains("<redacted>"), "{debug}");
     }
 }

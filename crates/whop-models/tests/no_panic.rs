@@ -84,3 +84,24 @@ proptest! {
         let _ = decode::<Membership>(format!(r#"{{"id":"m","created_at":{f:e}}}"#).as_bytes());
     }
 }
+
+/// JSON nested far deeper than serde_json's recursion limit (128), in every position a decoder
+/// may recurse into, is an error for every decoder, never a stack overflow.
+#[test]
+fn json_nested_100_000_deep_never_overflows_a_decoder() {
+    let depth = 100_000;
+    for (open, close) in [("[", "]"), ("{\"a\":", "}")] {
+        for (prefix, suffix) in [
+            ("", ""),
+            ("{\"id\":\"x\",\"metadata\":{\"a\":", "}}"),
+            ("{\"id\":\"x\",\"product\":", "}"),
+            ("{\"error\":", "}"),
+        ] {
+            let mut body = prefix.to_owned();
+            body.push_str(&open.repeat(depth));
+            body.push_str(&close.repeat(depth));
+            body.push_str(suffix);
+            try_every_decoder(body.as_bytes());
+        }
+    }
+}

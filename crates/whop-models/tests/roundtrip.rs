@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use whop_models::strategy::*;
 use whop_models::{
     Amount, ErrorBody, ExpandSet, MembershipRef, MembershipStatus, PaymentProcessor, PlanType,
-    PromoCodeStatus, PromoDuration, PromoType, ReleaseMethod, Visibility, decode, encode,
+    Product, PromoCodeStatus, PromoDuration, PromoType, ReleaseMethod, Visibility, decode, encode,
 };
 
 fn assert_round_trips<T>(value: &T) -> Result<(), TestCaseError>
@@ -147,4 +147,20 @@ proptest! {
         let expected: f64 = json.parse().unwrap();
         prop_assert_eq!(amount.to_f64(), Some(expected));
     }
+}
+
+/// Found by `cargo xtask fuzz` (decode_product, decode_membership, decode_me_membership): a
+/// fractional timestamp decodes to the nanosecond but is written as whole seconds, so the value
+/// does not survive a round trip; its encoding does (re-encoding is stable), which is what the
+/// fuzz targets now check.
+#[test]
+fn a_fractional_timestamp_is_written_as_whole_seconds_and_that_encoding_is_stable() {
+    let body = br#"{"id":"prod_1","created_at":16758.6}"#;
+    let first: Product = decode(body).unwrap();
+    let encoded = encode(&first).unwrap();
+    let second: Product = decode(&encoded).unwrap();
+    assert_ne!(first, second, "the fraction is dropped on the way out");
+    assert_eq!(encode(&second).unwrap(), encoded);
+    let text = String::from_utf8(encoded).unwrap();
+    assert!(text.contains(r#""created_at":16758"#), "{text}");
 }
