@@ -110,6 +110,19 @@ impl Error {
         matches!(self, Error::Timeout(_))
     }
 
+    /// `true` when the client's own pacing refused the call: waiting for a slot under Whop's rate
+    /// limit would have taken it past its deadline. Nothing was sent; try again later, or give the
+    /// call a longer deadline.
+    pub fn is_rate_limited_locally(&self) -> bool {
+        match self {
+            Error::Transport(e) => e
+                .source
+                .downcast_ref::<whop_transport::Error>()
+                .is_some_and(|t| t.kind() == TransportErrorKind::RateLimitedLocally),
+            _ => false,
+        }
+    }
+
     /// How long the API asked us to wait (`Retry-After`), when it said.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -461,6 +474,19 @@ mod tests {
         )));
         assert_eq!(e.applied(), Applied::No);
         assert!(e.is_not_found());
+    }
+
+    #[test]
+    fn a_local_pacing_refusal_is_told_apart_and_was_never_sent() {
+        let paced = whop_transport::Error::new(
+            TransportErrorKind::RateLimitedLocally,
+            RequestSent::NotSent,
+            None,
+        );
+        let e = Error::from_service(Box::new(paced));
+        assert!(e.is_rate_limited_locally());
+        assert!(!e.is_rate_limited());
+        assert_eq!(e.applied(), Applied::No);
     }
 
     #[test]
