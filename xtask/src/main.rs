@@ -6,10 +6,13 @@ use std::env;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod bench;
+
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
+  bench   build whop-bench in release and run it: one table, JSON in target/bench/
   ci      fmt --check, clippy -D warnings, test --workspace, doc with warnings denied
   help    this text";
 
@@ -17,6 +20,7 @@ fn main() -> ExitCode {
     let task = env::args().nth(1);
     let result = match task.as_deref() {
         Some("ci") => ci(),
+        Some("bench") => bench::bench(&env::args().skip(2).collect::<Vec<_>>()),
         Some("help" | "-h" | "--help") | None => {
             eprintln!("{USAGE}");
             return if task.is_none() {
