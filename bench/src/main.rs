@@ -12,7 +12,8 @@
 //! and reports medians of per-round ratios.
 //!
 //! Options: `--quick` (fewer, shorter rounds), `--no-build` (skip the build cost),
-//! `--serve` (internal: the HTTP server process).
+//! `--serve` (internal: the HTTP server process), `--calls <a|b|c> <n>` (only `n` sequential
+//! calls of one side, for a profiler).
 
 mod build_cost;
 mod codec;
@@ -46,6 +47,10 @@ fn main() {
     let has = |flag: &str| args.iter().any(|a| a == flag);
     if has("--serve") {
         http::serve();
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--calls") {
+        calls_only(&args[at + 1..]);
         return;
     }
     let quick = has("--quick");
@@ -96,6 +101,29 @@ fn main() {
         path.display(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// `--calls <a|b|c> <n>`: only `n` sequential calls of one side, for a profiler
+/// (`valgrind --tool=callgrind target/release/whop-bench --calls a 2000`).
+fn calls_only(args: &[String]) {
+    let side = match args.first().map(String::as_str) {
+        Some("a") => 0,
+        Some("b") => 1,
+        Some("c") => 2,
+        _ => panic!("usage: --calls <a|b|c> <n>"),
+    };
+    let n: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let server = http::Server::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sides = http::Side::all(server.port);
+    runtime.block_on(async {
+        for _ in 0..n {
+            std::hint::black_box(sides[side].call().await);
+        }
+    });
 }
 
 async fn count_allocations(side: &Arc<http::Side>) -> Allocs {
