@@ -11,6 +11,9 @@ pub(crate) struct CrateCost {
     pub(crate) package: &'static str,
     /// Seconds for `cargo build --release -p <package>` into an empty target directory.
     pub(crate) cold_release_s: f64,
+    /// CPU seconds (user + system, all of cargo's child processes) of that build: less sensitive
+    /// to other load on the machine than the wall time.
+    pub(crate) cold_release_cpu_s: Option<f64>,
     /// Distinct crates in `cargo tree -p <package> -e normal` (the package itself included).
     pub(crate) dependency_crates: usize,
 }
@@ -66,6 +69,7 @@ pub(crate) fn measure() -> BuildCost {
             dir.display()
         );
         let start = Instant::now();
+        let cpu_before = children_cpu_seconds();
         run(cargo()
             .args(["build", "--release", "--locked", "--quiet", "-p", package])
             .arg("--target-dir")
@@ -73,6 +77,9 @@ pub(crate) fn measure() -> BuildCost {
         crates.push(CrateCost {
             package,
             cold_release_s: start.elapsed().as_secs_f64(),
+            cold_release_cpu_s: children_cpu_seconds()
+                .zip(cpu_before)
+                .map(|(after, before)| after - before),
             dependency_crates: tree_size(package),
         });
         client_dir = dir;
@@ -115,4 +122,15 @@ fn tree_size(package: &str) -> usize {
         .filter(|line| !line.is_empty())
         .collect::<BTreeSet<_>>()
         .len()
+}
+
+/// User + system CPU seconds of this process's waited-for children (`cutime` + `cstime` in
+/// `/proc/self/stat`, at the usual 100 ticks a second); `None` off Linux.
+fn children_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3, `state`.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i - 3)?.parse::<f64>().ok();
+    Some((ticks(16)? + ticks(17)?) / 100.0)
 }

@@ -63,7 +63,7 @@ fn main() {
     let (http_rounds, http_duration) = if quick {
         (3, Duration::from_millis(100))
     } else {
-        (9, Duration::from_millis(300))
+        (25, Duration::from_millis(100))
     };
 
     eprintln!("whop-bench: decode and encode ({codec_rounds} rounds)");
@@ -229,13 +229,20 @@ fn table(
         for c in &b.crates {
             let _ = writeln!(
                 t,
-                "| build {}: cold `cargo build --release` ({} jobs) | {:.0} s | {} crates in its normal dependency tree | |",
-                c.package, b.jobs, c.cold_release_s, c.dependency_crates
+                "| build {}: cold `cargo build --release` ({} jobs) | {:.0} s wall, {} | {} crates in its normal dependency tree | |",
+                c.package,
+                b.jobs,
+                c.cold_release_s,
+                c.cold_release_cpu_s.map_or_else(
+                    || "CPU time unknown".to_owned(),
+                    |s| format!("{s:.0} s CPU")
+                ),
+                c.dependency_crates
             );
         }
         let _ = writeln!(
             t,
-            "| quickstart example, release binary | {:.2} MiB ({} bytes) | | |",
+            "| quickstart example, release binary (workspace profile: debug = \"line-tables-only\", not stripped) | {:.2} MiB ({} bytes) | | |",
             b.quickstart_bytes as f64 / 1048576.0,
             b.quickstart_bytes
         );
@@ -250,7 +257,12 @@ fn table(
          returning the v5 body; the clients share one runtime thread. (a) is built by \
          `full_client()` in bench/src/http.rs: a client-side rate-pacing layer, once it is in the \
          default transport, must be turned off there or (a) measures the pacing. Heap figures count \
-         every allocation in the client process over {ALLOC_CALLS} sequential calls."
+         every allocation in the client process over {ALLOC_CALLS} sequential calls. Load average \
+         at the end of the run: {}.",
+        std::fs::read_to_string("/proc/loadavg").map_or_else(
+            |_| "unknown".to_owned(),
+            |l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        )
     );
     t
 }
@@ -326,6 +338,7 @@ fn write_json(
             "crates": b.crates.iter().map(|c| json!({
                 "package": c.package,
                 "cold_release_build_s": c.cold_release_s,
+                "cold_release_build_cpu_s": c.cold_release_cpu_s,
                 "dependency_crates": c.dependency_crates,
             })).collect::<Vec<_>>(),
             "quickstart_release_bytes": b.quickstart_bytes,
