@@ -21,7 +21,13 @@ pub(crate) fn bench(args: &[String]) -> Result<(), String> {
             "whop-bench",
             "--",
         ])
-        .args(args);
+        .args(args)
+        // `cargo xtask` sets these for xtask itself. ring's build script reruns when
+        // CARGO_MANIFEST_DIR changes, so passing it on would rebuild ring, rustls and everything
+        // above them in target/release whenever `cargo build --release` ran directly in between.
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env_remove("CARGO_MANIFEST_PATH")
+        .env_remove("CARGO_PRIMARY_PACKAGE");
     eprintln!("xtask: {command:?}");
     let status = command
         .status()
