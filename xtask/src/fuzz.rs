@@ -10,7 +10,7 @@
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// Every target in `fuzz/Cargo.toml`.
@@ -103,12 +103,8 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn cargo() -> String {
-    env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
 fn ensure_cargo_fuzz() -> Result<(), String> {
-    let installed = Command::new(cargo())
+    let installed = crate::cargo_command()
         .args(["fuzz", "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -118,7 +114,7 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
         return Ok(());
     }
     eprintln!("xtask fuzz: installing cargo-fuzz from crates.io");
-    let status = Command::new(cargo())
+    let status = crate::cargo_command()
         .args(["install", "cargo-fuzz", "--locked"])
         .status()
         .map_err(|e| format!("could not run cargo install: {e}"))?;
@@ -152,7 +148,7 @@ struct Outcome {
 }
 
 fn run_target(root: &Path, target: &str, corpus: &Path, seconds: u64) -> Result<Outcome, String> {
-    let output = Command::new(cargo())
+    let output = crate::cargo_command()
         .current_dir(root)
         .env("RUSTC_BOOTSTRAP", "1")
         .args(["fuzz", "run", "--sanitizer", "none", target])

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION};
+use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderValue, Method, Request, Uri};
 use serde::de::DeserializeOwned;
 use tower::{Service, ServiceExt};
@@ -81,7 +82,17 @@ impl<S> HttpService for S where
 pub struct Client<S = Transport> {
     service: S,
     base: Arc<str>,
+    origin: Origin,
     authorization: Option<HeaderValue>,
+}
+
+/// The base URL's scheme and authority, parsed once: each request parses only its path.
+#[derive(Clone, Debug)]
+struct Origin {
+    scheme: Scheme,
+    authority: Authority,
+    /// Where the base URL's path (`/api`, or empty) starts in it.
+    path_start: usize,
 }
 
 impl<S> fmt::Debug for Client<S> {
@@ -132,9 +143,11 @@ impl<S> Client<S> {
     /// # Errors
     /// [`Error::InvalidInput`] when `base_url` is not an `https` URL (or `http` to loopback).
     pub fn with_service(service: S, base_url: &str) -> Result<Client<S>, Error> {
+        let (base, origin) = checked_base_url(base_url)?;
         Ok(Client {
             service,
-            base: checked_base_url(base_url)?,
+            base,
+            origin,
             authorization: None,
         })
     }
@@ -149,6 +162,7 @@ impl<S> Client<S> {
         Client {
             service: self.service.clone(),
             base: Arc::clone(&self.base),
+            origin: self.origin.clone(),
             authorization: Some(token.header_value()),
         }
     }
@@ -158,15 +172,22 @@ impl<S> Client<S> {
         &self.base
     }
 
-    /// A request to `url` with this client's headers and the route's label for tracing.
+    /// A request to `path` (from [`url`](Self::url)) on the base URL's origin, with this client's
+    /// headers and the route's label for tracing.
     pub(crate) fn request(
         &self,
         method: Method,
-        url: String,
+        path: String,
         route: &'static str,
     ) -> Result<Request<Bytes>, Error> {
-        let uri = Uri::try_from(url)
-            .map_err(|e| InvalidInput::new("request URL", format!("could not be built: {e}")))?;
+        let invalid = |e: &dyn fmt::Display| {
+            InvalidInput::new("request URL", format!("could not be built: {e}"))
+        };
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.origin.scheme.clone());
+        parts.authority = Some(self.origin.authority.clone());
+        parts.path_and_query = Some(PathAndQuery::try_from(path).map_err(|e| invalid(&e))?);
+        let uri = Uri::from_parts(parts).map_err(|e| invalid(&e))?;
         let mut request = Request::new(Bytes::new());
         *request.method_mut() = method;
         *request.uri_mut() = uri;
@@ -179,10 +200,12 @@ impl<S> Client<S> {
         Ok(request)
     }
 
-    /// The start of a request URL: the base URL and `path`, with room for a segment and more.
+    /// The start of a request's path and query: the base URL's path and `path`, with room for a
+    /// segment and more. [`request`](Self::request) puts the base URL's origin in front.
     pub(crate) fn url(&self, path: &str, extra: usize) -> String {
-        let mut url = String::with_capacity(self.base.len() + path.len() + extra);
-        url.push_str(&self.base);
+        let base_path = &self.base[self.origin.path_start..];
+        let mut url = String::with_capacity(base_path.len() + path.len() + extra);
+        url.push_str(base_path);
         url.push_str(path);
         url
     }
@@ -221,7 +244,7 @@ impl<S: HttpService> Client<S> {
     }
 }
 
-fn checked_base_url(base_url: &str) -> Result<Arc<str>, InvalidInput> {
+fn checked_base_url(base_url: &str) -> Result<(Arc<str>, Origin), InvalidInput> {
     let trimmed = base_url.trim_end_matches('/');
     let uri: Uri = trimmed
         .parse()
@@ -231,7 +254,15 @@ fn checked_base_url(base_url: &str) -> Result<Arc<str>, InvalidInput> {
     }
     whop_transport::check_base_url(&uri)
         .map_err(|e| InvalidInput::new("base URL", format!("is refused: {e}")))?;
-    Ok(Arc::from(trimmed))
+    let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+        return Err(InvalidInput::new("base URL", "must be absolute"));
+    };
+    let origin = Origin {
+        scheme: scheme.clone(),
+        authority: authority.clone(),
+        path_start: scheme.as_str().len() + "://".len() + authority.as_str().len(),
+    };
+    Ok((Arc::from(trimmed), origin))
 }
 
 /// Builds a [`Client`] over the default transport.
@@ -320,7 +351,8 @@ impl ClientBuilder {
     /// [`Error::InvalidInput`] for a token that cannot be a header (empty, CR/LF) or a refused base
     /// URL, or transport settings that cannot work (TLS set-up).
     pub fn build(self) -> Result<Client, Error> {
-        let base = checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let (base, origin) =
+            checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let authorization = match self.token {
             Some(token) => Some(
                 Token::new(token)
@@ -336,6 +368,7 @@ impl ClientBuilder {
         Ok(Client {
             service,
             base,
+            origin,
             authorization,
         })
     }

@@ -2,7 +2,11 @@
 
 use std::ops::Deref;
 
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+
+// Looked up on every response: constants skip parsing and validating the names each time.
+const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
 /// A decoded API object and the metadata of the response it came in.
 ///
@@ -21,8 +25,8 @@ impl<T> Response<T> {
         Response {
             value,
             status,
-            deprecation: headers.get("deprecation").cloned(),
-            sunset: headers.get("sunset").cloned(),
+            deprecation: headers.get(DEPRECATION).cloned(),
+            sunset: headers.get(SUNSET).cloned(),
         }
     }
 

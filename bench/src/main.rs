@@ -1,0 +1,363 @@
+//! whop-rs benchmarks: `cargo xtask bench` builds this in release and runs it.
+//!
+//! Prints one table and writes the figures to `target/bench/bench.json`:
+//! - decode and encode cost of the models, against `serde_json::Value` on the same bytes;
+//! - one call end to end on loopback at concurrency 1, 16 and 64 for (a) the full default
+//!   `whop_client::Client`, (b) a bare hyper-util client with a hand decode (the floor) and
+//!   (c) reqwest + serde_json;
+//! - heap allocations per call (this binary's global allocator counts them);
+//! - build cost: cold release builds, dependency-tree sizes, the quickstart's binary size.
+//!
+//! Machines are noisy, so every comparison runs its sides interleaved in rounds in one process
+//! and reports medians of per-round ratios.
+//!
+//! Options: `--quick` (fewer, shorter rounds), `--no-build` (skip the build cost),
+//! `--serve` (internal: the HTTP server process), `--calls <a|b|c> <n>` (only `n` sequential
+//! calls of one side, for a profiler).
+
+mod build_cost;
+mod codec;
+mod http;
+mod stats;
+
+use std::alloc::System;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+const CONCURRENCIES: [usize; 3] = [1, 16, 64];
+const ALLOC_CALLS: usize = 2000;
+
+/// Heap use per call, averaged over [`ALLOC_CALLS`] sequential calls.
+#[derive(Debug)]
+struct Allocs {
+    allocations: f64,
+    reallocations: f64,
+    bytes: f64,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    if has("--serve") {
+        http::serve();
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--calls") {
+        calls_only(&args[at + 1..]);
+        return;
+    }
+    let quick = has("--quick");
+    let started = Instant::now();
+    let (codec_rounds, codec_batch) = if quick {
+        (5, Duration::from_millis(5))
+    } else {
+        (15, Duration::from_millis(20))
+    };
+    let (http_rounds, http_duration) = if quick {
+        (3, Duration::from_millis(100))
+    } else {
+        (25, Duration::from_millis(100))
+    };
+
+    eprintln!("whop-bench: decode and encode ({codec_rounds} rounds)");
+    let codec = codec::run(codec_rounds, codec_batch);
+
+    eprintln!("whop-bench: one call end to end on loopback ({http_rounds} rounds per concurrency)");
+    let server = http::Server::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sides = http::Side::all(server.port);
+    let load = runtime.block_on(http::run(
+        &sides,
+        &CONCURRENCIES,
+        http_rounds,
+        http_duration,
+    ));
+    eprintln!("whop-bench: heap allocations per call ({ALLOC_CALLS} sequential calls per side)");
+    let allocs: Vec<Allocs> = sides
+        .iter()
+        .map(|side| runtime.block_on(count_allocations(side)))
+        .collect();
+    drop(sides);
+    drop(runtime);
+    drop(server);
+
+    let build = (!has("--no-build")).then(build_cost::measure);
+
+    let table = table(&codec, &load, &allocs, build.as_ref());
+    println!("{table}");
+    let path = write_json(&codec, &load, &allocs, build.as_ref(), &table);
+    println!(
+        "Figures: {} (whole run {:.0} s)",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// `--calls <a|b|c> <n>`: only `n` sequential calls of one side, for a profiler
+/// (`valgrind --tool=callgrind target/release/whop-bench --calls a 2000`).
+fn calls_only(args: &[String]) {
+    let side = match args.first().map(String::as_str) {
+        Some("a") => 0,
+        Some("b") => 1,
+        Some("c") => 2,
+        _ => panic!("usage: --calls <a|b|c> <n>"),
+    };
+    let n: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let server = http::Server::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sides = http::Side::all(server.port);
+    runtime.block_on(async {
+        for _ in 0..n {
+            std::hint::black_box(sides[side].call().await);
+        }
+    });
+}
+
+async fn count_allocations(side: &Arc<http::Side>) -> Allocs {
+    for _ in 0..200 {
+        side.call().await;
+    }
+    let region = Region::new(GLOBAL);
+    for _ in 0..ALLOC_CALLS {
+        std::hint::black_box(side.call().await);
+    }
+    let change = region.change();
+    let n = ALLOC_CALLS as f64;
+    Allocs {
+        allocations: change.allocations as f64 / n,
+        reallocations: change.reallocations as f64 / n,
+        bytes: (change.bytes_allocated + change.bytes_reallocated.max(0) as usize) as f64 / n,
+    }
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "NOT met" }
+}
+
+fn table(
+    codec: &[codec::CodecResult],
+    load: &[http::LoadResult],
+    allocs: &[Allocs],
+    build: Option<&build_cost::BuildCost>,
+) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "| measure | figure | ratio | target |");
+    let _ = writeln!(t, "| --- | --- | --- | --- |");
+    for c in codec {
+        for (i, op) in codec::OPS.iter().enumerate() {
+            let figure = format!(
+                "{:.0} ns, {:.0} MB/s",
+                c.ns[i],
+                codec::mb_per_s(c.bytes, c.ns[i])
+            );
+            let (ratio, target) = match i {
+                0 => (
+                    format!("{:.2}x Value", c.speedup_vs_value[0]),
+                    format!(">= 1.5x Value: {}", verdict(c.speedup_vs_value[0] >= 1.5)),
+                ),
+                1 => (
+                    format!("{:.2}x Value", c.speedup_vs_value[1]),
+                    String::new(),
+                ),
+                3 => (format!("{:.2}x Value", c.ns[4] / c.ns[3]), String::new()),
+                _ => ("1.00x".to_owned(), String::new()),
+            };
+            let ty = if i == 2 || i == 4 { "Value" } else { c.ty };
+            let _ = writeln!(
+                t,
+                "| {} ({} B), {} [{ty}] | {figure} | {ratio} | {target} |",
+                c.name, c.bytes, op
+            );
+        }
+    }
+    for l in load {
+        for (i, name) in http::SIDE_NAMES.iter().enumerate() {
+            let [rps, p50, p99] = l.sides[i];
+            let figure = format!("{rps:.0} req/s, p50 {p50:.0} us, p99 {p99:.0} us");
+            let (ratio, target) = if i == 0 {
+                (
+                    format!("a/b {:.2}, a/c {:.2}", l.a_over_b, l.a_over_c),
+                    format!(
+                        "a >= 0.90 b: {}; a >= 1.3 c: {}",
+                        verdict(l.a_over_b >= 0.90),
+                        verdict(l.a_over_c >= 1.3)
+                    ),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            let _ = writeln!(
+                t,
+                "| GET /v5/me/memberships/{{id}}, concurrency {}, {name} | {figure} | {ratio} | {target} |",
+                l.concurrency
+            );
+        }
+    }
+    for (i, a) in allocs.iter().enumerate() {
+        let ratio = if i == 0 {
+            format!(
+                "a - b: {:+.1} allocations, {:+.0} bytes",
+                a.allocations - allocs[1].allocations,
+                a.bytes - allocs[1].bytes
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            t,
+            "| heap per call, {} | {:.1} allocations ({:.1} of them reallocs), {:.0} bytes | {ratio} | |",
+            http::SIDE_NAMES[i],
+            a.allocations + a.reallocations,
+            a.reallocations,
+            a.bytes
+        );
+    }
+    if let Some(b) = build {
+        for c in &b.crates {
+            let _ = writeln!(
+                t,
+                "| build {}: cold `cargo build --release` ({} jobs) | {:.0} s wall, {} | {} crates in its normal dependency tree | |",
+                c.package,
+                b.jobs,
+                c.cold_release_s,
+                c.cold_release_cpu_s.map_or_else(
+                    || "CPU time unknown".to_owned(),
+                    |s| format!("{s:.0} s CPU")
+                ),
+                c.dependency_crates
+            );
+        }
+        let _ = writeln!(
+            t,
+            "| quickstart example, release binary (workspace profile: debug = \"line-tables-only\", not stripped) | {:.2} MiB ({} bytes) | | |",
+            b.quickstart_bytes as f64 / 1048576.0,
+            b.quickstart_bytes
+        );
+    }
+    let codec_rounds = codec.first().map_or(0, |c| c.rounds);
+    let http_rounds = load.first().map_or(0, |l| l.rounds);
+    let _ = writeln!(
+        t,
+        "\nMedians over {codec_rounds} interleaved rounds (decode/encode) and {http_rounds} interleaved \
+         rounds a,b,c per concurrency (HTTP); ratios are medians of per-round ratios. Bodies are the \
+         fixtures as compact JSON. The server is a second process (hyper HTTP/1.1, one thread) \
+         returning the v5 body; the clients share one runtime thread. (a) is built by \
+         `full_client()` in bench/src/http.rs: the default stack with pacing off (on, it holds a \
+         client to Whop's rate limits, so (a) would measure the limit). Heap figures count \
+         every allocation in the client process over {ALLOC_CALLS} sequential calls. Load average \
+         at the end of the run: {}.",
+        std::fs::read_to_string("/proc/loadavg").map_or_else(
+            |_| "unknown".to_owned(),
+            |l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        )
+    );
+    t
+}
+
+fn write_json(
+    codec: &[codec::CodecResult],
+    load: &[http::LoadResult],
+    allocs: &[Allocs],
+    build: Option<&build_cost::BuildCost>,
+    table: &str,
+) -> std::path::PathBuf {
+    let codec: Vec<_> = codec
+        .iter()
+        .map(|c| {
+            let ops: serde_json::Map<_, _> = codec::OPS
+                .iter()
+                .zip(c.ns)
+                .map(|(op, ns)| {
+                    (
+                        (*op).to_owned(),
+                        json!({ "ns_per_object": ns, "mb_per_s": codec::mb_per_s(c.bytes, ns) }),
+                    )
+                })
+                .collect();
+            json!({
+                "body": c.name,
+                "type": c.ty,
+                "bytes": c.bytes,
+                "rounds": c.rounds,
+                "ops": ops,
+                "decode_speedup_vs_value": c.speedup_vs_value[0],
+                "from_slice_speedup_vs_value": c.speedup_vs_value[1],
+            })
+        })
+        .collect();
+    let load: Vec<_> = load
+        .iter()
+        .map(|l| {
+            let sides: Vec<_> = l
+                .sides
+                .iter()
+                .zip(http::SIDE_NAMES)
+                .map(|([rps, p50, p99], name)| {
+                    json!({ "side": name, "requests_per_s": rps, "p50_us": p50, "p99_us": p99 })
+                })
+                .collect();
+            json!({
+                "concurrency": l.concurrency,
+                "rounds": l.rounds,
+                "requests": l.requests,
+                "sides": sides,
+                "a_over_b_throughput": l.a_over_b,
+                "a_over_c_throughput": l.a_over_c,
+            })
+        })
+        .collect();
+    let allocs: Vec<_> = allocs
+        .iter()
+        .zip(http::SIDE_NAMES)
+        .map(|(a, name)| {
+            json!({
+                "side": name,
+                "allocations_per_call": a.allocations,
+                "reallocations_per_call": a.reallocations,
+                "bytes_per_call": a.bytes,
+                "calls": ALLOC_CALLS,
+            })
+        })
+        .collect();
+    let build = build.map(|b| {
+        json!({
+            "jobs": b.jobs,
+            "crates": b.crates.iter().map(|c| json!({
+                "package": c.package,
+                "cold_release_build_s": c.cold_release_s,
+                "cold_release_build_cpu_s": c.cold_release_cpu_s,
+                "dependency_crates": c.dependency_crates,
+            })).collect::<Vec<_>>(),
+            "quickstart_release_bytes": b.quickstart_bytes,
+        })
+    });
+    let document = json!({
+        "codec": codec,
+        "http": load,
+        "heap_per_call": allocs,
+        "build": build,
+        "table": table,
+    });
+    let dir = build_cost::target_dir().join("bench");
+    std::fs::create_dir_all(&dir).expect("create target/bench");
+    let path = dir.join("bench.json");
+    std::fs::write(
+        &path,
+        serde_json::to_vec_pretty(&document).expect("encodes"),
+    )
+    .expect("write the figures");
+    path
+}
