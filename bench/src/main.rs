@@ -242,7 +242,7 @@ fn table(
         }
         let _ = writeln!(
             t,
-            "| quickstart example, release binary (workspace profile: debug = \"line-tables-only\", not stripped) | {:.2} MiB ({} bytes) | | |",
+            "| quickstart example, release binary (workspace profile: strip = \"debuginfo\") | {:.2} MiB ({} bytes) | | |",
             b.quickstart_bytes as f64 / 1048576.0,
             b.quickstart_bytes
         );
