@@ -87,13 +87,58 @@ fn cargo(args: &[&str], envs: &[(&str, &str)]) -> Result<(), String> {
 
 /// A `cargo` command (the one running xtask) without the variables cargo set for xtask itself.
 ///
-/// ring's build script reruns when `CARGO_MANIFEST_DIR` changes, so passing xtask's on would
-/// rebuild ring, rustls and everything above them whenever cargo had run directly in between.
+/// `cargo xtask` runs xtask with its own package's `CARGO_PKG_*`, `CARGO_MANIFEST_*` and friends.
+/// ring's build script reruns when `CARGO_MANIFEST_DIR` or `CARGO_PKG_NAME`/`CARGO_PKG_VERSION_*`
+/// change, so passing xtask's on would rebuild ring, rustls and everything above them whenever
+/// cargo had run directly in between.
 pub(crate) fn cargo_command() -> Command {
     let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_for_xtask) {
+            command.env_remove(name);
+        }
+    }
     command
-        .env_remove("CARGO_MANIFEST_DIR")
-        .env_remove("CARGO_MANIFEST_PATH")
-        .env_remove("CARGO_PRIMARY_PACKAGE");
-    command
+}
+
+/// Whether `name` is one of the variables cargo sets for the package it runs (here: xtask).
+fn set_by_cargo_for_xtask(name: &str) -> bool {
+    name.starts_with("CARGO_PKG_")
+        || matches!(
+            name,
+            "CARGO_MANIFEST_DIR"
+                | "CARGO_MANIFEST_PATH"
+                | "CARGO_MANIFEST_LINKS"
+                | "CARGO_PRIMARY_PACKAGE"
+                | "CARGO_CRATE_NAME"
+                | "CARGO_BIN_NAME"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::set_by_cargo_for_xtask;
+
+    #[test]
+    fn the_package_variables_ring_watches_are_not_passed_on() {
+        for name in [
+            "CARGO_MANIFEST_DIR",
+            "CARGO_PKG_NAME",
+            "CARGO_PKG_VERSION_MAJOR",
+        ] {
+            assert!(set_by_cargo_for_xtask(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn cargo_s_own_settings_are_passed_on() {
+        for name in [
+            "CARGO",
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "CARGO_TERM_COLOR",
+        ] {
+            assert!(!set_by_cargo_for_xtask(name), "{name}");
+        }
+    }
 }
