@@ -61,21 +61,84 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        let own = Instant::now().checked_add(self.deadline);
-        let existing = req.extensions().get::<Deadline>().map(|d| d.0);
-        let until = match (own, existing) {
-            (Some(own), Some(existing)) => Some(own.min(existing)),
-            (own, existing) => own.or(existing),
-        };
-        if let Some(until) = until {
-            req.extensions_mut().insert(Deadline(until));
-        }
+        let until = stamp(&mut req, self.deadline);
         let inner = self.inner.call(req);
         let inner = match until {
             Some(until) => tokio::time::timeout_at(until, inner),
             None => tokio::time::timeout(Duration::MAX, inner),
         };
         DeadlineFuture { inner }
+    }
+}
+
+/// Stamps the earlier of `now + deadline` and the request's own [`Deadline`] on `req`; returns it.
+fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
+    let own = Instant::now().checked_add(deadline);
+    let existing = req.extensions().get::<Deadline>().map(|d| d.0);
+    let until = match (own, existing) {
+        (Some(own), Some(existing)) => Some(own.min(existing)),
+        (own, existing) => own.or(existing),
+    };
+    if let Some(until) = until
+        && existing != Some(until)
+    {
+        req.extensions_mut().insert(Deadline(until));
+    }
+    until
+}
+
+/// The deadline inside the default stack: stamps the [`Deadline`] like [`DeadlineLayer`] but arms
+/// no timer of its own, saving one timer per call.
+///
+/// Only for an inner stack in which every wait is bounded by the stamped deadline, as in
+/// [`Transport`](crate::Transport): the retry layer never sleeps past it, pacing refuses a slot
+/// past it, and each attempt's timeout ([`AttemptTimeout`](crate::AttemptTimeout)) stops at it,
+/// connect and body included. Then the deadline holds without a backstop, and a call that runs
+/// into it fails with [`ErrorKind::DeadlineExceeded`] from the attempt's timeout.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StampDeadlineLayer {
+    deadline: Duration,
+}
+
+impl StampDeadlineLayer {
+    pub(crate) fn new(deadline: Duration) -> Self {
+        Self { deadline }
+    }
+}
+
+impl<S> Layer<S> for StampDeadlineLayer {
+    type Service = StampDeadline<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        StampDeadline {
+            inner,
+            deadline: self.deadline,
+        }
+    }
+}
+
+/// The service made by [`StampDeadlineLayer`].
+#[derive(Clone, Debug)]
+pub(crate) struct StampDeadline<S> {
+    inner: S,
+    deadline: Duration,
+}
+
+impl<S, B> Service<Request<B>> for StampDeadline<S>
+where
+    S: Service<Request<B>, Error = Error>,
+{
+    type Response = S::Response;
+    type Error = Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        stamp(&mut req, self.deadline);
+        self.inner.call(req)
     }
 }
 

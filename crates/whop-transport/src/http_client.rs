@@ -14,6 +14,7 @@
 use std::error::Error as StdError;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -42,6 +43,14 @@ pub type HttpClientFuture =
 /// own hyper-util client with [`HttpClient::new`].
 #[derive(Clone, Debug)]
 pub struct HttpClient {
+    // Behind one `Arc`: hyper-util's client is several hundred bytes and a dozen reference counts,
+    // and every call clones the service (the client's `oneshot`, the retry layer) and carries a
+    // clone in its future. One pointer is cheaper to clone and to move.
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     client: HyperClient,
     max_body_bytes: usize,
 }
@@ -50,8 +59,10 @@ impl HttpClient {
     /// Wraps `client`, refusing response bodies over `max_body_bytes`.
     pub fn new(client: HyperClient, max_body_bytes: usize) -> Self {
         Self {
-            client,
-            max_body_bytes,
+            inner: Arc::new(Inner {
+                client,
+                max_body_bytes,
+            }),
         }
     }
 }
@@ -72,10 +83,10 @@ impl Service<Request<Bytes>> for HttpClient {
         }
         // A HEAD response declares the length of a body it does not carry.
         let limit = BodyLimit {
-            max: self.max_body_bytes,
+            max: self.inner.max_body_bytes,
             check_declared: req.method() != Method::HEAD,
         };
-        let response = self.client.request(req.map(Full::new));
+        let response = self.inner.client.request(req.map(Full::new));
         Box::pin(async move {
             let response = response.await.map_err(classify_request_error)?;
             collect_body(response, limit).await

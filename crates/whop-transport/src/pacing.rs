@@ -484,10 +484,12 @@ where
                 );
                 PacingFuture {
                     state: State::Waiting {
-                        sleep: tokio::time::sleep_until(reservation.at),
-                        service: Some(service),
-                        request: Some(req),
-                        reservation: Some(reservation),
+                        waiting: Box::pin(Waiting {
+                            sleep: tokio::time::sleep_until(reservation.at),
+                            service: Some(service),
+                            request: Some(req),
+                            reservation: Some(reservation),
+                        }),
                     },
                 }
             }
@@ -552,16 +554,25 @@ pin_project! {
             #[pin]
             future: F,
         },
+        // Boxed: only a call that waits for a slot pays for it, and every future of the stack
+        // stays small (futures are moved as they are built, and this one is inside all of them).
         Waiting {
-            #[pin]
-            sleep: Sleep,
-            service: Option<S>,
-            request: Option<Request<B>>,
-            reservation: Option<Reservation>,
+            waiting: Pin<Box<Waiting<S, B>>>,
         },
         Refused {
             error: Option<Error>,
         },
+    }
+}
+
+pin_project! {
+    #[project = WaitingProj]
+    struct Waiting<S, B> {
+        #[pin]
+        sleep: Sleep,
+        service: Option<S>,
+        request: Option<Request<B>>,
+        reservation: Option<Reservation>,
     }
 }
 
@@ -591,12 +602,13 @@ where
                         Error::not_sent(ErrorKind::Other, "PacingFuture polled after completion")
                     })));
                 }
-                StateProj::Waiting {
-                    sleep,
-                    service,
-                    request,
-                    reservation,
-                } => {
+                StateProj::Waiting { waiting } => {
+                    let WaitingProj {
+                        sleep,
+                        service,
+                        request,
+                        reservation,
+                    } = waiting.as_mut().project();
                     std::task::ready!(sleep.poll(cx));
                     let (Some(svc), Some(_)) = (service.as_mut(), request.as_ref()) else {
                         return Poll::Ready(Err(Error::not_sent(

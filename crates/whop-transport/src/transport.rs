@@ -6,7 +6,9 @@
 //! 2. [`DeprecationLayer`]: a warning once per route for `Deprecation` / `Sunset` headers;
 //! 3. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
 //! 4. [`AuthLayer`]: `Authorization: Bearer <token>` unless set (added once, before retries);
-//! 5. [`DeadlineLayer`]: the overall deadline, across attempts and backoffs;
+//! 5. the overall deadline, across attempts and backoffs: stamped on the request as a
+//!    [`Deadline`](crate::Deadline) and enforced by the layers inside, which never wait past it (the
+//!    same bound as [`DeadlineLayer`], without a second timer per call);
 //! 6. the retry layer ([`RetryPolicy`]): backoff with full jitter, a budget, `Retry-After`;
 //! 7. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
 //!    inside the retry layer so that every attempt takes a slot, inside the deadline so that
@@ -30,7 +32,9 @@ use rustls::pki_types::CertificateDer;
 use tower::{Layer, Service};
 
 use crate::auth::{AuthLayer, AuthService};
-use crate::deadline::{DeadlineFuture, DeadlineLayer, DeadlineService};
+#[cfg(doc)]
+use crate::deadline::DeadlineLayer;
+use crate::deadline::{StampDeadline, StampDeadlineLayer};
 use crate::deprecation::{DeprecationFuture, DeprecationLayer, DeprecationService};
 use crate::error::{BuildError, Error};
 use crate::http_client::HttpClient;
@@ -48,7 +52,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 type Paced = PacingService<AttemptTimeout<HttpClient>>;
 type Inner = Retry<Paced>;
 type Stack =
-    TraceService<DeprecationService<UserAgentService<AuthService<DeadlineService<Inner>>>>>;
+    TraceService<DeprecationService<UserAgentService<AuthService<StampDeadline<Inner>>>>>;
 type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Request<Bytes>>;
 
 /// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
@@ -112,7 +116,7 @@ pin_project! {
     /// The future of [`Transport`].
     pub struct TransportFuture {
         #[pin]
-        inner: TraceFuture<DeprecationFuture<DeadlineFuture<InnerFuture>>>,
+        inner: TraceFuture<DeprecationFuture<InnerFuture>>,
     }
 }
 
@@ -315,7 +319,7 @@ impl TransportBuilder {
             .layer(DeprecationLayer::new())
             .layer(user_agent)
             .layer(auth)
-            .layer(DeadlineLayer::new(self.deadline))
+            .layer(StampDeadlineLayer::new(self.deadline))
             .service(inner);
         Ok(Transport { stack })
     }

@@ -42,7 +42,8 @@ pub fn check_base_url(uri: &Uri) -> Result<(), Error> {
 
 /// `true` for `localhost`, `127.0.0.0/8` and `::1` (as `[::1]` in a URI).
 pub(crate) fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
+    // Checked for every request: the usual spellings skip parsing an address.
+    if matches!(host, "127.0.0.1" | "[::1]") || host.eq_ignore_ascii_case("localhost") {
         return true;
     }
     let bare = host

@@ -79,28 +79,39 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
         if let (1, Some(budget)) = (self.attempt, &self.budget) {
             budget.deposit();
         }
+        // A success is final whatever the clock, `Retry-After` and jitter say: skip reading them.
+        let success = result.as_ref().is_ok_and(|r| r.status().is_success());
         let outcome = match result {
             Ok(response) => Outcome::Response {
                 status: response.status(),
-                retry_after: retry_after(response.headers()),
+                retry_after: if success {
+                    None
+                } else {
+                    retry_after(response.headers())
+                },
             },
             Err(error) => Outcome::Error {
                 kind: error.kind(),
                 sent: error.request_sent(),
             },
         };
-        let now = Instant::now();
-        let remaining = req
-            .extensions()
-            .get::<Deadline>()
-            .map(|d| d.0.saturating_duration_since(now));
+        let (remaining, jitter) = if success {
+            (None, 0.0)
+        } else {
+            let now = Instant::now();
+            let remaining = req
+                .extensions()
+                .get::<Deadline>()
+                .map(|d| d.0.saturating_duration_since(now));
+            (remaining, jitter())
+        };
         let decision = decide(
             &self.config,
             self.attempt,
             is_retry_safe(req),
             outcome,
             remaining,
-            jitter(),
+            jitter,
         );
         if let Decision::Retry(wait) = decision {
             if self.budget.as_ref().is_none_or(|b| b.withdraw()) {
