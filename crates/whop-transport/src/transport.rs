@@ -51,8 +51,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 type Paced = PacingService<AttemptTimeout<HttpClient>>;
 type Inner = Retry<Paced>;
-type Stack =
-    TraceService<DeprecationService<UserAgentService<AuthService<StampDeadline<Inner>>>>>;
+type Stack = TraceService<DeprecationService<UserAgentService<AuthService<StampDeadline<Inner>>>>>;
 type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Request<Bytes>>;
 
 /// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
