@@ -7,16 +7,10 @@ use std::time::Duration;
 
 use whop_client::{Applied, Client, Error, RequestSent, RetryConfig, Token};
 use whop_mock::{Fault, Limit, MockMembership, RateLimits};
-use whop_tests::{Harness, USER_ID, bounded, fast_retries, mock_builder};
+use whop_tests::{Harness, USER_ID, bounded, fast_retries, mock_builder, sample_membership};
 
 async fn harness() -> Harness {
-    let mock = mock_builder()
-        .membership(
-            MockMembership::new("mem_1")
-                .user(USER_ID)
-                .license_key("K-1"),
-        )
-        .build();
+    let mock = mock_builder().membership(sample_membership()).build();
     Harness::start(mock).await
 }
 

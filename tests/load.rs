@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use whop_client::{Client, PacingConfig, Token};
-use whop_mock::{Fault, MockMembership};
-use whop_tests::{COMPANY_KEY, USER_ID, USER_TOKEN, fast_retries, mock_builder};
+use whop_mock::Fault;
+use whop_tests::{COMPANY_KEY, USER_TOKEN, fast_retries, mock_builder, sample_membership};
 
 const CALLS: usize = 10_000;
 const CONCURRENCY: usize = 256;
@@ -72,13 +72,7 @@ async fn ten_thousand_calls_with_five_percent_faults_end_typed_and_in_time() {
     let wall = Instant::now();
     let (hwm_before, rss_before) = memory_kib();
 
-    let mock = mock_builder()
-        .membership(
-            MockMembership::new("mem_1")
-                .user(USER_ID)
-                .license_key("K-1"),
-        )
-        .build();
+    let mock = mock_builder().membership(sample_membership()).build();
     let server = mock.serve().await.expect("mock server starts on loopback");
     let company = Client::builder()
         .base_url(format!("{}/api", server.base_url()))

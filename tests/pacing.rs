@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use whop_client::transport::{Error as TransportError, ErrorKind};
 use whop_client::{Client, PacingConfig, PacingLimit, RequestSent, Token};
-use whop_mock::{Fault, Limit, MockMembership, MockServer, MockWhop, RateLimits};
-use whop_tests::{COMPANY_KEY, USER_ID, USER_TOKEN, fast_retries, mock_builder};
+use whop_mock::{Fault, Limit, MockServer, MockWhop, RateLimits};
+use whop_tests::{COMPANY_KEY, USER_TOKEN, fast_retries, mock_builder, sample_membership};
 
 /// The window of both limits in these tests. The 10 % allowance over the minimum (four windows)
 /// must hold four safety margins plus the last burst's latency, so the window cannot shrink much.
@@ -35,11 +35,7 @@ struct Paced {
 
 async fn paced(deadline: Duration) -> Paced {
     let mock = mock_builder()
-        .membership(
-            MockMembership::new("mem_1")
-                .user(USER_ID)
-                .license_key("K-1"),
-        )
+        .membership(sample_membership())
         .rate_limits(
             RateLimits::whop()
                 .v2(Some(Limit::new(V2_LIMIT, WINDOW)))
@@ -220,11 +216,7 @@ async fn a_retry_refused_by_pacing_still_says_the_call_may_have_been_sent() {
 async fn pacing_is_on_by_default_at_whops_limits() {
     // Whop's real limits on the mock; the client with no pacing setting at all.
     let mock = mock_builder()
-        .membership(
-            MockMembership::new("mem_1")
-                .user(USER_ID)
-                .license_key("K-1"),
-        )
+        .membership(sample_membership())
         .rate_limits(RateLimits::whop())
         .build();
     let server = mock.serve().await.expect("mock server starts on loopback");

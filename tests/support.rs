@@ -8,7 +8,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use whop_client::{Client, PacingConfig, RetryConfig, Token};
-use whop_mock::{MockServer, MockWhop, MockWhopBuilder};
+use whop_mock::{MockMembership, MockServer, MockWhop, MockWhopBuilder};
 
 /// The company key every harness's mock accepts.
 pub const COMPANY_KEY: &str = "test_company_key";
@@ -28,6 +28,13 @@ pub struct Harness {
     pub company: Client,
     /// The same client with [`USER_TOKEN`].
     pub user: Client,
+}
+
+/// The membership most tests use: `mem_1`, owned by [`USER_ID`], license key `K-1`.
+pub fn sample_membership() -> MockMembership {
+    MockMembership::new("mem_1")
+        .user(USER_ID)
+        .license_key("K-1")
 }
 
 /// A mock with the test tokens and no rate limits, for `customise` to seed.
