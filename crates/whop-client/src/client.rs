@@ -10,7 +10,7 @@ use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderValue, Method, Request, Uri};
 use serde::de::DeserializeOwned;
 use tower::{Service, ServiceExt};
-use whop_transport::{PacingConfig, RetryConfig, Route, Token, Transport, TransportBuilder};
+use whop_transport::{Endpoint, PacingConfig, RetryConfig, Token, Transport, TransportBuilder};
 
 use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput};
 use crate::response::Response;
@@ -178,7 +178,7 @@ impl<S> Client<S> {
         &self,
         method: Method,
         path: String,
-        route: &'static str,
+        endpoint: Endpoint,
     ) -> Result<Request<Bytes>, Error> {
         let invalid = |e: &dyn fmt::Display| {
             InvalidInput::new("request URL", format!("could not be built: {e}"))
@@ -196,7 +196,7 @@ impl<S> Client<S> {
         if let Some(authorization) = &self.authorization {
             headers.insert(AUTHORIZATION, authorization.clone());
         }
-        request.extensions_mut().insert(Route(route));
+        request.extensions_mut().insert(endpoint);
         Ok(request)
     }
 

@@ -92,10 +92,10 @@ impl AuthLayer {
 }
 
 impl<S> Layer<S> for AuthLayer {
-    type Service = AuthService<S>;
+    type Service = Auth<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        AuthService {
+        Auth {
             inner,
             layer: self.clone(),
         }
@@ -104,19 +104,34 @@ impl<S> Layer<S> for AuthLayer {
 
 /// The service made by [`AuthLayer`].
 #[derive(Clone, Debug)]
-pub struct AuthService<S> {
+pub struct Auth<S> {
     inner: S,
     layer: AuthLayer,
 }
 
-impl<S> AuthService<S> {
+impl<S> Auth<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+
     /// Wraps `inner`, adding `token` to requests without `Authorization`.
     pub fn new(inner: S, token: Token) -> Self {
         AuthLayer::new(token).layer(inner)
     }
 }
 
-impl<S, B> Service<Request<B>> for AuthService<S>
+impl<S, B> Service<Request<B>> for Auth<S>
 where
     S: Service<Request<B>>,
 {

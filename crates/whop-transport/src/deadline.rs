@@ -1,8 +1,8 @@
 //! The overall deadline: the whole call, all attempts and backoffs included, ends in time.
 //!
-//! Sits outside the retry layer. It stamps a [`Deadline`] on the request, so the retry layer never
+//! Sits outside the retry layer. It stamps a [`CallDeadline`] on the request, so the retry layer never
 //! sleeps past it and each attempt's timeout stops at it, and it bounds the whole call as a
-//! backstop. A request that already carries an earlier [`Deadline`] keeps it.
+//! backstop. A request that already carries an earlier [`CallDeadline`] keeps it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,7 +15,7 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::Deadline;
+use crate::extensions::CallDeadline;
 
 /// Bounds the whole call by `deadline` from its start. See the [module docs](self).
 #[derive(Clone, Copy, Debug)]
@@ -31,10 +31,10 @@ impl DeadlineLayer {
 }
 
 impl<S> Layer<S> for DeadlineLayer {
-    type Service = DeadlineService<S>;
+    type Service = Deadline<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        DeadlineService {
+        Deadline {
             inner,
             deadline: self.deadline,
         }
@@ -43,12 +43,29 @@ impl<S> Layer<S> for DeadlineLayer {
 
 /// The service made by [`DeadlineLayer`].
 #[derive(Clone, Debug)]
-pub struct DeadlineService<S> {
+pub struct Deadline<S> {
     inner: S,
     deadline: Duration,
 }
 
-impl<S, B> Service<Request<B>> for DeadlineService<S>
+impl<S> Deadline<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, B> Service<Request<B>> for Deadline<S>
 where
     S: Service<Request<B>, Error = Error>,
 {
@@ -71,10 +88,10 @@ where
     }
 }
 
-/// Stamps the earlier of `now + deadline` and the request's own [`Deadline`] on `req`; returns it.
+/// Stamps the earlier of `now + deadline` and the request's own [`CallDeadline`] on `req`; returns it.
 fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
     let own = Instant::now().checked_add(deadline);
-    let existing = req.extensions().get::<Deadline>().map(|d| d.0);
+    let existing = req.extensions().get::<CallDeadline>().map(|d| d.0);
     let until = match (own, existing) {
         (Some(own), Some(existing)) => Some(own.min(existing)),
         (own, existing) => own.or(existing),
@@ -82,12 +99,12 @@ fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
     if let Some(until) = until
         && existing != Some(until)
     {
-        req.extensions_mut().insert(Deadline(until));
+        req.extensions_mut().insert(CallDeadline(until));
     }
     until
 }
 
-/// The deadline inside the default stack: stamps the [`Deadline`] like [`DeadlineLayer`] but arms
+/// The deadline inside the default stack: stamps the [`CallDeadline`] like [`DeadlineLayer`] but arms
 /// no timer of its own, saving one timer per call.
 ///
 /// Only for an inner stack in which every wait is bounded by the stamped deadline, as in
@@ -143,7 +160,7 @@ where
 }
 
 pin_project! {
-    /// The future of [`DeadlineService`].
+    /// The future of [`Deadline`].
     #[derive(Debug)]
     pub struct DeadlineFuture<F> {
         #[pin]

@@ -16,7 +16,7 @@ use http::{HeaderName, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
-use crate::extensions::{RedactedPath, Route};
+use crate::extensions::{Endpoint, RedactedPath};
 
 /// The `Deprecation` header (RFC 9745).
 pub const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
@@ -39,10 +39,10 @@ impl DeprecationLayer {
 }
 
 impl<S> Layer<S> for DeprecationLayer {
-    type Service = DeprecationService<S>;
+    type Service = Deprecation<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        DeprecationService {
+        Deprecation {
             inner,
             warned: self.warned.clone(),
         }
@@ -51,12 +51,29 @@ impl<S> Layer<S> for DeprecationLayer {
 
 /// The service made by [`DeprecationLayer`].
 #[derive(Clone, Debug)]
-pub struct DeprecationService<S> {
+pub struct Deprecation<S> {
     inner: S,
     warned: Arc<Mutex<HashSet<String>>>,
 }
 
-impl<S, B, RB> Service<Request<B>> for DeprecationService<S>
+impl<S> Deprecation<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, B, RB> Service<Request<B>> for Deprecation<S>
 where
     S: Service<Request<B>, Response = Response<RB>>,
 {
@@ -69,8 +86,8 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        let route = match req.extensions().get::<Route>() {
-            Some(route) => RouteKey::Template(*route),
+        let route = match req.extensions().get::<Endpoint>() {
+            Some(endpoint) => RouteKey::Template(endpoint.route()),
             None => RouteKey::Path(req.uri().clone()),
         };
         DeprecationFuture {
@@ -83,12 +100,12 @@ where
 
 #[derive(Debug)]
 enum RouteKey {
-    Template(Route),
+    Template(&'static str),
     Path(Uri),
 }
 
 pin_project! {
-    /// The future of [`DeprecationService`].
+    /// The future of [`Deprecation`].
     #[derive(Debug)]
     pub struct DeprecationFuture<F> {
         #[pin]
@@ -111,7 +128,7 @@ where
             let headers = response.headers();
             if headers.contains_key(DEPRECATION) || headers.contains_key(SUNSET) {
                 let name = match this.route {
-                    RouteKey::Template(Route(route)) => (*route).to_owned(),
+                    RouteKey::Template(route) => (*route).to_owned(),
                     RouteKey::Path(uri) => RedactedPath(uri).to_string(),
                 };
                 // A poisoned lock only means another thread panicked mid-insert; the set is

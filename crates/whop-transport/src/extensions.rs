@@ -1,38 +1,115 @@
 //! Request and response extensions: how the client talks to the layers without new headers.
 //!
-//! `http::Extensions` carry typed values alongside a request. The client inserts [`RetrySafe`] to
-//! tell the retry layer a non-GET request may be repeated, and [`Route`] to give the tracing span
-//! a route template instead of a path that may contain a customer's license key. The retry layer
-//! inserts [`Attempts`] into the response it returns, and the deadline layer inserts [`Deadline`]
-//! into the request so inner layers know how much time is left.
+//! `http::Extensions` carry typed values alongside a request. The client inserts one
+//! [`Endpoint`] into every request: the route template the tracing span and the deprecation
+//! warning show (never the path, which may hold a customer's license key), the [`ApiFamily`] the
+//! pacer counts it under, and whether it is safe to repeat. A [`Token`](crate::Token) in the
+//! extensions is the credential of that one request (see [`auth`](crate::auth)). The retry layer
+//! inserts [`Attempts`] into the response it returns, and the deadline layer inserts
+//! [`CallDeadline`] into the request so inner layers know how much time is left.
 
 use std::fmt;
 
 use tokio::time::Instant;
 
-/// Marks a request as safe to repeat (idempotent). GET and HEAD are always retry-safe; insert this
-/// into a POST that is idempotent (Whop's cancel is):
-///
-/// ```
-/// let mut request = http::Request::post("https://api.whop.com/api/v2/memberships/mem_1/cancel")
-///     .body(bytes::Bytes::new())
-///     .expect("a valid request");
-/// request.extensions_mut().insert(whop_transport::RetrySafe);
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RetrySafe;
-
-/// `true` when `request` may be repeated: GET, HEAD, or marked [`RetrySafe`].
-pub fn is_retry_safe<B>(request: &http::Request<B>) -> bool {
-    matches!(*request.method(), http::Method::GET | http::Method::HEAD)
-        || request.extensions().get::<RetrySafe>().is_some()
+/// Whop's API families, each with its own rate limit (see [`pacing`](crate::pacing)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiFamily {
+    /// `/v2/...`: company API keys; 100 requests per 10 s.
+    V2,
+    /// `/v5/...`: user tokens for the `me` endpoints; 20 requests per 10 s.
+    V5,
 }
 
-/// The route template of a request (e.g. `"POST /api/v2/memberships/{id}/cancel"`), shown in the
-/// tracing span and used as the key for once-per-route warnings. Without it, the span shows the
-/// path with its last segment redacted.
+impl ApiFamily {
+    /// `"v2"` or `"v5"`, as in the path.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ApiFamily::V2 => "v2",
+            ApiFamily::V5 => "v5",
+        }
+    }
+}
+
+impl fmt::Display for ApiFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which endpoint a request is: its route template, its API family and whether it may be repeated.
+///
+/// The one description of a request that every layer reads: the tracing span and the deprecation
+/// warning name the [`route`](Self::route) (so a license key in the path is never logged), the
+/// pacer counts the request under its [`family`](Self::family), and the retry layer repeats a
+/// non-GET request only when it is [`retry_safe`](Self::retry_safe). `whop-client` declares one
+/// per endpoint; insert your own into requests you build by hand:
+///
+/// ```
+/// use whop_transport::{ApiFamily, Endpoint};
+///
+/// const CANCEL: Endpoint =
+///     Endpoint::new("POST /v2/memberships/{id}/cancel", ApiFamily::V2).retry_safe();
+///
+/// let mut request = http::Request::post("/v2/memberships/mem_1/cancel")
+///     .body(bytes::Bytes::new())
+///     .expect("a valid request");
+/// request.extensions_mut().insert(CANCEL);
+/// assert!(whop_transport::is_retry_safe(&request));
+/// ```
+///
+/// A request without an `Endpoint` is traced with its path's last segment redacted, is not
+/// paced, and is retried after it may have been sent only if it is a GET or HEAD.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Route(pub &'static str);
+pub struct Endpoint {
+    route: &'static str,
+    family: ApiFamily,
+    retry_safe: bool,
+}
+
+impl Endpoint {
+    /// An endpoint named `route` (method and template, e.g. `"GET /v5/me/memberships/{id}"`) in
+    /// `family`, not marked safe to repeat (GET and HEAD always are).
+    pub const fn new(route: &'static str, family: ApiFamily) -> Self {
+        Endpoint {
+            route,
+            family,
+            retry_safe: false,
+        }
+    }
+
+    /// Marks the endpoint safe to repeat (idempotent), as Whop's cancel is.
+    #[must_use]
+    pub const fn retry_safe(mut self) -> Self {
+        self.retry_safe = true;
+        self
+    }
+
+    /// The method and route template, e.g. `"POST /v2/memberships/{id}/cancel"`.
+    pub const fn route(&self) -> &'static str {
+        self.route
+    }
+
+    /// The API family the request is counted under.
+    pub const fn family(&self) -> ApiFamily {
+        self.family
+    }
+
+    /// Whether the endpoint was marked safe to repeat.
+    pub const fn is_retry_safe(&self) -> bool {
+        self.retry_safe
+    }
+}
+
+/// `true` when `request` may be repeated: GET, HEAD, or an [`Endpoint`] marked retry-safe.
+pub fn is_retry_safe<B>(request: &http::Request<B>) -> bool {
+    matches!(*request.method(), http::Method::GET | http::Method::HEAD)
+        || request
+            .extensions()
+            .get::<Endpoint>()
+            .is_some_and(Endpoint::is_retry_safe)
+}
 
 /// Inserted into a response's extensions by the retry layer: how many attempts it took. Absent
 /// when retries are disabled (one attempt).
@@ -40,9 +117,9 @@ pub struct Route(pub &'static str);
 pub struct Attempts(pub u32);
 
 /// The instant by which the whole call (all attempts and backoffs) must be done. Inserted by
-/// [`DeadlineLayer`](crate::DeadlineLayer); a caller may insert an earlier one per request.
+/// the deadline layer; a caller may insert an earlier one per request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Deadline(pub Instant);
+pub struct CallDeadline(pub Instant);
 
 /// Displays a request path with its last segment replaced by `{redacted}` and the query dropped,
 /// e.g. `/api/v5/me/memberships/{redacted}`. Formatting happens only when a log line is written.
@@ -62,13 +139,13 @@ impl fmt::Display for RedactedPath<'_> {
     }
 }
 
-/// Displays the [`Route`] of a request if it has one, else its [`RedactedPath`].
+/// Displays the [`Endpoint`] route of a request if it has one, else its [`RedactedPath`].
 pub(crate) struct RouteName<'a, B>(pub(crate) &'a http::Request<B>);
 
 impl<B> fmt::Display for RouteName<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.extensions().get::<Route>() {
-            Some(Route(route)) => f.write_str(route),
+        match self.0.extensions().get::<Endpoint>() {
+            Some(endpoint) => f.write_str(endpoint.route()),
             None => RedactedPath(self.0.uri()).fmt(f),
         }
     }
@@ -94,12 +171,13 @@ mod tests {
     }
 
     #[test]
-    fn get_and_head_are_retry_safe_and_post_only_when_marked() {
+    fn get_and_head_are_retry_safe_and_post_only_when_its_endpoint_is_marked() {
         let get = http::Request::get("https://h/").body(()).expect("valid");
         assert!(is_retry_safe(&get));
         let mut post = http::Request::post("https://h/").body(()).expect("valid");
         assert!(!is_retry_safe(&post));
-        post.extensions_mut().insert(RetrySafe);
+        post.extensions_mut()
+            .insert(Endpoint::new("POST /", ApiFamily::V2).retry_safe());
         assert!(is_retry_safe(&post));
     }
 }

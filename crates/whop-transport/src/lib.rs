@@ -104,15 +104,16 @@
 //!
 //! # What the client puts in requests
 //!
-//! - [`RetrySafe`] in the extensions marks a non-GET request as safe to repeat (cancel is).
-//! - [`Route`] in the extensions names the route template for the tracing span; without it the
-//!   span shows the path with its last segment (possibly a license key) redacted.
+//! - An [`Endpoint`] in the extensions names the route template for the tracing span (without it
+//!   the span shows the path with its last segment, possibly a license key, redacted), the
+//!   [`ApiFamily`] the pacer counts the request under, and whether a non-GET request is safe to
+//!   repeat (cancel is).
 //! - An `Authorization` header overrides the default token for that request.
-//! - A [`Deadline`] (a `tokio::time::Instant`) in the extensions shortens the overall deadline for
+//! - A [`CallDeadline`] (a `tokio::time::Instant`) in the extensions shortens the overall deadline for
 //!   that request.
 //!
 //! The transport never logs headers (so never the token), never the query, and never the last
-//! path segment unless a [`Route`] names the route.
+//! path segment unless an [`Endpoint`] names the route.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -133,22 +134,20 @@ pub mod transport;
 pub mod url_policy;
 pub mod user_agent;
 
-pub use auth::{AuthLayer, AuthService};
-pub use deadline::{DeadlineFuture, DeadlineLayer, DeadlineService};
-pub use deprecation::{
-    DEPRECATION, DeprecationFuture, DeprecationLayer, DeprecationService, SUNSET,
-};
+pub use auth::{Auth, AuthLayer};
+pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
+pub use deprecation::{DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, SUNSET};
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
-pub use extensions::{Attempts, Deadline, RedactedPath, RetrySafe, Route, is_retry_safe};
+pub use extensions::{ApiFamily, Attempts, CallDeadline, Endpoint, RedactedPath, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
-pub use pacing::{PacingConfig, PacingFuture, PacingLayer, PacingLimit, PacingService};
+pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
 pub use retry::{RetryAfter, RetryConfig, RetryLayer, RetryPolicy, retry_after};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{InvalidToken, Token};
-pub use trace::{TraceFuture, TraceLayer, TraceService};
+pub use trace::{Trace, TraceFuture, TraceLayer};
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Transport, TransportBuilder, TransportFuture};
 pub use url_policy::check_base_url;
-pub use user_agent::{DEFAULT_USER_AGENT, UserAgentLayer, UserAgentService};
+pub use user_agent::{DEFAULT_USER_AGENT, UserAgent, UserAgentLayer};
 
 /// Re-exported so `add_root_certificate` callers need not depend on rustls directly.
 pub use rustls::pki_types::CertificateDer;

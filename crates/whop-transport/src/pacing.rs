@@ -30,7 +30,7 @@
 //!   slot, and outside the per-attempt timeout, so waiting for a slot does not eat an attempt's
 //!   time.
 //! - **Waiting counts against the deadline.** The wait happens inside the call's overall
-//!   [`Deadline`]. A request whose slot would come at or after its deadline is not held at all: it
+//!   [`CallDeadline`]. A request whose slot would come at or after its deadline is not held at all: it
 //!   fails at once with [`ErrorKind::RateLimitedLocally`],
 //!   [`RequestSent::NotSent`](crate::RequestSent::NotSent). (A slot just before the deadline is
 //!   taken: the request goes, and the deadline may still end its attempt.)
@@ -79,7 +79,7 @@ use tokio::time::{Instant, Sleep};
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::Deadline;
+use crate::extensions::{ApiFamily, CallDeadline, Endpoint};
 
 /// The longest window a [`PacingLimit`] accepts (longer ones are clamped): one day.
 const MAX_WINDOW: Duration = Duration::from_secs(24 * 3600);
@@ -187,15 +187,6 @@ impl PacingConfig {
     }
 }
 
-/// Whop's API families, each with its own rate limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ApiFamily {
-    /// `.../v2/...`: 100 requests per 10 s.
-    V2,
-    /// `.../v5/...`: 20 requests per 10 s.
-    V5,
-}
-
 /// The API family of a request path: the first segment that is exactly `v2` or `v5`, wherever the
 /// base path puts it (`/api/v2/...`, `/v5/...`, `/proxy/whop/api/v2/...`). `None` for any other
 /// path: such requests are not paced.
@@ -278,7 +269,7 @@ impl Window {
 
 type Key = (ApiFamily, u64);
 
-/// The state shared by every clone of a [`PacingService`].
+/// The state shared by every clone of a [`Pacing`].
 struct Pacer {
     config: PacingConfig,
     hasher: RandomState,
@@ -417,10 +408,10 @@ impl PacingLayer {
 }
 
 impl<S> Layer<S> for PacingLayer {
-    type Service = PacingService<S>;
+    type Service = Pacing<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        PacingService {
+        Pacing {
             inner,
             pacer: self.pacer.clone(),
         }
@@ -429,21 +420,38 @@ impl<S> Layer<S> for PacingLayer {
 
 /// The service made by [`PacingLayer`]. Clones share the pacer.
 #[derive(Clone)]
-pub struct PacingService<S> {
+pub struct Pacing<S> {
     inner: S,
     pacer: Option<Arc<Pacer>>,
 }
 
-impl<S: fmt::Debug> fmt::Debug for PacingService<S> {
+impl<S> Pacing<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for Pacing<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PacingService")
+        f.debug_struct("Pacing")
             .field("inner", &self.inner)
             .field("paced", &self.pacer.is_some())
             .finish()
     }
 }
 
-impl<S, B> Service<Request<B>> for PacingService<S>
+impl<S, B> Service<Request<B>> for Pacing<S>
 where
     S: Service<Request<B>, Error = Error> + Clone,
 {
@@ -457,7 +465,7 @@ where
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let paced = self.pacer.as_ref().and_then(|pacer| {
-            let family = api_family(req.uri().path())?;
+            let family = req.extensions().get::<Endpoint>()?.family();
             let limit = pacer.config.limit(family)?;
             Some((pacer, family, limit))
         });
@@ -468,7 +476,7 @@ where
             .headers()
             .get(AUTHORIZATION)
             .map_or(0, |value| pacer.hasher.hash_one(value.as_bytes()));
-        let deadline = req.extensions().get::<Deadline>().map(|d| d.0);
+        let deadline = req.extensions().get::<CallDeadline>().map(|d| d.0);
         let now = Instant::now();
         match pacer.acquire((family, token), limit, now, deadline) {
             Acquired::Now => PacingFuture::calling(self.inner.call(req)),
@@ -537,7 +545,7 @@ impl fmt::Display for PastDeadline {
 impl StdError for PastDeadline {}
 
 pin_project! {
-    /// The future of [`PacingService`].
+    /// The future of [`Pacing`].
     pub struct PacingFuture<S, B>
     where
         S: Service<Request<B>>,
@@ -762,7 +770,7 @@ mod tests {
         }
     }
 
-    fn paced_3_per_second() -> (PacingService<Recorder>, Arc<Mutex<Vec<Instant>>>) {
+    fn paced_3_per_second() -> (Pacing<Recorder>, Arc<Mutex<Vec<Instant>>>) {
         let sent = Arc::new(Mutex::new(Vec::new()));
         let config = PacingConfig::disabled()
             .v5(Some(PacingLimit::new(3, Duration::from_secs(1))))
@@ -775,8 +783,10 @@ mod tests {
         let mut req = Request::get("https://api.whop.com/api/v5/me/memberships/K")
             .body(())
             .expect("valid");
+        req.extensions_mut()
+            .insert(Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5));
         if let Some(deadline) = deadline {
-            req.extensions_mut().insert(Deadline(deadline));
+            req.extensions_mut().insert(CallDeadline(deadline));
         }
         req
     }
@@ -802,13 +812,15 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn unknown_paths_and_disabled_families_are_not_paced() {
+    async fn requests_without_an_endpoint_and_disabled_families_are_not_paced() {
         use tower::ServiceExt;
         let (service, sent) = paced_3_per_second();
         for _ in 0..10 {
-            let req = Request::get("https://api.whop.com/api/v2/memberships/m")
+            let mut req = Request::get("https://api.whop.com/api/v2/memberships/m")
                 .body(())
                 .expect("valid");
+            req.extensions_mut()
+                .insert(Endpoint::new("GET /v2/memberships/{id}", ApiFamily::V2));
             service.clone().oneshot(req).await.expect("sent");
             let req = Request::get("https://api.whop.com/health")
                 .body(())
@@ -915,9 +927,8 @@ mod tests {
     async fn idle_tokens_are_swept_as_the_map_grows() {
         use tower::ServiceExt;
         let (service, _sent) = paced_3_per_second();
-        let windows = |service: &PacingService<Recorder>| {
-            service.pacer.as_ref().expect("paced").lock().map.len()
-        };
+        let windows =
+            |service: &Pacing<Recorder>| service.pacer.as_ref().expect("paced").lock().map.len();
         for round in 0..10 {
             for i in 0..100 {
                 let req = v5_request_with_token(&format!("token-{round}-{i}"));

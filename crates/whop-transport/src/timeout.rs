@@ -1,7 +1,7 @@
 //! The per-attempt timeout: one attempt may take at most this long.
 //!
 //! Sits inside the retry layer, so each attempt gets its own clock. When the request carries a
-//! [`Deadline`] (set by [`DeadlineLayer`](crate::DeadlineLayer)) the attempt also stops at the
+//! [`CallDeadline`] (set by [`DeadlineLayer`](crate::DeadlineLayer)) the attempt also stops at the
 //! deadline, and the error then says [`ErrorKind::DeadlineExceeded`] rather than
 //! [`ErrorKind::Timeout`], so the retry layer does not try again. Both may have been sent.
 
@@ -16,9 +16,9 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::Deadline;
+use crate::extensions::CallDeadline;
 
-/// Bounds each attempt by a timeout (and by the request's [`Deadline`], if any).
+/// Bounds each attempt by a timeout (and by the request's [`CallDeadline`], if any).
 #[derive(Clone, Copy, Debug)]
 pub struct AttemptTimeoutLayer {
     timeout: Duration,
@@ -49,6 +49,23 @@ pub struct AttemptTimeout<S> {
     timeout: Duration,
 }
 
+impl<S> AttemptTimeout<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
 impl<S, B> Service<Request<B>> for AttemptTimeout<S>
 where
     S: Service<Request<B>, Error = Error>,
@@ -63,7 +80,7 @@ where
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let own = Instant::now().checked_add(self.timeout);
-        let deadline = req.extensions().get::<Deadline>().map(|d| d.0);
+        let deadline = req.extensions().get::<CallDeadline>().map(|d| d.0);
         let (until, by_deadline) = match (own, deadline) {
             (Some(own), Some(deadline)) if deadline <= own => (Some(deadline), true),
             (None, Some(deadline)) => (Some(deadline), true),

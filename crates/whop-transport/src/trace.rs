@@ -1,7 +1,7 @@
 //! The tracing layer: one span per call, with what an operator needs and nothing secret.
 //!
 //! The span `whop_request` (level DEBUG) carries the method, the host and the route: the
-//! [`Route`](crate::Route) template when the client supplied one, else the path with its last
+//! [`Endpoint`](crate::Endpoint) route when the client supplied one, else the path with its last
 //! segment redacted, because on v5 that segment can be a customer's license key. The query is
 //! never logged. When the call ends the span records the status (or the error kind and whether the
 //! request may have been sent), the number of attempts and the latency. Retries inside the span
@@ -36,20 +36,37 @@ impl TraceLayer {
 }
 
 impl<S> Layer<S> for TraceLayer {
-    type Service = TraceService<S>;
+    type Service = Trace<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        TraceService { inner }
+        Trace { inner }
     }
 }
 
 /// The service made by [`TraceLayer`].
 #[derive(Clone, Debug)]
-pub struct TraceService<S> {
+pub struct Trace<S> {
     inner: S,
 }
 
-impl<S, B, RB> Service<Request<B>> for TraceService<S>
+impl<S> Trace<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, B, RB> Service<Request<B>> for Trace<S>
 where
     S: Service<Request<B>, Response = Response<RB>, Error = Error>,
 {
@@ -84,7 +101,7 @@ where
 }
 
 pin_project! {
-    /// The future of [`TraceService`].
+    /// The future of [`Trace`].
     #[derive(Debug)]
     pub struct TraceFuture<F> {
         #[pin]
@@ -146,7 +163,7 @@ mod tests {
     use tracing::{Event, Metadata};
 
     use super::*;
-    use crate::extensions::Route;
+    use crate::extensions::{ApiFamily, Endpoint};
 
     /// Writes every span field and event field it sees into one string.
     #[derive(Clone, Default)]
@@ -224,11 +241,13 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn span_uses_the_route_template_when_the_request_names_one() {
         let mut req = request("https://api.whop.com/api/v2/memberships/mem_1/cancel");
-        req.extensions_mut()
-            .insert(Route("POST /api/v2/memberships/{id}/cancel"));
+        req.extensions_mut().insert(Endpoint::new(
+            "POST /v2/memberships/{id}/cancel",
+            ApiFamily::V2,
+        ));
         let out = traced(req).await;
         assert!(
-            out.contains("route=POST /api/v2/memberships/{id}/cancel"),
+            out.contains("route=POST /v2/memberships/{id}/cancel"),
             "{out}"
         );
     }

@@ -7,7 +7,7 @@
 //! 3. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
 //! 4. [`AuthLayer`]: `Authorization: Bearer <token>` unless set (added once, before retries);
 //! 5. the overall deadline, across attempts and backoffs: stamped on the request as a
-//!    [`Deadline`](crate::Deadline) and enforced by the layers inside, which never wait past it (the
+//!    [`CallDeadline`](crate::CallDeadline) and enforced by the layers inside, which never wait past it (the
 //!    same bound as [`DeadlineLayer`], without a second timer per call);
 //! 6. the retry layer ([`RetryPolicy`]): backoff with full jitter, a budget, `Retry-After`;
 //! 7. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
@@ -31,27 +31,27 @@ use pin_project_lite::pin_project;
 use rustls::pki_types::CertificateDer;
 use tower::{Layer, Service};
 
-use crate::auth::{AuthLayer, AuthService};
+use crate::auth::{Auth, AuthLayer};
 #[cfg(doc)]
 use crate::deadline::DeadlineLayer;
 use crate::deadline::{StampDeadline, StampDeadlineLayer};
-use crate::deprecation::{DeprecationFuture, DeprecationLayer, DeprecationService};
+use crate::deprecation::{Deprecation, DeprecationFuture, DeprecationLayer};
 use crate::error::{BuildError, Error};
 use crate::http_client::HttpClient;
-use crate::pacing::{PacingConfig, PacingLayer, PacingService};
+use crate::pacing::{Pacing, PacingConfig, PacingLayer};
 use crate::retry::{Retry, RetryConfig, RetryPolicy};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
 use crate::token::Token;
-use crate::trace::{TraceFuture, TraceLayer, TraceService};
+use crate::trace::{Trace, TraceFuture, TraceLayer};
 use crate::url_policy::check_base_url;
-use crate::user_agent::{UserAgentLayer, UserAgentService};
+use crate::user_agent::{UserAgent, UserAgentLayer};
 
 /// The default response-body cap: 4 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-type Paced = PacingService<AttemptTimeout<HttpClient>>;
+type Paced = Pacing<AttemptTimeout<HttpClient>>;
 type Inner = Retry<Paced>;
-type Stack = TraceService<DeprecationService<UserAgentService<AuthService<StampDeadline<Inner>>>>>;
+type Stack = Trace<Deprecation<UserAgent<Auth<StampDeadline<Inner>>>>>;
 type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Request<Bytes>>;
 
 /// The default transport: every layer of this crate around a pooled hyper-util client over rustls.

@@ -46,10 +46,10 @@ impl UserAgentLayer {
 }
 
 impl<S> Layer<S> for UserAgentLayer {
-    type Service = UserAgentService<S>;
+    type Service = UserAgent<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        UserAgentService {
+        UserAgent {
             inner,
             value: self.value.clone(),
         }
@@ -58,12 +58,29 @@ impl<S> Layer<S> for UserAgentLayer {
 
 /// The service made by [`UserAgentLayer`].
 #[derive(Clone, Debug)]
-pub struct UserAgentService<S> {
+pub struct UserAgent<S> {
     inner: S,
     value: HeaderValue,
 }
 
-impl<S, B> Service<Request<B>> for UserAgentService<S>
+impl<S> UserAgent<S> {
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, B> Service<Request<B>> for UserAgent<S>
 where
     S: Service<Request<B>>,
 {

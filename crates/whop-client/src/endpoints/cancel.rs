@@ -5,14 +5,15 @@ use std::pin::Pin;
 
 use http::Method;
 use whop_models::{Expand, ExpandSet, Membership};
-use whop_transport::RetrySafe;
+use whop_transport::{ApiFamily, Endpoint};
 
 use crate::client::{Client, HttpService};
 use crate::error::{Error, InvalidInput};
 use crate::path::push_segment;
 use crate::response::Response;
 
-const ROUTE: &str = "POST /v2/memberships/{id}/cancel";
+const ROUTE: Endpoint =
+    Endpoint::new("POST /v2/memberships/{id}/cancel", ApiFamily::V2).retry_safe();
 
 /// A cancel request, from [`Client::cancel_membership`]. Add [`expand`](Self::expand) choices, then
 /// `.send().await` (or `.await` it directly).
@@ -80,8 +81,7 @@ impl<'a, S: HttpService> CancelMembership<'a, S> {
             url.push_str(field.as_str());
             separator = '&';
         }
-        let mut request = self.client.request(Method::POST, url, ROUTE)?;
-        request.extensions_mut().insert(RetrySafe);
+        let request = self.client.request(Method::POST, url, ROUTE)?;
         self.client.execute(request).await
     }
 }

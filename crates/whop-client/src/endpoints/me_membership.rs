@@ -5,13 +5,14 @@ use std::pin::Pin;
 
 use http::Method;
 use whop_models::MeMembership;
+use whop_transport::{ApiFamily, Endpoint};
 
 use crate::client::{Client, HttpService};
 use crate::error::{Error, InvalidInput};
 use crate::path::push_segment;
 use crate::response::Response;
 
-const ROUTE: &str = "GET /v5/me/memberships/{id}";
+const ROUTE: Endpoint = Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5);
 
 /// A lookup of one's own membership, from [`Client::me_membership`]. `.send().await` it (or
 /// `.await` it directly); [`optional`](Self::optional) turns "no such membership" into `None`.

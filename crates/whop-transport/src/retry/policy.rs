@@ -19,7 +19,7 @@ use tower::retry::budget::{Budget, TpsBudget};
 
 use super::{Decision, Outcome, RetryConfig, decide, retry_after};
 use crate::error::Error;
-use crate::extensions::{Attempts, Deadline, is_retry_safe};
+use crate::extensions::{Attempts, CallDeadline, is_retry_safe};
 
 /// The retry layer: [`tower::retry::RetryLayer`] with our [`RetryPolicy`].
 pub type RetryLayer = tower::retry::RetryLayer<RetryPolicy>;
@@ -101,7 +101,7 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
             let now = Instant::now();
             let remaining = req
                 .extensions()
-                .get::<Deadline>()
+                .get::<CallDeadline>()
                 .map(|d| d.0.saturating_duration_since(now));
             (remaining, jitter())
         };
