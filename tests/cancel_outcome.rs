@@ -33,10 +33,12 @@ async fn harness() -> Harness {
 /// reaches the caller as it happened.
 fn one_attempt(h: &Harness) -> Client {
     Client::builder()
-        .base_url(h.company.base_url())
-        .token(COMPANY_KEY)
-        .retry(RetryConfig::disabled())
-        .attempt_timeout(Duration::from_millis(300))
+        .transport(|t| {
+            t.base_url(h.company.base_url())
+                .token(Token::new(COMPANY_KEY).expect("valid token"))
+                .retry(RetryConfig::disabled())
+                .attempt_timeout(Duration::from_millis(300))
+        })
         .build()
         .expect("client builds")
 }

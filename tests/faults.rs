@@ -41,7 +41,7 @@
 use std::time::{Duration, Instant};
 
 use whop_client::transport::ErrorKind;
-use whop_client::{Applied, Client, Error, RequestSent, RetryConfig};
+use whop_client::{Applied, Client, Error, RequestSent, RetryConfig, Token};
 use whop_mock::{Fault, MockMembership, MockServer, MockWhop};
 use whop_tests::{
     COMPANY_KEY, RawReply, RawServer, USER_ID, USER_TOKEN, alive_tasks, bounded, eventually,
@@ -60,12 +60,14 @@ fn quick_retries() -> RetryConfig {
 
 fn client(base: &str, token: &str, retry: RetryConfig, attempt: Duration) -> Client {
     Client::builder()
-        .base_url(format!("{base}/api"))
-        .token(token)
-        .retry(retry)
-        .connect_timeout(Duration::from_secs(2))
-        .attempt_timeout(attempt)
-        .deadline(Duration::from_secs(5))
+        .transport(|t| {
+            t.base_url(format!("{base}/api"))
+                .token(Token::new(token).expect("valid token"))
+                .retry(retry)
+                .connect_timeout(Duration::from_secs(2))
+                .attempt_timeout(attempt)
+                .deadline(Duration::from_secs(5))
+        })
         .build()
         .expect("client builds")
 }
@@ -315,7 +317,7 @@ async fn garbage_or_html_with_200_is_a_decode_error_that_keeps_the_body() {
             panic!("{e:?}")
         };
         assert_eq!(&d.body()[..], whop_mock::GARBAGE_BODY);
-        assert_eq!(e.applied(), Applied::Yes);
+        assert_eq!(e.applied(), Applied::No); // a read changes nothing
         row(
             "garbage with 200",
             &outcome(&e),
@@ -363,7 +365,7 @@ async fn an_html_502_is_retried_then_an_api_error_with_the_page() {
         assert_eq!(api.status().as_u16(), 502);
         assert_eq!(api.message(), None);
         assert!(e.to_string().contains("502 Bad Gateway"), "{e}");
-        assert_eq!(e.applied(), Applied::Maybe);
+        assert_eq!(e.applied(), Applied::No); // a read changes nothing
         assert_eq!(requests(&mock), 3);
         row(
             "HTML 502 (persistent)",
@@ -426,7 +428,7 @@ async fn headers_that_never_finish_time_out_and_the_connection_is_closed() {
         let elapsed = start.elapsed();
         assert!(e.is_timeout(), "{e:?}");
         assert_eq!(transport_kind(&e), Some(ErrorKind::Timeout));
-        assert_eq!(e.applied(), Applied::Maybe);
+        assert_eq!(e.applied(), Applied::No); // a read changes nothing
         assert_eq!(server.accepted(), 2);
         row(
             "headers never finish (2 attempts of 300 ms)",
@@ -461,7 +463,7 @@ async fn a_body_that_trickles_slower_than_the_attempt_timeout_times_out() {
         let e = c.me_membership(KEY).await.unwrap_err();
         let elapsed = start.elapsed();
         assert!(e.is_timeout(), "{e:?}");
-        assert_eq!(e.applied(), Applied::Maybe);
+        assert_eq!(e.applied(), Applied::No); // a read changes nothing
         row(
             "body trickles 1 byte / 20 ms (300 ms attempt timeout)",
             &outcome(&e),
@@ -479,10 +481,12 @@ async fn a_body_over_the_cap_is_refused_with_its_status() {
         let mock = mock();
         let server = mock.serve().await.unwrap();
         let c = Client::builder()
-            .base_url(format!("{}/api", server.base_url()))
-            .token(USER_TOKEN)
-            .retry(quick_retries())
-            .transport(|t| t.max_body_bytes(64))
+            .transport(|t| {
+                t.base_url(format!("{}/api", server.base_url()))
+                    .token(Token::new(USER_TOKEN).expect("valid token"))
+                    .retry(quick_retries())
+                    .max_body_bytes(64)
+            })
             .build()
             .unwrap();
         let start = Instant::now();

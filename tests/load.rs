@@ -75,12 +75,14 @@ async fn ten_thousand_calls_with_five_percent_faults_end_typed_and_in_time() {
     let mock = mock_builder().membership(sample_membership()).build();
     let server = mock.serve().await.expect("mock server starts on loopback");
     let company = Client::builder()
-        .base_url(format!("{}/api", server.base_url()))
-        .token(COMPANY_KEY)
-        .retry(fast_retries())
-        .attempt_timeout(ATTEMPT_TIMEOUT)
-        .deadline(DEADLINE)
-        .pacing(PacingConfig::disabled())
+        .transport(|t| {
+            t.base_url(format!("{}/api", server.base_url()))
+                .token(Token::new(COMPANY_KEY).expect("valid token"))
+                .retry(fast_retries())
+                .attempt_timeout(ATTEMPT_TIMEOUT)
+                .deadline(DEADLINE)
+                .pacing(PacingConfig::disabled())
+        })
         .build()
         .expect("client builds");
     let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));

@@ -45,17 +45,19 @@ async fn paced(deadline: Duration) -> Paced {
         .build();
     let server = mock.serve().await.expect("mock server starts on loopback");
     let company = Client::builder()
-        .base_url(format!("{}/api", server.base_url()))
-        .token(COMPANY_KEY)
-        .retry(fast_retries())
-        .attempt_timeout(Duration::from_secs(5))
-        .deadline(deadline)
-        .pacing(
-            PacingConfig::default()
-                .v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
-                .v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
-                .safety_margin(MARGIN),
-        )
+        .transport(|t| {
+            t.base_url(format!("{}/api", server.base_url()))
+                .token(Token::new(COMPANY_KEY).expect("valid token"))
+                .retry(fast_retries())
+                .attempt_timeout(Duration::from_secs(5))
+                .deadline(deadline)
+                .pacing(
+                    PacingConfig::default()
+                        .v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
+                        .v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
+                        .safety_margin(MARGIN),
+                )
+        })
         .build()
         .expect("client builds");
     let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));
@@ -221,9 +223,11 @@ async fn pacing_is_on_by_default_at_whops_limits() {
         .build();
     let server = mock.serve().await.expect("mock server starts on loopback");
     let user = Client::builder()
-        .base_url(format!("{}/api", server.base_url()))
-        .token(USER_TOKEN)
-        .deadline(Duration::from_secs(2))
+        .transport(|t| {
+            t.base_url(format!("{}/api", server.base_url()))
+                .token(Token::new(USER_TOKEN).expect("valid token"))
+                .deadline(Duration::from_secs(2))
+        })
         .build()
         .expect("client builds");
     for _ in 0..20 {

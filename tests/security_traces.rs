@@ -101,10 +101,12 @@ async fn harness() -> Harness {
         .build();
     let server = mock.serve().await.expect("mock serves");
     let company = Client::builder()
-        .base_url(format!("{}/api", server.base_url()))
-        .token(SECRET_KEY)
-        .retry(fast_retries())
-        .attempt_timeout(Duration::from_secs(2))
+        .transport(|t| {
+            t.base_url(format!("{}/api", server.base_url()))
+                .token(Token::new(SECRET_KEY).expect("valid token"))
+                .retry(fast_retries())
+                .attempt_timeout(Duration::from_secs(2))
+        })
         .build()
         .expect("client builds");
     let user = company.with_token(&Token::new(SECRET_USER_TOKEN).unwrap());
@@ -146,24 +148,28 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
         errors.push(h.user.me_membership(LICENSE_KEY).await.unwrap_err());
         // A timeout.
         let impatient = Client::builder()
-            .base_url(h.company.base_url())
-            .token(SECRET_KEY)
-            .retry(RetryConfig::disabled())
-            .attempt_timeout(Duration::from_millis(100))
+            .transport(|t| {
+                t.base_url(h.company.base_url())
+                    .token(Token::new(SECRET_KEY).expect("valid token"))
+                    .retry(RetryConfig::disabled())
+                    .attempt_timeout(Duration::from_millis(100))
+            })
             .build()
             .unwrap();
         h.mock.inject(Fault::Delay(Duration::from_secs(2)), 1);
         errors.push(impatient.cancel_membership("mem_1").await.unwrap_err());
         // A body over the cap.
         let capped = Client::builder()
-            .base_url(h.company.base_url())
-            .token(SECRET_KEY)
-            .transport(|t| t.max_body_bytes(16))
+            .transport(|t| {
+                t.base_url(h.company.base_url())
+                    .token(Token::new(SECRET_KEY).expect("valid token"))
+                    .max_body_bytes(16)
+            })
             .build()
             .unwrap();
         errors.push(capped.user_lookup_for_test().await);
         // Connection refused.
-        let base = h.company.base_url().to_owned();
+        let base = h.company.base_url().to_string();
         let Harness {
             server,
             company,
@@ -176,17 +182,16 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
         // Invalid input (from the builder and from a call).
         errors.push(
             Client::builder()
-                .base_url(base.replace("127.0.0.1", "api.whop.com"))
-                .token(SECRET_KEY)
+                .transport(|t| {
+                    t.base_url(base.replace("127.0.0.1", "api.whop.com"))
+                        .token(Token::new(SECRET_KEY).expect("valid token"))
+                })
                 .build()
                 .unwrap_err(),
         );
-        errors.push(
-            Client::builder()
-                .token(format!("{SECRET_KEY}\r\nX-Evil: 1"))
-                .build()
-                .unwrap_err(),
-        );
+        errors.push(Error::from(
+            Token::new(format!("{SECRET_KEY}\r\nX-Evil: 1")).expect_err("refused"),
+        ));
         errors.push(company.cancel_membership("").await.unwrap_err());
 
         let kinds: Vec<&str> = errors
@@ -227,7 +232,10 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
             "{:?}",
             whop_client::transport::Transport::builder().token(Token::new(SECRET_KEY).unwrap())
         ));
-        printed.push(format!("{:?}", Client::builder().token(SECRET_KEY)));
+        printed.push(format!(
+            "{:?}",
+            Client::builder().transport(|t| t.token(Token::new(SECRET_KEY).unwrap()))
+        ));
         let printed = printed.join("\n");
         eprintln!(
             "searched {} errors ({kinds:?}) and {} bytes of Debug/Display output",

@@ -69,16 +69,14 @@ impl Harness {
     pub async fn start_with(mock: MockWhop, retry: RetryConfig) -> Harness {
         let server = mock.serve().await.expect("mock server starts on loopback");
         let company = Client::builder()
-            .base_url(format!("{}/api", server.base_url()))
-            .token(COMPANY_KEY)
-            .retry(retry)
-            .attempt_timeout(Duration::from_secs(2))
-            .deadline(Duration::from_secs(5))
-            // Harness mocks enforce no rate limits (see `mock_builder`), or tiny ones a test trips
-            // on purpose to see the 429; client pacing at Whop's limits would only slow these
-            // tests (200 v5 calls at 20 per 10 s take 90 s). Pacing has its own tests in
-            // `pacing.rs`, against a mock that enforces limits.
-            .pacing(PacingConfig::disabled())
+            .transport(|t| {
+                t.base_url(format!("{}/api", server.base_url()))
+                    .token(Token::new(COMPANY_KEY).expect("valid token"))
+                    .retry(retry)
+                    .attempt_timeout(Duration::from_secs(2))
+                    .deadline(Duration::from_secs(5))
+                    .pacing(PacingConfig::disabled())
+            })
             .build()
             .expect("client builds");
         let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));

@@ -20,7 +20,7 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use whop_client::models::MeMembership;
-use whop_client::{Client, PacingConfig};
+use whop_client::{Client, PacingConfig, Token};
 
 use crate::stats::{median, percentile};
 
@@ -33,12 +33,15 @@ const TOKEN: &str = "bench_user_token";
 /// The one place the benchmark builds side (a). Pacing (on by default) holds a client to Whop's
 /// rate limits, so it is turned off here: on, this benchmark would measure the limit.
 pub(crate) fn full_client(base_url: &str) -> Client {
+    let token = Token::new(TOKEN).expect("a valid token");
     Client::builder()
-        .base_url(base_url)
-        .token(TOKEN)
         // Pacing keeps a client under Whop's limits (v5: 20 calls per 10 s) by making calls wait:
         // on, it would measure the limit, not the stack. Everything else is the default.
-        .pacing(PacingConfig::disabled())
+        .transport(|t| {
+            t.base_url(base_url)
+                .token(token)
+                .pacing(PacingConfig::disabled())
+        })
         .build()
         .expect("the default client builds")
 }

@@ -100,19 +100,22 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
     };
     let token = token(flag, credential, global.mock)?;
 
-    let mut builder = Client::builder();
-    if let Some(base_url) = base_url {
-        builder = builder.base_url(base_url);
-    }
-    let client = builder.build().map_err(|e| {
+    let client = Client::builder().transport(|t| {
+        let t = t.token(token);
+        match base_url {
+            Some(base_url) => t.base_url(base_url),
+            None => t,
+        }
+    });
+    let client = client.build().map_err(|e| {
         Failure::new(
             Exit::Usage,
             format!("{e} (set by --base-url or {ENV_BASE_URL})"),
         )
     })?;
-    tracing::debug!(base_url = client.base_url(), "client ready");
+    tracing::debug!(base_url = %client.base_url(), "client ready");
     Ok(Target {
-        client: client.with_token(&token),
+        client,
         _mock: mock,
     })
 }

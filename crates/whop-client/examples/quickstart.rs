@@ -42,9 +42,9 @@ async fn run() -> Result<(), String> {
     let base_url = format!("{}/api", server.base_url());
     println!("No WHOP_API_KEY set: using the embedded mock Whop API at {base_url}\n");
 
+    let company_key = token(whop_mock::DEMO_COMPANY_KEY)?;
     let company = Client::builder()
-        .base_url(&base_url)
-        .token(whop_mock::DEMO_COMPANY_KEY)
+        .transport(|t| t.base_url(&base_url).token(company_key))
         .build()
         .map_err(|e| e.to_string())?;
     let user = company.with_token(&token(whop_mock::DEMO_USER_TOKEN)?);

@@ -1,30 +1,24 @@
 //! The [`Client`], its builder, and the one path every call takes.
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION};
-use http::uri::{Authority, PathAndQuery, Scheme};
-use http::{HeaderValue, Method, Request, Uri};
+use http::Request;
 use serde::de::DeserializeOwned;
 use tower::{Service, ServiceExt};
-use whop_transport::{Endpoint, PacingConfig, RetryConfig, Token, Transport, TransportBuilder};
+#[cfg(doc)]
+use whop_transport::BaseUrl;
+use whop_transport::{DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
 
+use crate::endpoint::Call;
 use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput};
 use crate::response::Response;
-
-/// Whop's API root. Paths such as `/v2/memberships/{id}/cancel` are appended to it.
-pub const DEFAULT_BASE_URL: &str = "https://api.whop.com/api";
 
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const ENV_API_KEY: &str = "WHOP_API_KEY";
 
 /// The environment variable [`Client::from_env`] reads an optional base URL from.
 pub const ENV_BASE_URL: &str = "WHOP_BASE_URL";
-
-const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// What the client needs of a transport: any tower `Service` from `http::Request<Bytes>` to
 /// `http::Response<Bytes>`, cloneable and shareable across tasks.
@@ -63,7 +57,11 @@ impl<S> HttpService for S where
 ///
 /// Cheap to clone (clones share one connection pool) and safe to use from many tasks at once.
 /// The type parameter is the transport; the default, [`Transport`], is hyper over rustls with
-/// retries, timeouts and tracing, so user code writes plain `Client`.
+/// retries, pacing, timeouts and tracing, so user code writes plain `Client`.
+///
+/// The client itself is thin: it builds each request (a path relative to the API root, the
+/// endpoint's description in its extensions) and decodes the answer. Where requests go and which
+/// credential they carry is the transport's business: see [`ClientBuilder::transport`].
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), whop_client::Error> {
@@ -81,28 +79,14 @@ impl<S> HttpService for S where
 #[derive(Clone)]
 pub struct Client<S = Transport> {
     service: S,
-    base: Arc<str>,
-    origin: Origin,
-    authorization: Option<HeaderValue>,
-}
-
-/// The base URL's scheme and authority, parsed once: each request parses only its path.
-#[derive(Clone, Debug)]
-struct Origin {
-    scheme: Scheme,
-    authority: Authority,
-    /// Where the base URL's path (`/api`, or empty) starts in it.
-    path_start: usize,
+    /// The credential of this client's requests, when it is not the transport's default.
+    credential: Option<Token>,
 }
 
 impl<S> fmt::Debug for Client<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base)
-            .field(
-                "authorization",
-                &self.authorization.as_ref().map(|_| "Bearer <redacted>"),
-            )
+            .field("credential", &self.credential)
             .finish_non_exhaustive()
     }
 }
@@ -113,12 +97,20 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// A client of Whop's API with the default transport and `token` as its credential.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the transport cannot be set up (no TLS root certificates).
+    pub fn new(token: Token) -> Result<Client, Error> {
+        Client::builder().transport(|t| t.token(token)).build()
+    }
+
     /// A client with the default transport, its API key from `WHOP_API_KEY` and, when set, its base
     /// URL from `WHOP_BASE_URL`.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when `WHOP_API_KEY` is unset or not a valid token, or
-    /// `WHOP_BASE_URL` is not an `https` URL (or `http` to a loopback host).
+    /// `WHOP_BASE_URL` breaks the base URL rule ([`BaseUrl::parse`]).
     pub fn from_env() -> Result<Client, Error> {
         let key = std::env::var(ENV_API_KEY).map_err(|_| {
             InvalidInput::new(
@@ -126,103 +118,93 @@ impl Client {
                 "is not set: set it to your company API key from the Whop dashboard",
             )
         })?;
-        let mut builder = Client::builder().token(key);
-        if let Ok(base) = std::env::var(ENV_BASE_URL) {
-            builder = builder.base_url(base);
-        }
-        builder.build()
+        let token = Token::new(key)?;
+        let base_url = std::env::var(ENV_BASE_URL).unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned());
+        Client::builder()
+            .transport(|t| t.token(token).base_url(base_url))
+            .build()
+    }
+}
+
+impl Client<Transport> {
+    /// The API root this client's requests go to (the transport's).
+    pub fn base_url(&self) -> &whop_transport::BaseUrl {
+        self.service.base_url()
     }
 }
 
 impl<S> Client<S> {
-    /// A client that sends requests through `service` instead of the default transport: a mock, a
-    /// service wrapped in your own tower layers, or another HTTP stack. `base_url` is Whop's API
-    /// root ([`DEFAULT_BASE_URL`] for the real API). No token is set: add one with
-    /// [`with_token`](Client::with_token), or let your service authenticate.
+    /// A client that sends requests through `service` instead of the default transport: a
+    /// service wrapped in your own tower layers, a mock, or another HTTP stack.
     ///
-    /// # Errors
-    /// [`Error::InvalidInput`] when `base_url` is not an `https` URL (or `http` to loopback).
-    pub fn with_service(service: S, base_url: &str) -> Result<Client<S>, Error> {
-        let (base, origin) = checked_base_url(base_url)?;
-        Ok(Client {
+    /// Requests reach `service` with a URI that is a path relative to the API root
+    /// (`/v2/memberships/mem_1/cancel`), a [`whop_transport::Endpoint`] in their extensions, and,
+    /// for a client made with [`with_token`](Client::with_token), a [`Token`] there too. Put
+    /// [`whop_transport::BaseUrlLayer`] and [`whop_transport::AuthLayer`] in front of a service that
+    /// needs an absolute URI and an `Authorization` header:
+    ///
+    /// ```
+    /// use tower::ServiceBuilder;
+    /// use whop_client::Client;
+    /// use whop_transport::{AuthLayer, BaseUrl, BaseUrlLayer};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let base = BaseUrl::parse("http://127.0.0.1:8080/api")?;
+    /// let mine = tower::service_fn(|request: http::Request<bytes::Bytes>| async move {
+    ///     // Your HTTP stack here; it sees the absolute URI and the user's Authorization header.
+    ///     assert!(request.uri().to_string().starts_with("http://127.0.0.1:8080/api/v5/"));
+    ///     Ok::<_, std::io::Error>(http::Response::new(bytes::Bytes::new()))
+    /// });
+    /// let service = ServiceBuilder::new()
+    ///     .layer(BaseUrlLayer::new(base.clone()))
+    ///     .layer(AuthLayer::per_request_only().only_for(base))
+    ///     .service(mine);
+    /// let client = Client::with_service(service);
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_service(service: S) -> Client<S> {
+        Client {
             service,
-            base,
-            origin,
-            authorization: None,
-        })
+            credential: None,
+        }
     }
 
-    /// The same client (same connection pool, same settings) with another bearer token: a user's
+    /// The same client (same connection pool, same settings) with another credential: a user's
     /// OAuth token or an app-proxy JWT for the `v5/me` endpoints, while the original keeps the
-    /// company key for v2.
+    /// company key for v2. The token rides in each request's extensions; the transport's auth
+    /// layer puts it in the `Authorization` header, as it does the default one.
     pub fn with_token(&self, token: &Token) -> Client<S>
     where
         S: Clone,
     {
         Client {
             service: self.service.clone(),
-            base: Arc::clone(&self.base),
-            origin: self.origin.clone(),
-            authorization: Some(token.header_value()),
+            credential: Some(token.clone()),
         }
     }
 
-    /// The API root requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.base
-    }
-
-    /// A request to `path` (from [`url`](Self::url)) on the base URL's origin, with this client's
-    /// headers and the route's label for tracing.
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        path: String,
-        endpoint: Endpoint,
-    ) -> Result<Request<Bytes>, Error> {
-        let invalid = |e: &dyn fmt::Display| {
-            InvalidInput::new("request URL", format!("could not be built: {e}"))
-        };
-        let mut parts = http::uri::Parts::default();
-        parts.scheme = Some(self.origin.scheme.clone());
-        parts.authority = Some(self.origin.authority.clone());
-        parts.path_and_query = Some(PathAndQuery::try_from(path).map_err(|e| invalid(&e))?);
-        let uri = Uri::from_parts(parts).map_err(|e| invalid(&e))?;
-        let mut request = Request::new(Bytes::new());
-        *request.method_mut() = method;
-        *request.uri_mut() = uri;
-        let headers = request.headers_mut();
-        headers.insert(ACCEPT, APPLICATION_JSON);
-        if let Some(authorization) = &self.authorization {
-            headers.insert(AUTHORIZATION, authorization.clone());
-        }
-        request.extensions_mut().insert(endpoint);
-        Ok(request)
-    }
-
-    /// The start of a request's path and query: the base URL's path and `path`, with room for a
-    /// segment and more. [`request`](Self::request) puts the base URL's origin in front.
-    pub(crate) fn url(&self, path: &str, extra: usize) -> String {
-        let base_path = &self.base[self.origin.path_start..];
-        let mut url = String::with_capacity(base_path.len() + path.len() + extra);
-        url.push_str(base_path);
-        url.push_str(path);
-        url
+    /// The transport under this client.
+    pub fn service(&self) -> &S {
+        &self.service
     }
 }
 
 impl<S: HttpService> Client<S> {
-    /// Sends `request` and decodes a success into `T`; anything else becomes an [`Error`].
-    pub(crate) async fn execute<T: DeserializeOwned>(
-        &self,
-        request: Request<Bytes>,
-    ) -> Result<Response<T>, Error> {
+    /// Builds `call`, sends it, and decodes a success into `T`; anything else becomes an [`Error`].
+    pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<Response<T>, Error> {
+        let side_effect = call.route().has_side_effect();
+        let mut request = call.build()?;
+        if let Some(token) = &self.credential {
+            request.extensions_mut().insert(token.clone());
+        }
         let response = self
             .service
             .clone()
             .oneshot(request)
             .await
-            .map_err(|e| Error::from_service(e.into()))?;
+            .map_err(|e| Error::from_service(e.into(), side_effect))?;
         let (parts, body) = response.into_parts();
         if parts.status.is_success() {
             match whop_models::decode::<T>(&body) {
@@ -231,6 +213,7 @@ impl<S: HttpService> Client<S> {
                     parts.status,
                     e,
                     body,
+                    side_effect,
                 )))),
             }
         } else {
@@ -239,104 +222,43 @@ impl<S: HttpService> Client<S> {
                 parts.status,
                 retry_after,
                 body,
+                side_effect,
             ))))
         }
     }
 }
 
-fn checked_base_url(base_url: &str) -> Result<(Arc<str>, Origin), InvalidInput> {
-    let trimmed = base_url.trim_end_matches('/');
-    let uri: Uri = trimmed
-        .parse()
-        .map_err(|e| InvalidInput::new("base URL", format!("is not a URL: {e}")))?;
-    if uri.query().is_some() {
-        return Err(InvalidInput::new("base URL", "must not have a query"));
-    }
-    whop_transport::check_base_url(&uri)
-        .map_err(|e| InvalidInput::new("base URL", format!("is refused: {e}")))?;
-    let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
-        return Err(InvalidInput::new("base URL", "must be absolute"));
-    };
-    let origin = Origin {
-        scheme: scheme.clone(),
-        authority: authority.clone(),
-        path_start: scheme.as_str().len() + "://".len() + authority.as_str().len(),
-    };
-    Ok((Arc::from(trimmed), origin))
-}
-
 /// Builds a [`Client`] over the default transport.
 ///
-/// Settings that can be wrong (the token, the base URL) are checked by [`build`](Self::build).
-/// Its `Debug` output shows whether a token is set, never the token.
-#[derive(Default)]
+/// Where requests go, the credential, retries, pacing and timeouts are the transport's settings:
+/// set them with [`transport`](Self::transport) on a [`TransportBuilder`], whose docs list each
+/// one and its default.
+///
+/// ```
+/// use std::time::Duration;
+/// use whop_client::{Client, Token};
+///
+/// # fn main() -> Result<(), whop_client::Error> {
+/// let token = Token::new("test-key")?;
+/// let client = Client::builder()
+///     .transport(|t| {
+///         t.token(token)
+///             .base_url("http://127.0.0.1:8080/api") // a local whop-mock
+///             .deadline(Duration::from_secs(5))
+///     })
+///     .build()?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Default)]
 #[must_use]
 pub struct ClientBuilder {
-    token: Option<String>,
-    base_url: Option<String>,
     transport: TransportBuilder,
 }
 
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
-            .field("transport", &self.transport)
-            .finish()
-    }
-}
-
 impl ClientBuilder {
-    /// The bearer token sent with every request: your company API key for v2 calls, or a user's
-    /// token for `v5/me` calls. Derive a client with another token with [`Client::with_token`].
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
-
-    /// The API root, [`DEFAULT_BASE_URL`] unless set: `https` only, or `http` to a loopback host
-    /// (a local mock).
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// How long to wait for a TCP and TLS connection.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.connect_timeout(timeout);
-        self
-    }
-
-    /// How long one attempt may take, from sending to the whole body read.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.transport = self.transport.attempt_timeout(timeout);
-        self
-    }
-
-    /// How long a whole call may take, all attempts and waits between them included.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.transport = self.transport.deadline(deadline);
-        self
-    }
-
-    /// When and how often to retry. See [`RetryConfig`].
-    pub fn retry(mut self, retry: RetryConfig) -> Self {
-        self.transport = self.transport.retry(retry);
-        self
-    }
-
-    /// Client-side pacing under Whop's rate limits (on by default: v2 100 and v5 20 requests per
-    /// 10 s). A call waits for a slot rather than trip Whop's 60 s cooldown of 429s; a call whose
-    /// slot would come after its deadline fails at once, never sent. Turn it off with
-    /// [`PacingConfig::disabled()`] when your application has its own limiter, or when several
-    /// processes share one key (each paces only itself). See [`whop_transport::pacing`].
-    pub fn pacing(mut self, pacing: PacingConfig) -> Self {
-        self.transport = self.transport.pacing(pacing);
-        self
-    }
-
-    /// Any other transport setting (root certificates, body size cap, pool idle timeout, ...).
+    /// Configures the transport: `configure` gets the builder so far and returns it changed.
     pub fn transport(
         mut self,
         configure: impl FnOnce(TransportBuilder) -> TransportBuilder,
@@ -348,29 +270,18 @@ impl ClientBuilder {
     /// Builds the client and its transport.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a token that cannot be a header (empty, CR/LF) or a refused base
-    /// URL, or transport settings that cannot work (TLS set-up).
+    /// [`Error::InvalidInput`] for a base URL that breaks the rule of [`BaseUrl::parse`] (it says
+    /// which rule, and what to use), or transport settings that cannot work (TLS set-up, a
+    /// user-agent extension that is not a header value).
     pub fn build(self) -> Result<Client, Error> {
-        let (base, origin) =
-            checked_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let authorization = match self.token {
-            Some(token) => Some(
-                Token::new(token)
-                    .map_err(|e| InvalidInput::new("API token", format!("is refused: {e}")))?
-                    .header_value(),
-            ),
-            None => None,
-        };
         let service = self
             .transport
             .build()
-            .map_err(|e| InvalidInput::new("transport settings", format!("are refused: {e}")))?;
-        Ok(Client {
-            service,
-            base,
-            origin,
-            authorization,
-        })
+            .map_err(|e| match e.invalid_base_url() {
+                Some(invalid) => Error::from(invalid.clone()),
+                None => InvalidInput::new("transport settings", format!("are refused: {e}")).into(),
+            })?;
+        Ok(Client::with_service(service))
     }
 }
 
@@ -379,10 +290,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_builder_debug_does_not_show_the_token() {
-        let builder = Client::builder().token("sk_live_secret_in_builder");
-        let debug = format!("{builder:?}");
-        assert!(!debug.contains("secret_in_builder"), "{debug}");
-        assert!(debug.contains("<redacted>"), "{debug}");
+    fn a_client_debug_does_not_show_its_token() {
+        let token = Token::new("sk_live_secret_in_client").expect("valid");
+        let client = Client::new(token.clone())
+            .expect("builds")
+            .with_token(&token);
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("secret_in_client"), "{debug}");
     }
 }

@@ -9,6 +9,10 @@
 //! | [`Error::Transport`] / [`Error::Timeout`] | [`Error::request_sent`] says | `No` if never sent, else `Maybe` |
 //! | [`Error::Api`] | yes, refused | `No` for 4xx, `Maybe` for 5xx |
 //! | [`Error::Decode`] | yes, accepted | [`Applied::Yes`]: the API said yes, the body did not decode |
+//!
+//! A read (a `GET`, such as [`Client::me_membership`](crate::Client::me_membership)) changes
+//! nothing, so its errors always answer [`Applied::No`], and a read whose body did not decode says
+//! that nothing changed.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -17,7 +21,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 use whop_models::ErrorBody;
-use whop_transport::{ErrorKind as TransportErrorKind, RequestSent};
+use whop_transport::{ErrorKind as TransportErrorKind, InvalidBaseUrl, InvalidToken, RequestSent};
 
 /// A boxed error from any transport.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -26,7 +30,7 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 const SNIPPET_LEN: usize = 200;
 
 /// What became of the action a failed call asked for (for a cancel: is the membership now set to
-/// cancel at period end?).
+/// cancel at period end?). A read has no action: its errors are always [`Applied::No`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Applied {
@@ -72,12 +76,14 @@ impl Error {
         match self {
             Error::InvalidInput(_) => Applied::No,
             Error::Transport(e) | Error::Timeout(e) => match e.request_sent() {
+                _ if !e.side_effect => Applied::No,
                 RequestSent::NotSent => Applied::No,
                 _ => Applied::Maybe,
             },
-            Error::Api(e) if e.status().is_server_error() => Applied::Maybe,
+            Error::Api(e) if e.side_effect && e.status().is_server_error() => Applied::Maybe,
             Error::Api(_) => Applied::No,
-            Error::Decode(_) => Applied::Yes,
+            Error::Decode(e) if e.side_effect => Applied::Yes,
+            Error::Decode(_) => Applied::No,
         }
     }
 
@@ -116,8 +122,7 @@ impl Error {
     pub fn is_rate_limited_locally(&self) -> bool {
         match self {
             Error::Transport(e) => e
-                .source
-                .downcast_ref::<whop_transport::Error>()
+                .transport_error()
                 .is_some_and(|t| t.kind() == TransportErrorKind::RateLimitedLocally),
             _ => false,
         }
@@ -131,32 +136,26 @@ impl Error {
         }
     }
 
-    /// Maps a failure of the service under the client to an [`Error`].
+    /// Maps a failure of the service under the client to an [`Error`]; `side_effect`: the call
+    /// could change something (it is not a read).
     ///
-    /// A [`whop_transport::Error`] says whether the request left; any other error (a user's own
-    /// transport) is taken as "may have been sent", the only safe reading.
-    pub(crate) fn from_service(error: BoxError) -> Self {
-        match error.downcast::<whop_transport::Error>() {
-            Ok(transport) => {
-                let sent = transport.request_sent();
-                let timeout = matches!(
-                    transport.kind(),
-                    TransportErrorKind::Timeout | TransportErrorKind::DeadlineExceeded
-                );
-                let wrapped = TransportError {
-                    sent,
-                    source: transport,
-                };
-                if timeout {
-                    Error::Timeout(wrapped)
-                } else {
-                    Error::Transport(wrapped)
-                }
-            }
-            Err(other) => Error::Transport(TransportError {
-                sent: RequestSent::MaybeSent,
-                source: other,
-            }),
+    /// A [`whop_transport::Error`] says whether the request left and whether it timed out; any
+    /// other error (a user's own transport) is taken as "may have been sent", the only safe
+    /// reading.
+    pub(crate) fn from_service(error: BoxError, side_effect: bool) -> Self {
+        let source = match error.downcast::<whop_transport::Error>() {
+            Ok(transport) => Source::Transport(transport),
+            Err(other) => Source::Other(other),
+        };
+        let timeout = matches!(&source, Source::Transport(t) if t.is_timeout());
+        let wrapped = TransportError {
+            source,
+            side_effect,
+        };
+        if timeout {
+            Error::Timeout(wrapped)
+        } else {
+            Error::Transport(wrapped)
         }
     }
 }
@@ -165,10 +164,18 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidInput(e) => write!(f, "invalid input, nothing was sent: {e}"),
-            Error::Transport(e) => {
-                write!(f, "transport failed ({}): {}", sent_words(e.sent), e.source)
-            }
-            Error::Timeout(e) => write!(f, "timed out ({}): {}", sent_words(e.sent), e.source),
+            Error::Transport(e) => write!(
+                f,
+                "transport failed ({}): {}",
+                sent_words(e.request_sent()),
+                e.source_error()
+            ),
+            Error::Timeout(e) => write!(
+                f,
+                "timed out ({}): {}",
+                sent_words(e.request_sent()),
+                e.source_error()
+            ),
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::Decode(e) => fmt::Display::fmt(e, f),
         }
@@ -186,7 +193,7 @@ impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Error::InvalidInput(e) => Some(e),
-            Error::Transport(e) | Error::Timeout(e) => Some(&*e.source),
+            Error::Transport(e) | Error::Timeout(e) => Some(e.source_error()),
             Error::Api(_) => None,
             Error::Decode(e) => Some(&e.source),
         }
@@ -196,6 +203,18 @@ impl StdError for Error {
 impl From<InvalidInput> for Error {
     fn from(e: InvalidInput) -> Self {
         Error::InvalidInput(e)
+    }
+}
+
+impl From<InvalidToken> for Error {
+    fn from(e: InvalidToken) -> Self {
+        Error::InvalidInput(InvalidInput::new("API token", format!("is refused: {e}")))
+    }
+}
+
+impl From<InvalidBaseUrl> for Error {
+    fn from(e: InvalidBaseUrl) -> Self {
+        Error::InvalidInput(InvalidInput::new("base URL", e.to_string()))
     }
 }
 
@@ -236,20 +255,45 @@ impl StdError for InvalidInput {}
 /// A failure below HTTP: the connection, TLS, a timeout, a body too large.
 #[derive(Debug)]
 pub struct TransportError {
-    sent: RequestSent,
-    source: BoxError,
+    source: Source,
+    side_effect: bool,
+}
+
+/// The transport's error, kept as it came.
+#[derive(Debug)]
+enum Source {
+    /// From whop-transport (the default transport, or its layers): it says whether it was sent.
+    /// Boxed as it came from the service, which keeps [`Error`] small.
+    Transport(Box<whop_transport::Error>),
+    /// From another transport: nothing is known of it.
+    Other(BoxError),
 }
 
 impl TransportError {
-    /// Whether the request may have reached the server.
+    /// Whether the request may have reached the server: what [`whop_transport`] said, or
+    /// [`RequestSent::MaybeSent`] for an error from another transport.
     pub fn request_sent(&self) -> RequestSent {
-        self.sent
+        match &self.source {
+            Source::Transport(e) => e.request_sent(),
+            Source::Other(_) => RequestSent::MaybeSent,
+        }
     }
 
-    /// The transport's own error: downcast to [`whop_transport::Error`] for its
-    /// [`kind`](whop_transport::Error::kind) when the default transport is in use.
+    /// The [`whop_transport::Error`], with its [`kind`](whop_transport::Error::kind), when the
+    /// failure came from whop-transport (always, with the default transport).
+    pub fn transport_error(&self) -> Option<&whop_transport::Error> {
+        match &self.source {
+            Source::Transport(e) => Some(e),
+            Source::Other(_) => None,
+        }
+    }
+
+    /// The transport's own error, whichever transport it came from.
     pub fn source_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
-        &*self.source
+        match &self.source {
+            Source::Transport(e) => &**e,
+            Source::Other(e) => &**e,
+        }
     }
 }
 
@@ -261,10 +305,16 @@ pub struct ApiError {
     code: Option<String>,
     retry_after: Option<Duration>,
     body: Bytes,
+    side_effect: bool,
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, retry_after: Option<Duration>, body: Bytes) -> Self {
+    pub(crate) fn new(
+        status: StatusCode,
+        retry_after: Option<Duration>,
+        body: Bytes,
+        side_effect: bool,
+    ) -> Self {
         let parsed = ErrorBody::parse(&body);
         let (message, code) = match parsed {
             Some(parsed) => (
@@ -279,6 +329,7 @@ impl ApiError {
             code,
             retry_after,
             body,
+            side_effect,
         }
     }
 
@@ -331,14 +382,21 @@ pub struct DecodeError {
     status: StatusCode,
     source: whop_models::DecodeError,
     body: Bytes,
+    side_effect: bool,
 }
 
 impl DecodeError {
-    pub(crate) fn new(status: StatusCode, source: whop_models::DecodeError, body: Bytes) -> Self {
+    pub(crate) fn new(
+        status: StatusCode,
+        source: whop_models::DecodeError,
+        body: Bytes,
+        side_effect: bool,
+    ) -> Self {
         DecodeError {
             status,
             source,
             body,
+            side_effect,
         }
     }
 
@@ -365,9 +423,14 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let outcome = if self.side_effect {
+            "the action was applied"
+        } else {
+            "a read: nothing changed"
+        };
         write!(
             f,
-            "the API answered {} (the action was applied) but its body did not decode: {}; body: {}",
+            "the API answered {} ({outcome}) but its body did not decode: {}; body: {}",
             self.status,
             self.source,
             Snippet(&self.body)
@@ -416,6 +479,7 @@ mod tests {
             StatusCode::NOT_FOUND,
             None,
             Bytes::from_static(br#"{"error":{"code":404,"message":"No such Resource"}}"#),
+            true,
         );
         assert_eq!(e.message(), Some("No such Resource"));
         assert_eq!(e.code(), Some("404"));
@@ -427,6 +491,7 @@ mod tests {
             StatusCode::TOO_MANY_REQUESTS,
             Some(Duration::from_secs(60)),
             Bytes::from_static(br#"{"message":"You are being rate limited"}"#),
+            true,
         );
         assert_eq!(e.message(), Some("You are being rate limited"));
         assert_eq!(
@@ -441,6 +506,7 @@ mod tests {
             StatusCode::BAD_GATEWAY,
             None,
             Bytes::from_static(b"<html><body>502 Bad Gateway</body></html>"),
+            true,
         );
         assert_eq!(e.message(), None);
         assert!(e.to_string().contains("502 Bad Gateway</body>"), "{e}");
@@ -449,7 +515,7 @@ mod tests {
     #[test]
     fn a_long_body_snippet_is_cut_and_says_how_long_it_was() {
         let body = Bytes::from(vec![b'x'; 5000]);
-        let e = ApiError::new(StatusCode::BAD_GATEWAY, None, body);
+        let e = ApiError::new(StatusCode::BAD_GATEWAY, None, body, true);
         let text = e.to_string();
         assert!(text.len() < 400, "{text}");
         assert!(text.contains("5000 bytes in all"), "{text}");
@@ -461,6 +527,7 @@ mod tests {
             StatusCode::INTERNAL_SERVER_ERROR,
             None,
             Bytes::new(),
+            true,
         )));
         assert_eq!(e.applied(), Applied::Maybe);
     }
@@ -471,6 +538,7 @@ mod tests {
             StatusCode::NOT_FOUND,
             None,
             Bytes::new(),
+            true,
         )));
         assert_eq!(e.applied(), Applied::No);
         assert!(e.is_not_found());
@@ -483,7 +551,7 @@ mod tests {
             RequestSent::NotSent,
             None,
         );
-        let e = Error::from_service(Box::new(paced));
+        let e = Error::from_service(Box::new(paced), true);
         assert!(e.is_rate_limited_locally());
         assert!(!e.is_rate_limited());
         assert_eq!(e.applied(), Applied::No);
@@ -491,7 +559,7 @@ mod tests {
 
     #[test]
     fn an_unknown_transport_error_may_have_been_sent() {
-        let e = Error::from_service("socket closed".into());
+        let e = Error::from_service("socket closed".into(), true);
         assert_eq!(e.request_sent(), RequestSent::MaybeSent);
         assert_eq!(e.applied(), Applied::Maybe);
     }

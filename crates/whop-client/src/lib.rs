@@ -19,12 +19,13 @@
 #![deny(missing_docs)]
 
 mod client;
+mod endpoint;
 mod endpoints;
 mod error;
 mod path;
 mod response;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL, HttpService};
+pub use client::{Client, ClientBuilder, ENV_API_KEY, ENV_BASE_URL, HttpService};
 pub use endpoints::cancel::CancelMembership;
 pub use endpoints::license::LicenseCheck;
 pub use endpoints::me_membership::RetrieveMyMembership;
@@ -37,7 +38,10 @@ pub use whop_models::{
     MembershipRef, MembershipStatus,
 };
 pub use whop_transport as transport;
-pub use whop_transport::{PacingConfig, PacingLimit, RequestSent, RetryConfig, Token};
+pub use whop_transport::{
+    BaseUrl, DEFAULT_BASE_URL, InvalidBaseUrl, InvalidToken, PacingConfig, PacingLimit,
+    RequestSent, RetryConfig, Token, TransportBuilder,
+};
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

@@ -2,11 +2,8 @@
 
 use std::ops::Deref;
 
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-
-// Looked up on every response: constants skip parsing and validating the names each time.
-const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
-const SUNSET: HeaderName = HeaderName::from_static("sunset");
+use http::{HeaderMap, HeaderValue, StatusCode};
+use whop_transport::{DEPRECATION, SUNSET};
 
 /// A decoded API object and the metadata of the response it came in.
 ///

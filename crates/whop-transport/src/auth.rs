@@ -1,75 +1,54 @@
-//! The auth layer: `Authorization: Bearer <token>` on requests that carry none.
+//! The auth layer: the one place that puts a credential in the `Authorization` header.
 //!
 //! Whop's v2 endpoints take the company API key while v5 takes a user's token, and one connection
-//! pool should serve both. So the layer holds a default [`Token`] and leaves any request that
-//! already has an `Authorization` header alone: the client sets the user token per request.
+//! pool should serve both. So the layer holds a default [`Token`] (the transport's), and a request
+//! may carry its own: a [`Token`] in the request's extensions (what `whop-client`'s
+//! `Client::with_token` puts there) is that request's credential. A request that already has an
+//! `Authorization` header and no such extension keeps its header.
 //!
-//! Optionally (octocrab-style) the token is added only for one origin, via
-//! [`AuthLayer::only_for`]: then a request to any other scheme, host or port goes out without it,
-//! so a URL built from untrusted input cannot carry the company key elsewhere.
+//! The credential is added only for one origin, the transport's [`BaseUrl`] (octocrab-style): a
+//! request to any other scheme, host or port goes out without it, so a URL built from untrusted
+//! input cannot carry the company key elsewhere.
+//!
+//! ```
+//! use whop_transport::{AuthLayer, BaseUrl, Token};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let layer = AuthLayer::new(Token::new("sk_live_xxx")?).only_for(BaseUrl::whop());
+//! # let _ = layer;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::task::{Context, Poll};
 
+use http::Request;
 use http::header::AUTHORIZATION;
-use http::uri::{Authority, Scheme};
-use http::{Request, Uri};
 use tower::{Layer, Service};
 
+use crate::base_url::BaseUrl;
 use crate::token::Token;
 
-/// Adds the default token to requests without `Authorization`. See the [module docs](self).
-#[derive(Clone, Debug)]
+/// Adds the request's or the default credential. See the [module docs](self).
+#[derive(Clone, Debug, Default)]
 pub struct AuthLayer {
-    /// `None` only inside the default stack built without a token: then the layer is a no-op.
+    /// The default credential; `None`: only requests with their own are authenticated.
     token: Option<Token>,
-    origin: Option<Origin>,
-}
-
-#[derive(Clone, Debug)]
-struct Origin {
-    scheme: Scheme,
-    host: Authority,
-    port: Option<u16>,
-}
-
-impl Origin {
-    fn of(uri: &Uri) -> Option<Self> {
-        let scheme = uri.scheme()?.clone();
-        let authority = uri.authority()?;
-        let port = effective_port(&scheme, authority);
-        let host = authority.host().parse().ok()?;
-        Some(Self { scheme, host, port })
-    }
-
-    fn matches(&self, uri: &Uri) -> bool {
-        match (uri.scheme(), uri.authority()) {
-            (Some(scheme), Some(authority)) => {
-                *scheme == self.scheme
-                    && authority.host().eq_ignore_ascii_case(self.host.host())
-                    && effective_port(scheme, authority) == self.port
-            }
-            _ => false,
-        }
-    }
-}
-
-fn effective_port(scheme: &Scheme, authority: &Authority) -> Option<u16> {
-    authority.port_u16().or(if *scheme == Scheme::HTTPS {
-        Some(443)
-    } else if *scheme == Scheme::HTTP {
-        Some(80)
-    } else {
-        None
-    })
+    origin: Option<BaseUrl>,
 }
 
 impl AuthLayer {
-    /// Adds `token` to every request without an `Authorization` header.
+    /// Adds `token` to every request without a credential of its own.
     pub fn new(token: Token) -> Self {
         Self {
             token: Some(token),
             origin: None,
         }
+    }
+
+    /// Adds only the credentials requests carry themselves (a [`Token`] extension).
+    pub fn per_request_only() -> Self {
+        Self::default()
     }
 
     pub(crate) fn optional(token: Option<Token>) -> Self {
@@ -79,14 +58,9 @@ impl AuthLayer {
         }
     }
 
-    /// Adds the token only to requests for the scheme, host and port of `base_url`. A `base_url`
-    /// without a scheme or host matches no request (the token is never added).
-    pub fn only_for(mut self, base_url: &Uri) -> Self {
-        self.origin = Some(Origin::of(base_url).unwrap_or(Origin {
-            scheme: Scheme::HTTPS,
-            host: Authority::from_static("invalid."),
-            port: Some(0),
-        }));
+    /// Adds credentials only to requests for the scheme, host and port of `base_url`.
+    pub fn only_for(mut self, base_url: BaseUrl) -> Self {
+        self.origin = Some(base_url);
         self
     }
 }
@@ -144,13 +118,20 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        if let Some(token) = &self.layer.token {
-            let for_origin = self
-                .layer
-                .origin
-                .as_ref()
-                .is_none_or(|o| o.matches(req.uri()));
-            if for_origin && !req.headers().contains_key(AUTHORIZATION) {
+        // Taken out either way: a per-request credential never travels further down the stack.
+        let own = req.extensions_mut().remove::<Token>();
+        let for_origin = self
+            .layer
+            .origin
+            .as_ref()
+            .is_none_or(|origin| origin.same_origin(req.uri()));
+        if for_origin {
+            let credential = match own {
+                Some(token) => Some(token),
+                None if req.headers().contains_key(AUTHORIZATION) => None,
+                None => self.layer.token.clone(),
+            };
+            if let Some(token) = credential {
                 req.headers_mut()
                     .insert(AUTHORIZATION, token.header_value());
             }
@@ -210,8 +191,7 @@ mod tests {
 
     #[tokio::test]
     async fn auth_restricted_to_an_origin_skips_other_hosts_schemes_and_ports() {
-        let base: Uri = "https://api.whop.com/api/v2".parse().expect("valid");
-        let layer = AuthLayer::new(token()).only_for(&base);
+        let layer = AuthLayer::new(token()).only_for(BaseUrl::whop());
         assert!(
             auth_header(layer.clone(), get("https://API.whop.com:443/x"))
                 .await
@@ -232,5 +212,25 @@ mod tests {
                 .await
                 .is_none()
         );
+    }
+
+    #[tokio::test]
+    async fn a_token_in_the_extensions_wins_over_the_default_and_a_header() {
+        let mut req = get("https://api.whop.com/api/v5/me");
+        req.headers_mut()
+            .insert(AUTHORIZATION, HeaderValue::from_static("Bearer header"));
+        req.extensions_mut()
+            .insert(Token::new("per_request").expect("valid"));
+        let value = auth_header(AuthLayer::new(token()), req).await;
+        assert_eq!(value.expect("set"), "Bearer per_request");
+    }
+
+    #[tokio::test]
+    async fn a_per_request_token_is_not_sent_to_another_origin() {
+        let mut req = get("https://evil.test/api/v5/me");
+        req.extensions_mut()
+            .insert(Token::new("per_request").expect("valid"));
+        let layer = AuthLayer::per_request_only().only_for(BaseUrl::whop());
+        assert_eq!(auth_header(layer, req).await, None);
     }
 }

@@ -14,6 +14,8 @@ use std::fmt;
 
 use http::StatusCode;
 
+use crate::base_url::InvalidBaseUrl;
+
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// What kind of failure an [`Error`] is.
@@ -207,25 +209,50 @@ impl StdError for Error {
 pub struct BuildError {
     message: &'static str,
     source: Option<BoxError>,
+    base_url: Option<InvalidBaseUrl>,
 }
 
 impl BuildError {
     pub(crate) fn new(message: &'static str, source: Option<BoxError>) -> Self {
-        Self { message, source }
+        Self {
+            message,
+            source,
+            base_url: None,
+        }
+    }
+
+    pub(crate) fn base_url(invalid: InvalidBaseUrl) -> Self {
+        Self {
+            message: "the base URL is refused",
+            source: None,
+            base_url: Some(invalid),
+        }
+    }
+
+    /// The refused base URL and the rule it breaks, when that is why the build failed.
+    pub fn invalid_base_url(&self) -> Option<&InvalidBaseUrl> {
+        self.base_url.as_ref()
     }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot build the transport: {}", self.message)
+        match &self.base_url {
+            Some(invalid) => write!(f, "cannot build the transport: {invalid}"),
+            None => write!(f, "cannot build the transport: {}", self.message),
+        }
     }
 }
 
 impl StdError for BuildError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
+        match &self.base_url {
+            Some(invalid) => Some(invalid),
+            None => self
+                .source
+                .as_deref()
+                .map(|e| e as &(dyn StdError + 'static)),
+        }
     }
 }
 

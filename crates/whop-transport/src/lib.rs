@@ -119,6 +119,7 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod base_url;
 pub mod deadline;
 pub mod deprecation;
 pub mod error;
@@ -135,6 +136,9 @@ pub mod url_policy;
 pub mod user_agent;
 
 pub use auth::{Auth, AuthLayer};
+pub use base_url::{
+    BaseUrl, BaseUrlLayer, DEFAULT_BASE_URL, InvalidBaseUrl, WithBaseUrl, WithBaseUrlFuture,
+};
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use deprecation::{DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, SUNSET};
 pub use error::{BuildError, Error, ErrorKind, RequestSent};

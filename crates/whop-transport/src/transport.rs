@@ -2,10 +2,13 @@
 //!
 //! From the outside in, each call goes through:
 //!
+//! 0. [`BaseUrlLayer`]: a request whose URI is a path (`/v2/memberships/mem_1`) goes under the
+//!    [`BaseUrl`] (Whop's API root unless set);
 //! 1. [`TraceLayer`]: one span per call (method, host, redacted route, status, attempts, latency);
 //! 2. [`DeprecationLayer`]: a warning once per route for `Deprecation` / `Sunset` headers;
 //! 3. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
-//! 4. [`AuthLayer`]: `Authorization: Bearer <token>` unless set (added once, before retries);
+//! 4. [`AuthLayer`]: `Authorization: Bearer <token>`, the request's own [`Token`] or the default
+//!    one, only for the base URL's origin (added once, before retries);
 //! 5. the overall deadline, across attempts and backoffs: stamped on the request as a
 //!    [`CallDeadline`](crate::CallDeadline) and enforced by the layers inside, which never wait past it (the
 //!    same bound as [`DeadlineLayer`], without a second timer per call);
@@ -23,7 +26,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, Response, Uri};
+use http::{Request, Response};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -32,6 +35,7 @@ use rustls::pki_types::CertificateDer;
 use tower::{Layer, Service};
 
 use crate::auth::{Auth, AuthLayer};
+use crate::base_url::{BaseUrl, BaseUrlLayer, InvalidBaseUrl, WithBaseUrl, WithBaseUrlFuture};
 #[cfg(doc)]
 use crate::deadline::DeadlineLayer;
 use crate::deadline::{StampDeadline, StampDeadlineLayer};
@@ -43,7 +47,6 @@ use crate::retry::{Retry, RetryConfig, RetryPolicy};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
 use crate::token::Token;
 use crate::trace::{Trace, TraceFuture, TraceLayer};
-use crate::url_policy::check_base_url;
 use crate::user_agent::{UserAgent, UserAgentLayer};
 
 /// The default response-body cap: 4 MiB.
@@ -51,7 +54,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 type Paced = Pacing<AttemptTimeout<HttpClient>>;
 type Inner = Retry<Paced>;
-type Stack = Trace<Deprecation<UserAgent<Auth<StampDeadline<Inner>>>>>;
+type Stack = WithBaseUrl<Trace<Deprecation<UserAgent<Auth<StampDeadline<Inner>>>>>>;
 type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Request<Bytes>>;
 
 /// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
@@ -93,6 +96,11 @@ impl Transport {
     pub fn builder() -> TransportBuilder {
         TransportBuilder::default()
     }
+
+    /// The API root requests with a path-only URI go to.
+    pub fn base_url(&self) -> &BaseUrl {
+        self.stack.base_url()
+    }
 }
 
 impl Service<Request<Bytes>> for Transport {
@@ -115,7 +123,7 @@ pin_project! {
     /// The future of [`Transport`].
     pub struct TransportFuture {
         #[pin]
-        inner: TraceFuture<DeprecationFuture<InnerFuture>>,
+        inner: WithBaseUrlFuture<TraceFuture<DeprecationFuture<InnerFuture>>>,
     }
 }
 
@@ -137,7 +145,8 @@ impl Future for TransportFuture {
 ///
 /// | setting | default |
 /// | --- | --- |
-/// | [`token`](Self::token) | none: requests must carry their own `Authorization` |
+/// | [`base_url`](Self::base_url) | [`BaseUrl::whop()`]: `https://api.whop.com/api` |
+/// | [`token`](Self::token) | none: requests must carry their own credential |
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s |
 /// | [`attempt_timeout`](Self::attempt_timeout) | 30 s |
 /// | [`deadline`](Self::deadline) | 60 s |
@@ -149,7 +158,7 @@ impl Future for TransportFuture {
 #[derive(Debug)]
 pub struct TransportBuilder {
     token: Option<Token>,
-    base_url: Option<Uri>,
+    base_url: Result<BaseUrl, InvalidBaseUrl>,
     connect_timeout: Duration,
     attempt_timeout: Duration,
     deadline: Duration,
@@ -166,7 +175,7 @@ impl Default for TransportBuilder {
     fn default() -> Self {
         Self {
             token: None,
-            base_url: None,
+            base_url: Ok(BaseUrl::whop()),
             connect_timeout: Duration::from_secs(10),
             attempt_timeout: Duration::from_secs(30),
             deadline: Duration::from_secs(60),
@@ -182,16 +191,18 @@ impl Default for TransportBuilder {
 }
 
 impl TransportBuilder {
-    /// The default token, added to requests that carry no `Authorization` header.
+    /// The default credential: your company API key for v2 calls, or a user's token for `v5/me`
+    /// calls. A request with a [`Token`] in its extensions uses that one instead.
     pub fn token(mut self, token: Token) -> Self {
         self.token = Some(token);
         self
     }
 
-    /// Restricts the default token to the scheme, host and port of `base_url` (octocrab-style):
-    /// requests elsewhere go without it. `build` checks `base_url` against [`check_base_url`].
-    pub fn base_url(mut self, base_url: Uri) -> Self {
-        self.base_url = Some(base_url);
+    /// The API root that requests with a path-only URI go to, and the only origin credentials
+    /// are sent to (octocrab-style: a request elsewhere goes without one). A [`BaseUrl`] or text;
+    /// text is checked by [`BaseUrl::parse`] when the transport is built.
+    pub fn base_url(mut self, base_url: impl AsRef<str>) -> Self {
+        self.base_url = BaseUrl::parse(base_url.as_ref());
         self
     }
 
@@ -291,15 +302,11 @@ impl TransportBuilder {
     ///
     /// # Errors
     ///
-    /// [`BuildError`] if the base URL breaks [`check_base_url`], the user-agent extension is not a
-    /// valid header value, no root certificate is available or an added one is invalid.
+    /// [`BuildError`] if the base URL breaks [`BaseUrl::parse`]'s rule, the user-agent extension
+    /// is not a valid header value, no root certificate is available or an added one is invalid.
     pub fn build(self) -> Result<Transport, BuildError> {
-        let mut auth = AuthLayer::optional(self.token.clone());
-        if let Some(base_url) = &self.base_url {
-            check_base_url(base_url)
-                .map_err(|e| BuildError::new("the base URL is refused", Some(Box::new(e))))?;
-            auth = auth.only_for(base_url);
-        }
+        let base_url = self.base_url.clone().map_err(BuildError::base_url)?;
+        let auth = AuthLayer::optional(self.token.clone()).only_for(base_url.clone());
         let user_agent = match &self.user_agent {
             Some(extension) => UserAgentLayer::with_extension(extension).map_err(|e| {
                 BuildError::new(
@@ -314,6 +321,7 @@ impl TransportBuilder {
         let inner = PacingLayer::new(self.pacing).layer(inner);
         let inner = RetryPolicy::layer(self.retry).layer(inner);
         let stack = tower::ServiceBuilder::new()
+            .layer(BaseUrlLayer::new(base_url))
             .layer(TraceLayer::new())
             .layer(DeprecationLayer::new())
             .layer(user_agent)
@@ -338,12 +346,14 @@ mod tests {
     }
 
     #[test]
-    fn build_refuses_an_http_base_url_to_a_remote_host() {
+    fn build_refuses_a_base_url_and_says_the_rule() {
         let err = Transport::builder()
-            .base_url(Uri::from_static("http://api.whop.com/"))
+            .base_url("http://api.whop.com/api")
             .build()
             .expect_err("refused");
-        assert!(err.to_string().contains("base URL"));
+        let invalid = err.invalid_base_url().expect("a base URL error");
+        assert_eq!(invalid.input(), "http://api.whop.com/api");
+        assert!(err.to_string().contains("only to loopback hosts"), "{err}");
     }
 
     #[test]

@@ -20,23 +20,25 @@ use crate::error::{Error, ErrorKind};
 /// [`ErrorKind::InvalidRequest`] (never sent) for a relative URI, another scheme, or `http` to a
 /// host that is not loopback.
 pub fn check_base_url(uri: &Uri) -> Result<(), Error> {
+    match refusal(uri) {
+        None => Ok(()),
+        Some(reason) => Err(Error::not_sent(ErrorKind::InvalidRequest, reason)),
+    }
+}
+
+/// Why `uri` breaks the policy, or `None` when it follows it: the one statement of the rule.
+pub(crate) fn refusal(uri: &Uri) -> Option<&'static str> {
     let Some(host) = uri.host() else {
-        return Err(refuse("the URL has no host (it must be absolute)"));
+        return Some("the URL has no host (it must be absolute)");
     };
     match uri.scheme() {
-        Some(s) if *s == Scheme::HTTPS => Ok(()),
-        Some(s) if *s == Scheme::HTTP => {
-            if is_loopback(host) {
-                Ok(())
-            } else {
-                Err(refuse(
-                    "plain http is allowed only to loopback hosts; use https",
-                ))
-            }
-        }
-        _ => Err(refuse(
-            "the URL scheme must be https (or http to a loopback host)",
-        )),
+        Some(s) if *s == Scheme::HTTPS => None,
+        Some(s) if *s == Scheme::HTTP && is_loopback(host) => None,
+        Some(s) if *s == Scheme::HTTP => Some(
+            "plain http is allowed only to loopback hosts (localhost, 127.0.0.0/8, ::1); \
+             use https",
+        ),
+        _ => Some("the URL scheme must be https (or http to a loopback host)"),
     }
 }
 
@@ -51,10 +53,6 @@ pub(crate) fn is_loopback(host: &str) -> bool {
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
     bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
-fn refuse(reason: &'static str) -> Error {
-    Error::not_sent(ErrorKind::InvalidRequest, reason)
 }
 
 #[cfg(test)]

@@ -311,10 +311,11 @@ async fn the_authorization_header_and_user_agent_reach_the_server() {
     let server = support::serve(status(200)).await;
     let transport = builder()
         .token(Token::new("sk_test_123").expect("valid"))
+        .base_url(server.url("/api"))
         .build()
         .expect("builds");
 
-    send(&transport, request(Method::GET, &server.url("/m")))
+    send(&transport, request(Method::GET, &server.url("/api/m")))
         .await
         .expect("ok");
 
@@ -322,6 +323,51 @@ async fn the_authorization_header_and_user_agent_reach_the_server() {
     assert_eq!(headers[AUTHORIZATION], "Bearer sk_test_123");
     let agent = headers[USER_AGENT].to_str().expect("ascii");
     assert_eq!(agent, format!("whop-rs/{}", env!("CARGO_PKG_VERSION")));
+}
+
+#[tokio::test]
+async fn a_path_only_request_goes_under_the_base_url_with_the_default_token() {
+    let server = support::serve(Arc::new(|_, req| {
+        let expected = req.uri() == "/api/v2/memberships/mem_1?expand[]=plan";
+        response(if expected { 200 } else { 404 }, &[], "")
+    }))
+    .await;
+    let transport = builder()
+        .token(Token::new("sk_test_123").expect("valid"))
+        .base_url(server.url("/api"))
+        .build()
+        .expect("builds");
+
+    let response = send(
+        &transport,
+        request(Method::GET, "/v2/memberships/mem_1?expand[]=plan"),
+    )
+    .await
+    .expect("ok");
+
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the path under the base URL"
+    );
+    assert_eq!(server.headers()[0][AUTHORIZATION], "Bearer sk_test_123");
+}
+
+#[tokio::test]
+async fn a_token_in_the_request_extensions_is_that_requests_credential() {
+    let server = support::serve(status(200)).await;
+    let transport = builder()
+        .token(Token::new("company_key").expect("valid"))
+        .base_url(server.url("/api"))
+        .build()
+        .expect("builds");
+    let mut req = request(Method::GET, "/v5/me/memberships/x");
+    req.extensions_mut()
+        .insert(Token::new("user_token").expect("valid"));
+
+    send(&transport, req).await.expect("ok");
+
+    assert_eq!(server.headers()[0][AUTHORIZATION], "Bearer user_token");
 }
 
 #[tokio::test]
@@ -345,7 +391,7 @@ async fn the_token_is_not_sent_to_hosts_other_than_the_base_url() {
     let server = support::serve(status(200)).await;
     let transport = builder()
         .token(Token::new("company_key").expect("valid"))
-        .base_url("https://api.whop.com".parse().expect("valid"))
+        .base_url("https://api.whop.com/api")
         .build()
         .expect("builds");
 

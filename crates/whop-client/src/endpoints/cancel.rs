@@ -3,17 +3,14 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use http::Method;
 use whop_models::{Expand, ExpandSet, Membership};
-use whop_transport::{ApiFamily, Endpoint};
 
 use crate::client::{Client, HttpService};
-use crate::error::{Error, InvalidInput};
-use crate::path::push_segment;
+use crate::endpoint::{Call, endpoint};
+use crate::error::Error;
 use crate::response::Response;
 
-const ROUTE: Endpoint =
-    Endpoint::new("POST /v2/memberships/{id}/cancel", ApiFamily::V2).retry_safe();
+endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe);
 
 /// A cancel request, from [`Client::cancel_membership`]. Add [`expand`](Self::expand) choices, then
 /// `.send().await` (or `.await` it directly).
@@ -24,7 +21,7 @@ const ROUTE: Endpoint =
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelMembership<'a, S> {
     client: &'a Client<S>,
-    url: Result<String, InvalidInput>,
+    call: Call,
     expand: ExpandSet,
 }
 
@@ -35,17 +32,9 @@ impl<S> Client<S> {
     /// is sent as one percent-encoded path segment, whatever it contains; an empty ID is refused
     /// when the request is sent, before anything leaves.
     pub fn cancel_membership(&self, id: impl AsRef<str>) -> CancelMembership<'_, S> {
-        const PATH: &str = "/v2/memberships/";
-        const TAIL: &str = "/cancel";
-        let id = id.as_ref();
-        let mut url = self.url(PATH, id.len() * 3 + TAIL.len() + 64);
-        let url = push_segment(&mut url, "membership ID", id).map(|()| {
-            url.push_str(TAIL);
-            url
-        });
         CancelMembership {
             client: self,
-            url,
+            call: CANCEL.call(&[("membership ID", id.as_ref())]),
             expand: ExpandSet::new(),
         }
     }
@@ -73,16 +62,7 @@ impl<'a, S: HttpService> CancelMembership<'a, S> {
     /// See [`Error`]. [`Error::applied`] tells whether the cancel took place: in particular a
     /// success whose body did not decode is [`Error::Decode`], and the cancel was applied.
     pub async fn send(self) -> Result<Response<Membership>, Error> {
-        let mut url = self.url?;
-        let mut separator = '?';
-        for field in self.expand.iter() {
-            url.push(separator);
-            url.push_str("expand[]=");
-            url.push_str(field.as_str());
-            separator = '&';
-        }
-        let request = self.client.request(Method::POST, url, ROUTE)?;
-        self.client.execute(request).await
+        self.client.send(self.call.expand(&self.expand)).await
     }
 }
 

@@ -3,16 +3,14 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use http::Method;
 use whop_models::MeMembership;
-use whop_transport::{ApiFamily, Endpoint};
 
 use crate::client::{Client, HttpService};
-use crate::error::{Error, InvalidInput};
-use crate::path::push_segment;
+use crate::endpoint::{Call, endpoint};
+use crate::error::Error;
 use crate::response::Response;
 
-const ROUTE: Endpoint = Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5);
+endpoint!(RETRIEVE_MY_MEMBERSHIP = GET "/v5/me/memberships/{id}", V5);
 
 /// A lookup of one's own membership, from [`Client::me_membership`]. `.send().await` it (or
 /// `.await` it directly); [`optional`](Self::optional) turns "no such membership" into `None`.
@@ -22,7 +20,7 @@ const ROUTE: Endpoint = Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveMyMembership<'a, S> {
     client: &'a Client<S>,
-    url: Result<String, InvalidInput>,
+    call: Call,
 }
 
 impl<S> Client<S> {
@@ -33,11 +31,11 @@ impl<S> Client<S> {
     /// percent-encoded path segment whatever it contains (`/`, `?`, `#`, `%`, spaces, non-ASCII),
     /// and an empty key or a dot segment (`.`, `..`) is refused before anything is sent.
     pub fn me_membership(&self, id_or_license_key: impl AsRef<str>) -> RetrieveMyMembership<'_, S> {
-        const PATH: &str = "/v5/me/memberships/";
         let key = id_or_license_key.as_ref();
-        let mut url = self.url(PATH, key.len() * 3);
-        let url = push_segment(&mut url, "membership ID or license key", key).map(|()| url);
-        RetrieveMyMembership { client: self, url }
+        RetrieveMyMembership {
+            client: self,
+            call: RETRIEVE_MY_MEMBERSHIP.call(&[("membership ID or license key", key)]),
+        }
     }
 }
 
@@ -47,8 +45,7 @@ impl<'a, S: HttpService> RetrieveMyMembership<'a, S> {
     /// # Errors
     /// See [`Error`]; [`Error::is_not_found`] is true when there is no such membership of yours.
     pub async fn send(self) -> Result<Response<MeMembership>, Error> {
-        let request = self.client.request(Method::GET, self.url?, ROUTE)?;
-        self.client.execute(request).await
+        self.client.send(self.call).await
     }
 
     /// Sends the lookup; a 404 ("no such membership of yours") is `Ok(None)`, not an error.

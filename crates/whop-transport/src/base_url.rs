@@ -1,0 +1,395 @@
+//! The API origin: where requests go, parsed and checked once.
+//!
+//! The client builds each request with a path relative to the API root (`/v2/memberships/…`);
+//! [`BaseUrlLayer`] puts the root in front (`https://api.whop.com/api/v2/memberships/…`) and the
+//! [auth layer](crate::auth) adds a credential only to requests for that same origin. So one
+//! value, a [`BaseUrl`], decides both where requests go and where the token may go.
+//!
+//! The rule a base URL must follow is the one [`check_base_url`](crate::check_base_url) applies to every request: `https`,
+//! or plain `http` only to this machine (`localhost`, `127.0.0.0/8`, `::1`), for a local mock. On
+//! Whop's own host the path must be `/api`, the root every endpoint hangs from: any other path
+//! would turn every call into a 404, which a license check would read as "no such key".
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http::{Request, Uri};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
+
+use crate::error::{Error, ErrorKind};
+use crate::url_policy::refusal;
+
+/// Whop's API root: every endpoint path (`/v2/…`, `/v5/…`) is appended to it.
+pub const DEFAULT_BASE_URL: &str = "https://api.whop.com/api";
+
+/// Whop's API host, on which the base URL's path must be [`WHOP_API_PATH`].
+const WHOP_API_HOST: &str = "api.whop.com";
+/// The path of Whop's API root.
+const WHOP_API_PATH: &str = "/api";
+
+/// An API root, checked: absolute, `https` (or `http` to loopback), no query or fragment.
+///
+/// ```
+/// use whop_transport::BaseUrl;
+///
+/// let local = BaseUrl::parse("http://127.0.0.1:8080/api/")?;
+/// assert_eq!(local.as_str(), "http://127.0.0.1:8080/api");
+/// assert!(BaseUrl::parse("http://example.com/api").is_err()); // plain http to a remote host
+/// assert!(BaseUrl::parse("https://api.whop.com").is_err()); // Whop's root is /api
+/// # Ok::<(), whop_transport::InvalidBaseUrl>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    scheme: Scheme,
+    authority: Authority,
+    /// The root's path without a trailing slash: `/api`, or empty.
+    path: Arc<str>,
+    text: Arc<str>,
+}
+
+impl BaseUrl {
+    /// Whop's API, [`DEFAULT_BASE_URL`].
+    pub fn whop() -> Self {
+        Self::parse(DEFAULT_BASE_URL).expect("the default base URL follows the rule")
+    }
+
+    /// Parses and checks `base_url`; a trailing `/` is dropped.
+    ///
+    /// # Errors
+    /// [`InvalidBaseUrl`], saying which rule `base_url` breaks and what to use instead.
+    pub fn parse(base_url: &str) -> Result<Self, InvalidBaseUrl> {
+        let refuse = |reason: String| InvalidBaseUrl {
+            input: base_url.to_owned(),
+            reason,
+        };
+        let trimmed = base_url.trim().trim_end_matches('/');
+        let uri: Uri = trimmed
+            .parse()
+            .map_err(|e| refuse(format!("it is not a URL ({e})")))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+            return Err(refuse(
+                "it is not absolute: give the scheme and host, e.g. https://api.whop.com/api"
+                    .to_owned(),
+            ));
+        };
+        if trimmed.contains(['?', '#']) {
+            return Err(refuse("it must not have a query or a fragment".to_owned()));
+        }
+        if let Some(reason) = refusal(&uri) {
+            return Err(refuse(reason.to_owned()));
+        }
+        let path = uri.path().trim_end_matches('/');
+        if authority.host().eq_ignore_ascii_case(WHOP_API_HOST) && path != WHOP_API_PATH {
+            return Err(refuse(format!(
+                "Whop's API root is {DEFAULT_BASE_URL}: on {WHOP_API_HOST} the path must be \
+                 {WHOP_API_PATH}, or every call would answer 404"
+            )));
+        }
+        Ok(BaseUrl {
+            scheme: scheme.clone(),
+            authority: authority.clone(),
+            path: Arc::from(path),
+            text: Arc::from(trimmed),
+        })
+    }
+
+    /// The base URL as text, without a trailing `/`.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// `relative` (a path and query such as `/v2/memberships/mem_1`) under this root.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] (never sent) if the joined path is not a valid URI path.
+    pub fn join(&self, relative: &PathAndQuery) -> Result<Uri, Error> {
+        let mut path = String::with_capacity(self.path.len() + relative.as_str().len());
+        path.push_str(&self.path);
+        path.push_str(relative.as_str());
+        let path = PathAndQuery::from_maybe_shared(Bytes::from(path))
+            .map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))?;
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path)
+            .build()
+            .map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))
+    }
+
+    /// `true` when `uri` has this root's scheme, host and port (default ports made explicit).
+    pub fn same_origin(&self, uri: &Uri) -> bool {
+        match (uri.scheme(), uri.authority()) {
+            (Some(scheme), Some(authority)) => {
+                *scheme == self.scheme
+                    && authority.host().eq_ignore_ascii_case(self.authority.host())
+                    && effective_port(scheme, authority)
+                        == effective_port(&self.scheme, &self.authority)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn effective_port(scheme: &Scheme, authority: &Authority) -> Option<u16> {
+    authority.port_u16().or(if *scheme == Scheme::HTTPS {
+        Some(443)
+    } else if *scheme == Scheme::HTTP {
+        Some(80)
+    } else {
+        None
+    })
+}
+
+impl Default for BaseUrl {
+    fn default() -> Self {
+        Self::whop()
+    }
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("BaseUrl").field(&self.as_str()).finish()
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for BaseUrl {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::str::FromStr for BaseUrl {
+    type Err = InvalidBaseUrl;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// A base URL [`BaseUrl::parse`] refused: which one, and the rule it breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidBaseUrl {
+    input: String,
+    reason: String,
+}
+
+impl InvalidBaseUrl {
+    /// The refused base URL, as given.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// Why it was refused, and what to use instead.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for InvalidBaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "base URL `{}` is refused: {}", self.input, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidBaseUrl {}
+
+/// Puts a [`BaseUrl`] in front of requests whose URI is a path only. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct BaseUrlLayer {
+    base: BaseUrl,
+}
+
+impl BaseUrlLayer {
+    /// Resolves relative requests against `base`.
+    pub fn new(base: BaseUrl) -> Self {
+        Self { base }
+    }
+}
+
+impl<S> Layer<S> for BaseUrlLayer {
+    type Service = WithBaseUrl<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        WithBaseUrl {
+            inner,
+            base: self.base.clone(),
+        }
+    }
+}
+
+/// The service made by [`BaseUrlLayer`]: a request whose URI has no scheme and host (such as
+/// `/v2/memberships/mem_1`) goes to the same path under the base URL; an absolute URI is left as
+/// it is (the auth layer then sends no credential unless it is the same origin).
+#[derive(Clone, Debug)]
+pub struct WithBaseUrl<S> {
+    inner: S,
+    base: BaseUrl,
+}
+
+impl<S> WithBaseUrl<S> {
+    /// The base URL requests are resolved against.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes this service, returning the wrapped one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, B> Service<Request<B>> for WithBaseUrl<S>
+where
+    S: Service<Request<B>, Error = Error>,
+{
+    type Response = S::Response;
+    type Error = Error;
+    type Future = WithBaseUrlFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request<B>) -> Self::Future {
+        if req.uri().scheme().is_none() {
+            let joined = match req.uri().path_and_query() {
+                Some(relative) => self.base.join(relative),
+                None => Err(Error::not_sent(
+                    ErrorKind::InvalidRequest,
+                    "the request has neither an absolute URI nor a path",
+                )),
+            };
+            match joined {
+                Ok(uri) => *req.uri_mut() = uri,
+                Err(e) => {
+                    return WithBaseUrlFuture {
+                        future: None,
+                        refused: Some(e),
+                    };
+                }
+            }
+        }
+        WithBaseUrlFuture {
+            future: Some(self.inner.call(req)),
+            refused: None,
+        }
+    }
+}
+
+pin_project! {
+    /// The future of [`WithBaseUrl`]: the inner service's, or the error for a request that could
+    /// not be resolved.
+    #[derive(Debug)]
+    pub struct WithBaseUrlFuture<F> {
+        #[pin]
+        future: Option<F>,
+        refused: Option<Error>,
+    }
+}
+
+impl<F, T> Future for WithBaseUrlFuture<F>
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match this.future.as_pin_mut() {
+            Some(future) => future.poll(cx),
+            None => Poll::Ready(Err(this
+                .refused
+                .take()
+                .expect("WithBaseUrlFuture polled after completion"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_url_keeps_its_path_and_drops_a_trailing_slash() {
+        let base = BaseUrl::parse("http://127.0.0.1:9/api/").expect("valid");
+        assert_eq!(base.as_str(), "http://127.0.0.1:9/api");
+        let uri = base
+            .join(&PathAndQuery::from_static(
+                "/v2/memberships/m?expand[]=plan",
+            ))
+            .expect("joins");
+        assert_eq!(
+            uri.to_string(),
+            "http://127.0.0.1:9/api/v2/memberships/m?expand[]=plan"
+        );
+    }
+
+    #[test]
+    fn refused_base_urls_say_the_rule() {
+        let cases = [
+            (
+                "http://example.com/api",
+                "plain http is allowed only to loopback",
+            ),
+            ("ftp://127.0.0.1/", "scheme must be https"),
+            ("/api", "not absolute"),
+            (
+                "https://api.whop.com",
+                "Whop's API root is https://api.whop.com/api",
+            ),
+            ("https://api.whop.com/api/v2", "the path must be /api"),
+            ("https://h.test/api?x=1", "query"),
+            ("not a url", "not a URL"),
+        ];
+        for (input, expected) in cases {
+            let e = BaseUrl::parse(input).expect_err(input);
+            assert!(e.to_string().contains(expected), "{input}: {e}");
+            assert_eq!(e.input(), input);
+        }
+    }
+
+    #[test]
+    fn the_default_is_whops_api_root() {
+        assert_eq!(BaseUrl::default().as_str(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn same_origin_compares_scheme_host_and_effective_port() {
+        let base = BaseUrl::whop();
+        let yes = ["https://api.whop.com/x", "https://API.whop.com:443/api/v2"];
+        let no = [
+            "http://api.whop.com/x",
+            "https://api.whop.com:8443/x",
+            "https://evil.test/x",
+            "/api/v2",
+        ];
+        for uri in yes {
+            assert!(base.same_origin(&uri.parse().expect("valid")), "{uri}");
+        }
+        for uri in no {
+            assert!(!base.same_origin(&uri.parse().expect("valid")), "{uri}");
+        }
+    }
+}
