@@ -14,7 +14,8 @@ usage: cargo xtask <task>
 
 tasks:
   bench   build whop-bench in release and run it: one table, JSON in target/bench/
-  ci      fmt --check, clippy -D warnings, test --workspace, doc with warnings denied
+  ci      fmt --check, clippy -D warnings, test --workspace, doc with warnings denied; clippy
+          and test of whop-cli without its `mock` feature too
   fuzz    [--seconds N] [TARGET...]: each cargo-fuzz target for N s (60), executions per target
   help    this text";
 
@@ -59,7 +60,33 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
+    // The `whop` command without its default `mock` feature (no embedded server) is a build the
+    // workspace-wide runs never make.
+    cargo(
+        &[
+            "clippy",
+            "--package",
+            "whop-cli",
+            "--no-default-features",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
+    cargo(
+        &[
+            "test",
+            "--package",
+            "whop-cli",
+            "--no-default-features",
+            "--locked",
+        ],
+        &[],
+    )?;
     cargo(
         &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],

@@ -149,6 +149,13 @@ pub(crate) struct GlobalArgs {
     /// command without an account. WHOP_* variables are ignored; --api-key and --user-token still
     /// apply (to try a refused token).
     #[arg(long, global = true, conflicts_with = "base_url")]
+    #[cfg_attr(
+        not(feature = "mock"),
+        arg(
+            help = "Not in this build (built without the `mock` feature): reinstall whop with \
+            default features to run against an embedded fake of Whop's API."
+        )
+    )]
     pub(crate) mock: bool,
 
     /// Whop's API root [env: WHOP_BASE_URL] [default: `https://api.whop.com/api`]. https only, or

@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod context;
 mod exit;
+mod mock;
 mod render;
 
 use std::process::ExitCode;

@@ -11,6 +11,13 @@ use support::{
     USER_TOKEN, Whop, unreachable_base_url,
 };
 
+/// How the error for a missing credential ends: it suggests `--mock` only where the binary has it.
+const OR_TRY_MOCK: &str = if cfg!(feature = "mock") {
+    "; or try --mock"
+} else {
+    ""
+};
+
 // ---- membership cancel ----
 
 #[test]
@@ -194,7 +201,9 @@ fn cancel_without_an_api_key_names_whop_api_key() {
     out.assert_code(2);
     assert_eq!(
         out.error_line(),
-        "whop: error: no company API key: set WHOP_API_KEY (or pass --api-key; or try --mock)"
+        format!(
+            "whop: error: no company API key: set WHOP_API_KEY (or pass --api-key{OR_TRY_MOCK})"
+        )
     );
     assert!(api.mock().requests().is_empty());
 }
@@ -303,7 +312,9 @@ fn me_membership_without_a_user_token_names_whop_user_token() {
     out.assert_code(2);
     assert_eq!(
         out.error_line(),
-        "whop: error: no user token: set WHOP_USER_TOKEN (or pass --user-token; or try --mock)"
+        format!(
+            "whop: error: no user token: set WHOP_USER_TOKEN (or pass --user-token{OR_TRY_MOCK})"
+        )
     );
 }
 
@@ -403,12 +414,15 @@ fn license_check_without_a_user_token_names_whop_user_token() {
     out.assert_code(2);
     assert_eq!(
         out.error_line(),
-        "whop: error: no user token: set WHOP_USER_TOKEN (or pass --user-token; or try --mock)"
+        format!(
+            "whop: error: no user token: set WHOP_USER_TOKEN (or pass --user-token{OR_TRY_MOCK})"
+        )
     );
 }
 
-// ---- --mock ----
+// ---- --mock (cargo feature `mock`, on by default) ----
 
+#[cfg(feature = "mock")]
 #[test]
 fn mock_cancel_works_with_no_environment() {
     let out = Whop::bare().run(&[
@@ -423,6 +437,7 @@ fn mock_cancel_works_with_no_environment() {
     assert_eq!(membership.cancel_at_period_end, Some(true));
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn mock_me_membership_works_with_no_environment() {
     let out = Whop::bare().run(&["--mock", "me", "membership", whop_mock::DEMO_LICENSE_KEY]);
@@ -434,6 +449,7 @@ fn mock_me_membership_works_with_no_environment() {
     );
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn mock_license_check_works_with_no_environment() {
     let out = Whop::bare().run(&["--mock", "license", "check", whop_mock::DEMO_LICENSE_KEY]);
@@ -441,6 +457,7 @@ fn mock_license_check_works_with_no_environment() {
     assert!(out.stdout.starts_with("valid: "), "{}", out.stdout);
 }
 
+#[cfg(feature = "mock")]
 #[test]
 fn mock_has_an_expired_license_key_to_try() {
     let out = Whop::bare().run(&[
@@ -450,6 +467,20 @@ fn mock_has_an_expired_license_key_to_try() {
         "DEMO-EXPIRED-00000000-0000000",
     ]);
     out.assert_code(1);
+}
+
+#[cfg(not(feature = "mock"))]
+#[test]
+fn mock_in_a_build_without_the_feature_is_a_usage_error_saying_how_to_get_it() {
+    let out = Whop::bare().run(&["--mock", "license", "check", "ANY-KEY"]);
+    out.assert_code(2);
+    assert_eq!(
+        out.error_line(),
+        "whop: error: --mock is not in this build: whop was built without its `mock` feature \
+         (--no-default-features); reinstall with default features to get it, e.g. \
+         `cargo install --path crates/whop-cli`"
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
 }
 
 // ---- secrets ----

@@ -97,13 +97,13 @@ pub struct V2ErrorBody {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V2Error {
     /// The code under the schema's key, `status`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ErrorCode>,
     /// The code under the examples' key, `code`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorCode>,
     /// A human-readable explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -118,7 +118,7 @@ impl V2Error {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V5ErrorBody {
     /// A human-readable explanation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -147,9 +147,7 @@ pub enum ErrorBody {
 /// Both shapes at once, for a single pass over the bytes.
 #[derive(Deserialize)]
 struct EitherShape {
-    #[serde(default)]
     error: Option<V2Error>,
-    #[serde(default)]
     message: Option<String>,
 }
 

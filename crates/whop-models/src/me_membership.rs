@@ -30,7 +30,6 @@ pub struct MeMembership {
     /// The product the membership is for.
     pub product_id: ProductId,
     /// The owner's user ID (required only in the newer schema).
-    #[serde(default)]
     pub user_id: Option<UserId>,
     /// The plan the membership was bought under.
     pub plan_id: PlanId,
@@ -41,47 +40,36 @@ pub struct MeMembership {
     pub created_at: OffsetDateTime,
     /// When the membership runs out, for plans that expire.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub expires_at: Option<OffsetDateTime>,
     /// Start of the current billing period.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub renewal_period_start: Option<OffsetDateTime>,
     /// End of the current billing period.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub renewal_period_end: Option<OffsetDateTime>,
     /// How many units the membership covers. The spec says `number`; an integral float such
     /// as `1.0` is accepted.
     #[serde_as(as = "WholeNumber")]
     pub quantity: u32,
     /// Where the membership is in its lifecycle (nullable in the newer schema).
-    #[serde(default)]
     pub status: Option<MembershipStatus>,
     /// Whether the membership grants access now, as Whop computes it.
     pub valid: bool,
     /// Whether the membership ends when the current period runs out instead of renewing.
-    #[serde(default)]
     pub cancel_at_period_end: Option<bool>,
     /// The membership's license key, if it has one. Its `Debug` output is redacted.
-    #[serde(default)]
     pub license_key: Option<LicenseKey>,
     /// Free-form key/value data the seller attached.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// The checkout that first created the membership.
-    #[serde(default)]
     pub checkout_id: Option<CheckoutId>,
     /// The affiliate who referred the customer, if any.
-    #[serde(default)]
     pub affiliate_username: Option<String>,
     /// Link where the customer manages the membership on whop.com.
     pub manage_url: String,
     /// The company that bought or owns the membership (for example by installing an app).
-    #[serde(default)]
     pub company_buyer_id: Option<CompanyBuyerId>,
     /// Whether the purchase came through Whop's marketplace.
-    #[serde(default)]
     pub marketplace: Option<bool>,
 }
 

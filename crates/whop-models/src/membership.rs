@@ -26,60 +26,43 @@ pub struct Membership {
     /// The membership's ID (`mem_…`).
     pub id: MembershipId,
     /// The company that sold the membership.
-    #[serde(default)]
     pub company_id: Option<CompanyId>,
     /// The product bought: its ID, or the object when `product` was expanded.
-    #[serde(default)]
     pub product: Option<Expandable<Product>>,
     /// The customer: their ID, or the object when `user` was expanded.
-    #[serde(default)]
     pub user: Option<Expandable<User>>,
     /// The plan bought under: its ID, or the object when `plan` was expanded.
-    #[serde(default)]
     pub plan: Option<Expandable<Plan>>,
     /// The promo code used at checkout, if any: its ID, or the object when expanded.
-    #[serde(default)]
     pub promo_code: Option<Expandable<PromoCode>>,
     /// The customer's email address.
-    #[serde(default)]
     pub email: Option<String>,
     /// The Stripe subscription behind the membership, for Stripe checkouts.
-    #[serde(default)]
     pub stripe_subscription_id: Option<String>,
     /// The Stripe customer behind the membership, for Stripe checkouts.
-    #[serde(default)]
     pub stripe_customer_id: Option<String>,
     /// Where the membership is in its lifecycle.
-    #[serde(default)]
     pub status: Option<MembershipStatus>,
     /// Whole-picture answer from Whop: does the membership grant access right now?
-    #[serde(default)]
     pub valid: Option<bool>,
     /// Whether the membership ends when the current period runs out instead of renewing.
     /// Cancelling through v2 sets this; it does not end access at once.
-    #[serde(default)]
     pub cancel_at_period_end: Option<bool>,
     /// Who took the payment.
-    #[serde(default)]
     pub payment_processor: Option<PaymentProcessor>,
     /// The membership's license key. A customer secret: its `Debug` output is redacted.
-    #[serde(default)]
     pub license_key: Option<LicenseKey>,
     /// Free-form key/value data the seller attached (for example a hardware ID).
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// Where the buyer came from (UTM parameters and the like), as raw JSON.
     #[serde(default)]
     pub acquisition_data: Value,
     /// How many units the membership covers (an integral float such as `1.0` is accepted).
     #[serde_as(as = "Option<WholeNumber>")]
-    #[serde(default)]
     pub quantity: Option<u32>,
     /// The crypto wallet that paid, for purchases made through Whop's on-chain contracts.
-    #[serde(default)]
     pub wallet_address: Option<String>,
     /// Checkout questions and the customer's answers, as a typed list.
-    #[serde(default)]
     pub custom_field_responses: Option<Vec<CustomFieldResponse>>,
     /// Checkout questions and answers in an older shape (an object in real bodies), raw JSON.
     #[serde(default)]
@@ -89,54 +72,41 @@ pub struct Membership {
     #[serde(default)]
     pub custom_fields_responses_v2: Value,
     /// The customer's linked Discord account, if any.
-    #[serde(default)]
     pub discord: Option<Discord>,
     /// NFTs tied to the membership. The spec says string, real bodies send an array: raw JSON.
     #[serde(default)]
     pub nft_tokens: Value,
     /// When the membership runs out, for plans that expire.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub expires_at: Option<OffsetDateTime>,
     /// Start of the current billing period.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub renewal_period_start: Option<OffsetDateTime>,
     /// End of the current billing period: the next renewal, or the end of access when
     /// `cancel_at_period_end` is set.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub renewal_period_end: Option<OffsetDateTime>,
     /// When the membership was created.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub created_at: Option<OffsetDateTime>,
     /// Link where the customer manages the membership (top up, cancel, ...).
-    #[serde(default)]
     pub manage_url: Option<String>,
     /// Link to the seller's page with the customer's affiliate code attached. Having the link
     /// does not mean the customer is allowed to earn commission.
-    #[serde(default)]
     pub affiliate_page_url: Option<String>,
     /// The checkout session the membership was bought through (`ch_…`), if any.
-    #[serde(default)]
     pub checkout_session: Option<CheckoutId>,
     /// The affiliate who referred the customer, if any.
-    #[serde(default)]
     pub affiliate_username: Option<String>,
     /// Deprecated twin of `product`, still sent by the API. It is expanded exactly when
     /// `product` is; prefer `product`.
-    #[serde(default)]
     pub access_pass: Option<Expandable<Product>>,
     /// Whop's ID of the customer's linked Telegram account, if any.
-    #[serde(default)]
     pub telegram_account_id: Option<String>,
     /// The customer's phone number, when they allowed sharing it.
-    #[serde(default)]
     pub phone_number: Option<String>,
     /// For split payments: how many payments complete the purchase.
     #[serde_as(as = "Option<WholeNumber>")]
-    #[serde(default)]
     pub split_pay_required_payments: Option<u32>,
     /// Delivery records (not in the spec; real bodies send an object). Raw JSON.
     #[serde(default)]
@@ -246,10 +216,8 @@ pub struct Discord {
     /// The Discord user's snowflake ID (a string of digits).
     pub id: String,
     /// The Discord username (older accounts include a `#1234` discriminator).
-    #[serde(default)]
     pub username: Option<String>,
     /// Link to the Discord avatar.
-    #[serde(default)]
     pub image_url: Option<String>,
 }
 
@@ -261,17 +229,13 @@ pub struct CustomFieldResponse {
     pub id: String,
     /// When the answer was first given.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub created_at: Option<OffsetDateTime>,
     /// When the answer last changed.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub updated_at: Option<OffsetDateTime>,
     /// The question as shown.
-    #[serde(default)]
     pub question: Option<String>,
     /// What the customer answered.
-    #[serde(default)]
     pub answer: Option<String>,
 }
 

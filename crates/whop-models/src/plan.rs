@@ -43,47 +43,34 @@ pub struct Plan {
     /// The plan's ID (`plan_…`).
     pub id: PlanId,
     /// The company selling the plan.
-    #[serde(default)]
     pub company_id: Option<CompanyId>,
     /// The product the plan belongs to: its ID, or the object when expanded.
-    #[serde(default)]
     pub product: Option<Expandable<Product>>,
     /// Whether the plan renews or charges once.
-    #[serde(default)]
     pub plan_type: Option<PlanType>,
     /// How buyers get onto the plan.
-    #[serde(default)]
     pub release_method: Option<ReleaseMethod>,
     /// Who can see the plan.
-    #[serde(default)]
     pub visibility: Option<Visibility>,
     /// Days between charges, for a renewal plan.
-    #[serde(default)]
     pub billing_period: Option<i64>,
     /// The seller's private label for the plan.
-    #[serde(default)]
     pub internal_notes: Option<String>,
     /// The text buyers see about the plan at checkout.
-    #[serde(default)]
     pub payment_link_description: Option<String>,
     /// Free-form data the seller attached to the plan.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// A checkout link that goes straight to this plan.
-    #[serde(default)]
     pub direct_link: Option<String>,
     /// What each later billing period costs.
     ///
     /// Real bodies send a decimal string (`"0.0"`) where the spec says number; [`Amount`]
     /// takes both and keeps the text.
-    #[serde(default)]
     pub renewal_price: Option<Amount>,
     /// What the first purchase costs (string or number, as for `renewal_price`).
-    #[serde(default)]
     pub initial_price: Option<Amount>,
     /// The plan's currency as a lowercase code (`usd`, `eur`, ...). Kept as text: Whop supports
     /// close to a hundred currencies and adds more.
-    #[serde(default)]
     pub base_currency: Option<String>,
     /// Conditions a buyer must meet to purchase (raw JSON: its shape is not published).
     #[serde(default)]
@@ -92,86 +79,60 @@ pub struct Plan {
     #[serde(default)]
     pub release_method_settings: Value,
     /// The processors a buyer can pay this plan with right now.
-    #[serde(default)]
     pub accepted_payment_methods: Option<Vec<PaymentProcessor>>,
     /// Units left to sell.
-    #[serde(default)]
     pub stock: Option<i64>,
     /// Whether stock is ignored.
-    #[serde(default)]
     pub unlimited_stock: Option<bool>,
     /// When the plan was created.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub created_at: Option<OffsetDateTime>,
     /// Deprecated alias of `product`, kept because older bodies still send it.
-    #[serde(default)]
     pub access_pass: Option<Expandable<Product>>,
     /// Whether buyers may pay by card.
-    #[serde(default)]
     pub card_payments: Option<bool>,
     /// The extra questions asked at checkout (raw JSON: the schema is not published).
     #[serde(default)]
     pub custom_fields: Value,
     /// A short description buyers see.
-    #[serde(default)]
     pub description: Option<String>,
     /// Whether one buyer may purchase several units at once.
-    #[serde(default)]
     pub allow_multiple_quantity: Option<bool>,
     /// Whether Coinbase Commerce may be offered.
-    #[serde(default)]
     pub coinbase_commerce_accepted: Option<bool>,
     /// Whether Splitit instalments may be offered.
-    #[serde(default)]
     pub splitit_accepted: Option<bool>,
     /// Whether the buyer's Whop balance may be used.
-    #[serde(default)]
     pub platform_balance_accepted: Option<bool>,
     /// For an expiring plan: how many days one purchase lasts.
-    #[serde(default)]
     pub expiration_days: Option<i64>,
     /// Days after expiry during which the buyer may still top up.
-    #[serde(default)]
     pub grace_period_days: Option<i64>,
     /// Whether each user may buy the plan only once (typical for trials).
-    #[serde(default)]
     pub one_per_user: Option<bool>,
     /// Whether an expiring plan can be topped up.
-    #[serde(default)]
     pub refillable: Option<bool>,
     /// The short-link slug of the plan.
-    #[serde(default)]
     pub short_link: Option<String>,
     /// Free days before the first renewal charge.
-    #[serde(default)]
     pub trial_period_days: Option<i64>,
     /// Whether PayPal is accepted.
-    #[serde(default)]
     pub paypal_accepted: Option<bool>,
     /// For split payments: how many payments complete the purchase.
-    #[serde(default)]
     pub split_pay_required_payments: Option<i64>,
     /// Whether ACH bank debits are accepted.
-    #[serde(default)]
     pub ach_payments: Option<bool>,
     /// Whether losing this plan also ends dependent collaboration passes.
-    #[serde(default)]
     pub cancel_collab_passes: Option<bool>,
     /// For a cancellation offer: how many billing periods the discount lasts.
-    #[serde(default)]
     pub cancel_discount_intervals: Option<i64>,
     /// For a cancellation offer: the discount in percent.
-    #[serde(default)]
     pub cancel_discount_percentage: Option<i64>,
     /// Whether a discount is offered to buyers who try to cancel.
-    #[serde(default)]
     pub offer_cancel_discount: Option<bool>,
     /// Whether each company may buy the plan only once.
-    #[serde(default)]
     pub one_per_company: Option<bool>,
     /// A tax treatment that replaces the default one.
-    #[serde(default)]
     pub override_tax_type: Option<String>,
 }
 

@@ -33,26 +33,19 @@ pub struct Product {
     /// The product's ID (`prod_…` or, for older products, `pass_…`).
     pub id: ProductId,
     /// The product's title as shown to buyers.
-    #[serde(default)]
     pub title: Option<String>,
     /// The product's name (older bodies use this instead of `title`).
-    #[serde(default)]
     pub name: Option<String>,
     /// Who can see the product.
-    #[serde(default)]
     pub visibility: Option<Visibility>,
     /// When the product was created.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub created_at: Option<OffsetDateTime>,
     /// The company selling the product.
-    #[serde(default)]
     pub company_id: Option<CompanyId>,
     /// The experiences (content, apps) the product unlocks.
-    #[serde(default)]
     pub experiences: Option<Vec<ExperienceId>>,
     /// The product's publicly listed plans (Whop sends at most ten).
-    #[serde(default)]
     pub plans: Option<Vec<PlanId>>,
 }
 

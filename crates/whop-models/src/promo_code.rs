@@ -57,54 +57,39 @@ pub struct PromoCode {
     pub plans: Value,
     /// The discount: a percentage or a sum, see `promo_type`. Accepts a number or a decimal
     /// string.
-    #[serde(default)]
     pub amount_off: Option<Amount>,
     /// The currency of a flat discount, as a lowercase code (`usd`, ...).
-    #[serde(default)]
     pub base_currency: Option<String>,
     /// What the buyer types at checkout.
-    #[serde(default)]
     pub code: Option<String>,
     /// Whether only buyers new to the company may use it.
-    #[serde(default)]
     pub new_users_only: Option<bool>,
     /// For how many billing periods the discount applies (`0` means forever).
-    #[serde(default)]
     pub number_of_intervals: Option<i64>,
     /// Deprecated list of plan IDs (use `plans`); raw JSON because its item type is unclear.
     #[serde(default)]
     pub plan_ids: Value,
     /// Whether `amount_off` is a percentage or a flat sum.
-    #[serde(default)]
     pub promo_type: Option<PromoType>,
     /// Whether the code can be used.
-    #[serde(default)]
     pub status: Option<PromoCodeStatus>,
     /// Uses left.
-    #[serde(default)]
     pub stock: Option<i64>,
     /// Whether the code may be used without limit.
-    #[serde(default)]
     pub unlimited_stock: Option<bool>,
     /// How many times the code has been used.
-    #[serde(default)]
     pub uses: Option<i64>,
     /// When the code was created.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub created_at: Option<OffsetDateTime>,
     /// When the code stops working.
     #[serde_as(as = "Option<UnixSeconds>")]
-    #[serde(default)]
     pub expiration_datetime: Option<OffsetDateTime>,
     /// Free-form data the seller attached.
-    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// For how many renewals the discount applies.
-    #[serde(default)]
     pub duration: Option<PromoDuration>,
     /// Whether the code only applies to memberships that already exist.
-    #[serde(default)]
     pub existing_memberships_only: Option<bool>,
 }
 

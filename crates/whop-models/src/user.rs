@@ -16,16 +16,12 @@ pub struct User {
     /// The user's ID (`user_…`).
     pub id: UserId,
     /// The person's full name, when Whop has it.
-    #[serde(default)]
     pub name: Option<String>,
     /// The user's handle on Whop.
-    #[serde(default)]
     pub username: Option<String>,
     /// The user's email address, when the seller may see it.
-    #[serde(default)]
     pub email: Option<String>,
     /// Link to the user's avatar image.
-    #[serde(default)]
     pub profile_pic_url: Option<String>,
     /// Accounts on other platforms linked to this user.
     ///
@@ -73,10 +69,8 @@ pub struct SocialAccount {
     /// The account's ID on that platform (not a Whop ID).
     pub id: String,
     /// The platform, e.g. `discord`.
-    #[serde(default)]
     pub service: Option<String>,
     /// The account's handle on that platform.
-    #[serde(default)]
     pub username: Option<String>,
 }
 
