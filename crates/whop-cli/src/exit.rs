@@ -21,7 +21,8 @@ macro_rules! exit_codes_table {
   6  network error or timeout: no answer; the error says whether the request may have been
      sent and, for a cancel, whether it may have been applied (running it again is safe)
   7  any other error from the API (5xx included), or a local failure
-  8  the API answered with success but its body could not be decoded (a cancel was applied)
+  8  the API answered with success but its body could not be decoded (a cancel was applied;
+     a lookup changed nothing)
   `license check` maps every error (2 to 8) to 2."
     };
 }

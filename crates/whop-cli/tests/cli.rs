@@ -192,6 +192,17 @@ fn cancel_whose_answer_does_not_decode_exits_8_and_says_it_was_applied() {
 }
 
 #[test]
+fn lookup_whose_answer_does_not_decode_exits_8_and_says_nothing_changed() {
+    let api = Api::start();
+    api.mock().inject(Fault::GarbageBody, 1);
+    let out = api.whop().run(&["me", "membership", ACTIVE_KEY]);
+    out.assert_code(8);
+    let line = out.error_line();
+    assert!(line.contains("nothing changed"), "{}", out.stderr);
+    assert!(!line.contains("applied"), "{}", out.stderr);
+}
+
+#[test]
 fn cancel_without_an_api_key_names_whop_api_key() {
     let api = Api::start();
     let out = api

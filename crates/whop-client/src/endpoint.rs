@@ -7,7 +7,7 @@
 //! read (the tracing span's route name, the pacing family, retry safety), and whether a failure
 //! may have changed anything ([`Route::has_side_effect`]).
 //!
-//! ```ignore
+//! ```text
 //! endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe);
 //! let request = CANCEL.call(&[("membership ID", id)]).expand(&expand).build()?;
 //! ```

@@ -6,10 +6,13 @@
 //! - [`Client::me_membership`] and [`Client::check_license`]: `GET /v5/me/memberships/{id}`, by
 //!   membership ID or license key, using a user's token.
 //!
-//! The client is thin: it builds each request, sends it through a transport, and decodes the
-//! answer with [`whop_models`]. The default transport ([`whop_transport::Transport`]) is hyper
-//! over rustls with retries, timeouts and tracing; any tower `Service` from
-//! `http::Request<Bytes>` to `http::Response<Bytes>` can replace it ([`Client::with_service`]).
+//! The client is thin: it builds each request from the endpoint's one declaration (a path relative
+//! to the API root, the query, and a [`whop_transport::Endpoint`] describing it), sends it through
+//! a transport, and decodes the answer with [`whop_models`]. The transport owns the rest: the base
+//! URL, the credential, retries, pacing, timeouts and tracing. The default transport
+//! ([`whop_transport::Transport`]) is hyper over rustls, configured with
+//! [`ClientBuilder::transport`]; any tower `Service` from `http::Request<Bytes>` to
+//! `http::Response<Bytes>` can replace it ([`Client::with_service`]).
 //!
 //! # Errors
 //! Every call returns [`Error`], which says whether the request was sent, whether the action took
