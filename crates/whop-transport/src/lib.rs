@@ -143,7 +143,7 @@ pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
 pub use retry::{RetryAfter, RetryConfig, RetryLayer, RetryPolicy, retry_after};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
-pub use token::{InvalidToken, Token};
+pub use token::{CredentialId, InvalidToken, Token};
 pub use trace::{Trace, TraceFuture, TraceLayer};
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Transport, TransportBuilder, TransportFuture};
 pub use url_policy::check_base_url;
