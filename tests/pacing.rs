@@ -52,9 +52,9 @@ async fn paced(deadline: Duration) -> Paced {
         .deadline(deadline)
         .pacing(
             PacingConfig::default()
-                .v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
-                .v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
-                .safety_margin(MARGIN),
+                .with_v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
+                .with_v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
+                .with_safety_margin(MARGIN),
         )
         .build()
         .expect("client builds");
