@@ -20,7 +20,7 @@
 //!     .token(Token::new("sk_live_xxx")?)
 //!     .attempt_timeout(Duration::from_secs(10))
 //!     .deadline(Duration::from_secs(30))
-//!     .retry(RetryConfig::default().max_attempts(3))
+//!     .retry(RetryConfig::default().with_max_attempts(3))
 //!     .user_agent("my-app/1.0")
 //!     .build()?;
 //! # let _ = transport;
@@ -81,7 +81,7 @@
 //!
 //! - Connect failures (never sent) are retried for any request; 500/502/503/504, timeouts and
 //!   connections dropped after sending only for retry-safe ones; 429 only with `Retry-After`
-//!   (see [`retry::decide`] for every rule). A status that persists past the last attempt comes
+//!   (see [`retry`] for every rule). A status that persists past the last attempt comes
 //!   back as `Ok(response)`, with an [`Attempts`] extension.
 //! - Requests are paced under Whop's rate limits by default (v2 100, v5 20 per 10 s): a request
 //!   waits for a slot rather than trip Whop's 60 s cooldown, and one whose slot would come after
