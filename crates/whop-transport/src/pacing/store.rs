@@ -75,6 +75,9 @@ pub trait SlotStore: Send + Sync + 'static {
     /// is not now and is `max_wait` or more away must be refused and not reserved
     /// ([`Reservation::Refused`]).
     ///
+    /// A call cancelled while a [`Reserve::Pending`] answer is on its way drops that future: a
+    /// slot the store reserved for it is not given back (it costs one slot of throughput).
+    ///
     /// # Errors
     ///
     /// A [`StoreError`] if the store cannot answer: the call then fails, never sent.
