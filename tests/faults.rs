@@ -53,9 +53,9 @@ const KEY: &str = "K-1";
 /// Retries as the default (3 attempts), with waits short enough for tests.
 fn quick_retries() -> RetryConfig {
     RetryConfig::default()
-        .base_delay(Duration::from_millis(2))
-        .max_delay(Duration::from_millis(10))
-        .no_budget()
+        .with_base_delay(Duration::from_millis(2))
+        .with_max_delay(Duration::from_millis(10))
+        .without_budget()
 }
 
 fn client(base: &str, token: &str, retry: RetryConfig, attempt: Duration) -> Client {
@@ -382,7 +382,7 @@ async fn an_html_502_is_retried_then_an_api_error_with_the_page() {
 async fn a_storm_of_503s_spends_the_retry_budget_then_stops_retrying() {
     bounded(async {
         // A reserve of 10 retries (1 a second over 10 s), nothing earned per request.
-        let budgeted = quick_retries().budget(Duration::from_secs(10), 1, 0.0);
+        let budgeted = quick_retries().with_budget(Duration::from_secs(10), 1, 0.0);
         let (mock, server, c) = mock_and_client(budgeted).await;
         mock.inject(Fault::Status(503), 1000);
         let start = Instant::now();
@@ -420,7 +420,7 @@ async fn headers_that_never_finish_time_out_and_the_connection_is_closed() {
         let c = client(
             &server.base_url(),
             USER_TOKEN,
-            quick_retries().max_attempts(2),
+            quick_retries().with_max_attempts(2),
             Duration::from_millis(300),
         );
         let start = Instant::now();

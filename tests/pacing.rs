@@ -38,8 +38,8 @@ async fn paced(deadline: Duration) -> Paced {
         .membership(sample_membership())
         .rate_limits(
             RateLimits::whop()
-                .v2(Some(Limit::new(V2_LIMIT, WINDOW)))
-                .v5(Some(Limit::new(V5_LIMIT, WINDOW)))
+                .with_v2(Some(Limit::new(V2_LIMIT, WINDOW)))
+                .with_v5(Some(Limit::new(V5_LIMIT, WINDOW)))
                 .cooldown(COOLDOWN),
         )
         .build();
@@ -53,9 +53,9 @@ async fn paced(deadline: Duration) -> Paced {
                 .deadline(deadline)
                 .pacing(
                     PacingConfig::default()
-                        .v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
-                        .v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
-                        .safety_margin(MARGIN),
+                        .with_v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
+                        .with_v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
+                        .with_safety_margin(MARGIN),
                 )
         })
         .build()

@@ -48,9 +48,9 @@ pub fn mock_builder() -> MockWhopBuilder {
 /// Retries as the default, with short waits so tests stay fast.
 pub fn fast_retries() -> RetryConfig {
     RetryConfig::default()
-        .base_delay(Duration::from_millis(2))
-        .max_delay(Duration::from_millis(20))
-        .no_budget()
+        .with_base_delay(Duration::from_millis(2))
+        .with_max_delay(Duration::from_millis(20))
+        .without_budget()
 }
 
 impl Harness {

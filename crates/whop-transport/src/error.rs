@@ -51,6 +51,11 @@ pub enum ErrorKind {
     /// the call's deadline, so it was not held at all. Never sent: retry later, or with a longer
     /// deadline.
     RateLimitedLocally,
+    /// The client's pacing store (see [`SlotStore`](crate::pacing::SlotStore)) failed to answer,
+    /// so no slot was reserved and the request was held back rather than risk Whop's cooldown.
+    /// Never sent: retry later. (A store that should fall back to in-process pacing instead does
+    /// so itself and never reports this.)
+    PacingUnavailable,
     /// Anything else. May have been sent.
     Other,
 }
@@ -70,6 +75,7 @@ impl ErrorKind {
             Self::RateLimitedLocally => {
                 "the local rate limit (pacing) would have delayed the request past its deadline"
             }
+            Self::PacingUnavailable => "the pacing store failed, so the request was held back",
             Self::Other => "the request failed",
         }
     }

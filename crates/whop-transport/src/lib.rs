@@ -20,7 +20,7 @@
 //!     .token(Token::new("sk_live_xxx")?)
 //!     .attempt_timeout(Duration::from_secs(10))
 //!     .deadline(Duration::from_secs(30))
-//!     .retry(RetryConfig::default().max_attempts(3))
+//!     .retry(RetryConfig::default().with_max_attempts(3))
 //!     .user_agent("my-app/1.0")
 //!     .build()?;
 //! # let _ = transport;
@@ -81,7 +81,7 @@
 //!
 //! - Connect failures (never sent) are retried for any request; 500/502/503/504, timeouts and
 //!   connections dropped after sending only for retry-safe ones; 429 only with `Retry-After`
-//!   (see [`retry::decide`] for every rule). A status that persists past the last attempt comes
+//!   (see [`retry`] for every rule). A status that persists past the last attempt comes
 //!   back as `Ok(response)`, with an [`Attempts`] extension.
 //! - Requests are paced under Whop's rate limits by default (v2 100, v5 20 per 10 s): a request
 //!   waits for a slot rather than trip Whop's 60 s cooldown, and one whose slot would come after
@@ -147,7 +147,7 @@ pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
 pub use retry::{RetryAfter, RetryConfig, RetryLayer, RetryPolicy, retry_after};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
-pub use token::{InvalidToken, Token};
+pub use token::{CredentialId, InvalidToken, Token};
 pub use trace::{Trace, TraceFuture, TraceLayer};
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Transport, TransportBuilder, TransportFuture};
 pub use url_policy::check_base_url;

@@ -5,6 +5,10 @@
 //! indexes it and well-behaved loggers skip it. Every request then clones that value (a
 //! reference-count bump), so no string is built per call. Its `Debug` and `Display` print
 //! `Token(<redacted>)`, so a token inside a config struct cannot leak through `{:?}`.
+//!
+//! Where a credential must be told apart from another without being kept (pacing counts requests
+//! per credential), a [`CredentialId`] stands for it: a hash that is the same in every process and
+//! cannot be turned back into the token.
 
 use std::fmt;
 
@@ -50,6 +54,68 @@ impl Token {
     /// The `Authorization` header value (`Bearer <token>`), marked sensitive.
     pub fn header_value(&self) -> HeaderValue {
         self.header.clone()
+    }
+
+    /// The [`CredentialId`] of this token: the same as [`CredentialId::from_header_value`] of its
+    /// [`header_value`](Self::header_value), so pacing counts a request under its token whether
+    /// the token came from here or from a header set by hand.
+    pub fn credential_id(&self) -> CredentialId {
+        CredentialId::from_header_value(&self.header)
+    }
+}
+
+/// Stands for a credential where the credential itself must not be kept: 16 bytes of SHA-256 over
+/// the `Authorization` header value, prefixed with a domain tag (`whop-rs pacing credential v1`),
+/// so the same token gives the same ID in every process and every version of this crate that
+/// keeps the tag, and the ID matches no other use of SHA-256 over the same bytes.
+///
+/// Pacing keys its windows on it, in memory and in a shared store across processes: the token
+/// never reaches pacing state, a key name or a log. Debug and Display print 32 hex digits.
+/// Recovering a token from its ID means guessing the token: hopeless for a random API key.
+///
+/// ```
+/// use whop_transport::{CredentialId, Token};
+///
+/// let token = Token::new("sk_live_abc")?;
+/// let id = token.credential_id();
+/// assert_eq!(id, CredentialId::from_header_value(&token.header_value()));
+/// assert_eq!(id.to_string().len(), 32);
+/// assert!(!format!("{id:?}").contains("sk_live"));
+/// # Ok::<(), whop_transport::InvalidToken>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CredentialId([u8; 16]);
+
+impl CredentialId {
+    /// The domain tag hashed before the header value. Changing it changes every ID.
+    const DOMAIN: &'static [u8] = b"whop-rs pacing credential v1\0";
+
+    /// The ID of the credential sent as `value` in an `Authorization` header (`Bearer <token>`).
+    pub fn from_header_value(value: &HeaderValue) -> Self {
+        let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+        context.update(Self::DOMAIN);
+        context.update(value.as_bytes());
+        let digest = context.finish();
+        let mut id = [0; 16];
+        id.copy_from_slice(&digest.as_ref()[..16]);
+        Self(id)
+    }
+
+    /// The 16 bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+}
+
+impl fmt::Display for CredentialId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+    }
+}
+
+impl fmt::Debug for CredentialId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CredentialId({self})")
     }
 }
 
@@ -117,5 +183,48 @@ mod tests {
         assert_eq!(format!("{token:?}"), "Token(<redacted>)");
         assert_eq!(token.to_string(), "<redacted>");
         assert!(!format!("{:?}", token.header_value()).contains("secret"));
+    }
+
+    #[test]
+    fn credential_id_of_a_token_is_the_id_of_its_header_value() {
+        let token = Token::new("sk_live_abc").expect("valid token");
+        let by_hand = HeaderValue::from_static("Bearer sk_live_abc");
+        assert_eq!(
+            token.credential_id(),
+            CredentialId::from_header_value(&by_hand)
+        );
+        let other = Token::new("sk_live_abd").expect("valid token");
+        assert_ne!(token.credential_id(), other.credential_id());
+    }
+
+    #[test]
+    fn credential_id_is_stable_across_processes_and_versions() {
+        // Pinned: a shared pacing store keys on these bytes across processes (and deployments of
+        // different builds). A change here splits every credential's window in two.
+        let token = Token::new("sk_live_abc").expect("valid token");
+        let id = token.credential_id();
+        assert_eq!(id.to_string(), PINNED_SK_LIVE_ABC);
+        assert_eq!(
+            format!("{id:?}"),
+            format!("CredentialId({PINNED_SK_LIVE_ABC})")
+        );
+    }
+
+    // SHA-256("whop-rs pacing credential v1\0Bearer sk_live_abc")[..16], computed with Python's hashlib.
+    const PINNED_SK_LIVE_ABC: &str = "422a76b901e741e1f6c0cfd440484419";
+
+    #[test]
+    fn credential_id_prints_no_token_bytes() {
+        let token = Token::new("sk_live_secret_0123456789").expect("valid token");
+        let id = token.credential_id();
+        for shown in [format!("{id:?}"), id.to_string()] {
+            assert!(!shown.contains("secret"), "{shown}");
+            assert!(!shown.contains("sk_live"), "{shown}");
+            // Not the token in hex either.
+            let token_hex: String = b"sk_live".iter().map(|b| format!("{b:02x}")).collect();
+            assert!(!shown.contains(&token_hex), "{shown}");
+        }
+        // Only a truncated digest: 16 bytes, whatever the token's length.
+        assert_eq!(id.as_bytes().len(), 16);
     }
 }

@@ -71,7 +71,7 @@ type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Requ
 /// let transport = Transport::builder()
 ///     .token(Token::new("sk_live_xxx")?)
 ///     .deadline(Duration::from_secs(30))
-///     .retry(RetryConfig::default().max_attempts(4))
+///     .retry(RetryConfig::default().with_max_attempts(4))
 ///     .build()?;
 /// let request = http::Request::get("https://api.whop.com/api/v2/memberships/mem_1")
 ///     .body(bytes::Bytes::new())?;

@@ -19,11 +19,11 @@ use support::{TestCert, response, status};
 /// Short, deterministic retries for tests: no budget, millisecond backoffs.
 fn fast_retry() -> RetryConfig {
     RetryConfig::default()
-        .max_attempts(3)
-        .base_delay(Duration::from_millis(10))
-        .max_delay(Duration::from_millis(20))
-        .max_retry_after(Duration::from_secs(3))
-        .no_budget()
+        .with_max_attempts(3)
+        .with_base_delay(Duration::from_millis(10))
+        .with_max_delay(Duration::from_millis(20))
+        .with_max_retry_after(Duration::from_secs(3))
+        .without_budget()
 }
 
 fn builder() -> TransportBuilder {
@@ -221,7 +221,7 @@ async fn a_server_that_never_answers_hits_the_per_attempt_timeout() {
 async fn a_server_that_never_answers_is_bounded_by_the_overall_deadline_across_retries() {
     let server = support::silent().await;
     let transport = builder()
-        .retry(fast_retry().max_attempts(10))
+        .retry(fast_retry().with_max_attempts(10))
         .attempt_timeout(Duration::from_millis(300))
         .deadline(Duration::from_millis(700))
         .build()
@@ -476,7 +476,7 @@ async fn the_pool_idle_timeout_closes_idle_connections() {
 #[tokio::test]
 async fn an_exhausted_retry_budget_stops_retrying() {
     let server = support::serve(status(503)).await;
-    let no_reserve = fast_retry().budget(Duration::from_secs(1), 0, 0.0);
+    let no_reserve = fast_retry().with_budget(Duration::from_secs(1), 0, 0.0);
     let transport = builder().retry(no_reserve).build().expect("builds");
 
     let response = send(&transport, request(Method::GET, &server.url("/m")))

@@ -4,19 +4,8 @@
 //! the request is retry-safe, what happened, how much of the deadline remains and a jitter sample,
 //! and says "retry after this long" or "return this outcome". The machinery in
 //! [`RetryPolicy`](super::RetryPolicy) reads the clock, draws the jitter and asks the budget. That
-//! split is what lets a table test pin every case.
-//!
-//! The rules:
-//! - a failure that provably happened before sending ([`ErrorKind::Connect`]) is retried for any
-//!   request: repeating it cannot duplicate an effect;
-//! - 500, 502, 503 and 504, per-attempt timeouts and connections dropped after sending are retried
-//!   only for retry-safe requests (GET, HEAD, or marked [`RetrySafe`](crate::RetrySafe));
-//! - 429 with `Retry-After` is retried for any request (the server refused it without acting),
-//!   after exactly that wait; without `Retry-After` it is returned unless configured otherwise;
-//! - a `Retry-After` longer than `max_retry_after`, or any wait that would not leave time before the
-//!   deadline, returns the outcome instead of sleeping;
-//! - everything else (2xx, 3xx, other 4xx, TLS failures, refused URLs, oversized bodies) is
-//!   returned at once.
+//! split is what lets a table test pin every case. The rules are listed in the
+//! [module docs](super).
 
 use std::time::Duration;
 
@@ -27,7 +16,7 @@ use crate::error::{ErrorKind, RequestSent};
 
 /// What one attempt produced, as the decision needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// The server answered.
     Response {
         /// The status.
@@ -46,7 +35,7 @@ pub enum Outcome {
 
 /// What to do after an attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Sleep this long, then try again.
     Retry(Duration),
     /// Return the outcome to the caller, for this reason.
@@ -56,7 +45,7 @@ pub enum Decision {
 /// Why [`decide`] returned the outcome instead of retrying.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ReturnReason {
+pub(crate) enum ReturnReason {
     /// The outcome is final: a success, a status or an error that a retry cannot fix.
     Final,
     /// Retrying could help, but the request may have been sent and is not retry-safe.
@@ -74,7 +63,7 @@ pub enum ReturnReason {
 /// Decides whether to retry after attempt number `attempt` (1 for the first) of a request that is
 /// `retry_safe`, which produced `outcome`, with `remaining` time before the deadline (`None`: no
 /// deadline) and a `jitter` sample in `[0, 1)` (clamped; NaN counts as 0).
-pub fn decide(
+pub(crate) fn decide(
     config: &RetryConfig,
     attempt: u32,
     retry_safe: bool,
@@ -177,10 +166,10 @@ mod tests {
 
     fn config() -> RetryConfig {
         RetryConfig::default()
-            .max_attempts(3)
-            .base_delay(Duration::from_millis(100))
-            .max_delay(Duration::from_millis(400))
-            .max_retry_after(Duration::from_secs(10))
+            .with_max_attempts(3)
+            .with_base_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_millis(400))
+            .with_max_retry_after(Duration::from_secs(10))
     }
 
     /// (name, config, attempt, retry_safe, outcome, remaining, jitter, expected)
@@ -199,7 +188,7 @@ mod tests {
     fn retry_decision_table() {
         let ms = Duration::from_millis;
         let cfg = config();
-        let cfg_429 = config().retry_429_without_retry_after(true);
+        let cfg_429 = config().with_retry_429_without_retry_after(true);
         let disabled = RetryConfig::disabled();
         #[rustfmt::skip]
         let table: Vec<Case<'_>> = vec![
@@ -239,6 +228,8 @@ mod tests {
             ("body too large is final", &cfg, 1, true, error(K::BodyTooLarge { limit: 1 }, MaybeSent), None, 0.5, Return(R::Final)),
             ("deadline exceeded is final", &cfg, 1, true, error(K::DeadlineExceeded, MaybeSent), None, 0.5, Return(R::Final)),
             ("other is final", &cfg, 1, true, error(K::Other, MaybeSent), None, 0.5, Return(R::Final)),
+            ("pacing past the deadline is final", &cfg, 1, true, error(K::RateLimitedLocally, NotSent), None, 0.5, Return(R::Final)),
+            ("pacing store failure is final", &cfg, 1, true, error(K::PacingUnavailable, NotSent), None, 0.5, Return(R::Final)),
             ("backoff fits the deadline", &cfg, 1, true, status(503, None), Some(S), 1.0, Retry(ms(100))),
             ("backoff past the deadline", &cfg, 1, true, status(503, None), Some(ms(99)), 1.0, Return(R::DeadlineTooClose)),
             ("no time left", &cfg, 1, false, error(K::Connect, NotSent), Some(Duration::ZERO), 0.0, Return(R::DeadlineTooClose)),
@@ -258,7 +249,7 @@ mod tests {
 
     #[test]
     fn backoff_is_capped_and_never_overflows() {
-        let cfg = config().max_attempts(u32::MAX);
+        let cfg = config().with_max_attempts(u32::MAX);
         for attempt in [3, 4, 31, 32, 33, 1000, u32::MAX - 1] {
             assert_eq!(
                 decide(&cfg, attempt, true, status(503, None), None, 1.0),
@@ -267,9 +258,9 @@ mod tests {
             );
         }
         let huge = config()
-            .max_attempts(u32::MAX)
-            .base_delay(Duration::MAX)
-            .max_delay(Duration::MAX);
+            .with_max_attempts(u32::MAX)
+            .with_base_delay(Duration::MAX)
+            .with_max_delay(Duration::MAX);
         assert_eq!(
             decide(&huge, 40, true, status(503, None), None, 0.0),
             Retry(Duration::ZERO)

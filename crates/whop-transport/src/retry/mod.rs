@@ -1,6 +1,20 @@
 //! Retrying: when a failed attempt is worth repeating, and how long to wait first.
 //!
-//! - [`decide`]: the pure decision (see its module for the rules), table-tested.
+//! The rules:
+//! - a failure that provably happened before sending ([`ErrorKind::Connect`](crate::ErrorKind::Connect))
+//!   is retried for any request: repeating it cannot duplicate an effect;
+//! - 500, 502, 503 and 504, per-attempt timeouts and connections dropped after sending are retried
+//!   only for retry-safe requests (GET, HEAD, or an [`Endpoint`](crate::Endpoint) marked
+//!   [`retry_safe`](crate::Endpoint::retry_safe));
+//! - 429 with `Retry-After` is retried for any request (the server refused it without acting),
+//!   after exactly that wait; without `Retry-After` it is returned unless configured otherwise;
+//! - a `Retry-After` longer than `max_retry_after`, or any wait that would not leave time before the
+//!   deadline, returns the outcome instead of sleeping;
+//! - everything else (2xx, 3xx, other 4xx, TLS failures, refused URLs, oversized bodies, pacing
+//!   refusals and pacing store failures) is returned at once.
+//!
+//! The parts:
+//! - `decision.rs`: those rules as a pure function, table-tested.
 //! - [`RetryPolicy`]: the [`tower::retry::Policy`] that feeds it the clock, jitter and the budget.
 //! - [`RetryConfig`]: attempts, full-jitter exponential backoff, the retry budget, and the bounds
 //!   on `Retry-After`.
@@ -15,6 +29,6 @@ mod policy;
 mod retry_after;
 
 pub use config::RetryConfig;
-pub use decision::{Decision, Outcome, ReturnReason, decide};
+pub(crate) use decision::{Decision, Outcome, decide};
 pub use policy::{Retry, RetryLayer, RetryPolicy};
 pub use retry_after::{RetryAfter, retry_after};

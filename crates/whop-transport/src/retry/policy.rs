@@ -1,5 +1,5 @@
 //! The retry machinery: a [`tower::retry::Policy`] that reads the clock, draws jitter, keeps the
-//! budget and asks [`decide`](super::decide) what to do.
+//! budget and asks the pure decision (`decision.rs`) what to do.
 //!
 //! tower's [`Retry`](tower::retry::Retry) service clones the policy for every call, so the attempt
 //! counter lives in the clone and needs no lock; the budget is shared by all clones through an

@@ -1,0 +1,273 @@
+//! [`PacingFuture`]: waits for the store's answer and the slot, then calls the inner service.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use http::Request;
+use pin_project_lite::pin_project;
+use tokio::time::{Instant, Sleep};
+use tower::Service;
+
+use super::{BucketKey, Reservation, SlotStore, StoreError, StoreFuture};
+use crate::error::{Error, ErrorKind};
+
+/// What a call does once the store has answered.
+pub(crate) enum Next {
+    /// Send now.
+    Send,
+    /// Send when the held slot comes.
+    Wait(Held),
+    /// Fail, never sent.
+    Fail(Error),
+}
+
+/// Turns a store's answer, received at `now`, into the call's next step.
+pub(crate) fn settle(
+    answer: Result<Reservation, StoreError>,
+    store: &Arc<dyn SlotStore>,
+    key: BucketKey,
+    now: Instant,
+) -> Next {
+    let (wait, ticket) = match answer {
+        Ok(Reservation::Granted { wait, .. }) if wait.is_zero() => return Next::Send,
+        Ok(Reservation::Granted { wait, ticket }) => (wait, ticket),
+        Ok(Reservation::Refused { wait }) => return Next::Fail(past_deadline(key, wait)),
+        Err(error) => {
+            tracing::debug!(bucket = key.name(), %error, "pacing: the store failed; not sending");
+            return Next::Fail(Error::not_sent(ErrorKind::PacingUnavailable, error));
+        }
+    };
+    // A wait too long for the clock is a slot that never comes.
+    let Some(send_at) = now.checked_add(wait) else {
+        return Next::Fail(past_deadline(key, wait));
+    };
+    tracing::debug!(
+        bucket = key.name(),
+        wait_ms = wait.as_millis() as u64,
+        "pacing: waiting for a rate-limit slot"
+    );
+    Next::Wait(Held {
+        store: Some(Arc::clone(store)),
+        key,
+        ticket,
+        send_at,
+    })
+}
+
+fn past_deadline(key: BucketKey, wait: Duration) -> Error {
+    tracing::debug!(
+        bucket = key.name(),
+        wait_ms = wait.as_millis() as u64,
+        "pacing: the next slot is past the deadline; refusing"
+    );
+    Error::not_sent(
+        ErrorKind::RateLimitedLocally,
+        PastDeadline {
+            bucket: key.name(),
+            wait,
+        },
+    )
+}
+
+/// The source of a [`ErrorKind::RateLimitedLocally`] error.
+#[derive(Debug)]
+struct PastDeadline {
+    bucket: &'static str,
+    wait: Duration,
+}
+
+impl fmt::Display for PastDeadline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the next {} slot is {} ms away, at or after the call's deadline",
+            self.bucket,
+            self.wait.as_millis()
+        )
+    }
+}
+
+impl StdError for PastDeadline {}
+
+/// A slot reserved in the future. Dropped before its time (the call was cancelled), it goes back
+/// to the store; [`Held::used`] keeps it.
+pub(crate) struct Held {
+    store: Option<Arc<dyn SlotStore>>,
+    key: BucketKey,
+    ticket: u64,
+    send_at: Instant,
+}
+
+impl Held {
+    fn used(mut self) {
+        self.store = None;
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(store) = self.store.take()
+            && Instant::now() < self.send_at
+        {
+            store.give_back(&self.key, self.ticket);
+        }
+    }
+}
+
+/// A store's answer still to come, and what is needed to hold the slot it grants.
+pub(crate) struct Pending {
+    answer: StoreFuture,
+    store: Arc<dyn SlotStore>,
+    key: BucketKey,
+}
+
+impl Pending {
+    pub(crate) fn new(answer: StoreFuture, store: Arc<dyn SlotStore>, key: BucketKey) -> Self {
+        Self { answer, store, key }
+    }
+}
+
+pin_project! {
+    /// The future of [`Pacing`](super::Pacing).
+    pub struct PacingFuture<S, B>
+    where
+        S: Service<Request<B>>,
+    {
+        #[pin]
+        state: State<S, B, S::Future>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<S, B, F> {
+        Calling {
+            #[pin]
+            future: F,
+        },
+        // Boxed: only a call that waits (for a slot, or for a remote store) pays for it, and
+        // every future of the stack stays small (futures are moved as they are built, and this
+        // one is inside all of them).
+        Waiting {
+            waiting: Pin<Box<Waiting<S, B>>>,
+        },
+        Failed {
+            error: Option<Error>,
+        },
+    }
+}
+
+pin_project! {
+    #[project = WaitingProj]
+    struct Waiting<S, B> {
+        #[pin]
+        sleep: Sleep,
+        pending: Option<Pending>,
+        service: Option<S>,
+        request: Option<Request<B>>,
+        held: Option<Held>,
+    }
+}
+
+impl<S, B> PacingFuture<S, B>
+where
+    S: Service<Request<B>>,
+{
+    pub(crate) fn calling(future: S::Future) -> Self {
+        Self {
+            state: State::Calling { future },
+        }
+    }
+
+    pub(crate) fn failed(error: Error) -> Self {
+        Self {
+            state: State::Failed { error: Some(error) },
+        }
+    }
+
+    /// Waits for the slot `held`, or for the store's answer `pending`, then calls `service`.
+    pub(crate) fn waiting(service: S, request: Request<B>, slot: Result<Held, Pending>) -> Self {
+        let (sleep, held, pending) = match slot {
+            Ok(held) => (tokio::time::sleep_until(held.send_at), Some(held), None),
+            // Reset to the slot's time once the answer is in.
+            Err(pending) => (
+                tokio::time::sleep_until(Instant::now()),
+                None,
+                Some(pending),
+            ),
+        };
+        Self {
+            state: State::Waiting {
+                waiting: Box::pin(Waiting {
+                    sleep,
+                    pending,
+                    service: Some(service),
+                    request: Some(request),
+                    held,
+                }),
+            },
+        }
+    }
+}
+
+fn polled_after_completion() -> Error {
+    Error::not_sent(ErrorKind::Other, "PacingFuture polled after completion")
+}
+
+impl<S, B> Future for PacingFuture<S, B>
+where
+    S: Service<Request<B>, Error = Error>,
+{
+    type Output = Result<S::Response, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let future = match self.as_mut().project().state.project() {
+                StateProj::Calling { future } => return future.poll(cx),
+                StateProj::Failed { error } => {
+                    return Poll::Ready(Err(error.take().unwrap_or_else(polled_after_completion)));
+                }
+                StateProj::Waiting { waiting } => {
+                    let WaitingProj {
+                        mut sleep,
+                        pending,
+                        service,
+                        request,
+                        held,
+                    } = waiting.as_mut().project();
+                    if let Some(waiting_for) = pending {
+                        let answer = ready!(waiting_for.answer.as_mut().poll(cx));
+                        let Pending { store, key, .. } = pending.take().expect("checked above");
+                        match settle(answer, &store, key, Instant::now()) {
+                            Next::Send => {}
+                            Next::Wait(slot) => {
+                                sleep.as_mut().reset(slot.send_at);
+                                *held = Some(slot);
+                            }
+                            Next::Fail(error) => {
+                                request.take();
+                                return Poll::Ready(Err(error));
+                            }
+                        }
+                    }
+                    ready!(sleep.poll(cx));
+                    let (Some(svc), Some(_)) = (service.as_mut(), request.as_ref()) else {
+                        return Poll::Ready(Err(polled_after_completion()));
+                    };
+                    ready!(svc.poll_ready(cx))?;
+                    if let Some(slot) = held.take() {
+                        slot.used();
+                    }
+                    let req = request.take().expect("checked above");
+                    svc.call(req)
+                }
+            };
+            self.as_mut().project().state.set(State::Calling { future });
+        }
+    }
+}
