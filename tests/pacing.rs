@@ -38,8 +38,8 @@ async fn paced(deadline: Duration) -> Paced {
         .membership(sample_membership())
         .rate_limits(
             RateLimits::whop()
-                .with_v2(Some(Limit::new(V2_LIMIT, WINDOW)))
-                .with_v5(Some(Limit::new(V5_LIMIT, WINDOW)))
+                .v2(Some(Limit::new(V2_LIMIT, WINDOW)))
+                .v5(Some(Limit::new(V5_LIMIT, WINDOW)))
                 .cooldown(COOLDOWN),
         )
         .build();

@@ -82,3 +82,8 @@ pub use service::{MockError, ResponseFuture};
 
 #[cfg(test)]
 mod tests;
+
+// The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -98,3 +98,8 @@ pub use promo_code::{PromoCode, PromoCodeStatus, PromoDuration, PromoType};
 pub use status::MembershipStatus;
 pub use timestamp::UnixSeconds;
 pub use user::{SocialAccount, User};
+
+// The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

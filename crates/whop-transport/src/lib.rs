@@ -155,3 +155,8 @@ pub use user_agent::{DEFAULT_USER_AGENT, UserAgent, UserAgentLayer};
 
 /// Re-exported so `add_root_certificate` callers need not depend on rustls directly.
 pub use rustls::pki_types::CertificateDer;
+
+// The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
