@@ -468,57 +468,6 @@ async fn a_connection_dropped_after_sending_a_get_is_retried() {
     assert_eq!(server.requests(), 3);
 }
 
-/// A rough overhead check, not a benchmark: `cargo test --release -p whop-transport --test
-/// loopback -- --ignored --nocapture overhead`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "timing report; run by hand in release mode"]
-async fn overhead_against_a_bare_hyper_util_client() {
-    use http_body_util::{BodyExt, Full};
-    use hyper_util::client::legacy::Client;
-    use hyper_util::rt::TokioExecutor;
-
-    const N: usize = 3000;
-    let server = support::serve(Arc::new(|_, _| response(200, &[], "{\"id\":\"mem_1\"}"))).await;
-    let url: http::Uri = server
-        .url("/api/v2/memberships/mem_1")
-        .parse()
-        .expect("valid");
-    let bare: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let transport = transport();
-
-    for round in 0..3 {
-        let start = Instant::now();
-        for _ in 0..N {
-            let req = Request::get(url.clone())
-                .body(Full::new(Bytes::new()))
-                .expect("valid");
-            let response = bare.request(req).await.expect("ok");
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .expect("body")
-                .to_bytes();
-            assert!(!body.is_empty());
-        }
-        let bare_time = start.elapsed();
-
-        let start = Instant::now();
-        for _ in 0..N {
-            let req = Request::get(url.clone()).body(Bytes::new()).expect("valid");
-            let response = transport.clone().oneshot(req).await.expect("ok");
-            assert!(!response.body().is_empty());
-        }
-        let stack_time = start.elapsed();
-        println!(
-            "round {round}: bare {:?}/call, transport {:?}/call, ratio {:.3}",
-            bare_time / N as u32,
-            stack_time / N as u32,
-            stack_time.as_secs_f64() / bare_time.as_secs_f64()
-        );
-    }
-}
-
 #[tokio::test]
 async fn a_head_response_declaring_a_length_over_the_cap_is_not_an_error() {
     let server = support::serve(Arc::new(|_, _| response(200, &[], &"x".repeat(2048)))).await;
