@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use whop_client::{Applied, Client, Error, RequestSent, RetryConfig, Token};
 use whop_mock::{Fault, MockMembership};
-use whop_tests::{COMPANY_KEY, Harness, USER_ID, bounded, fast_retries, mock_builder};
+use whop_tests::{COMPANY_KEY, Harness, USER_ID, bounded, client, fast_retries, mock_builder};
 
 async fn harness() -> Harness {
     let mock = mock_builder()
@@ -32,13 +32,10 @@ async fn harness() -> Harness {
 /// A company client of `h`'s server with retries off and a short attempt timeout, so each fault
 /// reaches the caller as it happened.
 fn one_attempt(h: &Harness) -> Client {
-    Client::builder()
-        .base_url(h.company.base_url())
-        .token(COMPANY_KEY)
-        .retry(RetryConfig::disabled())
-        .attempt_timeout(Duration::from_millis(300))
-        .build()
-        .expect("client builds")
+    client(h.company.base_url(), COMPANY_KEY, |t| {
+        t.retry(RetryConfig::disabled())
+            .attempt_timeout(Duration::from_millis(300))
+    })
 }
 
 fn cancelled(h: &Harness) -> bool {

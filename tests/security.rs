@@ -6,9 +6,9 @@
 //!   each in `tests/failures.rs`; every variant here).
 //! - That no secret is printed or traced is in `tests/security_traces.rs`.
 
-use whop_client::{Client, Error, RequestSent, Token};
+use whop_client::{DEFAULT_BASE_URL, Error, RequestSent, Token};
 use whop_mock::{MockMembership, Route};
-use whop_tests::{Harness, USER_ID, bounded, mock_builder};
+use whop_tests::{Harness, USER_ID, bounded, mock_builder, try_client};
 
 /// Hostile IDs and license keys typed by customers. `.` and `..` and the empty string cannot name
 /// a resource and are refused; everything else must arrive as one segment.
@@ -177,7 +177,7 @@ fn every_token_with_a_control_character_or_whitespace_is_refused_without_echoing
         "ské",
         "",
     ] {
-        let e = Client::builder().token(bad).build().unwrap_err();
+        let e = try_client(DEFAULT_BASE_URL, bad, |t| t).unwrap_err();
         assert!(matches!(e, Error::InvalidInput(_)), "{bad:?}: {e:?}");
         let text = format!("{e} {e:?}");
         assert!(bad.is_empty() || !text.contains(bad), "{text}");
@@ -199,11 +199,7 @@ fn every_plain_http_base_url_to_a_remote_host_is_refused() {
         "api.whop.com/api",
         "/api",
     ] {
-        let e = Client::builder()
-            .base_url(bad)
-            .token("k")
-            .build()
-            .unwrap_err();
+        let e = try_client(bad, "k", |t| t).unwrap_err();
         assert!(matches!(e, Error::InvalidInput(_)), "{bad:?}: {e:?}");
     }
     for good in [
@@ -212,6 +208,6 @@ fn every_plain_http_base_url_to_a_remote_host_is_refused() {
         "http://localhost:1",
         "http://[::1]:1",
     ] {
-        Client::builder().base_url(good).token("k").build().unwrap();
+        try_client(good, "k", |t| t).unwrap();
     }
 }

@@ -7,7 +7,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use whop_client::{Client, PacingConfig, RetryConfig, Token};
+use whop_client::transport::TransportBuilder;
+use whop_client::{Client, Error, PacingConfig, RetryConfig, Token};
 use whop_mock::{MockMembership, MockServer, MockWhop, MockWhopBuilder};
 
 /// The company key every harness's mock accepts.
@@ -53,6 +54,36 @@ pub fn fast_retries() -> RetryConfig {
         .no_budget()
 }
 
+/// Builds a client of the default stack for the API at `base_url` (a loopback server's `.../api`)
+/// with `token`, its transport configured by `transport`: every workspace test builds its clients
+/// here, so a change to `ClientBuilder` changes this one place.
+///
+/// # Errors
+/// As [`ClientBuilder::build`](whop_client::ClientBuilder::build): a refused token or base URL.
+pub fn try_client(
+    base_url: &str,
+    token: &str,
+    transport: impl FnOnce(TransportBuilder) -> TransportBuilder,
+) -> Result<Client, Error> {
+    Client::builder()
+        .base_url(base_url)
+        .token(token)
+        .transport(transport)
+        .build()
+}
+
+/// [`try_client`] for settings that are right.
+///
+/// # Panics
+/// When the client cannot be built: the test cannot run.
+pub fn client(
+    base_url: &str,
+    token: &str,
+    transport: impl FnOnce(TransportBuilder) -> TransportBuilder,
+) -> Client {
+    try_client(base_url, token, transport).expect("client builds")
+}
+
 impl Harness {
     /// Serves `mock` on loopback and builds both clients with [`fast_retries`].
     ///
@@ -68,19 +99,16 @@ impl Harness {
     /// When the server cannot start or the client cannot be built: the test cannot run.
     pub async fn start_with(mock: MockWhop, retry: RetryConfig) -> Harness {
         let server = mock.serve().await.expect("mock server starts on loopback");
-        let company = Client::builder()
-            .base_url(format!("{}/api", server.base_url()))
-            .token(COMPANY_KEY)
-            .retry(retry)
-            .attempt_timeout(Duration::from_secs(2))
-            .deadline(Duration::from_secs(5))
-            // Harness mocks enforce no rate limits (see `mock_builder`), or tiny ones a test trips
-            // on purpose to see the 429; client pacing at Whop's limits would only slow these
-            // tests (200 v5 calls at 20 per 10 s take 90 s). Pacing has its own tests in
-            // `pacing.rs`, against a mock that enforces limits.
-            .pacing(PacingConfig::disabled())
-            .build()
-            .expect("client builds");
+        let company = client(&server.url("/api"), COMPANY_KEY, |t| {
+            t.retry(retry)
+                .attempt_timeout(Duration::from_secs(2))
+                .deadline(Duration::from_secs(5))
+                // Harness mocks enforce no rate limits (see `mock_builder`), or tiny ones a test
+                // trips on purpose to see the 429; client pacing at Whop's limits would only slow
+                // these tests (200 v5 calls at 20 per 10 s take 90 s). Pacing has its own tests
+                // in `pacing.rs`, against a mock that enforces limits.
+                .pacing(PacingConfig::disabled())
+        });
         let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));
         Harness {
             server,
