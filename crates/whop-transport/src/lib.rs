@@ -115,6 +115,7 @@
 //! The transport never logs headers (so never the token), never the query, and never the last
 //! path segment unless an [`Endpoint`] names the route.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

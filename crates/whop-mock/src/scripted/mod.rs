@@ -64,6 +64,7 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use self::raw::{HOLD_LIMIT, RawScript};
 pub use self::respond::response;
 #[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 pub use self::tls::TestCertificate;
 
 /// What a server does with one accepted connection, given its 0-based index and the record of

@@ -93,6 +93,7 @@ impl ScriptedServer {
     ///
     /// # Panics
     /// If rustls refuses the certificate, which it does not for a [`TestCertificate`].
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     pub async fn https(
         certificate: &TestCertificate,
         respond: impl Fn(usize, &request::Parts) -> Response<Bytes> + Send + Sync + 'static,
