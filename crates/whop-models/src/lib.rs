@@ -75,6 +75,7 @@ mod status;
 mod string_enum;
 mod timestamp;
 mod user;
+mod v1_membership;
 
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategy;
@@ -98,3 +99,7 @@ pub use promo_code::{PromoCode, PromoCodeStatus, PromoDuration, PromoType};
 pub use status::MembershipStatus;
 pub use timestamp::UnixSeconds;
 pub use user::{SocialAccount, User};
+pub use v1_membership::{
+    V1Company, V1CustomFieldResponse, V1Member, V1Membership, V1Plan, V1Product, V1PromoCode,
+    V1User,
+};

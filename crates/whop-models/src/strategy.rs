@@ -699,3 +699,7 @@ pub fn error_body() -> impl Strategy<Value = ErrorBody> {
         text().prop_map(|m| ErrorBody::V5(V5ErrorBody { message: Some(m) })),
     ]
 }
+
+// Strategies for the v1 membership (the data of v1 webhooks), in a file of their own.
+mod v1;
+pub use v1::*;
