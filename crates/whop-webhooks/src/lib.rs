@@ -35,10 +35,10 @@
 //!         Err(ReceiveError::Verify(_)) => return 401, // not from Whop (or not this secret)
 //!         Err(_) => return 400,                       // from Whop, but not an event we can read
 //!     };
-//!     if let Some(id) = delivery.verified.webhook_id() {
-//!         if seen.first_sighting(id) == Ok(false) {
-//!             return 200; // a retry of an event already handled
-//!         }
+//!     if let Some(id) = delivery.verified.webhook_id()
+//!         && seen.first_sighting(id) == Ok(false)
+//!     {
+//!         return 200; // a retry of an event already handled
 //!     }
 //!     match &delivery.event {
 //!         Event::V1(event) => match &event.payload {
