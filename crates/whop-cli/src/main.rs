@@ -11,6 +11,7 @@ mod commands;
 mod context;
 mod exit;
 mod render;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -56,6 +57,7 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
         Command::License(LicenseCommand::Check(args)) => {
             commands::license_check(global, args).await
         }
+        Command::Webhook(command) => webhook::run(global, command),
     }
 }
 
