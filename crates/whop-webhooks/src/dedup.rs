@@ -1,17 +1,4 @@
 //! De-duplicating deliveries: [`SeenIds`], and [`SeenSet`], a bounded in-memory one.
-//!
-//! Whop delivers at least once: a delivery that timed out on Whop's side, or that your server
-//! answered with anything but 2xx, is sent again, and a network hiccup can repeat one you
-//! already handled. A Standard Webhooks delivery carries a `webhook-id` that stays the same on
-//! every retry of one event, so remembering the IDs handled recently catches the repeats. (Legacy
-//! deliveries carry no ID; make their handling idempotent instead, for example keyed on the
-//! membership's ID and state.)
-//!
-//! [`SeenSet`] remembers IDs in this process only, for a bounded time and up to a bounded
-//! number: after a restart, or in a second process behind the same URL, a repeat gets through.
-//! For more than one process, implement [`SeenIds`] over a shared store (an atomic
-//! "set if absent, with expiry", such as Redis `SET key 1 NX EX 600`). Either way, a
-//! de-duplication set narrows the window; handlers that are idempotent close it.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -19,6 +6,20 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Somewhere to remember which deliveries were handled.
+///
+/// Whop delivers at least once: a delivery that timed out on Whop's side, or that your server
+/// answered with anything but 2xx, is sent again, and a network hiccup can repeat one you
+/// already handled. A Standard Webhooks delivery carries a `webhook-id` that stays the same on
+/// every retry of one event, so remembering the IDs handled recently catches the repeats. (Legacy
+/// deliveries carry no ID; make their handling idempotent instead, for example keyed on the
+/// membership's ID and state.)
+///
+/// [`SeenSet`] remembers IDs in this process only, for a bounded time and up to a bounded
+/// number: after a restart, or in a second process behind the same URL, a repeat gets through.
+/// For more than one process, implement [`SeenIds`] over a shared store (an atomic
+/// "set if absent, with expiry", such as Redis `SET key 1 NX EX 600`). Either way, a
+/// de-duplication set narrows the window; handlers that are idempotent close it.
+///
 pub trait SeenIds {
     /// Why the store could not answer.
     type Error;

@@ -1,22 +1,4 @@
 //! [`Event`]: the body of a delivery, decoded into typed membership events.
-//!
-//! Whop has sent two envelopes:
-//!
-//! - **Legacy** (API versions v2 and v5): `{"action": "membership.went_valid", "data": {...}}`.
-//!   Whop's v2 event examples put the object under `"body"` instead of `"data"`; both are
-//!   accepted (and [`LegacyEvent::object_key`] remembers which). App webhooks add `"company"`, v5
-//!   bodies an `"api_version"`. `membership.went_valid`, `membership.went_invalid` and
-//!   `membership.metadata_updated` decode into the v2 [`Membership`].
-//! - **v1** (Standard Webhooks): `{"id", "api_version", "timestamp", "type", "data",
-//!   "company_id"}`. `membership.activated`, `membership.deactivated`,
-//!   `membership.cancel_at_period_end_changed` and `membership.trial_ending_soon` decode into the
-//!   [`V1Membership`].
-//!
-//! A body with `action` is legacy, one with `type` is v1. Every other event type is kept as
-//! `Unknown { kind, data }` with its data as raw JSON: Whop adds event types, and a receiver
-//! must acknowledge those it does not handle rather than fail (Whop would retry them). Event
-//! names are also accepted with an underscore after `membership` (`membership_went_valid`, the
-//! spelling Whop uses when registering a webhook), and mean the same event.
 
 use std::fmt;
 
@@ -28,6 +10,25 @@ use time::format_description::well_known::Rfc3339;
 use whop_models::{CompanyId, DecodeError, Membership, V1Membership};
 
 /// The body of a delivery, in either envelope.
+///
+/// Whop has sent two envelopes:
+///
+/// - **Legacy** (API versions v2 and v5): `{"action": "membership.went_valid", "data": {...}}`.
+///   Whop's v2 event examples put the object under `"body"` instead of `"data"`; both are
+///   accepted (and [`LegacyEvent::object_key`] remembers which). App webhooks add `"company"`, v5
+///   bodies an `"api_version"`. `membership.went_valid`, `membership.went_invalid` and
+///   `membership.metadata_updated` decode into the v2 [`Membership`].
+/// - **v1** (Standard Webhooks): `{"id", "api_version", "timestamp", "type", "data",
+///   "company_id"}`. `membership.activated`, `membership.deactivated`,
+///   `membership.cancel_at_period_end_changed` and `membership.trial_ending_soon` decode into the
+///   [`V1Membership`].
+///
+/// A body with `action` is legacy, one with `type` is v1. Every other event type is kept as
+/// `Unknown { kind, data }` with its data as raw JSON: Whop adds event types, and a receiver
+/// must acknowledge those it does not handle rather than fail (Whop would retry them). Event
+/// names are also accepted with an underscore after `membership` (`membership_went_valid`, the
+/// spelling Whop uses when registering a webhook), and mean the same event.
+///
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {

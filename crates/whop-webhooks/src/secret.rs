@@ -1,18 +1,4 @@
 //! [`Secret`]: the webhook signing secret, and the key bytes each scheme derives from it.
-//!
-//! # The secret-encoding pitfall
-//!
-//! Whop shows a webhook secret in its dashboard (`ws_…`). Both of Whop's schemes key the
-//! HMAC with **the raw bytes of that string**, exactly as shown. Standard Webhooks libraries do
-//! something else: they expect a secret written `whsec_<base64>` and **base64-decode** it (after
-//! stripping `whsec_`) to get the key. Give such a library Whop's `ws_…` secret as is and every
-//! signature fails; Whop's own docs work around it by passing `btoa(secret)`, so that the library's
-//! decoding gives back the raw bytes.
-//!
-//! [`Secret::new`] does the right thing for both kinds of secret: a secret that starts with
-//! `whsec_` is base64-decoded after the prefix (it was written for a Standard Webhooks library),
-//! any other is used as its raw bytes (Whop's `ws_…`). The legacy `X-Whop-Signature` scheme always
-//! uses the raw bytes, as Whop's legacy docs do.
 
 use std::fmt;
 
@@ -23,6 +9,20 @@ use base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
 pub const STANDARD_SECRET_PREFIX: &str = "whsec_";
 
 /// A webhook signing secret. Its `Debug` output never shows it.
+///
+/// # The secret-encoding pitfall
+///
+/// Whop shows a webhook secret in its dashboard (`ws_…`). Both of Whop's schemes key the
+/// HMAC with **the raw bytes of that string**, exactly as shown. Standard Webhooks libraries do
+/// something else: they expect a secret written `whsec_<base64>` and **base64-decode** it (after
+/// stripping `whsec_`) to get the key. Give such a library Whop's `ws_…` secret as is and every
+/// signature fails; Whop's own docs work around it by passing `btoa(secret)`, so that the library's
+/// decoding gives back the raw bytes.
+///
+/// [`Secret::new`] does the right thing for both kinds of secret: a secret that starts with
+/// `whsec_` is base64-decoded after the prefix (it was written for a Standard Webhooks library),
+/// any other is used as its raw bytes (Whop's `ws_…`). The legacy `X-Whop-Signature` scheme always
+/// uses the raw bytes, as Whop's legacy docs do.
 ///
 /// ```
 /// use whop_webhooks::Secret;
@@ -41,7 +41,7 @@ pub struct Secret {
 
 impl Secret {
     /// Reads a secret as Whop's dashboard shows it (`ws_…`), or a Standard Webhooks `whsec_…`
-    /// secret. See the [module docs](self) for how each becomes a key, and why.
+    /// secret. See [`Secret`] for how each becomes a key, and why.
     ///
     /// Surrounding whitespace is not trimmed: it would be part of the key.
     ///

@@ -1,25 +1,4 @@
 //! [`Verifier`]: checks a delivery's signature under either of Whop's schemes.
-//!
-//! # The two schemes
-//!
-//! - **Legacy** (webhooks of API versions v2 and v5): one header,
-//!   `X-Whop-Signature: t=<unix seconds>,v1=<hex>`, where the hex is the HMAC-SHA256 of
-//!   `<timestamp>.<raw body>` keyed with the secret's raw bytes. Whop never documented the name of
-//!   the timestamp part (`t` is what everyone writes); as Whop's own verification code does, the
-//!   first part's value is the timestamp whatever its name. The second part's name is the version
-//!   and must be `v1`: Whop's legacy sample check had a bug (`&&` for `||`) that accepted any
-//!   signature tagged `v1`; this crate checks the version and the signature separately.
-//! - **Standard Webhooks** (API version v1): `webhook-id`, `webhook-timestamp` and
-//!   `webhook-signature`, the last a space-separated list of `v1,<base64>` entries (more than one
-//!   during a secret rotation); any one may match. The HMAC is over `<id>.<timestamp>.<raw body>`.
-//!   For the key, see [`Secret`].
-//!
-//! Both compare in constant time and check the timestamp against the verifier's clock in both
-//! directions ([`Verifier::DEFAULT_TOLERANCE`], 300 s, as Whop and the Standard Webhooks spec
-//! use).
-//!
-//! The body must be **the raw bytes received**. Parsing JSON and serialising it again changes
-//! the bytes (key order, spaces, escapes) and no signature will match.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -137,6 +116,28 @@ pub struct Delivery {
 }
 
 /// Verifies deliveries signed with one secret.
+///
+/// # The two schemes
+///
+/// - **Legacy** (webhooks of API versions v2 and v5): one header,
+///   `X-Whop-Signature: t=<unix seconds>,v1=<hex>`, where the hex is the HMAC-SHA256 of
+///   `<timestamp>.<raw body>` keyed with the secret's raw bytes. Whop never documented the name of
+///   the timestamp part (`t` is what everyone writes); as Whop's own verification code does, the
+///   first part's value is the timestamp whatever its name. The second part's name is the version
+///   and must be `v1`: Whop's legacy sample check had a bug (`&&` for `||`) that accepted any
+///   signature tagged `v1`; this crate checks the version and the signature separately.
+/// - **Standard Webhooks** (API version v1): `webhook-id`, `webhook-timestamp` and
+///   `webhook-signature`, the last a space-separated list of `v1,<base64>` entries (more than one
+///   during a secret rotation); any one may match. The HMAC is over `<id>.<timestamp>.<raw body>`.
+///   For the key, see [`Secret`].
+///
+/// Both compare in constant time and check the timestamp against the verifier's clock in both
+/// directions ([`Verifier::DEFAULT_TOLERANCE`], 300 s, as Whop and the Standard Webhooks spec
+/// use).
+///
+/// The body must be **the raw bytes received**. Parsing JSON and serialising it again changes
+/// the bytes (key order, spaces, escapes) and no signature will match.
+///
 ///
 /// ```
 /// use std::time::{Duration, SystemTime, UNIX_EPOCH};
