@@ -22,6 +22,7 @@ const TARGETS: &[&str] = &[
     "decode_plan",
     "decode_promo_code",
     "parse_error_body",
+    "webhook_verify_and_decode",
 ];
 
 const DEFAULT_SECONDS: u64 = 60;

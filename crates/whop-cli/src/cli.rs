@@ -186,6 +186,9 @@ pub(crate) enum Command {
     /// Check license keys (v5 `me` API, user token).
     #[command(subcommand, after_help = LICENSE_GROUP_AFTER_HELP)]
     License(LicenseCommand),
+    /// Verify a webhook delivery, or sign a body to test a receiver (no network).
+    #[command(subcommand)]
+    Webhook(crate::webhook::WebhookCommand),
 }
 
 /// `whop membership ...`

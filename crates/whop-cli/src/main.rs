@@ -12,6 +12,7 @@ mod context;
 mod exit;
 mod mock;
 mod render;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -57,6 +58,7 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
         Command::License(LicenseCommand::Check(args)) => {
             commands::license_check(global, args).await
         }
+        Command::Webhook(command) => webhook::run(global, command),
     }
 }
 

@@ -20,7 +20,7 @@ pub const DEFAULT_DEPRECATION: &str = "true";
 #[derive(Debug)]
 #[must_use]
 pub struct MockWhopBuilder {
-    state: State,
+    pub(crate) state: State,
 }
 
 impl Default for MockWhopBuilder {

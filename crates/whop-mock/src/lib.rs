@@ -69,6 +69,7 @@ pub mod scripted;
 mod seed;
 mod server;
 mod service;
+mod webhook;
 
 pub use builder::{DEFAULT_DEPRECATION, MockWhopBuilder};
 pub use demo::{
@@ -85,6 +86,10 @@ pub use seed::{
 };
 pub use server::{MAX_REQUEST_BODY, MockServer};
 pub use service::{MockError, ResponseFuture};
+pub use webhook::{
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_RETRY_DELAYS, MAX_RETRIES, WebhookAttempt, WebhookEndpoint,
+    WebhookEndpointError, WebhookScheme,
+};
 
 #[cfg(test)]
 mod tests;

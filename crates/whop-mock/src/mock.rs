@@ -16,6 +16,7 @@ use crate::rate_limit::{Limiter, RateLimits};
 use crate::route::{Token, bearer_token, parse_route};
 use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
 use crate::service::MockError;
+use crate::webhook::{Change, Webhooks};
 
 #[derive(Debug, Clone)]
 pub(crate) enum TokenOwner {
@@ -44,6 +45,8 @@ pub(crate) struct State {
     periodic: Option<Periodic>,
     log: Vec<RecordedRequest>,
     next_seq: u64,
+    /// Where membership changes are delivered as webhooks, if anywhere.
+    pub(crate) webhooks: Option<Webhooks>,
 }
 
 /// An in-process fake of Whop's membership API.
@@ -63,7 +66,7 @@ impl MockWhop {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // A panic elsewhere while holding the lock cannot leave the state half-written in a way
         // that matters to a fake; keep serving.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -407,6 +410,7 @@ impl State {
             periodic: None,
             log: Vec::new(),
             next_seq: 0,
+            webhooks: None,
         }
     }
 
@@ -476,8 +480,12 @@ impl State {
                 &format!("No such Resource found with the provided ID: {id}"),
             );
         };
+        let changed = !membership.cancel_at_period_end;
         membership.cancel_at_period_end = true;
         let membership = membership.clone();
+        if changed {
+            self.emit_webhook(Change::CancelAtPeriodEnd, &membership);
+        }
         let related = self.related(&membership);
         Answer::ok(
             StatusCode::CREATED,
@@ -510,7 +518,7 @@ impl State {
         }
     }
 
-    fn related(&self, m: &MockMembership) -> Related {
+    pub(crate) fn related(&self, m: &MockMembership) -> Related {
         Related {
             user: self
                 .users

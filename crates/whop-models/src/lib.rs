@@ -76,6 +76,7 @@ mod status;
 mod string_enum;
 mod timestamp;
 mod user;
+mod v1_membership;
 
 #[cfg(any(test, feature = "proptest"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
@@ -100,6 +101,10 @@ pub use promo_code::{PromoCode, PromoCodeStatus, PromoDuration, PromoType};
 pub use status::MembershipStatus;
 pub use timestamp::UnixSeconds;
 pub use user::{SocialAccount, User};
+pub use v1_membership::{
+    V1Company, V1CustomFieldResponse, V1Member, V1Membership, V1Plan, V1Product, V1PromoCode,
+    V1User,
+};
 
 // The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
 #[cfg(doctest)]

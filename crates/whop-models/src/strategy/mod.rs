@@ -85,3 +85,7 @@ pub use user::{expandable_user, social_account, user};
 pub use values::{amount, json_map, json_value, text, timestamp};
 
 use values::{opt_bool, opt_count, opt_currency, opt_text, opt_timestamp};
+
+// Strategies for the v1 membership (the data of v1 webhooks), in a file of their own.
+mod v1;
+pub use v1::*;

@@ -1,0 +1,861 @@
+//! Webhook delivery: when a mock membership changes, POST a signed event to the test's receiver.
+//!
+//! Register an endpoint with [`MockWhopBuilder::webhook`]. From then on:
+//!
+//! | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1) |
+//! | --- | --- | --- |
+//! | a cancel sets `cancel_at_period_end` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` |
+//! | [`MockWhop::set_status`] makes it valid | `membership.went_valid` | `membership.activated` |
+//! | [`MockWhop::set_status`] makes it invalid | `membership.went_invalid` | `membership.deactivated` |
+//! | [`MockWhop::set_metadata`] changes it | `membership.metadata_updated` | (none: v1 has no such event) |
+//!
+//! and [`MockWhop::emit_webhook`] sends any event type for a membership. A change that changes
+//! nothing (cancelling twice) sends nothing.
+//!
+//! Bodies are what Whop sends: legacy `{"action", "data"}` with the v2 membership (product,
+//! user and plan expanded, as in Whop's examples), or v1 `{"id", "api_version", "timestamp",
+//! "type", "data", "company_id"}` with the v1 membership (nested objects, RFC 3339 times). They
+//! are signed here, independently of whop-webhooks: HMAC-SHA256 keyed with the secret's raw
+//! bytes (a `whsec_` secret: its base64 after the prefix, for Standard Webhooks), over
+//! `<timestamp>.<body>` (legacy) or `<id>.<timestamp>.<body>`.
+//!
+//! Delivery is Whop's: a 2xx answer is success; anything else, a connection failure or a
+//! timeout is retried up to [`MAX_RETRIES`] times, after the configured delays, each attempt
+//! signed afresh with its own timestamp (and, for Standard Webhooks, the same `webhook-id`).
+//! Deliveries go one at a time, in order, from a thread of their own, over plain HTTP/1.1 to
+//! loopback only. [`MockWhop::webhook_attempts`] records every attempt;
+//! [`MockWhop::webhooks_settled`] waits until none is pending.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_PAD_INDIFFERENT};
+use bytes::Bytes;
+use hmac::{Hmac, KeyInit, Mac};
+use http::{HeaderMap, HeaderValue, Request, Uri, header};
+use http_body_util::Full;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use crate::body::{self, Expand, Related};
+use crate::mock::State;
+use crate::seed::MockMembership;
+use crate::{MockWhop, MockWhopBuilder};
+
+/// How many times a delivery that failed is sent again, as Whop documents ("up to 3 times").
+pub const MAX_RETRIES: usize = 3;
+
+/// The waits before each retry unless configured: Whop documents none, so short ones.
+pub const DEFAULT_RETRY_DELAYS: [Duration; MAX_RETRIES] = [
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+];
+
+/// How long one attempt may take before it counts as failed, unless configured.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Which of Whop's signature schemes and envelopes the deliveries use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WebhookScheme {
+    /// Webhooks of API versions v2/v5: `X-Whop-Signature: t=<unix>,v1=<hex>` and
+    /// `{"action", "data"}` with the v2 membership.
+    Legacy,
+    /// Webhooks of API version v1 (Standard Webhooks): `webhook-id`, `webhook-timestamp`,
+    /// `webhook-signature: v1,<base64>`, and the v1 envelope with the v1 membership.
+    Standard,
+}
+
+/// Where and how the mock delivers webhooks. From [`WebhookEndpoint::new`], given to
+/// [`MockWhopBuilder::webhook`].
+#[derive(Clone)]
+pub struct WebhookEndpoint {
+    addr: SocketAddr,
+    authority: String,
+    path: String,
+    key: Vec<u8>,
+    scheme: WebhookScheme,
+    retry_delays: [Duration; MAX_RETRIES],
+    attempt_timeout: Duration,
+    legacy_object_key: &'static str,
+}
+
+impl fmt::Debug for WebhookEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookEndpoint")
+            .field(
+                "url",
+                &format_args!("http://{}{}", self.authority, self.path),
+            )
+            .field("secret", &"<redacted>")
+            .field("scheme", &self.scheme)
+            .field("retry_delays", &self.retry_delays)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookEndpoint {
+    /// Deliveries to `url` (`http://127.0.0.1:<port>/<path>`, or another loopback address, or
+    /// `localhost`), signed with `secret` (as Whop's dashboard shows it, `ws_…`), with the
+    /// Standard Webhooks scheme, [`DEFAULT_RETRY_DELAYS`] and [`DEFAULT_ATTEMPT_TIMEOUT`].
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookEndpointError`] if the URL is not plain `http` to a loopback host, or the
+    /// secret is empty (or a `whsec_` secret that is not base64).
+    pub fn new(url: &str, secret: impl Into<String>) -> Result<Self, WebhookEndpointError> {
+        let uri: Uri = url
+            .parse()
+            .map_err(|_| WebhookEndpointError::new("the URL does not parse"))?;
+        if uri.scheme_str() != Some("http") {
+            return Err(WebhookEndpointError::new(
+                "only plain http:// URLs are delivered to",
+            ));
+        }
+        let host = uri.host().unwrap_or_default();
+        let ip = if host.eq_ignore_ascii_case("localhost") {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        } else {
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .map_err(|_| WebhookEndpointError::new("the host must be a loopback address"))?
+        };
+        if !ip.is_loopback() {
+            return Err(WebhookEndpointError::new(
+                "the host must be a loopback address: the mock delivers on this machine only",
+            ));
+        }
+        let port = uri.port_u16().unwrap_or(80);
+        let secret = secret.into();
+        let key = match secret.strip_prefix("whsec_") {
+            Some(encoded) => STANDARD_PAD_INDIFFERENT
+                .decode(encoded)
+                .map_err(|_| WebhookEndpointError::new("a whsec_ secret must be base64"))?,
+            None => secret.as_bytes().to_vec(),
+        };
+        if key.is_empty() {
+            return Err(WebhookEndpointError::new("the secret is empty"));
+        }
+        Ok(Self {
+            addr: SocketAddr::new(ip, port),
+            authority: uri
+                .authority()
+                .map_or_else(|| format!("{ip}:{port}"), ToString::to_string),
+            path: uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), ToString::to_string),
+            key,
+            scheme: WebhookScheme::Standard,
+            retry_delays: DEFAULT_RETRY_DELAYS,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            legacy_object_key: "data",
+        })
+    }
+
+    /// The scheme and envelope (default [`WebhookScheme::Standard`]).
+    #[must_use]
+    pub fn scheme(mut self, scheme: WebhookScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// The same wait before each of the [`MAX_RETRIES`] retries (tests use a few milliseconds).
+    #[must_use]
+    pub fn retry_delay(mut self, delay: Duration) -> Self {
+        self.retry_delays = [delay; MAX_RETRIES];
+        self
+    }
+
+    /// How long one attempt may take (connect, send, answer) before it counts as failed.
+    #[must_use]
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Legacy deliveries put the object under `"body"`, as Whop's v2 examples do, instead of
+    /// `"data"`.
+    #[must_use]
+    pub fn legacy_object_under_body(mut self) -> Self {
+        self.legacy_object_key = "body";
+        self
+    }
+}
+
+/// A webhook endpoint was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookEndpointError {
+    reason: &'static str,
+}
+
+impl WebhookEndpointError {
+    fn new(reason: &'static str) -> Self {
+        Self { reason }
+    }
+}
+
+impl fmt::Display for WebhookEndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid webhook endpoint: {}", self.reason)
+    }
+}
+
+impl std::error::Error for WebhookEndpointError {}
+
+/// One delivery attempt, as recorded by the mock.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct WebhookAttempt {
+    /// The event type (`membership.activated`, …).
+    pub event_type: String,
+    /// The membership the event is about.
+    pub membership_id: String,
+    /// The event's ID: the `webhook-id` for Standard Webhooks (the same on every retry), a
+    /// mock-made ID for legacy ones (which send none).
+    pub event_id: String,
+    /// 1 for the first attempt, up to `1 + MAX_RETRIES`.
+    pub attempt: usize,
+    /// The status the receiver answered, if it answered.
+    pub status: Option<u16>,
+    /// Why there was no answer (connection refused, timeout, …).
+    pub error: Option<String>,
+    /// The headers sent (signature included).
+    pub headers: HeaderMap,
+    /// The body sent.
+    pub body: Bytes,
+}
+
+impl WebhookAttempt {
+    /// Whether the receiver answered 2xx.
+    pub fn succeeded(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// What changed about a membership, to choose the event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    CancelAtPeriodEnd,
+    Validity { valid: bool },
+    Metadata,
+}
+
+impl Change {
+    fn event_type(self, scheme: WebhookScheme) -> Option<&'static str> {
+        Some(match (self, scheme) {
+            (Self::CancelAtPeriodEnd, _) => "membership.cancel_at_period_end_changed",
+            (Self::Validity { valid: true }, WebhookScheme::Legacy) => "membership.went_valid",
+            (Self::Validity { valid: false }, WebhookScheme::Legacy) => "membership.went_invalid",
+            (Self::Validity { valid: true }, WebhookScheme::Standard) => "membership.activated",
+            (Self::Validity { valid: false }, WebhookScheme::Standard) => "membership.deactivated",
+            (Self::Metadata, WebhookScheme::Legacy) => "membership.metadata_updated",
+            (Self::Metadata, WebhookScheme::Standard) => return None,
+        })
+    }
+}
+
+/// An event rendered and waiting to be delivered.
+struct Outgoing {
+    event_type: String,
+    membership_id: String,
+    event_id: String,
+    body: Bytes,
+}
+
+/// The mock's webhook sender: a queue to a delivery thread, and what it recorded.
+pub(crate) struct Webhooks {
+    endpoint: WebhookEndpoint,
+    queue: mpsc::UnboundedSender<Outgoing>,
+    shared: Arc<Shared>,
+    next_event: u64,
+}
+
+impl fmt::Debug for Webhooks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    attempts: Mutex<Vec<WebhookAttempt>>,
+    in_flight: AtomicUsize,
+}
+
+impl Webhooks {
+    /// Starts the delivery thread. It ends when the mock (and so the queue) is dropped.
+    fn start(endpoint: WebhookEndpoint) -> Self {
+        let (queue, receiver) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared::default());
+        let worker = DeliveryWorker {
+            endpoint: endpoint.clone(),
+            shared: Arc::clone(&shared),
+        };
+        std::thread::Builder::new()
+            .name("whop-mock-webhooks".to_owned())
+            .spawn(move || worker.run(receiver))
+            .expect("the mock starts its webhook delivery thread");
+        Self {
+            endpoint,
+            queue,
+            shared,
+            next_event: 1,
+        }
+    }
+}
+
+impl State {
+    /// Sends the event for `change` of `membership` (as it is now), if a webhook is registered
+    /// and the scheme has such an event. The hook for every state change that Whop reports.
+    pub(crate) fn emit_webhook(&mut self, change: Change, membership: &MockMembership) {
+        let Some(scheme) = self.webhooks.as_ref().map(|w| w.endpoint.scheme) else {
+            return;
+        };
+        if let Some(event_type) = change.event_type(scheme) {
+            self.emit_webhook_type(event_type, membership);
+        }
+    }
+
+    fn emit_webhook_type(&mut self, event_type: &str, membership: &MockMembership) {
+        let related = self.related(membership);
+        let Some(webhooks) = self.webhooks.as_mut() else {
+            return;
+        };
+        let event_id = format!("msg_mock{:020}", webhooks.next_event);
+        webhooks.next_event += 1;
+        let body = match webhooks.endpoint.scheme {
+            WebhookScheme::Legacy => legacy_body(
+                event_type,
+                webhooks.endpoint.legacy_object_key,
+                membership,
+                &related,
+            ),
+            WebhookScheme::Standard => v1_body(&event_id, event_type, membership, &related),
+        };
+        webhooks.shared.in_flight.fetch_add(1, Ordering::SeqCst);
+        let outgoing = Outgoing {
+            event_type: event_type.to_owned(),
+            membership_id: membership.id.clone(),
+            event_id,
+            body: Bytes::from(body.to_string()),
+        };
+        if webhooks.queue.send(outgoing).is_err() {
+            // The delivery thread is gone (it could not start a runtime): nothing will come.
+            webhooks.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl MockWhopBuilder {
+    /// Delivers webhooks to `endpoint` when memberships change (see the table in
+    /// [`WebhookEndpoint`]'s module docs). Starts a delivery thread, which ends with the mock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use whop_mock::{MockMembership, MockWhop, WebhookEndpoint, WebhookScheme};
+    ///
+    /// let endpoint = WebhookEndpoint::new("http://127.0.0.1:9/hooks", "ws_test_secret")?
+    ///     .scheme(WebhookScheme::Legacy)
+    ///     .retry_delay(Duration::from_millis(10));
+    /// let mock = MockWhop::builder()
+    ///     .membership(MockMembership::new("mem_1"))
+    ///     .webhook(endpoint)
+    ///     .build();
+    /// assert!(mock.set_status("mem_1", "expired", false)); // sends membership.went_invalid
+    /// # Ok::<(), whop_mock::WebhookEndpointError>(())
+    /// ```
+    pub fn webhook(mut self, endpoint: WebhookEndpoint) -> Self {
+        self.state.webhooks = Some(Webhooks::start(endpoint));
+        self
+    }
+}
+
+impl MockWhop {
+    /// Changes a membership's status and validity, as Whop would when a payment fails or a
+    /// period ends. Sends the validity event when `valid` changes. Returns whether the
+    /// membership exists.
+    pub fn set_status(&self, id: &str, status: &str, valid: bool) -> bool {
+        let mut state = self.lock();
+        let Some(membership) = state.memberships.iter_mut().find(|m| m.id == id) else {
+            return false;
+        };
+        let changed = membership.valid != valid;
+        membership.status = status.to_owned();
+        membership.valid = valid;
+        let membership = membership.clone();
+        if changed {
+            state.emit_webhook(Change::Validity { valid }, &membership);
+        }
+        true
+    }
+
+    /// Replaces a membership's metadata (a license key bound to a machine, or reset). Sends
+    /// `membership.metadata_updated` (legacy) when it changes. Returns whether the membership
+    /// exists.
+    pub fn set_metadata(&self, id: &str, metadata: Value) -> bool {
+        let mut state = self.lock();
+        let Some(membership) = state.memberships.iter_mut().find(|m| m.id == id) else {
+            return false;
+        };
+        let changed = membership.metadata != metadata;
+        membership.metadata = metadata;
+        let membership = membership.clone();
+        if changed {
+            state.emit_webhook(Change::Metadata, &membership);
+        }
+        true
+    }
+
+    /// Sends an event of any type (`membership.trial_ending_soon`, or one Whop has not
+    /// invented yet) about a membership as it is now. Returns whether the membership exists
+    /// and a webhook is registered.
+    pub fn emit_webhook(&self, event_type: &str, membership_id: &str) -> bool {
+        let mut state = self.lock();
+        let Some(membership) = state
+            .memberships
+            .iter()
+            .find(|m| m.id == membership_id)
+            .cloned()
+        else {
+            return false;
+        };
+        if state.webhooks.is_none() {
+            return false;
+        }
+        state.emit_webhook_type(event_type, &membership);
+        true
+    }
+
+    /// Every delivery attempt so far, in order.
+    #[must_use]
+    pub fn webhook_attempts(&self) -> Vec<WebhookAttempt> {
+        match self.lock().webhooks.as_ref() {
+            Some(webhooks) => webhooks
+                .shared
+                .attempts
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Waits until every event sent so far is delivered or given up on, checking every few
+    /// milliseconds, for at most `timeout`. Returns whether that happened in time.
+    pub async fn webhooks_settled(&self, timeout: Duration) -> bool {
+        let Some(shared) = self
+            .lock()
+            .webhooks
+            .as_ref()
+            .map(|webhooks| Arc::clone(&webhooks.shared))
+        else {
+            return true;
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if shared.in_flight.load(Ordering::SeqCst) == 0 {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// The legacy envelope, with the v2 membership expanded as in Whop's examples.
+fn legacy_body(event_type: &str, key: &str, m: &MockMembership, related: &Related) -> Value {
+    let expand = Expand {
+        product: true,
+        user: true,
+        plan: true,
+        promo_code: false,
+    };
+    let mut envelope = serde_json::Map::new();
+    envelope.insert("action".to_owned(), json!(event_type));
+    envelope.insert(key.to_owned(), body::v2_membership(m, related, expand));
+    Value::Object(envelope)
+}
+
+/// The v1 envelope with the v1 membership.
+fn v1_body(event_id: &str, event_type: &str, m: &MockMembership, related: &Related) -> Value {
+    let now = OffsetDateTime::now_utc();
+    json!({
+        "id": event_id,
+        "api_version": "v1",
+        "timestamp": rfc3339(now),
+        "type": event_type,
+        "data": v1_membership(m, related, now),
+        "company_id": m.company_id,
+    })
+}
+
+/// The v1 Membership, keys as in Whop's v1 `Membership` schema.
+fn v1_membership(m: &MockMembership, related: &Related, now: OffsetDateTime) -> Value {
+    let at = |unix: Option<i64>| {
+        unix.and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+            .map_or(Value::Null, |t| Value::String(rfc3339(t)))
+    };
+    json!({
+        "id": m.id,
+        "cancel_at_period_end": m.cancel_at_period_end,
+        "cancel_option": null,
+        "canceled_at": if m.cancel_at_period_end { Value::String(rfc3339(now)) } else { Value::Null },
+        "cancellation_reason": null,
+        "checkout_configuration_id": m.checkout_id,
+        "company": { "id": m.company_id, "title": m.company_id },
+        "created_at": at(Some(m.created_at)),
+        "currency": related.plan.base_currency,
+        "custom_field_responses": [],
+        "joined_at": at(Some(m.created_at)),
+        "license_key": m.license_key,
+        "manage_url": format!("https://whop.com/hub/{}/", m.id),
+        "member": { "id": format!("mber_{}", m.user_id.trim_start_matches("user_")) },
+        "metadata": m.metadata,
+        "payment_collection_paused": false,
+        "plan": { "id": m.plan_id, "metadata": {} },
+        "product": { "id": m.product_id, "metadata": {}, "title": related.product.name },
+        "promo_code": m.promo_code_id.as_ref().map(|id| json!({ "id": id })),
+        "renewal_period_end": at(m.renewal_period_end),
+        "renewal_period_start": at(m.renewal_period_start),
+        "status": m.status,
+        "updated_at": rfc3339(now),
+        "user": {
+            "id": related.user.id,
+            "email": related.user.email,
+            "name": null,
+            "username": related.user.username,
+        },
+    })
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339)
+        .expect("times between 1970 and 9999 format as RFC 3339")
+}
+
+/// Delivers queued events one at a time, on a runtime of its own.
+struct DeliveryWorker {
+    endpoint: WebhookEndpoint,
+    shared: Arc<Shared>,
+}
+
+impl DeliveryWorker {
+    fn run(self, mut receiver: mpsc::UnboundedReceiver<Outgoing>) {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            while let Some(outgoing) = receiver.recv().await {
+                self.deliver(&outgoing).await;
+                self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+            }
+        });
+    }
+
+    async fn deliver(&self, outgoing: &Outgoing) {
+        for attempt in 1..=1 + MAX_RETRIES {
+            let headers = self.signed_headers(outgoing);
+            let result = tokio::time::timeout(
+                self.endpoint.attempt_timeout,
+                post(&self.endpoint, headers.clone(), outgoing.body.clone()),
+            )
+            .await
+            .unwrap_or_else(|_| Err("timed out".to_owned()));
+            let record = WebhookAttempt {
+                event_type: outgoing.event_type.clone(),
+                membership_id: outgoing.membership_id.clone(),
+                event_id: outgoing.event_id.clone(),
+                attempt,
+                status: result.as_ref().ok().copied(),
+                error: result.err(),
+                headers,
+                body: outgoing.body.clone(),
+            };
+            let succeeded = record.succeeded();
+            self.shared
+                .attempts
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(record);
+            if succeeded {
+                return;
+            }
+            if let Some(delay) = self.endpoint.retry_delays.get(attempt - 1) {
+                tokio::time::sleep(*delay).await;
+            }
+        }
+    }
+
+    /// The headers of one attempt, signed with this attempt's timestamp.
+    fn signed_headers(&self, outgoing: &Outgoing) -> HeaderMap {
+        let timestamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            .to_string();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.endpoint.key)
+            .expect("HMAC takes keys of any length");
+        match self.endpoint.scheme {
+            WebhookScheme::Legacy => {
+                mac.update(format!("{timestamp}.").as_bytes());
+                mac.update(&outgoing.body);
+                let hex: String = mac
+                    .finalize()
+                    .into_bytes()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let value = format!("t={timestamp},v1={hex}");
+                headers.insert("x-whop-signature", ascii(&value));
+            }
+            WebhookScheme::Standard => {
+                mac.update(format!("{}.{timestamp}.", outgoing.event_id).as_bytes());
+                mac.update(&outgoing.body);
+                let signature = STANDARD.encode(mac.finalize().into_bytes());
+                headers.insert("webhook-id", ascii(&outgoing.event_id));
+                headers.insert("webhook-timestamp", ascii(&timestamp));
+                headers.insert("webhook-signature", ascii(&format!("v1,{signature}")));
+            }
+        }
+        headers
+    }
+}
+
+fn ascii(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).expect("IDs, digits, hex and base64 are valid header values")
+}
+
+/// One POST over a fresh HTTP/1.1 connection; the status, or why there was none.
+async fn post(endpoint: &WebhookEndpoint, headers: HeaderMap, body: Bytes) -> Result<u16, String> {
+    let stream = TcpStream::connect(endpoint.addr)
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("handshake: {e}"))?;
+    let connection = tokio::spawn(connection);
+    let mut request = Request::post(endpoint.path.as_str())
+        .header(header::HOST, endpoint.authority.as_str())
+        .header(header::USER_AGENT, "whop-mock")
+        .body(Full::new(body))
+        .map_err(|e| format!("request: {e}"))?;
+    request.headers_mut().extend(headers);
+    let result = sender
+        .send_request(request)
+        .await
+        .map(|response| response.status().as_u16())
+        .map_err(|e| format!("send: {e}"));
+    connection.abort();
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_http_urls_are_accepted() {
+        assert!(WebhookEndpoint::new("http://127.0.0.1:8080/hook", "ws_x").is_ok());
+        assert!(WebhookEndpoint::new("http://localhost:8080/", "ws_x").is_ok());
+        assert!(WebhookEndpoint::new("http://[::1]:8080/", "ws_x").is_ok());
+        for refused in [
+            "https://127.0.0.1:8080/",
+            "http://10.0.0.1/",
+            "http://example.com/",
+            "not a url",
+        ] {
+            assert!(WebhookEndpoint::new(refused, "ws_x").is_err(), "{refused}");
+        }
+        assert!(WebhookEndpoint::new("http://127.0.0.1:1/", "").is_err());
+        assert!(WebhookEndpoint::new("http://127.0.0.1:1/", "whsec_!!").is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let endpoint = WebhookEndpoint::new("http://127.0.0.1:1/", "ws_do_not_print").unwrap();
+        assert!(!format!("{endpoint:?}").contains("do_not_print"));
+    }
+
+    #[test]
+    fn metadata_changes_have_no_v1_event() {
+        assert_eq!(Change::Metadata.event_type(WebhookScheme::Standard), None);
+        assert_eq!(
+            Change::Metadata.event_type(WebhookScheme::Legacy),
+            Some("membership.metadata_updated")
+        );
+    }
+
+    /// A receiver on loopback that answers each request with the next status of `statuses`
+    /// (then 200), and stops after `statuses.len() + 1` requests or when dropped.
+    async fn receiver(statuses: Vec<u16>) -> (String, tokio::task::JoinHandle<Vec<String>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let mut requests = Vec::new();
+            for status in statuses.into_iter().chain([200]) {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let mut seen = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // Headers and a small body arrive at once; read until the body is complete.
+                loop {
+                    let n = stream.read(&mut buffer).await.unwrap();
+                    seen.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&seen).to_string();
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length: ")
+                                    .map(str::to_owned)
+                            })
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        if body.len() >= length || n == 0 {
+                            requests.push(text);
+                            break;
+                        }
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                );
+                stream.write_all(answer.as_bytes()).await.unwrap();
+            }
+            requests
+        });
+        (url, task)
+    }
+
+    #[tokio::test]
+    async fn a_delivery_answered_500_is_retried_with_the_same_id() {
+        let (url, receiver) = receiver(vec![500, 503]).await;
+        let endpoint = WebhookEndpoint::new(&url, "ws_test")
+            .unwrap()
+            .retry_delay(Duration::from_millis(5));
+        let mock = MockWhop::builder()
+            .membership(crate::MockMembership::new("mem_1"))
+            .webhook(endpoint)
+            .build();
+        assert!(mock.set_status("mem_1", "canceled", false));
+        assert!(mock.webhooks_settled(Duration::from_secs(10)).await);
+        let attempts = mock.webhook_attempts();
+        let statuses: Vec<_> = attempts.iter().map(|a| a.status).collect();
+        assert_eq!(statuses, [Some(500), Some(503), Some(200)]);
+        assert!(
+            attempts
+                .iter()
+                .all(|a| a.event_type == "membership.deactivated")
+        );
+        assert!(
+            attempts
+                .iter()
+                .all(|a| a.headers["webhook-id"] == attempts[0].headers["webhook-id"])
+        );
+        let requests = receiver.await.unwrap();
+        assert_eq!(requests.len(), 3);
+        assert!(
+            requests[0].starts_with("POST /hooks HTTP/1.1"),
+            "{}",
+            requests[0]
+        );
+        assert!(
+            requests[0].contains("\"type\":\"membership.deactivated\""),
+            "{}",
+            requests[0]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_delivery_is_given_up_after_three_retries() {
+        let (url, _receiver) = receiver(vec![500, 500, 500, 500]).await;
+        let endpoint = WebhookEndpoint::new(&url, "ws_test")
+            .unwrap()
+            .scheme(WebhookScheme::Legacy)
+            .retry_delay(Duration::from_millis(5));
+        let mock = MockWhop::builder()
+            .membership(crate::MockMembership::new("mem_1"))
+            .webhook(endpoint)
+            .build();
+        assert!(mock.set_metadata("mem_1", json!({"hwid": "abc"})));
+        assert!(mock.webhooks_settled(Duration::from_secs(10)).await);
+        let attempts = mock.webhook_attempts();
+        assert_eq!(attempts.len(), 1 + MAX_RETRIES);
+        assert!(attempts.iter().all(|a| a.status == Some(500)));
+        assert!(
+            attempts
+                .iter()
+                .all(|a| a.event_type == "membership.metadata_updated")
+        );
+        let signature = attempts[0].headers["x-whop-signature"].to_str().unwrap();
+        assert!(
+            signature.starts_with("t=") && signature.contains(",v1="),
+            "{signature}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_receiver_counts_as_a_failed_attempt() {
+        let port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let endpoint = WebhookEndpoint::new(&format!("http://127.0.0.1:{port}/"), "ws_test")
+            .unwrap()
+            .retry_delay(Duration::from_millis(1));
+        let mock = MockWhop::builder()
+            .membership(crate::MockMembership::new("mem_1"))
+            .webhook(endpoint)
+            .build();
+        assert!(mock.emit_webhook("membership.trial_ending_soon", "mem_1"));
+        assert!(mock.webhooks_settled(Duration::from_secs(10)).await);
+        let attempts = mock.webhook_attempts();
+        assert_eq!(attempts.len(), 1 + MAX_RETRIES);
+        assert!(
+            attempts
+                .iter()
+                .all(|a| a.status.is_none() && a.error.is_some())
+        );
+    }
+
+    #[tokio::test]
+    async fn unchanged_state_sends_nothing() {
+        let endpoint = WebhookEndpoint::new("http://127.0.0.1:9/", "ws_test").unwrap();
+        let mock = MockWhop::builder()
+            .membership(crate::MockMembership::new("mem_1"))
+            .webhook(endpoint)
+            .build();
+        assert!(mock.set_status("mem_1", "active", true));
+        assert!(mock.set_metadata("mem_1", json!({})));
+        assert!(!mock.set_status("mem_nope", "active", false));
+        assert!(mock.webhooks_settled(Duration::from_secs(1)).await);
+        assert!(mock.webhook_attempts().is_empty());
+    }
+}
