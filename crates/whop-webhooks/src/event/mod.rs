@@ -1,13 +1,11 @@
 //! [`Event`]: the body of a delivery, decoded into typed membership events.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use whop_models::{CompanyId, DecodeError, Membership, V1Membership};
+use whop_models::{CompanyId, Membership, V1Membership};
 
 /// The body of a delivery, in either envelope.
 ///
@@ -391,139 +389,7 @@ impl Event {
     }
 }
 
-#[derive(Serialize)]
-struct LegacyOut<'a, T: Serialize> {
-    action: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'a T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<&'a T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    company: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    api_version: Option<&'a str>,
-}
+mod encode;
+mod error;
 
-#[derive(Serialize)]
-struct V1Out<'a, T: Serialize> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    api_version: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    timestamp: Option<String>,
-    #[serde(rename = "type")]
-    kind: &'a str,
-    data: &'a T,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    company_id: Option<&'a CompanyId>,
-}
-
-impl LegacyEvent {
-    fn serialize_with<S: serde::Serializer, T: Serialize>(
-        &self,
-        object: &T,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let (data, body) = match self.object_key {
-            ObjectKey::Data => (Some(object), None),
-            ObjectKey::Body => (None, Some(object)),
-        };
-        LegacyOut {
-            action: self.payload.kind(),
-            data,
-            body,
-            company: self.company.as_deref(),
-            api_version: self.api_version.as_deref(),
-        }
-        .serialize(serializer)
-    }
-}
-
-impl V1Event {
-    fn serialize_with<S: serde::Serializer, T: Serialize>(
-        &self,
-        data: &T,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let timestamp = self
-            .timestamp
-            .map(|at| at.format(&Rfc3339))
-            .transpose()
-            .map_err(serde::ser::Error::custom)?;
-        V1Out {
-            id: self.id.as_deref(),
-            api_version: self.api_version.as_deref(),
-            timestamp,
-            kind: self.payload.kind(),
-            data,
-            company_id: self.company_id.as_ref(),
-        }
-        .serialize(serializer)
-    }
-}
-
-impl Serialize for Event {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Legacy(event) => match &event.payload {
-                LegacyPayload::Unknown { data, .. } => event.serialize_with(data, serializer),
-                payload => {
-                    let membership = payload.membership().expect("typed payloads hold one");
-                    event.serialize_with(membership, serializer)
-                }
-            },
-            Self::V1(event) => match &event.payload {
-                V1Payload::Unknown { data, .. } => event.serialize_with(data, serializer),
-                payload => {
-                    let membership = payload.membership().expect("typed payloads hold one");
-                    event.serialize_with(membership, serializer)
-                }
-            },
-        }
-    }
-}
-
-/// A (verified) body is not an event this crate can read.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum EventError {
-    /// The body is not JSON.
-    NotJson {
-        /// What the JSON parser said.
-        reason: String,
-    },
-    /// The body is JSON, but not a Whop webhook envelope.
-    NotAnEnvelope {
-        /// What is missing or wrong.
-        reason: String,
-    },
-    /// A typed event's object does not decode into its model.
-    Data {
-        /// The event type.
-        kind: String,
-        /// Where and why the object did not decode.
-        error: DecodeError,
-    },
-}
-
-impl fmt::Display for EventError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotJson { reason } => write!(f, "the body is not JSON: {reason}"),
-            Self::NotAnEnvelope { reason } => {
-                write!(f, "the body is not a Whop webhook event: {reason}")
-            }
-            Self::Data { kind, error } => write!(f, "the `{kind}` event's object: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for EventError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Data { error, .. } => Some(error),
-            Self::NotJson { .. } | Self::NotAnEnvelope { .. } => None,
-        }
-    }
-}
+pub use error::EventError;
