@@ -61,7 +61,7 @@ fn quick_retries() -> RetryConfig {
 fn client(base: &str, token: &str, retry: RetryConfig, attempt: Duration) -> Client {
     Client::builder()
         .transport(|t| {
-            t.base_url(format!("{base}/api"))
+            t.base_url(base)
                 .token(Token::new(token).expect("valid token"))
                 .retry(retry)
                 .connect_timeout(Duration::from_secs(2))
@@ -482,7 +482,7 @@ async fn a_body_over_the_cap_is_refused_with_its_status() {
         let server = mock.serve().await.unwrap();
         let c = Client::builder()
             .transport(|t| {
-                t.base_url(format!("{}/api", server.base_url()))
+                t.base_url(server.base_url())
                     .token(Token::new(USER_TOKEN).expect("valid token"))
                     .retry(quick_retries())
                     .max_body_bytes(64)

@@ -76,7 +76,7 @@ async fn ten_thousand_calls_with_five_percent_faults_end_typed_and_in_time() {
     let server = mock.serve().await.expect("mock server starts on loopback");
     let company = Client::builder()
         .transport(|t| {
-            t.base_url(format!("{}/api", server.base_url()))
+            t.base_url(server.base_url())
                 .token(Token::new(COMPANY_KEY).expect("valid token"))
                 .retry(fast_retries())
                 .attempt_timeout(ATTEMPT_TIMEOUT)

@@ -46,7 +46,7 @@ async fn paced(deadline: Duration) -> Paced {
     let server = mock.serve().await.expect("mock server starts on loopback");
     let company = Client::builder()
         .transport(|t| {
-            t.base_url(format!("{}/api", server.base_url()))
+            t.base_url(server.base_url())
                 .token(Token::new(COMPANY_KEY).expect("valid token"))
                 .retry(fast_retries())
                 .attempt_timeout(Duration::from_secs(5))
@@ -224,7 +224,7 @@ async fn pacing_is_on_by_default_at_whops_limits() {
     let server = mock.serve().await.expect("mock server starts on loopback");
     let user = Client::builder()
         .transport(|t| {
-            t.base_url(format!("{}/api", server.base_url()))
+            t.base_url(server.base_url())
                 .token(Token::new(USER_TOKEN).expect("valid token"))
                 .deadline(Duration::from_secs(2))
         })

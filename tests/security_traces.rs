@@ -102,7 +102,7 @@ async fn harness() -> Harness {
     let server = mock.serve().await.expect("mock serves");
     let company = Client::builder()
         .transport(|t| {
-            t.base_url(format!("{}/api", server.base_url()))
+            t.base_url(server.base_url())
                 .token(Token::new(SECRET_KEY).expect("valid token"))
                 .retry(fast_retries())
                 .attempt_timeout(Duration::from_secs(2))

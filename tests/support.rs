@@ -70,7 +70,7 @@ impl Harness {
         let server = mock.serve().await.expect("mock server starts on loopback");
         let company = Client::builder()
             .transport(|t| {
-                t.base_url(format!("{}/api", server.base_url()))
+                t.base_url(server.base_url())
                     .token(Token::new(COMPANY_KEY).expect("valid token"))
                     .retry(retry)
                     .attempt_timeout(Duration::from_secs(2))
