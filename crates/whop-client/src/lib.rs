@@ -1,8 +1,10 @@
 //! A Rust client for Whop's membership API.
 //!
-//! Two endpoints, fully typed:
+//! Fully typed endpoints:
 //! - [`Client::cancel_membership`]: `POST /v2/memberships/{id}/cancel`, with `expand`, using your
 //!   company API key. The membership is set to cancel at the end of its period.
+//! - [`Client::terminate_membership`]: `POST /v2/memberships/{id}/terminate`, company API key:
+//!   access ends at once, irreversibly.
 //! - [`Client::me_membership`] and [`Client::check_license`]: `GET /v5/me/memberships/{id}`, by
 //!   membership ID or license key, using a user's token.
 //!
@@ -32,6 +34,7 @@ pub use client::{Client, ClientBuilder, ENV_API_KEY, ENV_BASE_URL, HttpService};
 pub use endpoints::cancel::CancelMembership;
 pub use endpoints::license::LicenseCheck;
 pub use endpoints::me_membership::RetrieveMyMembership;
+pub use endpoints::terminate::TerminateMembership;
 pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, TransportError};
 pub use response::Response;
 
