@@ -192,6 +192,15 @@ impl<S> Client<S> {
     pub fn service(&self) -> &S {
         &self.service
     }
+
+    /// The same client (credential, base URL) over `f(service)`.
+    pub(crate) fn map_service<T>(self, f: impl FnOnce(S) -> T) -> Client<T> {
+        Client {
+            service: f(self.service),
+            credential: self.credential,
+            base_url: self.base_url,
+        }
+    }
 }
 
 impl<S: HttpService> Client<S> {

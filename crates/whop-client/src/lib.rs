@@ -16,6 +16,16 @@
 //! [`ClientBuilder::transport`]; any tower `Service` from `http::Request<Bytes>` to
 //! `http::Response<Bytes>` can replace it ([`Client::with_service`]).
 //!
+//! To add tower layers of your own (a header, metrics) without leaving the builder, use
+//! [`ClientBuilder::layer`]: it gives a [`BoxClient`], a type you can name in a struct
+//! ([`layered`] says where the layer sits and what it sees).
+//!
+//! # Cargo features
+//! - `webpki-roots` (default) / `native-roots`: which root certificates TLS trusts.
+//! - `mock`: [`Client::builder_for`], a client ready for a `whop_mock::MockServer` (its base URL,
+//!   pacing matched to its limits), for tests: see [`mock`](crate::mock).
+//! - `blocking`: [`blocking::Client`], the same calls for synchronous programs.
+//!
 //! # Errors
 //! Every call returns [`Error`], which says whether the request was sent, whether the action took
 //! place ([`Error::applied`]), and keeps the API's status, message and raw body.
@@ -23,10 +33,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod endpoint;
 mod endpoints;
 mod error;
+pub mod layered;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod path;
 mod response;
 
@@ -36,6 +51,7 @@ pub use endpoints::license::LicenseCheck;
 pub use endpoints::me_membership::RetrieveMyMembership;
 pub use endpoints::terminate::TerminateMembership;
 pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, TransportError};
+pub use layered::{BoxClient, BoxHttpService, LayeredClientBuilder};
 pub use response::Response;
 
 pub use whop_models as models;

@@ -191,7 +191,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidInput(e) => write!(f, "invalid input, nothing was sent: {e}"),
+            Error::InvalidInput(e) => write!(f, "refused before any request was made: {e}"),
             Error::Transport(e) if self.is_rate_limited_locally() => {
                 write!(
                     f,
@@ -256,7 +256,8 @@ impl From<InvalidToken> for Error {
 
 impl From<InvalidBaseUrl> for Error {
     fn from(e: InvalidBaseUrl) -> Self {
-        Error::InvalidInput(InvalidInput::new("base URL", e.to_string()))
+        let reason = format!("`{}` is refused: {}", e.input(), e.reason());
+        Error::InvalidInput(InvalidInput::new("base URL", reason))
     }
 }
 
