@@ -91,6 +91,18 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps", "--locked"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    // whop-client's optional modules (`mock`, `blocking`), as docs.rs shows them.
+    cargo(
+        &[
+            "doc",
+            "--package",
+            "whop-client",
+            "--all-features",
+            "--no-deps",
+            "--locked",
+        ],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
 }

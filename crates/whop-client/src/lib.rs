@@ -22,9 +22,10 @@
 //!
 //! # Cargo features
 //! - `webpki-roots` (default) / `native-roots`: which root certificates TLS trusts.
-//! - `mock`: [`Client::builder_for`], a client ready for a `whop_mock::MockServer` (its base URL,
-//!   pacing matched to its limits), for tests: see [`mock`](crate::mock).
-//! - `blocking`: [`blocking::Client`], the same calls for synchronous programs.
+//! - `mock`: `Client::builder_for(&server, token)`, a client ready for a `whop_mock::MockServer`
+//!   (its base URL, pacing matched to its limits), for tests: see the `mock` module.
+//! - `blocking`: `whop_client::blocking::Client`, the same calls for synchronous programs, on a
+//!   runtime thread of the client's own: see the `blocking` module.
 //!
 //! # Errors
 //! Every call returns [`Error`], which says whether the request was sent, whether the action took
