@@ -7,13 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::exit::exit_codes_table;
 use whop_client::Expand;
 
-const ABOUT: &str = "Cancel a Whop membership, look one up, or check a license key.";
+const ABOUT: &str = "Cancel or terminate a Whop membership, look one up, or check a license key.";
 
 const LONG_ABOUT: &str = "\
 Cancel a Whop membership, look one up, or check a license key, from a shell.
 
 `membership cancel` uses Whop's v2 API with your company API key: the membership is set to cancel
-at the end of its current period (it keeps access until then; it is never ended at once).
+at the end of its current period (it keeps access until then). `membership terminate --yes` ends
+it at once, irreversibly.
 `me membership` and `license check` use the v5 `me` API with a user's token (an OAuth token or an
 app-proxy JWT), and see only that user's memberships.
 
@@ -40,9 +41,10 @@ Examples:
   WHOP_API_KEY=... whop membership cancel mem_XXXXXXXXXXXXXX --json | jq .cancel_at_period_end
   WHOP_USER_TOKEN=... whop license check \"$KEY\" && start-the-app
 
-The --mock world: memberships mem_demo000000001 (license key DEMO-1A2B3C-4D5E6F70-8A9B0CW,
-valid) and mem_demo000000003 (license key DEMO-EXPIRED-00000000-0000000, expired) belong to the
-demo user; mem_demo000000002 belongs to someone else (404 for the demo user on v5).
+The --mock world (whop-mock's MockWhop::demo): the demo user owns mem_demo000000001 (license key
+DEMO-1A2B3C-4D5E6F70-8A9B0CW, valid), mem_demo000000003 (DEMO-EXPIRED-00000000-0000000,
+expired) and mem_demo000000004 (DEMO-CANCELING-0000000-0000000, valid, cancels at period end);
+mem_demo000000002 belongs to someone else (404 for the demo user on v5).
 
 ",
     "Exit codes:\n",
@@ -59,6 +61,21 @@ Examples:
 
 Cancelling is at period end and cancelling twice is the same as once, so after a network error
 (exit 6) it is safe to run the command again.
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+const TERMINATE_AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop membership terminate mem_XXXXXXXXXXXXXX --yes
+  whop --mock membership terminate mem_demo000000001 --yes --expand user
+
+Terminating ends access at once and cannot be undone (the customer has to buy again); without
+--yes the command refuses and sends nothing. After a network error (exit 6) the termination may
+have happened: look the membership up before running the command again.
 
 ",
     "Exit codes:\n",
@@ -96,8 +113,9 @@ const MEMBERSHIP_GROUP_AFTER_HELP: &str = "\
 Examples:
   whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user
   whop --mock membership cancel mem_demo000000001
+  whop membership terminate mem_XXXXXXXXXXXXXX --yes
 
-See `whop membership cancel --help` for its exit codes.";
+See `whop membership cancel --help` and `whop membership terminate --help` for their exit codes.";
 
 const ME_GROUP_AFTER_HELP: &str = "\
 Examples:
@@ -204,6 +222,33 @@ pub(crate) enum MembershipCommand {
         after_help = CANCEL_AFTER_HELP
     )]
     Cancel(CancelArgs),
+    /// End a membership now, irreversibly (asks for --yes).
+    #[command(
+        long_about = "End a membership now (POST /v2/memberships/{id}/terminate).\n\n\
+            Access ends at once and the termination cannot be undone: the customer has to buy \
+            again. To stop renewal but keep access until the period ends, use `membership \
+            cancel`. Refuses to run without --yes. Needs your company API key (WHOP_API_KEY or \
+            --api-key). Prints the terminated membership.",
+        after_help = TERMINATE_AFTER_HELP
+    )]
+    Terminate(TerminateArgs),
+}
+
+/// Arguments of `whop membership terminate`.
+#[derive(Debug, Args)]
+pub(crate) struct TerminateArgs {
+    /// The membership ID (mem_...).
+    #[arg(value_name = "ID")]
+    pub(crate) id: String,
+
+    /// Confirm: end the membership now, irreversibly. Without it nothing is sent.
+    #[arg(long)]
+    pub(crate) yes: bool,
+
+    /// Related objects to include in full instead of by ID: comma-separated, or the flag
+    /// repeated.
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub(crate) expand: Vec<ExpandArg>,
 }
 
 /// Arguments of `whop membership cancel`.

@@ -1,10 +1,10 @@
-//! The three commands: send the call, print the answer, choose the exit code.
+//! The commands: send the call, print the answer, choose the exit code.
 
 use serde::Serialize;
 use time::OffsetDateTime;
 use whop_client::{Expand, LicenseCheck, MeMembership};
 
-use crate::cli::{CancelArgs, GlobalArgs, LicenseCheckArgs, MeMembershipArgs};
+use crate::cli::{CancelArgs, GlobalArgs, LicenseCheckArgs, MeMembershipArgs, TerminateArgs};
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::render;
@@ -20,6 +20,35 @@ pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exi
         .send()
         .await
         .map_err(|e| classify(&e, Call::Cancel { id: &args.id }))?;
+    if global.json {
+        print_json(membership.get())?;
+    } else {
+        print(&render::membership(&membership, OffsetDateTime::now_utc()))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// `whop membership terminate`: end the membership now; refuses without `--yes`.
+pub(crate) async fn terminate(global: &GlobalArgs, args: &TerminateArgs) -> Result<Exit, Failure> {
+    if !args.yes {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!(
+                "terminating {:?} ends its access at once and cannot be undone; nothing was sent: \
+                 run again with --yes to confirm (or use `membership cancel` to end it at period end)",
+                args.id
+            ),
+        ));
+    }
+    let target = target(global, Credential::CompanyKey).await?;
+    let expand = args.expand.iter().copied().map(Expand::from);
+    let membership = target
+        .client
+        .terminate_membership(&args.id)
+        .expand_all(expand)
+        .send()
+        .await
+        .map_err(|e| classify(&e, Call::Terminate { id: &args.id }))?;
     if global.json {
         print_json(membership.get())?;
     } else {

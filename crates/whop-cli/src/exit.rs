@@ -97,6 +97,11 @@ pub(crate) enum Call<'a> {
         /// The membership ID.
         id: &'a str,
     },
+    /// `membership terminate`: say whether the termination was applied.
+    Terminate {
+        /// The membership ID.
+        id: &'a str,
+    },
     /// A v5 lookup (by ID or license key).
     Lookup,
 }
@@ -105,7 +110,7 @@ impl Call<'_> {
     /// The variable holding the credential this call uses.
     fn credential(self) -> &'static str {
         match self {
-            Call::Cancel { .. } => "WHOP_API_KEY (or --api-key)",
+            Call::Cancel { .. } | Call::Terminate { .. } => "WHOP_API_KEY (or --api-key)",
             Call::Lookup => {
                 "WHOP_USER_TOKEN (or --user-token; a user's token, not a company API key)"
             }
@@ -118,6 +123,7 @@ pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
     let status = error.status().map(|s| s.as_u16());
     let (exit, mut message) = match error {
         Error::InvalidInput(_) => (Exit::Usage, error.to_string()),
+        _ if error.is_rate_limited_locally() => (Exit::RateLimited, error.to_string()),
         // The client's message already says whether the request may have been sent.
         Error::Transport(_) | Error::Timeout(_) => {
             (Exit::Network, format!("network error: {error}"))
@@ -126,7 +132,9 @@ pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
         _ if error.is_not_found() => (
             Exit::NotFound,
             match call {
-                Call::Cancel { id } => format!("no membership {id:?} in your company: {error}"),
+                Call::Cancel { id } | Call::Terminate { id } => {
+                    format!("no membership {id:?} in your company: {error}")
+                }
                 Call::Lookup => format!("no membership of yours has this ID or key: {error}"),
             },
         ),
@@ -146,12 +154,20 @@ pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
         }
         _ => (Exit::Other, error.to_string()),
     };
-    if let Call::Cancel { .. } = call {
-        let applied = match error.applied() {
-            Applied::No => "the cancel was not applied",
-            Applied::Yes => "the cancel was applied",
-            _ => "the cancel may have been applied; running the command again is safe",
-        };
+    let applied = match (call, error.applied()) {
+        (Call::Lookup, _) => None,
+        (Call::Cancel { .. }, Applied::No) => Some("the cancel was not applied"),
+        (Call::Cancel { .. }, Applied::Yes) => Some("the cancel was applied"),
+        (Call::Cancel { .. }, _) => {
+            Some("the cancel may have been applied; running the command again is safe")
+        }
+        (Call::Terminate { .. }, Applied::No) => Some("the membership was not terminated"),
+        (Call::Terminate { .. }, Applied::Yes) => Some("the membership was terminated"),
+        (Call::Terminate { .. }, _) => Some(
+            "the membership may have been terminated; look it up before running the command again",
+        ),
+    };
+    if let Some(applied) = applied {
         let _ = write!(message, "; {applied}");
     }
     Failure::new(exit, message)

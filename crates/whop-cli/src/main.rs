@@ -54,6 +54,9 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
         Command::Membership(MembershipCommand::Cancel(args)) => {
             commands::cancel(global, args).await
         }
+        Command::Membership(MembershipCommand::Terminate(args)) => {
+            commands::terminate(global, args).await
+        }
         Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
         Command::License(LicenseCommand::Check(args)) => {
             commands::license_check(global, args).await

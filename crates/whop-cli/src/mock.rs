@@ -23,18 +23,10 @@ pub(crate) use without_mock::DemoWorld;
 
 #[cfg(feature = "mock")]
 mod with_mock {
-    use whop_mock::{
-        DEMO_COMPANY_KEY, DEMO_USER_ID, DEMO_USER_TOKEN, MockMembership, MockServer, MockWhop,
-    };
+    use whop_mock::{DEMO_COMPANY_KEY, DEMO_USER_TOKEN, MockServer, MockWhop};
 
     use super::{Credential, Failure};
     use crate::exit::Exit;
-
-    /// A demo membership of the demo user whose period is over: its license key checks as not
-    /// valid.
-    const EXPIRED_MEMBERSHIP_ID: &str = "mem_demo000000003";
-    /// The license key of [`EXPIRED_MEMBERSHIP_ID`].
-    const EXPIRED_LICENSE_KEY: &str = "DEMO-EXPIRED-00000000-0000000";
 
     /// The demo world, served on loopback for as long as the value lives.
     pub(crate) struct DemoWorld {
@@ -47,7 +39,7 @@ mod with_mock {
         /// # Errors
         /// The server could not start ([`Exit::Other`]).
         pub(crate) async fn start() -> Result<DemoWorld, Failure> {
-            let server = world().serve().await.map_err(|e| {
+            let server = MockWhop::demo().serve().await.map_err(|e| {
                 Failure::new(
                     Exit::Other,
                     format!("could not start the mock API on loopback: {e}"),
@@ -60,7 +52,7 @@ mod with_mock {
 
         /// The API root to send requests to.
         pub(crate) fn base_url(&self) -> String {
-            format!("{}/api", self.server.base_url())
+            self.server.base_url()
         }
 
         /// The credential's value in the demo world.
@@ -70,19 +62,6 @@ mod with_mock {
                 Credential::UserToken => DEMO_USER_TOKEN,
             }
         }
-    }
-
-    /// whop-mock's demo, plus an expired membership of the demo user so that `license check` can
-    /// be seen failing.
-    fn world() -> MockWhop {
-        MockWhop::demo_builder()
-            .membership(
-                MockMembership::new(EXPIRED_MEMBERSHIP_ID)
-                    .user(DEMO_USER_ID)
-                    .license_key(EXPIRED_LICENSE_KEY)
-                    .status("expired", false),
-            )
-            .build()
     }
 }
 

@@ -636,3 +636,63 @@ fn a_license_key_starting_with_a_hyphen_is_checked_after_double_dash() {
     out.assert_code(1);
     assert!(out.stdout.starts_with("not found: "), "{}", out.stdout);
 }
+
+// ---- membership terminate (issue 16) ----
+
+#[test]
+fn terminate_without_yes_refuses_and_sends_nothing() {
+    let api = Api::start();
+    let out = api.whop().run(&["membership", "terminate", ACTIVE_ID]);
+    out.assert_code(2);
+    assert!(out.error_line().contains("--yes"), "{}", out.stderr);
+    assert!(api.mock().requests().is_empty());
+    assert!(api.mock().membership(ACTIVE_ID).expect("seeded").valid);
+}
+
+#[test]
+fn terminate_with_yes_ends_the_membership_at_once() {
+    let api = Api::start();
+    let out = api
+        .whop()
+        .run(&["--json", "membership", "terminate", ACTIVE_ID, "--yes"]);
+    out.assert_code(0);
+    let membership: Membership = decode(out.stdout.as_bytes()).expect("a v2 membership");
+    assert_eq!(membership.valid, Some(false));
+    assert!(!api.mock().membership(ACTIVE_ID).expect("seeded").valid);
+}
+
+#[test]
+fn terminate_help_says_it_is_irreversible_and_needs_yes() {
+    assert_help_mentions(
+        &["membership", "terminate", "--help"],
+        &["<ID>", "--yes", "cannot be undone", "Examples:"],
+    );
+}
+
+/// The demo world `--help` lists is whop-mock's: every demo license key is in it.
+#[test]
+fn top_level_help_lists_every_demo_key_of_the_one_demo_world() {
+    let out = Whop::bare().run(&["--help"]);
+    out.assert_code(0);
+    for (key, what) in whop_mock::DEMO_LICENSE_KEYS {
+        assert!(out.stdout.contains(key), "--help lacks {key} ({what})");
+    }
+}
+
+#[cfg(feature = "mock")]
+#[test]
+fn mock_license_check_answers_each_demo_key_as_its_constant_says() {
+    for (key, code) in [
+        (whop_mock::DEMO_LICENSE_KEY, 0),
+        (whop_mock::DEMO_EXPIRED_LICENSE_KEY, 1),
+        (whop_mock::DEMO_CANCELING_LICENSE_KEY, 0),
+    ] {
+        let out = Whop::bare().run(&["--mock", "license", "check", key]);
+        out.assert_code(code);
+        assert!(
+            !out.stdout.starts_with("not found"),
+            "{key}: {}",
+            out.stdout
+        );
+    }
+}

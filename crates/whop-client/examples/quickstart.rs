@@ -39,7 +39,7 @@ async fn run() -> Result<(), String> {
         .serve()
         .await
         .map_err(|e| format!("could not start the mock API on loopback: {e}"))?;
-    let base_url = format!("{}/api", server.base_url());
+    let base_url = server.base_url();
     println!("No WHOP_API_KEY set: using the embedded mock Whop API at {base_url}\n");
 
     let company_key = token(whop_mock::DEMO_COMPANY_KEY)?;

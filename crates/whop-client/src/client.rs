@@ -6,9 +6,7 @@ use bytes::Bytes;
 use http::Request;
 use serde::de::DeserializeOwned;
 use tower::{Service, ServiceExt};
-#[cfg(doc)]
-use whop_transport::BaseUrl;
-use whop_transport::{DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
+use whop_transport::{BaseUrl, DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
 
 use crate::endpoint::Call;
 use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput};
@@ -81,6 +79,9 @@ pub struct Client<S = Transport> {
     service: S,
     /// The credential of this client's requests, when it is not the transport's default.
     credential: Option<Token>,
+    /// Where the transport sends requests, when known (a client from the builder): named in the
+    /// error for a route that does not exist there.
+    base_url: Option<BaseUrl>,
 }
 
 impl<S> fmt::Debug for Client<S> {
@@ -168,6 +169,7 @@ impl<S> Client<S> {
         Client {
             service,
             credential: None,
+            base_url: None,
         }
     }
 
@@ -182,6 +184,7 @@ impl<S> Client<S> {
         Client {
             service: self.service.clone(),
             credential: Some(token.clone()),
+            base_url: self.base_url.clone(),
         }
     }
 
@@ -189,12 +192,22 @@ impl<S> Client<S> {
     pub fn service(&self) -> &S {
         &self.service
     }
+
+    /// The same client (credential, base URL) over `f(service)`.
+    pub(crate) fn map_service<T>(self, f: impl FnOnce(S) -> T) -> Client<T> {
+        Client {
+            service: f(self.service),
+            credential: self.credential,
+            base_url: self.base_url,
+        }
+    }
 }
 
 impl<S: HttpService> Client<S> {
     /// Builds `call`, sends it, and decodes a success into `T`; anything else becomes an [`Error`].
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<Response<T>, Error> {
-        let side_effect = call.route().has_side_effect();
+        let route = call.route();
+        let side_effect = route.has_side_effect();
         let mut request = call.build()?;
         if let Some(token) = &self.credential {
             request.extensions_mut().insert(token.clone());
@@ -218,12 +231,12 @@ impl<S: HttpService> Client<S> {
             }
         } else {
             let retry_after = whop_transport::retry_after(&parts.headers);
-            Err(Error::Api(Box::new(ApiError::new(
-                parts.status,
-                retry_after,
-                body,
-                side_effect,
-            ))))
+            let error =
+                ApiError::new(parts.status, retry_after, body, side_effect).requested(|| {
+                    let base = self.base_url.as_ref().map_or("<base URL>", BaseUrl::as_str);
+                    route.describe(base)
+                });
+            Err(Error::Api(Box::new(error)))
         }
     }
 }
@@ -281,7 +294,11 @@ impl ClientBuilder {
                 Some(invalid) => Error::from(invalid.clone()),
                 None => InvalidInput::new("transport settings", format!("are refused: {e}")).into(),
             })?;
-        Ok(Client::with_service(service))
+        let base_url = service.base_url().clone();
+        Ok(Client {
+            base_url: Some(base_url),
+            ..Client::with_service(service)
+        })
     }
 }
 

@@ -59,6 +59,12 @@ impl Route {
         }
     }
 
+    /// `METHOD <base><template>`, e.g. `GET https://api.whop.com/api/v5/me/memberships/{id}`: the
+    /// request named without its parameters (a parameter may be a license key).
+    pub(crate) fn describe(&self, base: &str) -> String {
+        format!("{} {base}{}", self.method, self.template)
+    }
+
     /// `false` for a read (GET or HEAD): nothing can have changed, whatever the outcome.
     pub(crate) fn has_side_effect(&self) -> bool {
         !matches!(self.method, Method::GET | Method::HEAD)

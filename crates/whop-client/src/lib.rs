@@ -1,8 +1,10 @@
 //! A Rust client for Whop's membership API.
 //!
-//! Two endpoints, fully typed:
+//! Fully typed endpoints:
 //! - [`Client::cancel_membership`]: `POST /v2/memberships/{id}/cancel`, with `expand`, using your
 //!   company API key. The membership is set to cancel at the end of its period.
+//! - [`Client::terminate_membership`]: `POST /v2/memberships/{id}/terminate`, company API key:
+//!   access ends at once, irreversibly.
 //! - [`Client::me_membership`] and [`Client::check_license`]: `GET /v5/me/memberships/{id}`, by
 //!   membership ID or license key, using a user's token.
 //!
@@ -14,6 +16,17 @@
 //! [`ClientBuilder::transport`]; any tower `Service` from `http::Request<Bytes>` to
 //! `http::Response<Bytes>` can replace it ([`Client::with_service`]).
 //!
+//! To add tower layers of your own (a header, metrics) without leaving the builder, use
+//! [`ClientBuilder::layer`]: it gives a [`BoxClient`], a type you can name in a struct
+//! ([`layered`] says where the layer sits and what it sees).
+//!
+//! # Cargo features
+//! - `webpki-roots` (default) / `native-roots`: which root certificates TLS trusts.
+//! - `mock`: `Client::builder_for(&server, token)`, a client ready for a `whop_mock::MockServer`
+//!   (its base URL, pacing matched to its limits), for tests: see the `mock` module.
+//! - `blocking`: `whop_client::blocking::Client`, the same calls for synchronous programs, on a
+//!   runtime thread of the client's own: see the `blocking` module.
+//!
 //! # Errors
 //! Every call returns [`Error`], which says whether the request was sent, whether the action took
 //! place ([`Error::applied`]), and keeps the API's status, message and raw body.
@@ -22,10 +35,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod endpoint;
 mod endpoints;
 mod error;
+pub mod layered;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod path;
 mod response;
 
@@ -33,7 +51,9 @@ pub use client::{Client, ClientBuilder, ENV_API_KEY, ENV_BASE_URL, HttpService};
 pub use endpoints::cancel::CancelMembership;
 pub use endpoints::license::LicenseCheck;
 pub use endpoints::me_membership::RetrieveMyMembership;
+pub use endpoints::terminate::TerminateMembership;
 pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, TransportError};
+pub use layered::{BoxClient, BoxHttpService, LayeredClientBuilder};
 pub use response::Response;
 
 pub use whop_models as models;

@@ -9,15 +9,38 @@ pub const DEMO_COMPANY_KEY: &str = "whop_mock_company_key";
 pub const DEMO_USER_TOKEN: &str = "whop_mock_user_token";
 /// The user of [`MockWhop::demo`].
 pub const DEMO_USER_ID: &str = "user_demo000000001";
-/// A membership of [`DEMO_USER_ID`] in [`MockWhop::demo`], active, not yet cancelling.
+/// A membership of [`DEMO_USER_ID`] in [`MockWhop::demo`], active, not yet cancelling: its
+/// license key [`DEMO_LICENSE_KEY`] demonstrates a **valid** key.
 pub const DEMO_MEMBERSHIP_ID: &str = "mem_demo000000001";
-/// The license key of [`DEMO_MEMBERSHIP_ID`].
+/// The license key of [`DEMO_MEMBERSHIP_ID`]: **valid**.
 pub const DEMO_LICENSE_KEY: &str = "DEMO-1A2B3C-4D5E6F70-8A9B0CW";
 /// A second membership in [`MockWhop::demo`], owned by another user ([`DEMO_OTHER_USER_ID`]):
-/// [`DEMO_USER_TOKEN`] gets 404 for it on v5.
+/// demonstrates **not yours**, as [`DEMO_USER_TOKEN`] gets 404 for it on v5.
 pub const DEMO_OTHER_MEMBERSHIP_ID: &str = "mem_demo000000002";
 /// The owner of [`DEMO_OTHER_MEMBERSHIP_ID`].
 pub const DEMO_OTHER_USER_ID: &str = "user_demo000000002";
+/// A membership of [`DEMO_USER_ID`] whose period is over (status `expired`, not valid): its
+/// license key [`DEMO_EXPIRED_LICENSE_KEY`] demonstrates an **expired** key, found but not valid.
+pub const DEMO_EXPIRED_MEMBERSHIP_ID: &str = "mem_demo000000003";
+/// The license key of [`DEMO_EXPIRED_MEMBERSHIP_ID`]: found, **not valid** (expired).
+pub const DEMO_EXPIRED_LICENSE_KEY: &str = "DEMO-EXPIRED-00000000-0000000";
+/// A membership of [`DEMO_USER_ID`] already set to cancel at the end of its period: still
+/// active and valid until then. Its license key [`DEMO_CANCELING_LICENSE_KEY`] demonstrates a
+/// **canceled-at-period-end** key that still grants access.
+pub const DEMO_CANCELING_MEMBERSHIP_ID: &str = "mem_demo000000004";
+/// The license key of [`DEMO_CANCELING_MEMBERSHIP_ID`]: **valid**, cancels at period end.
+pub const DEMO_CANCELING_LICENSE_KEY: &str = "DEMO-CANCELING-0000000-0000000";
+
+/// Every license key of [`MockWhop::demo`] with what it demonstrates, for help texts and tests:
+/// `(key, what)`.
+pub const DEMO_LICENSE_KEYS: [(&str, &str); 3] = [
+    (DEMO_LICENSE_KEY, "valid"),
+    (DEMO_EXPIRED_LICENSE_KEY, "expired: found, not valid"),
+    (
+        DEMO_CANCELING_LICENSE_KEY,
+        "canceled at period end: valid until then",
+    ),
+];
 
 impl MockWhop {
     /// The demo world of the quickstart, ready to use. See [`MockWhop::demo_builder`].
@@ -27,9 +50,12 @@ impl MockWhop {
     }
 
     /// The demo world as a builder, to adjust before building: [`DEMO_COMPANY_KEY`] (company
-    /// [`DEFAULT_COMPANY_ID`](crate::DEFAULT_COMPANY_ID)), [`DEMO_USER_TOKEN`] for [`DEMO_USER_ID`], who owns
-    /// [`DEMO_MEMBERSHIP_ID`] (license key [`DEMO_LICENSE_KEY`]); [`DEMO_OTHER_MEMBERSHIP_ID`]
-    /// belongs to [`DEMO_OTHER_USER_ID`]. Whop's rate limits.
+    /// [`DEFAULT_COMPANY_ID`](crate::DEFAULT_COMPANY_ID)), [`DEMO_USER_TOKEN`] for
+    /// [`DEMO_USER_ID`], who owns [`DEMO_MEMBERSHIP_ID`] (valid, license key
+    /// [`DEMO_LICENSE_KEY`]), [`DEMO_EXPIRED_MEMBERSHIP_ID`] (expired, [`DEMO_EXPIRED_LICENSE_KEY`])
+    /// and [`DEMO_CANCELING_MEMBERSHIP_ID`] (cancels at period end,
+    /// [`DEMO_CANCELING_LICENSE_KEY`]); [`DEMO_OTHER_MEMBERSHIP_ID`] belongs to
+    /// [`DEMO_OTHER_USER_ID`]. Whop's rate limits. The `whop --mock` command serves this world.
     pub fn demo_builder() -> MockWhopBuilder {
         Self::builder()
             .company_token(DEMO_COMPANY_KEY)
@@ -46,6 +72,18 @@ impl MockWhop {
                     .user(DEMO_USER_ID)
                     .license_key(DEMO_LICENSE_KEY)
                     .metadata(serde_json::json!({ "hwid": "demo-machine" })),
+            )
+            .membership(
+                MockMembership::new(DEMO_EXPIRED_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(DEMO_EXPIRED_LICENSE_KEY)
+                    .status("expired", false),
+            )
+            .membership(
+                MockMembership::new(DEMO_CANCELING_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(DEMO_CANCELING_LICENSE_KEY)
+                    .cancel_at_period_end(true),
             )
             .membership(
                 MockMembership::new(DEMO_OTHER_MEMBERSHIP_ID)

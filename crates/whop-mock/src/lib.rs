@@ -1,11 +1,13 @@
 //! An in-process fake of Whop's membership API, for tests and demos without Whop's servers.
 //!
-//! It fakes the two endpoints whop-rs covers, with Whop's real behaviour and body shapes:
+//! It fakes the endpoints whop-rs covers, with Whop's real behaviour and body shapes:
 //!
 //! - `POST /api/v2/memberships/{id}/cancel` (company API key): `201` with the v2 Membership,
 //!   `cancel_at_period_end: true` (cancelling twice is the same as once), `expand` honoured
 //!   (`expand[]=plan&expand[]=user`, also `expand=plan,user`), a `Deprecation` header on every
 //!   v2 response, errors as `{"error":{"code":404,"message":"..."}}`.
+//! - `POST /api/v2/memberships/{id}/terminate` (company API key): ends the membership at once
+//!   (`canceled`, not valid), `201` with the v2 Membership, `expand` honoured.
 //! - `GET /api/v5/me/memberships/{id}` (user token): `{id}` is one percent-encoded path segment
 //!   holding a membership ID or a license key, looked up among the token's user's memberships
 //!   only; errors as `{"message":"..."}`.
@@ -15,15 +17,20 @@
 //! of every request received ([`MockWhop::requests`]) with the token redacted.
 //!
 //! Use it directly as a `tower::Service<http::Request<Bytes>>` (no network), or serve it on
-//! loopback with [`MockWhop::serve`] and point a real HTTP client at [`MockServer::base_url`].
+//! loopback with [`MockWhop::serve`] and point a real HTTP client at [`MockServer::base_url`]
+//! (`http://127.0.0.1:<port>/api`, the API root a client's base URL takes). A request that
+//! matches no endpoint gets a 404 whose body is [`UNKNOWN_ROUTE_BODY`], plain text, never one of
+//! Whop's JSON error shapes, so a client can tell a wrong base URL from "no such membership".
 //!
 //! For faults below HTTP (resets, a head that never ends, a body cut short) and for scripting a
 //! plain HTTP server response by response, see [`scripted`]: a loopback server for testing any
 //! HTTP client or transport.
 //!
-//! [`MockWhop::demo`] is a ready world for demos: company key [`DEMO_COMPANY_KEY`], user token
-//! [`DEMO_USER_TOKEN`], whose user owns [`DEMO_MEMBERSHIP_ID`] (license key
-//! [`DEMO_LICENSE_KEY`]). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
+//! [`MockWhop::demo`] is a ready world for demos, the one `whop --mock` serves: company key
+//! [`DEMO_COMPANY_KEY`], user token [`DEMO_USER_TOKEN`], whose user owns a valid
+//! ([`DEMO_LICENSE_KEY`]), an expired ([`DEMO_EXPIRED_LICENSE_KEY`]) and a
+//! canceled-at-period-end ([`DEMO_CANCELING_LICENSE_KEY`]) membership ([`DEMO_LICENSE_KEYS`]
+//! lists them). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
 //! test making many calls should set [`MockWhopBuilder::rate_limits`] or
 //! [`MockWhopBuilder::no_rate_limits`].
 //!
@@ -69,12 +76,16 @@ pub mod scripted;
 mod seed;
 mod server;
 mod service;
+mod terminate;
+mod unknown_route;
 mod webhook;
 
 pub use builder::{DEFAULT_DEPRECATION, MockWhopBuilder};
 pub use demo::{
-    DEMO_COMPANY_KEY, DEMO_LICENSE_KEY, DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID,
-    DEMO_OTHER_USER_ID, DEMO_USER_ID, DEMO_USER_TOKEN,
+    DEMO_CANCELING_LICENSE_KEY, DEMO_CANCELING_MEMBERSHIP_ID, DEMO_COMPANY_KEY,
+    DEMO_EXPIRED_LICENSE_KEY, DEMO_EXPIRED_MEMBERSHIP_ID, DEMO_LICENSE_KEY, DEMO_LICENSE_KEYS,
+    DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID, DEMO_OTHER_USER_ID, DEMO_USER_ID,
+    DEMO_USER_TOKEN,
 };
 pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};
 pub use log::{ApiFamily, Caller, REDACTED, RecordedRequest, Route};
@@ -86,6 +97,7 @@ pub use seed::{
 };
 pub use server::{MAX_REQUEST_BODY, MockServer};
 pub use service::{MockError, ResponseFuture};
+pub use unknown_route::UNKNOWN_ROUTE_BODY;
 pub use webhook::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_RETRY_DELAYS, MAX_RETRIES, WebhookAttempt, WebhookEndpoint,
     WebhookEndpointError, WebhookScheme,

@@ -48,6 +48,11 @@ pub enum Route {
         /// The decoded `{id}` segment.
         id: String,
     },
+    /// `POST /api/v2/memberships/{id}/terminate`.
+    TerminateMembership {
+        /// The decoded `{id}` segment.
+        id: String,
+    },
     /// `GET /api/v5/me/memberships/{id}`.
     RetrieveMyMembership {
         /// The decoded `{id}` segment: a membership ID or a license key.

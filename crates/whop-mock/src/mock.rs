@@ -164,6 +164,13 @@ impl MockWhop {
         });
     }
 
+    /// The rate limits in force (set by [`MockWhopBuilder::rate_limits`](crate::MockWhopBuilder::rate_limits)
+    /// or [`MockWhop::set_rate_limits`]): what a client pacing itself for this mock should follow.
+    #[must_use]
+    pub fn rate_limits(&self) -> RateLimits {
+        self.lock().rate_limits
+    }
+
     /// Replaces the rate limits and resets all counters and cooldowns.
     pub fn set_rate_limits(&self, limits: RateLimits) {
         let mut state = self.lock();
@@ -269,13 +276,16 @@ impl MockWhop {
     fn handle_api(&self, info: &RequestInfo, query: Option<&str>) -> Response<Bytes> {
         let mut state = self.lock();
         let Some(family) = info.family else {
-            return json_response(StatusCode::NOT_FOUND, &body::v5_error("Not Found"), None);
+            return crate::unknown_route::response();
         };
         let deprecation = match family {
             ApiFamily::V2 => state.deprecation.clone(),
             ApiFamily::V5 => None,
         };
         let answer = state.answer(family, info, query, Instant::now());
+        if info.route.is_none() && answer.status == StatusCode::NOT_FOUND {
+            return crate::unknown_route::response();
+        }
         let mut response = json_response(answer.status, &answer.body, deprecation);
         if let Some(seconds) = answer.retry_after {
             response
@@ -361,22 +371,22 @@ struct Received {
     info: RequestInfo,
 }
 
-struct RequestInfo {
-    family: Option<ApiFamily>,
-    route: Option<Route>,
-    caller: Caller,
+pub(crate) struct RequestInfo {
+    pub(crate) family: Option<ApiFamily>,
+    pub(crate) route: Option<Route>,
+    pub(crate) caller: Caller,
     /// The rate-limit counter's key: the raw bearer token (empty without one).
-    bucket: String,
+    pub(crate) bucket: String,
 }
 
-struct Answer {
-    status: StatusCode,
-    body: Value,
-    retry_after: Option<u64>,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Value,
+    pub(crate) retry_after: Option<u64>,
 }
 
 impl Answer {
-    fn ok(status: StatusCode, body: Value) -> Self {
+    pub(crate) fn ok(status: StatusCode, body: Value) -> Self {
         Self {
             status,
             body,
@@ -384,7 +394,7 @@ impl Answer {
         }
     }
 
-    fn error(family: ApiFamily, status: StatusCode, message: &str) -> Self {
+    pub(crate) fn error(family: ApiFamily, status: StatusCode, message: &str) -> Self {
         let body = match family {
             ApiFamily::V2 => body::v2_error(status.as_u16(), message),
             ApiFamily::V5 => body::v5_error(message),
@@ -447,6 +457,7 @@ impl State {
         match route {
             Route::CancelMembership { id } => self.cancel(info, id, query),
             Route::RetrieveMyMembership { id_or_key } => self.retrieve_mine(info, id_or_key),
+            Route::TerminateMembership { id } => self.terminate(info, id, query),
         }
     }
 

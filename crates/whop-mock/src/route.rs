@@ -44,6 +44,9 @@ pub(crate) fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Op
         ["", "api", "v2", "memberships", id, "cancel"] if method == Method::POST => {
             decode_segment(id).map(|id| Route::CancelMembership { id })
         }
+        ["", "api", "v2", "memberships", id, "terminate"] if method == Method::POST => {
+            decode_segment(id).map(|id| Route::TerminateMembership { id })
+        }
         ["", "api", "v5", "me", "memberships", id] if method == Method::GET => {
             decode_segment(id).map(|id_or_key| Route::RetrieveMyMembership { id_or_key })
         }

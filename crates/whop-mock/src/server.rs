@@ -39,7 +39,7 @@ impl MockWhop {
     /// let server = MockWhop::demo().serve().await?;
     /// let url = server.url(&format!("/api/v5/me/memberships/{DEMO_LICENSE_KEY}"));
     /// assert!(url.starts_with("http://127.0.0.1:"));
-    /// // ... point an HTTP client at `server.base_url()` ...
+    /// assert_eq!(server.base_url(), server.url("/api")); // what a client's base URL takes
     /// server.shutdown().await;
     /// # Ok(())
     /// # }
@@ -85,16 +85,25 @@ impl MockServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>`, without a trailing slash: the base URL to give a client.
+    /// `http://127.0.0.1:<port>/api`: the API root, exactly what a client's base URL takes
+    /// (whop-client: `TransportBuilder::base_url`). Endpoint paths (`/v2/…`, `/v5/…`) go after it.
     #[must_use]
     pub fn base_url(&self) -> String {
+        format!("{}/api", self.origin())
+    }
+
+    /// `http://127.0.0.1:<port>`, without a path: the server's origin. Not a client's base URL
+    /// (that is [`base_url`](Self::base_url)): every endpoint is under `/api`.
+    #[must_use]
+    pub fn origin(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// `base_url()` followed by `path_and_query` (which should start with `/`), as given.
+    /// [`origin()`](Self::origin) followed by `path_and_query` (the full path, `/api/…`, which
+    /// should start with `/`), as given.
     #[must_use]
     pub fn url(&self, path_and_query: &str) -> String {
-        format!("{}{path_and_query}", self.base_url())
+        format!("{}{path_and_query}", self.origin())
     }
 
     /// The mock behind the server (same state).

@@ -1,6 +1,7 @@
 //! Unit tests: one behaviour each, every test bounded in time.
 
 mod faults;
+mod first_use;
 mod http_server;
 mod rate_limits;
 mod reference_bodies;

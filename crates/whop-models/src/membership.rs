@@ -35,7 +35,11 @@ pub struct Membership {
     pub plan: Option<Expandable<Plan>>,
     /// The promo code used at checkout, if any: its ID, or the object when expanded.
     pub promo_code: Option<Expandable<PromoCode>>,
-    /// The customer's email address.
+    /// The customer's email address (Whop's spec: "the email of the User attached to this
+    /// Membership"). Prefer this one: it comes without expanding `user`. The expanded user's
+    /// `email` ([`user_object`](Self::user_object)) describes the same person's address, and is
+    /// there only when `user` was expanded and Whop lets you see it.
+    /// [`customer_email`](Self::customer_email) reads this field, then falls back to that one.
     pub email: Option<String>,
     /// The Stripe subscription behind the membership, for Stripe checkouts.
     pub stripe_subscription_id: Option<String>,
@@ -199,6 +203,29 @@ impl Membership {
         self.plan.as_ref().map(Expandable::id)
     }
 
+    /// The expanded customer, if `user` was expanded.
+    pub fn user_object(&self) -> Option<&User> {
+        self.user.as_ref().and_then(Expandable::as_object)
+    }
+
+    /// The expanded plan, if `plan` was expanded.
+    pub fn plan_object(&self) -> Option<&Plan> {
+        self.plan.as_ref().and_then(Expandable::as_object)
+    }
+
+    /// The expanded promo code, if `promo_code` was expanded.
+    pub fn promo_code_object(&self) -> Option<&PromoCode> {
+        self.promo_code.as_ref().and_then(Expandable::as_object)
+    }
+
+    /// The customer's email: the membership's own [`email`](Self::email) (preferred: no
+    /// expansion needed), else the expanded user's.
+    pub fn customer_email(&self) -> Option<&str> {
+        self.email
+            .as_deref()
+            .or_else(|| self.user_object()?.email.as_deref())
+    }
+
     /// The promo code's ID, expanded or not.
     pub fn promo_code_id(&self) -> Option<&PromoCodeId> {
         self.promo_code.as_ref().map(Expandable::id)
@@ -281,6 +308,31 @@ mod tests {
     fn integral_float_quantity_is_accepted() {
         let m: Membership = serde_json::from_str(r#"{"id":"mem_1","quantity":2.0}"#).unwrap();
         assert_eq!(m.quantity, Some(2));
+    }
+
+    #[test]
+    fn expanded_user_and_plan_are_read_like_the_product() {
+        let m: Membership = serde_json::from_str(
+            r#"{"id":"mem_1","user":{"id":"user_1","email":"u@example.com"},"plan":{"id":"plan_1"}}"#,
+        )
+        .unwrap();
+        assert_eq!(m.user_object().unwrap().id.as_str(), "user_1");
+        assert_eq!(m.plan_object().unwrap().id.as_str(), "plan_1");
+        assert!(m.promo_code_object().is_none());
+        let unexpanded: Membership =
+            serde_json::from_str(r#"{"id":"mem_1","user":"user_1","plan":"plan_1"}"#).unwrap();
+        assert!(unexpanded.user_object().is_none() && unexpanded.plan_object().is_none());
+    }
+
+    #[test]
+    fn customer_email_prefers_the_membership_email_then_the_expanded_users() {
+        let mut m: Membership = serde_json::from_str(
+            r#"{"id":"mem_1","user":{"id":"user_1","email":"user@example.com"}}"#,
+        )
+        .unwrap();
+        assert_eq!(m.customer_email(), Some("user@example.com"));
+        m.email = Some("membership@example.com".to_owned());
+        assert_eq!(m.customer_email(), Some("membership@example.com"));
     }
 
     #[test]

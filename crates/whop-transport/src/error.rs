@@ -11,6 +11,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 use http::StatusCode;
 
@@ -101,6 +102,7 @@ pub struct Error {
     sent: RequestSent,
     attempts: u32,
     status: Option<StatusCode>,
+    retry_after: Option<Duration>,
     source: Option<BoxError>,
 }
 
@@ -112,6 +114,7 @@ impl Error {
             sent,
             attempts: 1,
             status: None,
+            retry_after: None,
             source,
         }
     }
@@ -126,6 +129,14 @@ impl Error {
 
     pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
         self.status = Some(status);
+        self
+    }
+
+    /// Records how long the caller should wait before trying again: for
+    /// [`ErrorKind::RateLimitedLocally`], how far away the next pacing slot was.
+    #[must_use]
+    pub fn with_retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = Some(wait);
         self
     }
 
@@ -164,6 +175,13 @@ impl Error {
         self.status
     }
 
+    /// How long to wait before trying again, when the transport knows: for
+    /// [`ErrorKind::RateLimitedLocally`], how far away the next pacing slot was when the call was
+    /// refused.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
     /// `true` for [`ErrorKind::Timeout`] and [`ErrorKind::DeadlineExceeded`].
     pub fn is_timeout(&self) -> bool {
         matches!(self.kind, ErrorKind::Timeout | ErrorKind::DeadlineExceeded)
@@ -177,6 +195,7 @@ impl fmt::Debug for Error {
             .field("request_sent", &self.sent)
             .field("attempts", &self.attempts)
             .field("status", &self.status)
+            .field("retry_after", &self.retry_after)
             .field("source", &self.source)
             .finish()
     }
@@ -197,6 +216,9 @@ impl fmt::Display for Error {
         }
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, "; retry in {} ms", wait.as_millis())?;
         }
         Ok(())
     }
@@ -279,5 +301,13 @@ mod tests {
             e.to_string(),
             "the attempt timed out; the request may have been sent (after 3 attempts)"
         );
+    }
+
+    #[test]
+    fn a_local_pacing_refusal_carries_the_wait_it_expected() {
+        let e = Error::not_sent(ErrorKind::RateLimitedLocally, "past the deadline")
+            .with_retry_after(Duration::from_millis(1500));
+        assert_eq!(e.retry_after(), Some(Duration::from_millis(1500)));
+        assert!(e.to_string().ends_with("; retry in 1500 ms"), "{e}");
     }
 }

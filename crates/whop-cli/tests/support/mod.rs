@@ -99,7 +99,7 @@ impl Api {
 
     /// The API root to give the command.
     pub(crate) fn base_url(&self) -> String {
-        format!("{}/api", self.server.base_url())
+        self.server.base_url()
     }
 
     /// `whop` pointed at this API through `WHOP_BASE_URL`, with both test credentials in the

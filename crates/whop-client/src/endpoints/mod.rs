@@ -3,3 +3,4 @@
 pub(crate) mod cancel;
 pub(crate) mod license;
 pub(crate) mod me_membership;
+pub(crate) mod terminate;

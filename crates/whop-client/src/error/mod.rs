@@ -34,7 +34,8 @@ pub enum Applied {
     /// The action did not happen: the request was never sent, or the API refused it.
     No,
     /// The action may have happened: the request left, and no answer (or a 5xx) came back.
-    /// Retrying a cancel is safe: cancelling twice is the same as once.
+    /// Retrying a cancel is safe: cancelling twice is the same as once. A terminate is not
+    /// retried for you: look the membership up to see whether it ended.
     Maybe,
     /// The action happened: the API answered with success, though its body could not be decoded.
     Yes,
@@ -93,19 +94,41 @@ impl Error {
         }
     }
 
-    /// `true` when the API answered 404: no such membership (or not yours to see).
+    /// `true` when the API answered 404 with Whop's own not-found answer (its JSON error body):
+    /// no such membership (or not one this credential may see).
+    ///
+    /// A 404 with any other body (an HTML page, an empty body) is not "not found": the route does
+    /// not exist at the base URL, which is then almost certainly wrong. That error is an
+    /// [`Error::Api`] whose [`ApiError::is_unknown_route`] is `true` and whose message names the
+    /// URL path requested.
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(StatusCode::NOT_FOUND)
+        match self {
+            Error::Api(e) => e.status() == StatusCode::NOT_FOUND && !e.is_unknown_route(),
+            _ => false,
+        }
     }
 
-    /// `true` when the API answered 401: the token is missing, wrong or expired.
+    /// `true` when the API answered 401: the token itself was refused (missing, mistyped, revoked
+    /// or expired). Fix the token.
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(StatusCode::UNAUTHORIZED)
     }
 
-    /// `true` when the API answered 429. Whop then refuses every request for about 60 s.
+    /// `true` when the API answered 403: the token is valid but of the wrong kind, or lacks the
+    /// permission, for this endpoint. With Whop that usually means a user's token on a v2 company
+    /// endpoint (cancel, terminate), or a company API key on a v5 `me` endpoint: use the other
+    /// credential ([`Client::with_token`](crate::Client::with_token)), or give the API key the
+    /// permission in Whop's dashboard.
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// `true` when the call was refused for Whop's rate limit, by Whop (429; Whop then refuses
+    /// every request for about 60 s) or by the client's own pacing before sending
+    /// ([`is_rate_limited_locally`](Self::is_rate_limited_locally) tells them apart). Either way,
+    /// [`retry_after`](Self::retry_after) says how long to wait, when it is known.
     pub fn is_rate_limited(&self) -> bool {
-        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS) || self.is_rate_limited_locally()
     }
 
     /// `true` for a per-attempt timeout or an exhausted deadline.
@@ -114,22 +137,30 @@ impl Error {
     }
 
     /// `true` when the client's own pacing refused the call: waiting for a slot under Whop's rate
-    /// limit would have taken it past its deadline. Nothing was sent; try again later, or give the
-    /// call a longer deadline.
+    /// limit would have taken it past its deadline. Nothing was sent; try again after
+    /// [`retry_after`](Self::retry_after), or give the call a longer deadline.
     pub fn is_rate_limited_locally(&self) -> bool {
+        self.paced_out().is_some()
+    }
+
+    /// The transport's refusal, when the client's own pacing refused the call.
+    fn paced_out(&self) -> Option<&whop_transport::Error> {
         match self {
             Error::Transport(e) => e
                 .transport_error()
-                .is_some_and(|t| t.kind() == TransportErrorKind::RateLimitedLocally),
-            _ => false,
+                .filter(|t| t.kind() == TransportErrorKind::RateLimitedLocally),
+            _ => None,
         }
     }
 
-    /// How long the API asked us to wait (`Retry-After`), when it said.
+    /// How long to wait before trying again, when it is known: the API's `Retry-After` on a 429,
+    /// or, for a call the client's own pacing refused, how far away the next slot was.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api(e) => e.retry_after(),
-            _ => None,
+            _ => self
+                .paced_out()
+                .and_then(whop_transport::Error::retry_after),
         }
     }
 
@@ -160,7 +191,21 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidInput(e) => write!(f, "invalid input, nothing was sent: {e}"),
+            Error::InvalidInput(e) => write!(f, "refused before any request was made: {e}"),
+            Error::Transport(e) if self.is_rate_limited_locally() => {
+                write!(
+                    f,
+                    "rate limited locally, the request was never sent: the client's pacing under \
+                     Whop's rate limit would have held the call past its deadline"
+                )?;
+                match self.retry_after() {
+                    Some(wait) => write!(f, "; retry in {} ms", wait.as_millis()),
+                    None => match e.source_error().source() {
+                        Some(why) => write!(f, " ({why})"),
+                        None => Ok(()),
+                    },
+                }
+            }
             Error::Transport(e) => write!(
                 f,
                 "transport failed ({}): {}",
@@ -211,7 +256,8 @@ impl From<InvalidToken> for Error {
 
 impl From<InvalidBaseUrl> for Error {
     fn from(e: InvalidBaseUrl) -> Self {
-        Error::InvalidInput(InvalidInput::new("base URL", e.to_string()))
+        let reason = format!("`{}` is refused: {}", e.input(), e.reason());
+        Error::InvalidInput(InvalidInput::new("base URL", reason))
     }
 }
 
@@ -391,8 +437,46 @@ mod tests {
         );
         let e = Error::from_service(Box::new(paced), true);
         assert!(e.is_rate_limited_locally());
-        assert!(!e.is_rate_limited());
+        assert!(e.is_rate_limited());
         assert_eq!(e.applied(), Applied::No);
+    }
+
+    #[test]
+    fn a_local_pacing_refusal_says_so_and_how_long_to_wait() {
+        let paced = whop_transport::Error::new(
+            TransportErrorKind::RateLimitedLocally,
+            RequestSent::NotSent,
+            None,
+        )
+        .with_retry_after(Duration::from_millis(2500));
+        let e = Error::from_service(Box::new(paced), false);
+        assert_eq!(e.retry_after(), Some(Duration::from_millis(2500)));
+        let text = e.to_string();
+        assert!(text.starts_with("rate limited locally"), "{text}");
+        assert!(!text.contains("transport failed"), "{text}");
+        assert!(text.ends_with("retry in 2500 ms"), "{text}");
+    }
+
+    #[test]
+    fn a_404_without_whops_error_body_is_an_unknown_route_not_not_found() {
+        let e = Error::Api(Box::new(
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                None,
+                Bytes::from_static(b"<html>Not Found</html>"),
+                false,
+            )
+            .requested(|| "GET http://127.0.0.1:9/v5/me/memberships/{id}".to_owned()),
+        ));
+        assert!(!e.is_not_found());
+        let Error::Api(api) = &e else { unreachable!() };
+        assert!(api.is_unknown_route());
+        let text = e.to_string();
+        assert!(
+            text.contains("GET http://127.0.0.1:9/v5/me/memberships/{id}"),
+            "{text}"
+        );
+        assert!(text.contains("no such route"), "{text}");
     }
 
     #[test]

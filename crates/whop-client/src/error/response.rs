@@ -20,6 +20,8 @@ pub struct ApiError {
     code: Option<String>,
     retry_after: Option<Duration>,
     body: Bytes,
+    /// For a 404 that is not Whop's error body: the request that found no route.
+    unknown_route: Option<String>,
     pub(super) side_effect: bool,
 }
 
@@ -44,8 +46,19 @@ impl ApiError {
             code,
             retry_after,
             body,
+            unknown_route: None,
             side_effect,
         }
+    }
+
+    /// Names the request (`GET <base URL>/v5/me/memberships/{id}`) when this answer says its route
+    /// does not exist: a 404 whose body is not one of Whop's error shapes. `requested` is called
+    /// only then.
+    pub(crate) fn requested(mut self, requested: impl FnOnce() -> String) -> Self {
+        if self.status == StatusCode::NOT_FOUND && self.message.is_none() && self.code.is_none() {
+            self.unknown_route = Some(requested());
+        }
+        self
     }
 
     /// The HTTP status.
@@ -72,10 +85,38 @@ impl ApiError {
     pub fn body(&self) -> &Bytes {
         &self.body
     }
+
+    /// `true` for a 404 that is not Whop's not-found answer (its body is not one of Whop's JSON
+    /// error shapes): the route requested does not exist there, so the base URL is almost
+    /// certainly wrong (Whop's API root is `https://api.whop.com/api`). Not "no such membership".
+    pub fn is_unknown_route(&self) -> bool {
+        self.unknown_route.is_some()
+    }
+
+    /// The request that found no route, as `METHOD <base URL><route template>`, when
+    /// [`is_unknown_route`](Self::is_unknown_route). The path parameter stays a placeholder
+    /// (`{id}`): it may be a license key.
+    pub fn requested_route(&self) -> Option<&str> {
+        self.unknown_route.as_deref()
+    }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(requested) = &self.unknown_route {
+            write!(
+                f,
+                "no such route: {requested} answered {} without Whop's error body, so the base \
+                 URL is probably wrong (Whop's API root is {})",
+                self.status,
+                whop_transport::DEFAULT_BASE_URL
+            )?;
+            return if self.body.is_empty() {
+                f.write_str("; the body was empty")
+            } else {
+                write!(f, "; body: {}", Snippet(&self.body))
+            };
+        }
         write!(f, "Whop API answered {}", self.status)?;
         match &self.message {
             Some(message) => write!(f, ": {message}")?,

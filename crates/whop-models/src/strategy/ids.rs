@@ -64,9 +64,14 @@ id_strategy!(
     experience_id -> ExperienceId, &["exp"]
 );
 
-/// A license key: any non-empty text, including characters that need escaping in a URL.
+/// A license key a client can send: Whop-style keys and any non-empty text, including characters
+/// that need escaping in a URL, except the two dot segments `.` and `..`, which no server can
+/// route as one path segment and which the client therefore refuses before sending.
 pub fn license_key() -> impl Strategy<Value = LicenseKey> {
     prop_oneof!["[A-Z0-9]{1,8}(-[A-Z0-9]{4,8}){0,3}", "\\PC{1,24}",]
+        .prop_filter("`.` and `..` cannot be sent as a path segment", |s| {
+            s != "." && s != ".."
+        })
         .prop_map(|s| LicenseKey::new(s).expect("generated keys are not empty"))
 }
 

@@ -72,6 +72,7 @@ fn past_deadline(key: BucketKey, wait: Duration) -> Error {
             wait,
         },
     )
+    .with_retry_after(wait)
 }
 
 /// The source of a [`ErrorKind::RateLimitedLocally`] error.

@@ -1,0 +1,67 @@
+//! The blocking client (issue 16, item 10): the example gate runs here, so it cannot rot.
+
+#[path = "../examples/blocking_gate.rs"]
+#[allow(dead_code)] // its `main` runs only as the example
+mod gate;
+
+use whop_client::{Client, Token, blocking};
+use whop_mock::{DEMO_EXPIRED_LICENSE_KEY, DEMO_LICENSE_KEY, DEMO_USER_TOKEN, MockWhop};
+
+/// A runtime serving the demo world, for a test that is itself synchronous.
+fn serve_demo() -> (tokio::runtime::Runtime, whop_mock::MockServer) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mock = MockWhop::demo_builder().no_rate_limits().build();
+    let server = runtime.block_on(mock.serve()).expect("serves");
+    (runtime, server)
+}
+
+#[test]
+fn the_example_gate_lets_a_valid_key_in_and_keeps_an_expired_one_out() {
+    let (_runtime, server) = serve_demo();
+    let base_url = server.base_url();
+    assert!(gate::licensed(&base_url, DEMO_USER_TOKEN, DEMO_LICENSE_KEY).expect("answers"));
+    assert!(
+        !gate::licensed(&base_url, DEMO_USER_TOKEN, DEMO_EXPIRED_LICENSE_KEY).expect("answers")
+    );
+    assert!(!gate::licensed(&base_url, DEMO_USER_TOKEN, "NO-SUCH-KEY").expect("answers"));
+}
+
+#[test]
+fn clones_share_one_runtime_thread_and_calls_from_threads_overlap() {
+    let (_runtime, server) = serve_demo();
+    let token = Token::new(DEMO_USER_TOKEN).expect("valid");
+    let client =
+        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || client.check_license(DEMO_LICENSE_KEY))
+        })
+        .collect();
+    for thread in threads {
+        assert!(thread.join().expect("joins").expect("answers").is_valid());
+    }
+}
+
+/// Where a runtime of the caller's own would panic ("cannot start a runtime from within a
+/// runtime"), the client's runtime thread does not: creating, calling and dropping it inside an
+/// async task works (though it blocks that worker for the call).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_blocking_client_is_safe_inside_an_async_runtime() {
+    let mock = MockWhop::demo_builder().no_rate_limits().build();
+    let server = mock.serve().await.expect("serves");
+    let token = Token::new(DEMO_USER_TOKEN).expect("valid");
+    let client =
+        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    assert!(
+        client
+            .check_license(DEMO_LICENSE_KEY)
+            .expect("answers")
+            .is_valid()
+    );
+    drop(client);
+}
