@@ -90,7 +90,13 @@ pub(crate) struct PageShape<P> {
 }
 
 /// The pages of a listing, fetched one at a time as the stream is polled. From a listing's
-/// `.pages()`; see the [module docs](self) for when it ends.
+/// `.pages()`.
+///
+/// It ends after an empty page, or after a page shorter than the page size asked for, unless the
+/// API says there is a next page (v5's `next_page`): never because a page count says so. A failed
+/// page is one [`PageError`] item, then the stream ends; [`resume_from`](Self::resume_from) its
+/// page to go on. Pages are fetched only when polled, through the transport (paced, and retried
+/// on a 429 per the retry rules).
 ///
 /// `Unpin`, `Send`, `'static`: poll it with `StreamExt::next` from `futures` or `tokio-stream`,
 /// or with `std::future::poll_fn`.

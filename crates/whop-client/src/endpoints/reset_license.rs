@@ -1,21 +1,7 @@
 //! Resetting a license key: clearing the metadata it is bound to, so the next validation binds
 //! the new machine.
 //!
-//! # Which call resets
-//!
-//! Whop's guides disagree. The 2023 license-key page says to call `validate_license` with empty
-//! metadata; the 2025 guide says to `POST /v2/memberships/{id}` (update the membership) with
-//! `{"metadata": {}}`. Both are supported ([`ResetMethod`]); the default is the **update**:
-//! - it is the current guide, and the update's documented meaning is "replace the metadata", so
-//!   `{}` clears it whatever is bound;
-//! - `validate_license` with `{}` has two readings in Whop's own docs: the 2023 page calls it a
-//!   reset, while the later license-keys guide offers `{}` as the body to send "if you do not
-//!   wish to set any metadata", a plain validation. A reset that may be a no-op is not one.
-//!
-//! The update's `{id}` is a membership ID (the spec does not say it takes a license key, as
-//! `validate_license` and the read do), so the default reset first reads the membership by key
-//! (`GET /v2/memberships/{key}`, a read, safe to repeat) and then updates it by its ID: two
-//! requests. [`ResetMethod::ValidateWithEmptyMetadata`] is one request, under the 2023 reading.
+//! `ResetMethod` says which of Whop's two documented resets is used, and why.
 
 use whop_models::{Membership, Metadata, ValidateLicenseRequest};
 
@@ -24,7 +10,23 @@ use crate::client::{Client, HttpService};
 use crate::error::Error;
 use crate::response::Response;
 
-/// Which documented call [`Client::reset_license`] uses. See the [module docs](self).
+/// Which documented call [`Client::reset_license`] uses.
+///
+/// # Which call resets
+///
+/// Whop's guides disagree. The 2023 license-key page says to call `validate_license` with empty
+/// metadata; the 2025 guide says to `POST /v2/memberships/{id}` (update the membership) with
+/// `{"metadata": {}}`. Both are supported ([`ResetMethod`]); the default is the **update**:
+/// - it is the current guide, and the update's documented meaning is "replace the metadata", so
+///   `{}` clears it whatever is bound;
+/// - `validate_license` with `{}` has two readings in Whop's own docs: the 2023 page calls it a
+///   reset, while the later license-keys guide offers `{}` as the body to send "if you do not
+///   wish to set any metadata", a plain validation. A reset that may be a no-op is not one.
+///
+/// The update's `{id}` is a membership ID (the spec does not say it takes a license key, as
+/// `validate_license` and the read do), so the default reset first reads the membership by key
+/// (`GET /v2/memberships/{key}`, a read, safe to repeat) and then updates it by its ID: two
+/// requests. [`ResetMethod::ValidateWithEmptyMetadata`] is one request, under the 2023 reading.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResetMethod {
