@@ -51,6 +51,8 @@ pub use endpoints::reset_license::ResetMethod;
 pub use endpoints::update_membership::UpdateMembership;
 pub use endpoints::validate_license::{LicenseValidation, ValidateLicense};
 pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, TransportError};
+/// The async-stream trait [`Pages`] and [`Items`] implement (re-exported from `futures-core`).
+pub use futures_core::Stream;
 pub use paging::{Items, PageError, Pages};
 pub use response::Response;
 
