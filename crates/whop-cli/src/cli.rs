@@ -5,6 +5,10 @@ use std::fmt;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::exit_codes_table;
+use crate::toolkit_cli::{
+    LIST_ABOUT, LicenseResetArgs, LicenseValidateArgs, ME_LIST_ABOUT, MeMembershipsArgs,
+    MembershipGetArgs, MembershipListArgs, RESET_ABOUT, VALIDATE_ABOUT,
+};
 use whop_client::Expand;
 
 const ABOUT: &str = "Cancel a Whop membership, look one up, or check a license key.";
@@ -41,8 +45,10 @@ Examples:
   WHOP_USER_TOKEN=... whop license check \"$KEY\" && start-the-app
 
 The --mock world: memberships mem_demo000000001 (license key DEMO-1A2B3C-4D5E6F70-8A9B0CW,
-valid) and mem_demo000000003 (license key DEMO-EXPIRED-00000000-0000000, expired) belong to the
-demo user; mem_demo000000002 belongs to someone else (404 for the demo user on v5).
+valid, bound to hardware ID demo-machine), mem_demo000000003 (license key
+DEMO-EXPIRED-00000000-0000000, expired) and mem_demo000000004 (license key
+DEMO-UNBOUND-00000000-0000004, valid, bound to no machine) belong to the demo user;
+mem_demo000000002 belongs to someone else (404 for the demo user on v5).
 
 ",
     "Exit codes:\n",
@@ -201,6 +207,13 @@ pub(crate) enum MembershipCommand {
         after_help = CANCEL_AFTER_HELP
     )]
     Cancel(CancelArgs),
+    /// Look up a membership by ID or license key (company API key).
+    #[command(long_about = "Look up one of your company's memberships by membership ID or license \
+        key (GET /v2/memberships/{id}). Needs your company API key.", after_help = CANCEL_AFTER_HELP)]
+    Get(MembershipGetArgs),
+    /// List your company's memberships, filtered; --all for every page.
+    #[command(long_about = LIST_ABOUT)]
+    List(MembershipListArgs),
 }
 
 /// Arguments of `whop membership cancel`.
@@ -229,6 +242,9 @@ pub(crate) enum MeCommand {
         after_help = ME_AFTER_HELP
     )]
     Membership(MeMembershipArgs),
+    /// List your own memberships; --all for every page.
+    #[command(long_about = ME_LIST_ABOUT)]
+    Memberships(MeMembershipsArgs),
 }
 
 /// Arguments of `whop me membership`.
@@ -253,6 +269,12 @@ pub(crate) enum LicenseCommand {
         after_help = LICENSE_AFTER_HELP
     )]
     Check(LicenseCheckArgs),
+    /// Validate a key and bind it to this machine's hardware ID: exit 0 valid, 1 not, 2 error.
+    #[command(long_about = VALIDATE_ABOUT)]
+    Validate(LicenseValidateArgs),
+    /// Reset a key: clear the machine it is bound to (company API key).
+    #[command(long_about = RESET_ABOUT)]
+    Reset(LicenseResetArgs),
 }
 
 /// Arguments of `whop license check`.

@@ -99,13 +99,18 @@ pub(crate) enum Call<'a> {
     },
     /// A v5 lookup (by ID or license key).
     Lookup,
+    /// A v2 read or validation with the company API key (`membership get`/`list`,
+    /// `license validate`).
+    Company,
+    /// `license reset`: say whether the reset was applied.
+    Reset,
 }
 
 impl Call<'_> {
     /// The variable holding the credential this call uses.
     fn credential(self) -> &'static str {
         match self {
-            Call::Cancel { .. } => "WHOP_API_KEY (or --api-key)",
+            Call::Cancel { .. } | Call::Company | Call::Reset => "WHOP_API_KEY (or --api-key)",
             Call::Lookup => {
                 "WHOP_USER_TOKEN (or --user-token; a user's token, not a company API key)"
             }
@@ -128,6 +133,9 @@ pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
             match call {
                 Call::Cancel { id } => format!("no membership {id:?} in your company: {error}"),
                 Call::Lookup => format!("no membership of yours has this ID or key: {error}"),
+                Call::Company | Call::Reset => {
+                    format!("no membership with this ID or key in your company: {error}")
+                }
             },
         ),
         _ if matches!(status, Some(401 | 403)) => (
@@ -146,11 +154,16 @@ pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
         }
         _ => (Exit::Other, error.to_string()),
     };
-    if let Call::Cancel { .. } = call {
+    let action = match call {
+        Call::Cancel { .. } => Some("cancel"),
+        Call::Reset => Some("reset"),
+        _ => None,
+    };
+    if let Some(action) = action {
         let applied = match error.applied() {
-            Applied::No => "the cancel was not applied",
-            Applied::Yes => "the cancel was applied",
-            _ => "the cancel may have been applied; running the command again is safe",
+            Applied::No => format!("the {action} was not applied"),
+            Applied::Yes => format!("the {action} was applied"),
+            _ => format!("the {action} may have been applied; running the command again is safe"),
         };
         let _ = write!(message, "; {applied}");
     }

@@ -35,6 +35,11 @@ mod with_mock {
     const EXPIRED_MEMBERSHIP_ID: &str = "mem_demo000000003";
     /// The license key of [`EXPIRED_MEMBERSHIP_ID`].
     const EXPIRED_LICENSE_KEY: &str = "DEMO-EXPIRED-00000000-0000000";
+    /// A valid demo membership whose license key is bound to no machine yet: `license validate`
+    /// binds it.
+    const UNBOUND_MEMBERSHIP_ID: &str = "mem_demo000000004";
+    /// The license key of [`UNBOUND_MEMBERSHIP_ID`].
+    const UNBOUND_LICENSE_KEY: &str = "DEMO-UNBOUND-00000000-0000004";
 
     /// The demo world, served on loopback for as long as the value lives.
     pub(crate) struct DemoWorld {
@@ -73,14 +78,22 @@ mod with_mock {
     }
 
     /// whop-mock's demo, plus an expired membership of the demo user so that `license check` can
-    /// be seen failing.
+    /// be seen failing, and a valid one whose key no machine is bound to yet, so that `license
+    /// validate` can be seen binding.
     fn world() -> MockWhop {
         MockWhop::demo_builder()
             .membership(
                 MockMembership::new(EXPIRED_MEMBERSHIP_ID)
                     .user(DEMO_USER_ID)
                     .license_key(EXPIRED_LICENSE_KEY)
-                    .status("expired", false),
+                    .status("expired", false)
+                    .created_at(whop_mock::DEFAULT_CREATED_AT + 3600),
+            )
+            .membership(
+                MockMembership::new(UNBOUND_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(UNBOUND_LICENSE_KEY)
+                    .created_at(whop_mock::DEFAULT_CREATED_AT + 7200),
             )
             .build()
     }
