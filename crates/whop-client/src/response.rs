@@ -1,5 +1,6 @@
 //! A decoded value with what the caller may want to know about the response that carried it.
 
+use std::fmt;
 use std::ops::Deref;
 
 use bytes::Bytes;
@@ -14,8 +15,9 @@ use whop_transport::{DEPRECATION, SUNSET};
 /// The body keeps the bytes the API sent ([`raw_body`](Response::raw_body)): the decoded object
 /// holds only the fields this SDK knows, so to pass Whop's answer on as Whop wrote it (fields
 /// added after this SDK was written included), use the raw body, not the object re-encoded. The
-/// bytes are shared, not copied.
-#[derive(Debug, Clone)]
+/// bytes are shared, not copied. `Debug` shows the body's length, not the body: it may hold a
+/// license key, which the decoded object's `Debug` redacts.
+#[derive(Clone)]
 pub struct Response<T> {
     value: T,
     status: StatusCode,
@@ -65,6 +67,18 @@ impl<T> Response<T> {
     /// The decoded object, without the response metadata.
     pub fn into_inner(self) -> T {
         self.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("value", &self.value)
+            .field("status", &self.status)
+            .field("deprecation", &self.deprecation)
+            .field("sunset", &self.sunset)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
     }
 }
 
