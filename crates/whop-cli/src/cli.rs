@@ -5,6 +5,10 @@ use std::fmt;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::exit_codes_table;
+use crate::toolkit_cli::{
+    LIST_ABOUT, LicenseResetArgs, LicenseValidateArgs, ME_LIST_ABOUT, MeMembershipsArgs,
+    MembershipGetArgs, MembershipListArgs, RESET_ABOUT, VALIDATE_ABOUT,
+};
 use whop_client::Expand;
 
 const ABOUT: &str = "Cancel or terminate a Whop membership, look one up, or check a license key.";
@@ -42,8 +46,10 @@ Examples:
   WHOP_USER_TOKEN=... whop license check \"$KEY\" && start-the-app
 
 The --mock world (whop-mock's MockWhop::demo): the demo user owns mem_demo000000001 (license key
-DEMO-1A2B3C-4D5E6F70-8A9B0CW, valid), mem_demo000000003 (DEMO-EXPIRED-00000000-0000000,
-expired) and mem_demo000000004 (DEMO-CANCELING-0000000-0000000, valid, cancels at period end);
+DEMO-1A2B3C-4D5E6F70-8A9B0CW, valid, bound to hardware ID demo-machine), mem_demo000000003
+(DEMO-EXPIRED-00000000-0000000, expired), mem_demo000000004 (DEMO-CANCELING-0000000-0000000,
+valid, cancels at period end) and mem_demo000000005 (DEMO-UNBOUND-00000000-0000005, valid, bound
+to no machine);
 mem_demo000000002 belongs to someone else (404 for the demo user on v5).
 
 ",
@@ -232,6 +238,13 @@ pub(crate) enum MembershipCommand {
         after_help = TERMINATE_AFTER_HELP
     )]
     Terminate(TerminateArgs),
+    /// Look up a membership by ID or license key (company API key).
+    #[command(long_about = "Look up one of your company's memberships by membership ID or license \
+        key (GET /v2/memberships/{id}). Needs your company API key.", after_help = CANCEL_AFTER_HELP)]
+    Get(MembershipGetArgs),
+    /// List your company's memberships, filtered; --all for every page.
+    #[command(long_about = LIST_ABOUT)]
+    List(MembershipListArgs),
 }
 
 /// Arguments of `whop membership terminate`.
@@ -277,6 +290,9 @@ pub(crate) enum MeCommand {
         after_help = ME_AFTER_HELP
     )]
     Membership(MeMembershipArgs),
+    /// List your own memberships; --all for every page.
+    #[command(long_about = ME_LIST_ABOUT)]
+    Memberships(MeMembershipsArgs),
 }
 
 /// Arguments of `whop me membership`.
@@ -301,6 +317,12 @@ pub(crate) enum LicenseCommand {
         after_help = LICENSE_AFTER_HELP
     )]
     Check(LicenseCheckArgs),
+    /// Validate a key and bind it to this machine's hardware ID: exit 0 valid, 1 not, 2 error.
+    #[command(long_about = VALIDATE_ABOUT)]
+    Validate(LicenseValidateArgs),
+    /// Reset a key: clear the machine it is bound to (company API key).
+    #[command(long_about = RESET_ABOUT)]
+    Reset(LicenseResetArgs),
 }
 
 /// Arguments of `whop license check`.

@@ -1,12 +1,13 @@
-//! The commands: send the call, print the answer, choose the exit code.
+//! The membership and lookup commands (the license-key and listing ones are in `toolkit`): send
+//! the call, print the answer, choose the exit code.
 
-use serde::Serialize;
 use time::OffsetDateTime;
-use whop_client::{Expand, LicenseCheck, MeMembership};
+use whop_client::{Expand, LicenseCheck};
 
 use crate::cli::{CancelArgs, GlobalArgs, LicenseCheckArgs, MeMembershipArgs, TerminateArgs};
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
+use crate::raw_json;
 use crate::render;
 
 /// `whop membership cancel`: cancel at period end, print the updated membership.
@@ -21,7 +22,7 @@ pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exi
         .await
         .map_err(|e| classify(&e, Call::Cancel { id: &args.id }))?;
     if global.json {
-        print_json(membership.get())?;
+        print_raw_json(membership.raw_body())?;
     } else {
         print(&render::membership(&membership, OffsetDateTime::now_utc()))?;
     }
@@ -50,7 +51,7 @@ pub(crate) async fn terminate(global: &GlobalArgs, args: &TerminateArgs) -> Resu
         .await
         .map_err(|e| classify(&e, Call::Terminate { id: &args.id }))?;
     if global.json {
-        print_json(membership.get())?;
+        print_raw_json(membership.raw_body())?;
     } else {
         print(&render::membership(&membership, OffsetDateTime::now_utc()))?;
     }
@@ -70,7 +71,7 @@ pub(crate) async fn me_membership(
         .await
         .map_err(|e| classify(&e, Call::Lookup))?;
     if global.json {
-        print_json(membership.get())?;
+        print_raw_json(membership.raw_body())?;
     } else {
         print(&render::me_membership(
             &membership,
@@ -78,15 +79,6 @@ pub(crate) async fn me_membership(
         ))?;
     }
     Ok(Exit::Ok)
-}
-
-/// What `license check --json` prints.
-#[derive(Debug, Serialize)]
-struct LicenseReport<'a> {
-    /// `valid`, `not_valid` or `not_found`.
-    result: &'static str,
-    /// The membership the key belongs to, when found.
-    membership: Option<&'a MeMembership>,
 }
 
 /// `whop license check`: exit 0 when valid, 1 when not valid or not found, 2 on any error.
@@ -131,20 +123,26 @@ async fn check(global: &GlobalArgs, key: &str) -> Result<Exit, Failure> {
         ),
     };
     if global.json {
-        print_json(&LicenseReport {
-            result,
-            membership: check.membership(),
-        })?;
+        // {"result": ..., "membership": <the API's own JSON, or null>}
+        let membership = match &check {
+            LicenseCheck::Valid(m) | LicenseCheck::Invalid(m) => {
+                String::from_utf8_lossy(m.raw_body()).into_owned()
+            }
+            LicenseCheck::NotFound => "null".to_owned(),
+        };
+        let report = format!("{{\"result\":\"{result}\",\"membership\":{membership}}}");
+        print_raw_json(report.as_bytes())?;
     } else {
         print(&format!("{line}\n"))?;
     }
     Ok(exit)
 }
 
-/// Pretty JSON of the typed model, one trailing newline.
-fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::new(Exit::Other, format!("could not encode the answer: {e}")))?;
+/// The API's own JSON (`raw`, as Whop sent it) pretty-printed, one trailing newline: fields this
+/// SDK does not know are kept, absent ones are not invented.
+pub(crate) fn print_raw_json(raw: &[u8]) -> Result<(), Failure> {
+    let mut text = raw_json::pretty(raw)
+        .ok_or_else(|| Failure::new(Exit::Undecodable, "the answer's body is not JSON"))?;
     text.push('\n');
     print(&text)
 }

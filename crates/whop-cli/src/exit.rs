@@ -104,13 +104,20 @@ pub(crate) enum Call<'a> {
     },
     /// A v5 lookup (by ID or license key).
     Lookup,
+    /// A v2 read or validation with the company API key (`membership get`/`list`,
+    /// `license validate`).
+    Company,
+    /// `license reset`: say whether the reset was applied.
+    Reset,
 }
 
 impl Call<'_> {
     /// The variable holding the credential this call uses.
     fn credential(self) -> &'static str {
         match self {
-            Call::Cancel { .. } | Call::Terminate { .. } => "WHOP_API_KEY (or --api-key)",
+            Call::Cancel { .. } | Call::Terminate { .. } | Call::Company | Call::Reset => {
+                "WHOP_API_KEY (or --api-key)"
+            }
             Call::Lookup => {
                 "WHOP_USER_TOKEN (or --user-token; a user's token, not a company API key)"
             }
@@ -136,6 +143,9 @@ pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
                     format!("no membership {id:?} in your company: {error}")
                 }
                 Call::Lookup => format!("no membership of yours has this ID or key: {error}"),
+                Call::Company | Call::Reset => {
+                    format!("no membership with this ID or key in your company: {error}")
+                }
             },
         ),
         _ if matches!(status, Some(401 | 403)) => (
@@ -155,17 +165,29 @@ pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
         _ => (Exit::Other, error.to_string()),
     };
     let applied = match (call, error.applied()) {
-        (Call::Lookup, _) => None,
-        (Call::Cancel { .. }, Applied::No) => Some("the cancel was not applied"),
-        (Call::Cancel { .. }, Applied::Yes) => Some("the cancel was applied"),
-        (Call::Cancel { .. }, _) => {
-            Some("the cancel may have been applied; running the command again is safe")
+        (Call::Lookup | Call::Company, _) => None,
+        (Call::Terminate { .. }, Applied::No) => {
+            Some("the membership was not terminated".to_owned())
         }
-        (Call::Terminate { .. }, Applied::No) => Some("the membership was not terminated"),
-        (Call::Terminate { .. }, Applied::Yes) => Some("the membership was terminated"),
+        (Call::Terminate { .. }, Applied::Yes) => Some("the membership was terminated".to_owned()),
         (Call::Terminate { .. }, _) => Some(
-            "the membership may have been terminated; look it up before running the command again",
+            "the membership may have been terminated; look it up before running the command again"
+                .to_owned(),
         ),
+        (Call::Cancel { .. } | Call::Reset, applied) => {
+            let action = if matches!(call, Call::Reset) {
+                "reset"
+            } else {
+                "cancel"
+            };
+            Some(match applied {
+                Applied::No => format!("the {action} was not applied"),
+                Applied::Yes => format!("the {action} was applied"),
+                _ => {
+                    format!("the {action} may have been applied; running the command again is safe")
+                }
+            })
+        }
     };
     if let Some(applied) = applied {
         let _ = write!(message, "; {applied}");

@@ -11,7 +11,10 @@ mod commands;
 mod context;
 mod exit;
 mod mock;
+mod raw_json;
 mod render;
+mod toolkit;
+mod toolkit_cli;
 mod webhook;
 
 use std::process::ExitCode;
@@ -57,10 +60,21 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
         Command::Membership(MembershipCommand::Terminate(args)) => {
             commands::terminate(global, args).await
         }
+        Command::Membership(MembershipCommand::Get(args)) => {
+            toolkit::membership_get(global, args).await
+        }
+        Command::Membership(MembershipCommand::List(args)) => {
+            toolkit::membership_list(global, args).await
+        }
         Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
+        Command::Me(MeCommand::Memberships(args)) => toolkit::me_memberships(global, args).await,
         Command::License(LicenseCommand::Check(args)) => {
             commands::license_check(global, args).await
         }
+        Command::License(LicenseCommand::Validate(args)) => {
+            toolkit::license_validate(global, args).await
+        }
+        Command::License(LicenseCommand::Reset(args)) => toolkit::license_reset(global, args).await,
         Command::Webhook(command) => webhook::run(global, command),
     }
 }

@@ -221,7 +221,7 @@ impl<S: HttpService> Client<S> {
         let (parts, body) = response.into_parts();
         if parts.status.is_success() {
             match whop_models::decode::<T>(&body) {
-                Ok(value) => Ok(Response::new(value, parts.status, &parts.headers)),
+                Ok(value) => Ok(Response::new(value, parts.status, &parts.headers, body)),
                 Err(e) => Err(Error::Decode(Box::new(DecodeError::new(
                     parts.status,
                     e,

@@ -133,9 +133,17 @@ impl Call {
     }
 
     /// Sends `body` as JSON.
-    #[allow(dead_code)] // the first endpoints with a body are on their way
     pub(crate) fn json(mut self, body: Bytes) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Refuses the call, when built, with `refusal` (the first refusal wins): for input checked
+    /// outside the path, such as a page size or a metadata object.
+    pub(crate) fn refuse_if(mut self, refusal: Option<InvalidInput>) -> Self {
+        if let (Ok(_), Some(refusal)) = (&self.path, refusal) {
+            self.path = Err(refusal);
+        }
         self
     }
 

@@ -51,7 +51,7 @@ impl Expand {
     }
 }
 
-fn decode_query_part(part: &str) -> String {
+pub(crate) fn decode_query_part(part: &str) -> String {
     let spaced = part.replace('+', " ");
     percent_encoding::percent_decode_str(&spaced)
         .decode_utf8_lossy()
@@ -164,10 +164,14 @@ pub(crate) fn v2_membership(m: &MockMembership, related: &Related, expand: Expan
         "license_key": m.license_key,
         "metadata": m.metadata,
         "quantity": m.quantity,
-        "wallet_address": null,
+        "wallet_address": m.wallet_address,
         "custom_fields_responses": {},
         "custom_fields_responses_v2": [],
-        "discord": null,
+        "discord": m.discord_id.as_ref().map(|id| json!({
+            "id": id,
+            "username": format!("{}#0001", related.user.username),
+            "image_url": null,
+        })),
         "nft_tokens": [],
         "expires_at": m.expires_at,
         "renewal_period_start": m.renewal_period_start,

@@ -3,11 +3,11 @@
 use http::HeaderValue;
 
 use crate::MockWhop;
-use crate::mock::{State, TokenOwner};
 use crate::rate_limit::RateLimits;
 use crate::seed::{
     DEFAULT_COMPANY_ID, MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
 };
+use crate::state::{State, TokenOwner};
 
 /// The value of the `Deprecation` header on v2 responses unless configured otherwise.
 ///

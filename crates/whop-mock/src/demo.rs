@@ -30,11 +30,17 @@ pub const DEMO_EXPIRED_LICENSE_KEY: &str = "DEMO-EXPIRED-00000000-0000000";
 pub const DEMO_CANCELING_MEMBERSHIP_ID: &str = "mem_demo000000004";
 /// The license key of [`DEMO_CANCELING_MEMBERSHIP_ID`]: **valid**, cancels at period end.
 pub const DEMO_CANCELING_LICENSE_KEY: &str = "DEMO-CANCELING-0000000-0000000";
+/// A valid membership of [`DEMO_USER_ID`] whose license key no machine is bound to yet (empty
+/// metadata): `validate_license` binds it on first use.
+pub const DEMO_UNBOUND_MEMBERSHIP_ID: &str = "mem_demo000000005";
+/// The license key of [`DEMO_UNBOUND_MEMBERSHIP_ID`]: **valid**, bound to no machine yet.
+pub const DEMO_UNBOUND_LICENSE_KEY: &str = "DEMO-UNBOUND-00000000-0000005";
 
 /// Every license key of [`MockWhop::demo`] with what it demonstrates, for help texts and tests:
 /// `(key, what)`.
-pub const DEMO_LICENSE_KEYS: [(&str, &str); 3] = [
-    (DEMO_LICENSE_KEY, "valid"),
+pub const DEMO_LICENSE_KEYS: [(&str, &str); 4] = [
+    (DEMO_LICENSE_KEY, "valid, bound to hardware ID demo-machine"),
+    (DEMO_UNBOUND_LICENSE_KEY, "valid, bound to no machine yet"),
     (DEMO_EXPIRED_LICENSE_KEY, "expired: found, not valid"),
     (
         DEMO_CANCELING_LICENSE_KEY,
@@ -54,7 +60,8 @@ impl MockWhop {
     /// [`DEMO_USER_ID`], who owns [`DEMO_MEMBERSHIP_ID`] (valid, license key
     /// [`DEMO_LICENSE_KEY`]), [`DEMO_EXPIRED_MEMBERSHIP_ID`] (expired, [`DEMO_EXPIRED_LICENSE_KEY`])
     /// and [`DEMO_CANCELING_MEMBERSHIP_ID`] (cancels at period end,
-    /// [`DEMO_CANCELING_LICENSE_KEY`]); [`DEMO_OTHER_MEMBERSHIP_ID`] belongs to
+    /// [`DEMO_CANCELING_LICENSE_KEY`]) and [`DEMO_UNBOUND_MEMBERSHIP_ID`] (valid, its key
+    /// [`DEMO_UNBOUND_LICENSE_KEY`] bound to no machine); [`DEMO_OTHER_MEMBERSHIP_ID`] belongs to
     /// [`DEMO_OTHER_USER_ID`]. Whop's rate limits. The `whop --mock` command serves this world.
     pub fn demo_builder() -> MockWhopBuilder {
         Self::builder()
@@ -84,6 +91,11 @@ impl MockWhop {
                     .user(DEMO_USER_ID)
                     .license_key(DEMO_CANCELING_LICENSE_KEY)
                     .cancel_at_period_end(true),
+            )
+            .membership(
+                MockMembership::new(DEMO_UNBOUND_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(DEMO_UNBOUND_LICENSE_KEY),
             )
             .membership(
                 MockMembership::new(DEMO_OTHER_MEMBERSHIP_ID)

@@ -12,6 +12,13 @@
 //!   holding a membership ID or a license key, looked up among the token's user's memberships
 //!   only; errors as `{"message":"..."}`.
 //!
+//! - The license-key and listing toolkit (company API key, v2; user token for `v5/me`):
+//!   `POST /api/v2/memberships/{id}/validate_license` (binds the metadata on first use, 400 on a
+//!   mismatch, `{}` clears it), `GET`/`POST /api/v2/memberships/{id}` (read by ID or key; replace
+//!   the metadata by ID), `GET /api/v2/memberships` (every filter of the spec, `per` capped at 50)
+//!   and `GET /api/v5/me/memberships`. [`MockWhop::large_world`] has
+//!   [`LARGE_WORLD_MEMBERSHIPS`] memberships to page through.
+//!
 //! Everything else Whop does that a client must survive is here too: 401/403/404 in each family's
 //! shape, rate limits with their cooldown ([`RateLimits`]), injected faults ([`Fault`]), and a log
 //! of every request received ([`MockWhop::requests`]) with the token redacted.
@@ -68,15 +75,18 @@ mod body;
 mod builder;
 mod demo;
 mod fault;
+mod handlers;
+mod large_world;
 mod log;
 mod mock;
+mod mutation;
 mod rate_limit;
 mod route;
 pub mod scripted;
 mod seed;
 mod server;
 mod service;
-mod terminate;
+mod state;
 mod unknown_route;
 mod webhook;
 
@@ -84,10 +94,11 @@ pub use builder::{DEFAULT_DEPRECATION, MockWhopBuilder};
 pub use demo::{
     DEMO_CANCELING_LICENSE_KEY, DEMO_CANCELING_MEMBERSHIP_ID, DEMO_COMPANY_KEY,
     DEMO_EXPIRED_LICENSE_KEY, DEMO_EXPIRED_MEMBERSHIP_ID, DEMO_LICENSE_KEY, DEMO_LICENSE_KEYS,
-    DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID, DEMO_OTHER_USER_ID, DEMO_USER_ID,
-    DEMO_USER_TOKEN,
+    DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID, DEMO_OTHER_USER_ID, DEMO_UNBOUND_LICENSE_KEY,
+    DEMO_UNBOUND_MEMBERSHIP_ID, DEMO_USER_ID, DEMO_USER_TOKEN,
 };
 pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};
+pub use large_world::{GENERATED_PRODUCT_ID, LARGE_WORLD_MEMBERSHIPS};
 pub use log::{ApiFamily, Caller, REDACTED, RecordedRequest, Route};
 pub use mock::MockWhop;
 pub use rate_limit::{Limit, RateLimits};

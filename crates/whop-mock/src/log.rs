@@ -58,6 +58,25 @@ pub enum Route {
         /// The decoded `{id}` segment: a membership ID or a license key.
         id_or_key: String,
     },
+    /// `POST /api/v2/memberships/{id}/validate_license`.
+    ValidateLicense {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `GET /api/v2/memberships/{id}`.
+    RetrieveMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v2/memberships/{id}` (update the metadata).
+    UpdateMembership {
+        /// The decoded `{id}` segment: a membership ID.
+        id: String,
+    },
+    /// `GET /api/v2/memberships`.
+    ListMemberships,
+    /// `GET /api/v5/me/memberships`.
+    ListMyMemberships,
 }
 
 /// One request as received.

@@ -1,52 +1,26 @@
 //! [`MockWhop`]: the shared state, and how one request is recorded, faulted and answered.
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode, header};
-use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::body::{self, Expand, Related, json_response};
+use crate::body::json_response;
 use crate::fault::{Fault, fault_response};
-use crate::log::{ApiFamily, Caller, RecordedRequest, Route, redacted_headers};
-use crate::rate_limit::{Limiter, RateLimits};
+use crate::log::{ApiFamily, Caller, RecordedRequest, redacted_headers};
+use crate::rate_limit::RateLimits;
 use crate::route::{Token, bearer_token, parse_route};
-use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
+use crate::seed::MockMembership;
 use crate::service::MockError;
-use crate::webhook::{Change, Webhooks};
+use crate::state::{RequestInfo, State, TokenOwner};
 
+/// A fault queued for a coming request.
 #[derive(Debug, Clone)]
-pub(crate) enum TokenOwner {
-    Company(String),
-    User(String),
-}
-
-#[derive(Debug, Clone)]
-struct Injection {
+pub(crate) struct Injection {
     fault: Fault,
     after_handling: bool,
-}
-
-#[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) memberships: Vec<MockMembership>,
-    pub(crate) users: HashMap<String, MockUser>,
-    pub(crate) products: HashMap<String, MockProduct>,
-    pub(crate) plans: HashMap<String, MockPlan>,
-    pub(crate) promo_codes: HashMap<String, MockPromoCode>,
-    pub(crate) tokens: HashMap<String, TokenOwner>,
-    pub(crate) rate_limits: RateLimits,
-    limiter: Limiter,
-    pub(crate) deprecation: Option<HeaderValue>,
-    faults: VecDeque<Injection>,
-    periodic: Option<Periodic>,
-    log: Vec<RecordedRequest>,
-    next_seq: u64,
-    /// Where membership changes are delivered as webhooks, if anywhere.
-    pub(crate) webhooks: Option<Webhooks>,
 }
 
 /// An in-process fake of Whop's membership API.
@@ -70,6 +44,13 @@ impl MockWhop {
         // A panic elsewhere while holding the lock cannot leave the state half-written in a way
         // that matters to a fake; keep serving.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The rate limits in force (set by [`MockWhopBuilder::rate_limits`](crate::MockWhopBuilder::rate_limits)
+    /// or [`MockWhop::set_rate_limits`]): what a client pacing itself for this mock should follow.
+    #[must_use]
+    pub fn rate_limits(&self) -> RateLimits {
+        self.lock().rate_limits
     }
 
     /// The current state of a membership, for assertions.
@@ -164,13 +145,6 @@ impl MockWhop {
         });
     }
 
-    /// The rate limits in force (set by [`MockWhopBuilder::rate_limits`](crate::MockWhopBuilder::rate_limits)
-    /// or [`MockWhop::set_rate_limits`]): what a client pacing itself for this mock should follow.
-    #[must_use]
-    pub fn rate_limits(&self) -> RateLimits {
-        self.lock().rate_limits
-    }
-
     /// Replaces the rate limits and resets all counters and cooldowns.
     pub fn set_rate_limits(&self, limits: RateLimits) {
         let mut state = self.lock();
@@ -181,8 +155,7 @@ impl MockWhop {
     /// Handles one request: records it, applies any queued fault, answers as Whop would.
     pub(crate) async fn respond(&self, request: Request<Bytes>) -> Result<Delivered, MockError> {
         let received = self.record(&request);
-        let query = request.uri().query();
-        let api = || self.handle_api(&received.info, query);
+        let api = || self.handle_api(&received.info);
         let result = match received.injection {
             None => Ok(Delivered::whole(api())),
             Some(Injection {
@@ -269,11 +242,13 @@ impl MockWhop {
                     Token::Bearer(token) => token,
                     Token::Missing | Token::Malformed => String::new(),
                 },
+                query: request.uri().query().map(str::to_owned),
+                body: request.body().clone(),
             },
         }
     }
 
-    fn handle_api(&self, info: &RequestInfo, query: Option<&str>) -> Response<Bytes> {
+    fn handle_api(&self, info: &RequestInfo) -> Response<Bytes> {
         let mut state = self.lock();
         let Some(family) = info.family else {
             return crate::unknown_route::response();
@@ -282,7 +257,7 @@ impl MockWhop {
             ApiFamily::V2 => state.deprecation.clone(),
             ApiFamily::V5 => None,
         };
-        let answer = state.answer(family, info, query, Instant::now());
+        let answer = state.answer(family, info, Instant::now());
         if info.route.is_none() && answer.status == StatusCode::NOT_FOUND {
             return crate::unknown_route::response();
         }
@@ -297,7 +272,7 @@ impl MockWhop {
 }
 
 #[derive(Debug)]
-struct Periodic {
+pub(crate) struct Periodic {
     injection: Injection,
     period: usize,
     seen: usize,
@@ -369,193 +344,4 @@ struct Received {
     seq: u64,
     injection: Option<Injection>,
     info: RequestInfo,
-}
-
-pub(crate) struct RequestInfo {
-    pub(crate) family: Option<ApiFamily>,
-    pub(crate) route: Option<Route>,
-    pub(crate) caller: Caller,
-    /// The rate-limit counter's key: the raw bearer token (empty without one).
-    pub(crate) bucket: String,
-}
-
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
-    pub(crate) retry_after: Option<u64>,
-}
-
-impl Answer {
-    pub(crate) fn ok(status: StatusCode, body: Value) -> Self {
-        Self {
-            status,
-            body,
-            retry_after: None,
-        }
-    }
-
-    pub(crate) fn error(family: ApiFamily, status: StatusCode, message: &str) -> Self {
-        let body = match family {
-            ApiFamily::V2 => body::v2_error(status.as_u16(), message),
-            ApiFamily::V5 => body::v5_error(message),
-        };
-        Self::ok(status, body)
-    }
-}
-
-impl State {
-    /// Nothing seeded, Whop's rate limits, the `Deprecation` header given.
-    pub(crate) fn new(deprecation: Option<HeaderValue>) -> Self {
-        Self {
-            memberships: Vec::new(),
-            users: HashMap::new(),
-            products: HashMap::new(),
-            plans: HashMap::new(),
-            promo_codes: HashMap::new(),
-            tokens: HashMap::new(),
-            rate_limits: RateLimits::whop(),
-            limiter: Limiter::default(),
-            deprecation,
-            faults: VecDeque::new(),
-            periodic: None,
-            log: Vec::new(),
-            next_seq: 0,
-            webhooks: None,
-        }
-    }
-
-    pub(crate) fn upsert_membership(&mut self, membership: MockMembership) {
-        match self.memberships.iter_mut().find(|m| m.id == membership.id) {
-            Some(existing) => *existing = membership,
-            None => self.memberships.push(membership),
-        }
-    }
-
-    fn answer(
-        &mut self,
-        family: ApiFamily,
-        info: &RequestInfo,
-        query: Option<&str>,
-        now: Instant,
-    ) -> Answer {
-        if let Err(cooldown_left) = self
-            .limiter
-            .check(&self.rate_limits, family, &info.bucket, now)
-        {
-            let mut answer = Answer::ok(
-                StatusCode::TOO_MANY_REQUESTS,
-                body::v5_error(body::RATE_LIMITED_MESSAGE),
-            );
-            if self.rate_limits.retry_after_header {
-                answer.retry_after = Some(ceil_seconds(cooldown_left));
-            }
-            return answer;
-        }
-        let Some(route) = &info.route else {
-            return Answer::error(family, StatusCode::NOT_FOUND, "Not Found");
-        };
-        match route {
-            Route::CancelMembership { id } => self.cancel(info, id, query),
-            Route::RetrieveMyMembership { id_or_key } => self.retrieve_mine(info, id_or_key),
-            Route::TerminateMembership { id } => self.terminate(info, id, query),
-        }
-    }
-
-    fn cancel(&mut self, info: &RequestInfo, id: &str, query: Option<&str>) -> Answer {
-        let v2 = ApiFamily::V2;
-        let company_id = match &info.caller {
-            Caller::Company { company_id } => company_id.clone(),
-            Caller::User { .. } => return Answer::error(v2, StatusCode::FORBIDDEN, "Forbidden"),
-            Caller::Anonymous | Caller::Malformed | Caller::UnknownToken => {
-                return Answer::error(v2, StatusCode::UNAUTHORIZED, "Unauthorized");
-            }
-        };
-        let expand = match Expand::parse(query) {
-            Ok(expand) => expand,
-            Err(_) => {
-                return Answer::error(
-                    v2,
-                    StatusCode::BAD_REQUEST,
-                    "Parameter :expand is invalid. Please ensure you are passing the correct type for this parameter.",
-                );
-            }
-        };
-        let Some(membership) = self
-            .memberships
-            .iter_mut()
-            .find(|m| m.id == id && m.company_id == company_id)
-        else {
-            return Answer::error(
-                v2,
-                StatusCode::NOT_FOUND,
-                &format!("No such Resource found with the provided ID: {id}"),
-            );
-        };
-        let changed = !membership.cancel_at_period_end;
-        membership.cancel_at_period_end = true;
-        let membership = membership.clone();
-        if changed {
-            self.emit_webhook(Change::CancelAtPeriodEnd, &membership);
-        }
-        let related = self.related(&membership);
-        Answer::ok(
-            StatusCode::CREATED,
-            body::v2_membership(&membership, &related, expand),
-        )
-    }
-
-    fn retrieve_mine(&self, info: &RequestInfo, id_or_key: &str) -> Answer {
-        let v5 = ApiFamily::V5;
-        let user_id = match &info.caller {
-            Caller::User { user_id } => user_id,
-            Caller::Company { .. } => {
-                return Answer::error(
-                    v5,
-                    StatusCode::FORBIDDEN,
-                    "This endpoint requires a user token, not a company API key",
-                );
-            }
-            Caller::Anonymous | Caller::Malformed | Caller::UnknownToken => {
-                return Answer::error(v5, StatusCode::UNAUTHORIZED, "Unauthorized");
-            }
-        };
-        let found = self.memberships.iter().find(|m| {
-            &m.user_id == user_id
-                && (m.id == id_or_key || m.license_key.as_deref() == Some(id_or_key))
-        });
-        match found {
-            Some(membership) => Answer::ok(StatusCode::OK, body::v5_me_membership(membership)),
-            None => Answer::error(v5, StatusCode::NOT_FOUND, "Membership not found"),
-        }
-    }
-
-    pub(crate) fn related(&self, m: &MockMembership) -> Related {
-        Related {
-            user: self
-                .users
-                .get(&m.user_id)
-                .cloned()
-                .unwrap_or_else(|| MockUser::new(m.user_id.clone())),
-            product: self
-                .products
-                .get(&m.product_id)
-                .cloned()
-                .unwrap_or_else(|| MockProduct::new(m.product_id.clone())),
-            plan: self
-                .plans
-                .get(&m.plan_id)
-                .cloned()
-                .unwrap_or_else(|| MockPlan::new(m.plan_id.clone())),
-            promo_code: m.promo_code_id.as_ref().map(|id| {
-                self.promo_codes
-                    .get(id)
-                    .cloned()
-                    .unwrap_or_else(|| MockPromoCode::new(id.clone()))
-            }),
-        }
-    }
-}
-
-fn ceil_seconds(d: Duration) -> u64 {
-    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }

@@ -50,6 +50,19 @@ pub(crate) fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Op
         ["", "api", "v5", "me", "memberships", id] if method == Method::GET => {
             decode_segment(id).map(|id_or_key| Route::RetrieveMyMembership { id_or_key })
         }
+        ["", "api", "v2", "memberships", id, "validate_license"] if method == Method::POST => {
+            decode_segment(id).map(|id_or_key| Route::ValidateLicense { id_or_key })
+        }
+        ["", "api", "v2", "memberships", id] if method == Method::GET => {
+            decode_segment(id).map(|id_or_key| Route::RetrieveMembership { id_or_key })
+        }
+        ["", "api", "v2", "memberships", id] if method == Method::POST => {
+            decode_segment(id).map(|id| Route::UpdateMembership { id })
+        }
+        ["", "api", "v2", "memberships"] if method == Method::GET => Some(Route::ListMemberships),
+        ["", "api", "v5", "me", "memberships"] if method == Method::GET => {
+            Some(Route::ListMyMemberships)
+        }
         _ => None,
     };
     (family, route)

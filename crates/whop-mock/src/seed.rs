@@ -71,6 +71,10 @@ pub struct MockMembership {
     pub marketplace: bool,
     /// Whop ID of a connected Telegram account.
     pub telegram_account_id: Option<String>,
+    /// The linked Discord account's ID (`discord` in v2; the `discord_id` list filter).
+    pub discord_id: Option<String>,
+    /// The crypto wallet that paid (the `wallet_address` list filter).
+    pub wallet_address: Option<String>,
 }
 
 impl MockMembership {
@@ -101,6 +105,8 @@ impl MockMembership {
             company_buyer_id: None,
             marketplace: false,
             telegram_account_id: None,
+            discord_id: None,
+            wallet_address: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod http_server;
 mod rate_limits;
 mod reference_bodies;
 mod scripted;
+mod toolkit;
 mod v2_cancel;
 mod v5_me_membership;
 

@@ -68,6 +68,8 @@ mod expandable;
 mod id;
 mod me_membership;
 mod membership;
+mod metadata;
+mod pagination;
 mod payment_processor;
 mod plan;
 mod product;
@@ -94,6 +96,8 @@ pub use id::{
 };
 pub use me_membership::{CompanyBuyerId, MeMembership};
 pub use membership::{CustomFieldResponse, Discord, Membership};
+pub use metadata::{Metadata, NotAnObject, UpdateMembershipRequest, ValidateLicenseRequest};
+pub use pagination::{MeMembershipPage, MembershipPage, V2Pagination, V5Pagination};
 pub use payment_processor::PaymentProcessor;
 pub use plan::{Plan, PlanType, ReleaseMethod};
 pub use product::{Product, Visibility};

@@ -293,7 +293,8 @@ async fn unknown_route_is_404() {
     for path in [
         "/",
         "/api/v1/memberships",
-        "/api/v2/memberships/mem_1",
+        // `GET /api/v2/memberships/mem_1` is a route now (retrieve); a sub-path still is not.
+        "/api/v2/memberships/mem_1/unknown",
         "/api/v5/me",
     ] {
         let response = call(&mock, request("GET", path, Some(COMPANY_KEY))).await;

@@ -47,8 +47,9 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 use crate::body::{self, Expand, Related};
-use crate::mock::State;
+use crate::mutation::MembershipChange;
 use crate::seed::MockMembership;
+use crate::state::State;
 use crate::{MockWhop, MockWhopBuilder};
 
 mod deliver;
@@ -208,16 +209,11 @@ impl MockWhop {
     /// membership exists.
     pub fn set_status(&self, id: &str, status: &str, valid: bool) -> bool {
         let mut state = self.lock();
-        let Some(membership) = state.memberships.iter_mut().find(|m| m.id == id) else {
+        let Some(index) = state.memberships.iter().position(|m| m.id == id) else {
             return false;
         };
-        let changed = membership.valid != valid;
-        membership.status = status.to_owned();
-        membership.valid = valid;
-        let membership = membership.clone();
-        if changed {
-            state.emit_webhook(Change::Validity { valid }, &membership);
-        }
+        let status = status.to_owned();
+        state.change_membership(index, MembershipChange::Validity { status, valid });
         true
     }
 
@@ -226,15 +222,10 @@ impl MockWhop {
     /// exists.
     pub fn set_metadata(&self, id: &str, metadata: Value) -> bool {
         let mut state = self.lock();
-        let Some(membership) = state.memberships.iter_mut().find(|m| m.id == id) else {
+        let Some(index) = state.memberships.iter().position(|m| m.id == id) else {
             return false;
         };
-        let changed = membership.metadata != metadata;
-        membership.metadata = metadata;
-        let membership = membership.clone();
-        if changed {
-            state.emit_webhook(Change::Metadata, &membership);
-        }
+        state.change_membership(index, MembershipChange::Metadata(metadata));
         true
     }
 

@@ -60,9 +60,11 @@ mod expandable;
 mod ids;
 mod me_membership;
 mod membership;
+mod pagination;
 mod plan;
 mod product;
 mod promo_code;
+mod requests;
 mod user;
 mod values;
 
@@ -78,9 +80,11 @@ pub use ids::{
 };
 pub use me_membership::{company_buyer_id, me_membership};
 pub use membership::{custom_field_response, discord, membership};
+pub use pagination::{me_membership_page, membership_page, v2_pagination, v5_pagination};
 pub use plan::{expandable_plan, plan};
 pub use product::{expandable_product, product};
 pub use promo_code::{expandable_promo_code, promo_code};
+pub use requests::{metadata, update_membership_request, validate_license_request};
 pub use user::{expandable_user, social_account, user};
 pub use values::{amount, json_map, json_value, text, timestamp};
 

@@ -1,0 +1,305 @@
+//! The license-key and listing commands: `license validate`, `license reset`, `membership get`,
+//! `membership list`, `me memberships`.
+
+use std::io::IsTerminal;
+
+use time::OffsetDateTime;
+use whop_client::{
+    Expand, Metadata, PageError, Pages, Response, Stream, V2_MAX_PER_PAGE, ValidateLicense,
+};
+use whop_models::{MeMembership, MeMembershipPage, Membership, MembershipPage};
+
+use crate::cli::GlobalArgs;
+use crate::commands::{print, print_raw_json};
+use crate::context::{Credential, target};
+use crate::exit::{Call, Exit, Failure, classify};
+use crate::raw_json;
+use crate::render;
+use crate::toolkit_cli::{
+    LicenseResetArgs, LicenseValidateArgs, MeMembershipsArgs, MembershipGetArgs,
+    MembershipListArgs, PagingArgs,
+};
+
+/// `whop license validate`: exit 0 valid, 1 not valid / mismatch / not found, 2 any error.
+pub(crate) async fn license_validate(
+    global: &GlobalArgs,
+    args: &LicenseValidateArgs,
+) -> Result<Exit, Failure> {
+    // Every failure exits 2, whatever its class; the message keeps the class.
+    validate(global, args)
+        .await
+        .map_err(|failure| Failure::new(Exit::Usage, failure.message))
+}
+
+async fn validate(global: &GlobalArgs, args: &LicenseValidateArgs) -> Result<Exit, Failure> {
+    let target = target(global, Credential::CompanyKey).await?;
+    let mut metadata = Metadata::new().with("hwid", args.hwid.as_str());
+    for (key, value) in &args.metadata {
+        metadata.insert(key.as_str(), value.as_str());
+    }
+    let outcome = target
+        .client
+        .validate_license(&args.key)
+        .metadata(metadata)
+        .await
+        .map_err(|e| classify(&e, Call::Company))?;
+    let (result, exit, line) = match &outcome {
+        ValidateLicense::Valid(m) => (
+            "valid",
+            Exit::Ok,
+            format!(
+                "valid: the license key of membership {} is bound to hardware ID {:?}",
+                m.id, args.hwid
+            ),
+        ),
+        ValidateLicense::Invalid(m) => (
+            "not_valid",
+            Exit::NotValid,
+            format!(
+                "not valid: the license key belongs to membership {}, which is {} and grants no access",
+                m.id,
+                m.status
+                    .as_ref()
+                    .map_or_else(|| "of unknown status".to_owned(), ToString::to_string)
+            ),
+        ),
+        ValidateLicense::MetadataMismatch { message } => (
+            "metadata_mismatch",
+            Exit::NotValid,
+            format!(
+                "metadata mismatch: the license key is bound to another machine; reset it \
+                 (`whop license reset`) to bind this one. Whop said: {message}"
+            ),
+        ),
+        ValidateLicense::NotFound => (
+            "not_found",
+            Exit::NotValid,
+            "not found: no membership in your company has this license key".to_owned(),
+        ),
+        _ => (
+            "unknown",
+            Exit::NotValid,
+            "not valid: an unknown answer".to_owned(),
+        ),
+    };
+    if global.json {
+        // {"result": ..., "membership": <the API's own JSON, or null>}
+        let membership = outcome.membership().map_or_else(
+            || "null".to_owned(),
+            |m| String::from_utf8_lossy(m.raw_body()).into_owned(),
+        );
+        let report = format!("{{\"result\":\"{result}\",\"membership\":{membership}}}");
+        print_raw_json(report.as_bytes())?;
+    } else {
+        print(&format!("{line}\n"))?;
+    }
+    Ok(exit)
+}
+
+/// `whop license reset`: clear the key's binding, print the updated membership.
+pub(crate) async fn license_reset(
+    global: &GlobalArgs,
+    args: &LicenseResetArgs,
+) -> Result<Exit, Failure> {
+    let target = target(global, Credential::CompanyKey).await?;
+    let membership = target
+        .client
+        .reset_license(&args.key)
+        .await
+        .map_err(|e| classify(&e, Call::Reset))?;
+    print_membership(global, &membership)
+}
+
+/// `whop membership get`: one membership by ID or license key.
+pub(crate) async fn membership_get(
+    global: &GlobalArgs,
+    args: &MembershipGetArgs,
+) -> Result<Exit, Failure> {
+    let target = target(global, Credential::CompanyKey).await?;
+    let membership = target
+        .client
+        .membership(&args.id_or_key)
+        .expand_all(args.expand.iter().copied().map(Expand::from))
+        .await
+        .map_err(|e| classify(&e, Call::Company))?;
+    print_membership(global, &membership)
+}
+
+fn print_membership(
+    global: &GlobalArgs,
+    membership: &Response<Membership>,
+) -> Result<Exit, Failure> {
+    if global.json {
+        print_raw_json(membership.raw_body())?;
+    } else {
+        print(&render::membership(membership, OffsetDateTime::now_utc()))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// `whop membership list`: rows (or JSON Lines) as pages arrive.
+pub(crate) async fn membership_list(
+    global: &GlobalArgs,
+    args: &MembershipListArgs,
+) -> Result<Exit, Failure> {
+    let target = target(global, Credential::CompanyKey).await?;
+    let mut listing = target
+        .client
+        .list_memberships()
+        .page(args.paging.page)
+        .per(args.paging.per.unwrap_or(V2_MAX_PER_PAGE))
+        .hide_metadata(args.hide_metadata);
+    if let Some(status) = &args.status {
+        listing = listing.status(status.clone());
+    }
+    if let Some(id) = &args.plan_id {
+        listing = listing.plan_id(id);
+    }
+    if let Some(id) = &args.product_id {
+        listing = listing.product_id(id);
+    }
+    if let Some(id) = &args.user_id {
+        listing = listing.user_id(id);
+    }
+    if let Some(id) = &args.discord_id {
+        listing = listing.discord_id(id);
+    }
+    if let Some(address) = &args.wallet_address {
+        listing = listing.wallet_address(address);
+    }
+    if let Some(valid) = args.valid {
+        listing = listing.valid(valid);
+    }
+    if let Some(direction) = args.direction {
+        listing = listing.direction(direction.into());
+    }
+    for field in &args.expand {
+        listing = listing.expand(Expand::from(*field));
+    }
+    let rows = |page: &MembershipPage| page.data.iter().map(membership_row).collect();
+    stream_pages(global, &args.paging, listing.pages(), rows).await
+}
+
+/// `whop me memberships`: the caller's own memberships, rows (or JSON Lines) as pages arrive.
+pub(crate) async fn me_memberships(
+    global: &GlobalArgs,
+    args: &MeMembershipsArgs,
+) -> Result<Exit, Failure> {
+    let target = target(global, Credential::UserToken).await?;
+    let mut listing = target.client.my_memberships().page(args.paging.page);
+    if let Some(per) = args.paging.per {
+        listing = listing.per(per);
+    }
+    if let Some(company_id) = &args.company_id {
+        listing = listing.company_id(company_id);
+    }
+    if let Some(product_id) = &args.product_id {
+        listing = listing.product_id(product_id);
+    }
+    for status in &args.statuses {
+        listing = listing.status(status.clone());
+    }
+    if let Some(valid) = args.valid {
+        listing = listing.valid(valid);
+    }
+    if let Some(key) = &args.license_key {
+        listing = listing.license_key(key);
+    }
+    let rows = |page: &MeMembershipPage| page.data.iter().map(me_membership_row).collect();
+    stream_pages(global, &args.paging, listing.pages(), rows).await
+}
+
+/// Prints each page as it arrives: rows, or each membership as Whop sent it (JSON Lines).
+/// Without `--all`, only the first page.
+async fn stream_pages<P>(
+    global: &GlobalArgs,
+    paging: &PagingArgs,
+    mut pages: Pages<P>,
+    rows: impl Fn(&P) -> Vec<String>,
+) -> Result<Exit, Failure> {
+    let progress = paging.all && std::io::stderr().is_terminal();
+    let mut count = 0usize;
+    while let Some(page) = next(&mut pages).await {
+        let page = page.map_err(|e: PageError| {
+            let page_number = e.page();
+            let mut failure = classify(e.error(), Call::Company);
+            failure.message = format!(
+                "{} (page {page_number} failed; resume with --page {page_number})",
+                failure.message
+            );
+            failure
+        })?;
+        if global.json {
+            let lines = raw_json::data_lines(page.raw_body()).ok_or_else(|| {
+                Failure::new(Exit::Undecodable, "the page's body is not a JSON list")
+            })?;
+            count += lines.len();
+            print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())?;
+        } else {
+            let lines = rows(page.get());
+            count += lines.len();
+            print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())?;
+        }
+        if progress {
+            eprint!("\rwhop: {count} memberships so far");
+        }
+        if !paging.all {
+            break;
+        }
+    }
+    if progress {
+        eprintln!("\rwhop: {count} memberships in all    ");
+    }
+    Ok(Exit::Ok)
+}
+
+/// The next item of a stream.
+async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+/// One row: ID, status, valid, license key, user, product.
+fn membership_row(m: &Membership) -> String {
+    row(
+        m.id.as_str(),
+        m.status.as_ref().map(|s| s.as_str()),
+        m.valid,
+        m.license_key.as_ref().map(|k| k.as_str()),
+        m.user_id().map(|u| u.as_str()),
+        m.product_id().map(|p| p.as_str()),
+    )
+}
+
+/// One row of a v5 membership.
+fn me_membership_row(m: &MeMembership) -> String {
+    row(
+        m.id.as_str(),
+        m.status.as_ref().map(|s| s.as_str()),
+        Some(m.valid),
+        m.license_key.as_ref().map(|k| k.as_str()),
+        m.user_id.as_ref().map(|u| u.as_str()),
+        Some(m.product_id.as_str()),
+    )
+}
+
+fn row(
+    id: &str,
+    status: Option<&str>,
+    valid: Option<bool>,
+    key: Option<&str>,
+    user: Option<&str>,
+    product: Option<&str>,
+) -> String {
+    let valid = match valid {
+        Some(true) => "valid",
+        Some(false) => "not-valid",
+        None => "-",
+    };
+    format!(
+        "{id:<20} {:<11} {valid:<9} {:<30} {:<20} {}",
+        status.unwrap_or("-"),
+        key.unwrap_or("-"),
+        user.unwrap_or("-"),
+        product.unwrap_or("-"),
+    )
+}

@@ -1,0 +1,83 @@
+//! `GET /v2/memberships/{id}`: read a membership by ID or license key, with your company API key.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use whop_models::{Expand, ExpandSet, Membership};
+
+use crate::client::{Client, HttpService};
+use crate::endpoint::{Call, endpoint};
+use crate::error::Error;
+use crate::response::Response;
+
+endpoint!(RETRIEVE_MEMBERSHIP = GET "/v2/memberships/{id}", V2);
+
+/// A membership lookup, from [`Client::membership`]. Add [`expand`](Self::expand) choices, then
+/// `.send().await` (or `.await`); [`optional`](Self::optional) turns a 404 into `None`.
+#[must_use = "a request does nothing until it is sent"]
+pub struct RetrieveMembership<'a, S> {
+    client: &'a Client<S>,
+    call: Call,
+    expand: ExpandSet,
+}
+
+impl<S> Client<S> {
+    /// Looks up one of your company's memberships by membership ID (`mem_…`) or license key
+    /// (`GET /v2/memberships/{id}`), with your company API key.
+    ///
+    /// The ID or key is sent as one percent-encoded path segment; an empty one or a dot segment
+    /// is refused before anything is sent.
+    pub fn membership(&self, id_or_license_key: impl AsRef<str>) -> RetrieveMembership<'_, S> {
+        RetrieveMembership {
+            client: self,
+            call: RETRIEVE_MEMBERSHIP
+                .call(&[("membership ID or license key", id_or_license_key.as_ref())]),
+            expand: ExpandSet::new(),
+        }
+    }
+}
+
+impl<'a, S: HttpService> RetrieveMembership<'a, S> {
+    /// Asks for `field` expanded into an object (repeatable).
+    pub fn expand(mut self, field: Expand) -> Self {
+        self.expand.insert(field);
+        self
+    }
+
+    /// Asks for each of `fields` expanded.
+    pub fn expand_all(mut self, fields: impl IntoIterator<Item = Expand>) -> Self {
+        for field in fields {
+            self.expand.insert(field);
+        }
+        self
+    }
+
+    /// Sends the lookup and decodes the membership.
+    ///
+    /// # Errors
+    /// See [`Error`]; [`Error::is_not_found`] when your company has no such membership.
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        self.client.send(self.call.expand(&self.expand)).await
+    }
+
+    /// Sends the lookup; a 404 is `Ok(None)`.
+    ///
+    /// # Errors
+    /// Every other failure, as [`send`](Self::send).
+    pub async fn optional(self) -> Result<Option<Response<Membership>>, Error> {
+        match self.send().await {
+            Ok(found) => Ok(Some(found)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl<'a, S: HttpService> IntoFuture for RetrieveMembership<'a, S> {
+    type Output = Result<Response<Membership>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
