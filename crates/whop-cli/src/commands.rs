@@ -121,7 +121,7 @@ fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
 }
 
 /// Writes to stdout. A closed pipe (`whop ... | head -1`) is not an error worth a message.
-fn print(text: &str) -> Result<(), Failure> {
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     match stdout

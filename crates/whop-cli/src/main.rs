@@ -8,6 +8,7 @@
 
 mod cli;
 mod commands;
+mod completions;
 mod context;
 mod exit;
 mod mock;
@@ -57,6 +58,7 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
         Command::License(LicenseCommand::Check(args)) => {
             commands::license_check(global, args).await
         }
+        Command::Completions(args) => completions::completions(args),
     }
 }
 
