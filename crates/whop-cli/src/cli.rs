@@ -214,9 +214,9 @@ pub(crate) enum Command {
 
 const COMPLETIONS_AFTER_HELP: &str = "\
 Install (then open a new shell):
-  bash  whop completions bash > ~/.local/share/bash-completion/completions/whop
-  zsh   whop completions zsh > ~/.zfunc/_whop   # with `fpath+=~/.zfunc` before compinit in ~/.zshrc
-  fish  whop completions fish > ~/.config/fish/completions/whop.fish
+  bash        echo 'source <(whop completions bash)' >> ~/.bashrc
+  zsh         whop completions zsh > ~/.zfunc/_whop   # `fpath+=~/.zfunc` before compinit
+  fish        whop completions fish > ~/.config/fish/completions/whop.fish
   powershell  whop completions powershell >> $PROFILE
   elvish      whop completions elvish >> ~/.config/elvish/rc.elv";
 
