@@ -1,11 +1,13 @@
 //! Project automation, run as `cargo xtask <task>` (the alias lives in `.cargo/config.toml`).
 //!
-//! Std only, so it builds in a second on a fresh machine.
+//! Std only, so it builds in a second on a fresh machine. The man pages need the `whop` clap
+//! definition and clap_mangen: they are another package, `xtask/man`, that `cargo xtask man` runs.
 
 mod bench;
 mod fuzz;
 
 use std::env;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -17,6 +19,8 @@ tasks:
   ci      fmt --check, clippy -D warnings, test --workspace, doc with warnings denied; clippy
           and test of whop-cli without its `mock` feature too
   fuzz    [--seconds N] [TARGET...]: each cargo-fuzz target for N s (60), executions per target
+  man     [DIR]: the `whop` man pages, one per subcommand, into DIR (target/man); read one with
+          `man -l target/man/whop.1`, or install them: `cp target/man/*.1 ~/.local/share/man/man1/`
   help    this text";
 
 fn main() -> ExitCode {
@@ -25,6 +29,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench::bench(&env::args().skip(2).collect::<Vec<_>>()),
         Some("fuzz") => fuzz::fuzz(&env::args().skip(2).collect::<Vec<_>>()),
+        Some("man") => man(&env::args().skip(2).collect::<Vec<_>>()),
         Some("help" | "-h" | "--help") | None => {
             eprintln!("{USAGE}");
             return if task.is_none() {
@@ -76,6 +81,8 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
+    // xtask/man's tests render every man page with `man -l` and groff.
+    install_missing_tools(&[("man", "man-db"), ("groff", "groff-base")])?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
     cargo(
         &[
@@ -109,6 +116,8 @@ fn ci() -> Result<(), String> {
             "xtask",
             "--exclude",
             "whop-bench",
+            "--exclude",
+            "xtask-man",
             "--allow-dirty",
             "--locked",
         ],
@@ -116,6 +125,92 @@ fn ci() -> Result<(), String> {
     )?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// `cargo xtask man [DIR]`: writes the `whop` man pages into DIR, or target/man.
+fn man(args: &[String]) -> Result<(), String> {
+    let dir = match args {
+        [] => target_dir().join("man"),
+        [dir] if !dir.starts_with('-') => PathBuf::from(dir),
+        _ => return Err(format!("usage: cargo xtask man [DIR]\n\n{USAGE}")),
+    };
+    let dir = std::path::absolute(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let dir = dir
+        .to_str()
+        .ok_or_else(|| format!("{} is not UTF-8", dir.display()))?;
+    cargo(
+        &[
+            "run",
+            "--quiet",
+            "--locked",
+            "--package",
+            "xtask-man",
+            "--",
+            dir,
+        ],
+        &[],
+    )?;
+    eprintln!("xtask man: read one with `man -l {dir}/whop.1`");
+    Ok(())
+}
+
+/// The workspace's target directory: `CARGO_TARGET_DIR`, or `target/` at the workspace root.
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("xtask/ is in the workspace")
+                .join("target")
+        },
+        PathBuf::from,
+    )
+}
+
+/// Installs the Debian package of each `(tool, package)` whose tool is not on `PATH`, when
+/// running as root (as CI does); otherwise fails saying what to install.
+fn install_missing_tools(tools: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> = tools
+        .iter()
+        .filter(|(tool, _)| !on_path(tool))
+        .map(|&(_, package)| package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0");
+    if !root {
+        return Err(format!(
+            "the tests need {}: install with `sudo apt-get install -y {}`",
+            missing.join(", "),
+            missing.join(" ")
+        ));
+    }
+    eprintln!("xtask: apt-get install -y {}", missing.join(" "));
+    let apt_get = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    let mut install = vec!["install", "-y", "--no-install-recommends"];
+    install.extend(&missing);
+    // A fresh machine may have no package lists yet: update once and try again.
+    if apt_get(&install) || (apt_get(&["update"]) && apt_get(&install)) {
+        Ok(())
+    } else {
+        Err(format!("`apt-get install -y {}` failed", missing.join(" ")))
+    }
+}
+
+/// Whether an executable file named `tool` is in a directory of `PATH`.
+fn on_path(tool: &str) -> bool {
+    env::var_os("PATH")
+        .is_some_and(|path| env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
 }
 
 /// Runs `cargo <args>` with extra environment, streaming its output, and fails on a non-zero exit.

@@ -1,6 +1,7 @@
 //! The command line: every subcommand, argument and flag, with the help text they show.
 
 use std::fmt;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -196,6 +197,22 @@ pub(crate) struct GlobalArgs {
     /// WHOP_USER_TOKEN]. Visible in shell history and the process list: prefer the variable.
     #[arg(long, global = true, value_name = "TOKEN", value_parser = Secret::parse)]
     pub(crate) user_token: Option<Secret>,
+
+    /// The overall deadline of each call, in seconds (a decimal like 2.5 is fine): retries and
+    /// the waits between them included. Past it the call fails as a timeout (exit 6). [default:
+    /// 60]
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// Parses `--timeout`: a positive number of seconds.
+fn parse_timeout(value: &str) -> Result<Duration, String> {
+    let refused = || format!("`{value}` is not a positive number of seconds (such as 30 or 2.5)");
+    let seconds: f64 = value.trim().parse().map_err(|_| refused())?;
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err(refused());
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| refused())
 }
 
 /// The subcommands.
@@ -213,6 +230,29 @@ pub(crate) enum Command {
     /// Verify a webhook delivery, or sign a body to test a receiver (no network).
     #[command(subcommand)]
     Webhook(crate::webhook::WebhookCommand),
+    /// Print a shell completion script for `whop` on stdout.
+    #[command(
+        long_about = "Print a shell completion script for `whop` on stdout: it completes every \
+            subcommand and flag of this version.",
+        after_help = COMPLETIONS_AFTER_HELP
+    )]
+    Completions(CompletionsArgs),
+}
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Install (then open a new shell):
+  bash        echo 'source <(whop completions bash)' >> ~/.bashrc
+  zsh         whop completions zsh > ~/.zfunc/_whop   # `fpath+=~/.zfunc` before compinit
+  fish        whop completions fish > ~/.config/fish/completions/whop.fish
+  powershell  whop completions powershell >> $PROFILE
+  elvish      whop completions elvish >> ~/.config/elvish/rc.elv";
+
+/// Arguments of `whop completions`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// `whop membership ...`

@@ -83,6 +83,11 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
 
     let client = Client::builder().transport(|t| {
         let t = t.token(token);
+        // --timeout: the transport's overall deadline of a call, retries and waits included.
+        let t = match global.timeout {
+            Some(timeout) => t.deadline(timeout),
+            None => t,
+        };
         match base_url {
             Some(base_url) => t.base_url(base_url),
             None => t,

@@ -8,6 +8,7 @@
 
 mod cli;
 mod commands;
+mod completions;
 mod context;
 mod exit;
 mod mock;
@@ -76,6 +77,7 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
         }
         Command::License(LicenseCommand::Reset(args)) => toolkit::license_reset(global, args).await,
         Command::Webhook(command) => webhook::run(global, command),
+        Command::Completions(args) => completions::completions(args),
     }
 }
 
