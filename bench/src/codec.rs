@@ -41,6 +41,8 @@ pub(crate) struct CodecResult {
     pub(crate) ns: [f64; 5],
     /// Per-round ratios (Value decode time / typed decode time), medians: `decode`, `from_slice`.
     pub(crate) speedup_vs_value: [f64; 2],
+    /// Per-round ratio (Value encode time / typed encode time), median.
+    pub(crate) encode_speedup_vs_value: f64,
     pub(crate) rounds: usize,
 }
 
@@ -141,7 +143,7 @@ fn bench<T: DeserializeOwned + Serialize>(
         })
         .collect();
     let mut ns: [Vec<f64>; 5] = Default::default();
-    let mut ratios: [Vec<f64>; 2] = Default::default();
+    let mut ratios: [Vec<f64>; 3] = Default::default();
     for _ in 0..rounds {
         let mut round = [0.0; 5];
         for (i, op) in ops.iter().enumerate() {
@@ -150,13 +152,16 @@ fn bench<T: DeserializeOwned + Serialize>(
         }
         ratios[0].push(round[2] / round[0]);
         ratios[1].push(round[2] / round[1]);
+        ratios[2].push(round[4] / round[3]);
     }
+    let [decode, from_slice, encode] = ratios.map(|mut v| median(&mut v));
     CodecResult {
         name,
         ty,
         bytes: bytes.len(),
         ns: ns.map(|mut v| median(&mut v)),
-        speedup_vs_value: ratios.map(|mut v| median(&mut v)),
+        speedup_vs_value: [decode, from_slice],
+        encode_speedup_vs_value: encode,
         rounds,
     }
 }
