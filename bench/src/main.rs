@@ -16,6 +16,7 @@
 //!
 //! Options: `--quick` (fewer, shorter rounds), `--no-build` (skip the build cost),
 //! `--callgrind` (only the deterministic figures: allocations and instructions per call),
+//! `--codec` (only decode and encode),
 //! `--serve` (internal: the HTTP server process), `--calls <a|b|c> <n>` (only `n` sequential
 //! calls of one side, for a profiler).
 
@@ -54,12 +55,39 @@ fn main() {
         http::serve();
         return;
     }
+    if let Some(at) = args.iter().position(|a| a == "--encode") {
+        let arg = |i: usize| args.get(at + i).map(String::as_str);
+        let body = arg(1)
+            .and_then(|b| b.parse().ok())
+            .expect("--encode <body> <typed|value> <n>");
+        let n = arg(3).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        codec::encode_only(body, arg(2) == Some("typed"), n);
+        return;
+    }
     if let Some(at) = args.iter().position(|a| a == "--calls") {
         calls_only(&args[at + 1..]);
         return;
     }
     let quick = has("--quick");
     let deterministic_only = has("--callgrind");
+    if has("--codec") {
+        let (rounds, batch) = if quick {
+            (5, Duration::from_millis(5))
+        } else {
+            (15, Duration::from_millis(20))
+        };
+        let codec = codec::run(rounds, batch);
+        let figures = Figures {
+            codec: &codec,
+            load: &[],
+            allocs: &[],
+            instructions: None,
+            encode_instructions: None,
+            build: None,
+        };
+        println!("{}", table(&figures));
+        return;
+    }
     let started = Instant::now();
     let (codec_rounds, codec_batch) = if quick {
         (5, Duration::from_millis(5))
@@ -105,13 +133,12 @@ fn main() {
     drop(runtime);
     drop(server);
 
-    let instructions = match callgrind::valgrind() {
-        Some(valgrind) => Some(callgrind::measure(&valgrind)),
-        None => {
-            eprintln!("whop-bench: no valgrind: no instructions per call");
-            None
-        }
-    };
+    let valgrind = callgrind::valgrind();
+    if valgrind.is_none() {
+        eprintln!("whop-bench: no valgrind: no instructions per call");
+    }
+    let instructions = valgrind.as_deref().map(callgrind::measure);
+    let encode_instructions = valgrind.as_deref().map(callgrind::measure_encode);
 
     let build = (!has("--no-build") && !deterministic_only).then(build_cost::measure);
 
@@ -120,6 +147,7 @@ fn main() {
         load: &load,
         allocs: &allocs,
         instructions: instructions.as_ref(),
+        encode_instructions: encode_instructions.as_ref(),
         build: build.as_ref(),
     };
     let table = table(&figures);
@@ -182,6 +210,7 @@ struct Figures<'a> {
     load: &'a [http::LoadResult],
     allocs: &'a [Allocs],
     instructions: Option<&'a callgrind::Instructions>,
+    encode_instructions: Option<&'a callgrind::EncodeInstructions>,
     build: Option<&'a build_cost::BuildCost>,
 }
 
@@ -202,6 +231,7 @@ fn table(figures: &Figures<'_>) -> String {
         load,
         allocs,
         instructions,
+        encode_instructions,
         build,
     } = *figures;
     let mut t = String::new();
@@ -287,6 +317,17 @@ fn table(figures: &Figures<'_>) -> String {
             a.reallocations,
             a.bytes
         );
+    }
+    if let Some(enc) = encode_instructions {
+        for (i, (typed, value)) in enc.per_encode.iter().enumerate() {
+            let _ = writeln!(
+                t,
+                "| {}, encode instructions under callgrind: typed / Value | {typed:.0} / {value:.0} | {:.2}x Value | >= 1.5x Value: {} |",
+                codec::body_name(i),
+                value / typed,
+                verdict(value / typed >= 1.5)
+            );
+        }
     }
     if let Some(ins) = instructions {
         for (i, name) in http::SIDE_NAMES.iter().enumerate() {
@@ -398,6 +439,7 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
         load,
         allocs,
         instructions,
+        encode_instructions,
         build,
     } = *figures;
     let codec: Vec<_> = codec
@@ -493,6 +535,14 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
         "http": load,
         "heap_per_call": allocs,
         "instructions": instructions,
+        "encode_instructions": encode_instructions.map(|enc| {
+            enc.per_encode.iter().enumerate().map(|(i, (typed, value))| json!({
+                "body": codec::body_name(i),
+                "typed_per_encode": typed,
+                "value_per_encode": value,
+                "speedup_vs_value": value / typed,
+            })).collect::<Vec<_>>()
+        }),
         "build": build,
         "table": table,
     });
