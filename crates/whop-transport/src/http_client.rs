@@ -2,7 +2,7 @@
 //! size cap.
 //!
 //! A *connector* opens connections: TCP (with a connect timeout), then TLS by rustls, whose ALPN
-//! offers HTTP/2 and HTTP/1.1 so the server picks. The hyper-util client keeps idle connections in
+//! offers HTTP/1.1 (and HTTP/2 first, with the `http2` feature, so the server picks). The hyper-util client keeps idle connections in
 //! a pool and reuses them; its idle timeout only works when the pool has a timer, which we set.
 //! hyper-util does not follow redirects, and neither does any layer here: a 3xx is returned.
 //!
