@@ -23,7 +23,70 @@ pub(crate) struct CrateCost {
 pub(crate) struct BuildCost {
     pub(crate) crates: Vec<CrateCost>,
     pub(crate) quickstart_bytes: u64,
+    /// The `min-license-check` app (whop-client with default features and a Tokio runtime), built
+    /// cold in release with `strip = true`.
+    pub(crate) min_app: MinApp,
     pub(crate) jobs: usize,
+}
+
+/// The smallest app's build: its stripped size and its cold build.
+#[derive(Debug)]
+pub(crate) struct MinApp {
+    pub(crate) bytes: u64,
+    pub(crate) cold_release_s: f64,
+    pub(crate) cold_release_cpu_s: Option<f64>,
+    pub(crate) dependency_crates: usize,
+    /// The 1-minute load average when its build started: other work on the machine slows it.
+    pub(crate) load_before: Option<f64>,
+}
+
+/// The package of the smallest app, `examples/min-license-check`.
+pub(crate) const MIN_APP: &str = "min-license-check";
+
+/// A cold `cargo build --release` of [`MIN_APP`] with `strip = true`, into its own emptied target
+/// directory.
+pub(crate) fn measure_min_app() -> MinApp {
+    let dir = target_dir().join("bench").join("cold-min-app");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("remove the old cold target directory");
+    }
+    eprintln!(
+        "whop-bench: cold release build of {MIN_APP} (strip = true) into {}",
+        dir.display()
+    );
+    let load_before = load_average();
+    let start = Instant::now();
+    let cpu_before = children_cpu_seconds();
+    run(cargo()
+        .args(["build", "--release", "--locked", "--quiet", "-p", MIN_APP])
+        .env("CARGO_PROFILE_RELEASE_STRIP", "true")
+        .arg("--target-dir")
+        .arg(&dir));
+    let cold_release_s = start.elapsed().as_secs_f64();
+    let cold_release_cpu_s = children_cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
+    let binary = dir.join("release").join(MIN_APP);
+    let bytes = std::fs::metadata(&binary)
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
+        .len();
+    MinApp {
+        bytes,
+        cold_release_s,
+        cold_release_cpu_s,
+        dependency_crates: tree_size(MIN_APP),
+        load_before,
+    }
+}
+
+/// The 1-minute load average (Linux), if known.
+pub(crate) fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 pub(crate) fn workspace_root() -> PathBuf {
@@ -100,9 +163,11 @@ pub(crate) fn measure() -> BuildCost {
     let quickstart_bytes = std::fs::metadata(&quickstart)
         .unwrap_or_else(|e| panic!("{}: {e}", quickstart.display()))
         .len();
+    let min_app = measure_min_app();
     BuildCost {
         crates,
         quickstart_bytes,
+        min_app,
         jobs: std::thread::available_parallelism().map_or(1, usize::from),
     }
 }

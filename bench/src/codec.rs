@@ -41,6 +41,8 @@ pub(crate) struct CodecResult {
     pub(crate) ns: [f64; 5],
     /// Per-round ratios (Value decode time / typed decode time), medians: `decode`, `from_slice`.
     pub(crate) speedup_vs_value: [f64; 2],
+    /// Per-round ratio (Value encode time / typed encode time), median.
+    pub(crate) encode_speedup_vs_value: f64,
     pub(crate) rounds: usize,
 }
 
@@ -52,57 +54,100 @@ pub(crate) const OPS: [&str; 5] = [
     "serde_json::to_vec(&Value)",
 ];
 
+/// Every body measured: name, model, fixture file and the JSON pointer of the part to use.
+const BODIES: [(&str, &str, &str, &str); 6] = [
+    (
+        "v2 Membership, unexpanded (validate_license response)",
+        "Membership",
+        "example_v2_membership_validate_license_response__community_redacted.json",
+        "",
+    ),
+    (
+        "v2 Membership, expanded (webhook went_valid body)",
+        "Membership",
+        "example_v2_membership_expanded_webhook_went_valid__official_docs.json",
+        "/body",
+    ),
+    (
+        "v2 Membership, expanded (webhook went_invalid body)",
+        "Membership",
+        "example_v2_membership_expanded_webhook_went_invalid__official_docs.json",
+        "/body",
+    ),
+    (
+        "v5 MeMembership",
+        "MeMembership",
+        "example_v5_me_membership__SYNTHETIC_from_spec.json",
+        "",
+    ),
+    (
+        "v2 error body (400)",
+        "ErrorBody",
+        "example_v2_error_400__spec_example.json",
+        "",
+    ),
+    (
+        "v5 error body (429)",
+        "ErrorBody",
+        "example_v2_v5_error_429_rate_limited__docs.json",
+        "",
+    ),
+];
+
+/// The name of body number `i`.
+pub(crate) fn body_name(i: usize) -> &'static str {
+    BODIES[i].0
+}
+
+/// How many bodies [`run`] measures.
+pub(crate) const BODY_COUNT: usize = BODIES.len();
+
 /// Runs every body: `rounds` rounds, each op timed for about `batch` per round, interleaved.
 pub(crate) fn run(rounds: usize, batch: Duration) -> Vec<CodecResult> {
-    let webhook_valid = "example_v2_membership_expanded_webhook_went_valid__official_docs.json";
-    let webhook_invalid = "example_v2_membership_expanded_webhook_went_invalid__official_docs.json";
-    vec![
-        bench::<Membership>(
-            "v2 Membership, unexpanded (validate_license response)",
-            "Membership",
-            fixture(
-                "example_v2_membership_validate_license_response__community_redacted.json",
-                "",
-            ),
-            rounds,
-            batch,
+    BODIES
+        .iter()
+        .map(|&(name, ty, file, pointer)| {
+            let bytes = fixture(file, pointer);
+            match ty {
+                "Membership" => bench::<Membership>(name, ty, bytes, rounds, batch),
+                "MeMembership" => bench::<MeMembership>(name, ty, bytes, rounds, batch),
+                _ => bench::<ErrorBody>(name, ty, bytes, rounds, batch),
+            }
+        })
+        .collect()
+}
+
+/// `--encode <body> <typed|value> <n>`: encodes body number `body` `n` times, as its model or as
+/// a `serde_json::Value`, for callgrind.
+pub(crate) fn encode_only(body: usize, typed: bool, n: usize) {
+    let (_, ty, file, pointer) = BODIES[body];
+    let bytes = fixture(file, pointer);
+    fn repeat<T: Serialize>(value: &T, n: usize) {
+        for _ in 0..n {
+            drop(black_box(whop_models::encode(black_box(value))));
+        }
+    }
+    if !typed {
+        let value: Value = serde_json::from_slice(&bytes).expect("JSON");
+        for _ in 0..n {
+            drop(black_box(serde_json::to_vec(black_box(&value))));
+        }
+        return;
+    }
+    match ty {
+        "Membership" => repeat(
+            &whop_models::decode::<Membership>(&bytes).expect("decodes"),
+            n,
         ),
-        bench::<Membership>(
-            "v2 Membership, expanded (webhook went_valid body)",
-            "Membership",
-            fixture(webhook_valid, "/body"),
-            rounds,
-            batch,
+        "MeMembership" => repeat(
+            &whop_models::decode::<MeMembership>(&bytes).expect("decodes"),
+            n,
         ),
-        bench::<Membership>(
-            "v2 Membership, expanded (webhook went_invalid body)",
-            "Membership",
-            fixture(webhook_invalid, "/body"),
-            rounds,
-            batch,
+        _ => repeat(
+            &whop_models::decode::<ErrorBody>(&bytes).expect("decodes"),
+            n,
         ),
-        bench::<MeMembership>(
-            "v5 MeMembership",
-            "MeMembership",
-            me_membership_body(),
-            rounds,
-            batch,
-        ),
-        bench::<ErrorBody>(
-            "v2 error body (400)",
-            "ErrorBody",
-            fixture("example_v2_error_400__spec_example.json", ""),
-            rounds,
-            batch,
-        ),
-        bench::<ErrorBody>(
-            "v5 error body (429)",
-            "ErrorBody",
-            fixture("example_v2_v5_error_429_rate_limited__docs.json", ""),
-            rounds,
-            batch,
-        ),
-    ]
+    }
 }
 
 fn bench<T: DeserializeOwned + Serialize>(
@@ -141,7 +186,7 @@ fn bench<T: DeserializeOwned + Serialize>(
         })
         .collect();
     let mut ns: [Vec<f64>; 5] = Default::default();
-    let mut ratios: [Vec<f64>; 2] = Default::default();
+    let mut ratios: [Vec<f64>; 3] = Default::default();
     for _ in 0..rounds {
         let mut round = [0.0; 5];
         for (i, op) in ops.iter().enumerate() {
@@ -150,13 +195,16 @@ fn bench<T: DeserializeOwned + Serialize>(
         }
         ratios[0].push(round[2] / round[0]);
         ratios[1].push(round[2] / round[1]);
+        ratios[2].push(round[4] / round[3]);
     }
+    let [decode, from_slice, encode] = ratios.map(|mut v| median(&mut v));
     CodecResult {
         name,
         ty,
         bytes: bytes.len(),
         ns: ns.map(|mut v| median(&mut v)),
-        speedup_vs_value: ratios.map(|mut v| median(&mut v)),
+        speedup_vs_value: [decode, from_slice],
+        encode_speedup_vs_value: encode,
         rounds,
     }
 }

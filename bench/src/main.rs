@@ -6,16 +6,22 @@
 //!   `whop_client::Client`, (b) a bare hyper-util client with a hand decode (the floor) and
 //!   (c) reqwest + serde_json;
 //! - heap allocations per call (this binary's global allocator counts them);
-//! - build cost: cold release builds, dependency-tree sizes, the quickstart's binary size.
+//! - client instructions per call under callgrind (when valgrind is installed): deterministic, so
+//!   it holds on a loaded machine where the wall-clock ratios move;
+//! - build cost: cold release builds, dependency-tree sizes, the quickstart's binary size, and the
+//!   smallest app's (`examples/min-license-check`) stripped size and cold build.
 //!
 //! Machines are noisy, so every comparison runs its sides interleaved in rounds in one process
 //! and reports medians of per-round ratios.
 //!
 //! Options: `--quick` (fewer, shorter rounds), `--no-build` (skip the build cost),
+//! `--callgrind` (only the deterministic figures: allocations and instructions per call),
+//! `--codec` (only decode and encode),
 //! `--serve` (internal: the HTTP server process), `--calls <a|b|c> <n>` (only `n` sequential
 //! calls of one side, for a profiler).
 
 mod build_cost;
+mod callgrind;
 mod codec;
 mod http;
 mod stats;
@@ -49,11 +55,39 @@ fn main() {
         http::serve();
         return;
     }
+    if let Some(at) = args.iter().position(|a| a == "--encode") {
+        let arg = |i: usize| args.get(at + i).map(String::as_str);
+        let body = arg(1)
+            .and_then(|b| b.parse().ok())
+            .expect("--encode <body> <typed|value> <n>");
+        let n = arg(3).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        codec::encode_only(body, arg(2) == Some("typed"), n);
+        return;
+    }
     if let Some(at) = args.iter().position(|a| a == "--calls") {
         calls_only(&args[at + 1..]);
         return;
     }
     let quick = has("--quick");
+    let deterministic_only = has("--callgrind");
+    if has("--codec") {
+        let (rounds, batch) = if quick {
+            (5, Duration::from_millis(5))
+        } else {
+            (15, Duration::from_millis(20))
+        };
+        let codec = codec::run(rounds, batch);
+        let figures = Figures {
+            codec: &codec,
+            load: &[],
+            allocs: &[],
+            instructions: None,
+            encode_instructions: None,
+            build: None,
+        };
+        println!("{}", table(&figures));
+        return;
+    }
     let started = Instant::now();
     let (codec_rounds, codec_batch) = if quick {
         (5, Duration::from_millis(5))
@@ -66,8 +100,12 @@ fn main() {
         (25, Duration::from_millis(100))
     };
 
-    eprintln!("whop-bench: decode and encode ({codec_rounds} rounds)");
-    let codec = codec::run(codec_rounds, codec_batch);
+    let codec = if deterministic_only {
+        Vec::new()
+    } else {
+        eprintln!("whop-bench: decode and encode ({codec_rounds} rounds)");
+        codec::run(codec_rounds, codec_batch)
+    };
 
     eprintln!("whop-bench: one call end to end on loopback ({http_rounds} rounds per concurrency)");
     let server = http::Server::start();
@@ -76,12 +114,16 @@ fn main() {
         .build()
         .expect("runtime");
     let sides = http::Side::all(server.port);
-    let load = runtime.block_on(http::run(
-        &sides,
-        &CONCURRENCIES,
-        http_rounds,
-        http_duration,
-    ));
+    let load = if deterministic_only {
+        Vec::new()
+    } else {
+        runtime.block_on(http::run(
+            &sides,
+            &CONCURRENCIES,
+            http_rounds,
+            http_duration,
+        ))
+    };
     eprintln!("whop-bench: heap allocations per call ({ALLOC_CALLS} sequential calls per side)");
     let allocs: Vec<Allocs> = sides
         .iter()
@@ -91,11 +133,26 @@ fn main() {
     drop(runtime);
     drop(server);
 
-    let build = (!has("--no-build")).then(build_cost::measure);
+    let valgrind = callgrind::valgrind();
+    if valgrind.is_none() {
+        eprintln!("whop-bench: no valgrind: no instructions per call");
+    }
+    let instructions = valgrind.as_deref().map(callgrind::measure);
+    let encode_instructions = valgrind.as_deref().map(callgrind::measure_encode);
 
-    let table = table(&codec, &load, &allocs, build.as_ref());
+    let build = (!has("--no-build") && !deterministic_only).then(build_cost::measure);
+
+    let figures = Figures {
+        codec: &codec,
+        load: &load,
+        allocs: &allocs,
+        instructions: instructions.as_ref(),
+        encode_instructions: encode_instructions.as_ref(),
+        build: build.as_ref(),
+    };
+    let table = table(&figures);
     println!("{table}");
-    let path = write_json(&codec, &load, &allocs, build.as_ref(), &table);
+    let path = write_json(&figures, &table);
     println!(
         "Figures: {} (whole run {:.0} s)",
         path.display(),
@@ -147,12 +204,36 @@ fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "NOT met" }
 }
 
-fn table(
-    codec: &[codec::CodecResult],
-    load: &[http::LoadResult],
-    allocs: &[Allocs],
-    build: Option<&build_cost::BuildCost>,
-) -> String {
+/// Everything one run measured; what was skipped is empty or `None`.
+struct Figures<'a> {
+    codec: &'a [codec::CodecResult],
+    load: &'a [http::LoadResult],
+    allocs: &'a [Allocs],
+    instructions: Option<&'a callgrind::Instructions>,
+    encode_instructions: Option<&'a callgrind::EncodeInstructions>,
+    build: Option<&'a build_cost::BuildCost>,
+}
+
+/// The most allocations per call the full client may make (1.2 times the floor's 21).
+const MAX_ALLOCATIONS: f64 = 25.0;
+/// The most instructions per call the full client may take, as a multiple of the floor's.
+const MAX_INSTRUCTIONS_OVER_FLOOR: f64 = 1.15;
+/// The largest the smallest app may be, stripped: 2.2 MB (10^6 bytes).
+const MAX_MIN_APP_BYTES: u64 = 2_200_000;
+/// The longest the smallest app's cold release build may take on the 2-core machine.
+const MAX_MIN_APP_BUILD_S: f64 = 45.0;
+/// The longest whop-models' cold release build may take.
+const MAX_MODELS_BUILD_S: f64 = 15.0;
+
+fn table(figures: &Figures<'_>) -> String {
+    let Figures {
+        codec,
+        load,
+        allocs,
+        instructions,
+        encode_instructions,
+        build,
+    } = *figures;
     let mut t = String::new();
     let _ = writeln!(t, "| measure | figure | ratio | target |");
     let _ = writeln!(t, "| --- | --- | --- | --- |");
@@ -172,7 +253,13 @@ fn table(
                     format!("{:.2}x Value", c.speedup_vs_value[1]),
                     String::new(),
                 ),
-                3 => (format!("{:.2}x Value", c.ns[4] / c.ns[3]), String::new()),
+                3 => (
+                    format!("{:.2}x Value", c.encode_speedup_vs_value),
+                    format!(
+                        ">= 1.5x Value: {}",
+                        verdict(c.encode_speedup_vs_value >= 1.5)
+                    ),
+                ),
                 _ => ("1.00x".to_owned(), String::new()),
             };
             let ty = if i == 2 || i == 4 { "Value" } else { c.ty };
@@ -207,44 +294,116 @@ fn table(
         }
     }
     for (i, a) in allocs.iter().enumerate() {
-        let ratio = if i == 0 {
-            format!(
-                "a - b: {:+.1} allocations, {:+.0} bytes",
-                a.allocations - allocs[1].allocations,
-                a.bytes - allocs[1].bytes
+        let total = a.allocations + a.reallocations;
+        let (ratio, target) = if i == 0 {
+            (
+                format!(
+                    "a - b: {:+.1} allocations, {:+.0} bytes",
+                    total - allocs[1].allocations - allocs[1].reallocations,
+                    a.bytes - allocs[1].bytes
+                ),
+                format!(
+                    "a <= {MAX_ALLOCATIONS:.0}: {}",
+                    verdict(total <= MAX_ALLOCATIONS)
+                ),
             )
         } else {
-            String::new()
+            (String::new(), String::new())
         };
         let _ = writeln!(
             t,
-            "| heap per call, {} | {:.1} allocations ({:.1} of them reallocs), {:.0} bytes | {ratio} | |",
+            "| heap per call, {} | {total:.1} allocations ({:.1} of them reallocs), {:.0} bytes | {ratio} | {target} |",
             http::SIDE_NAMES[i],
-            a.allocations + a.reallocations,
             a.reallocations,
             a.bytes
         );
     }
-    if let Some(b) = build {
-        for c in &b.crates {
+    if let Some(enc) = encode_instructions {
+        for (i, (typed, value)) in enc.per_encode.iter().enumerate() {
             let _ = writeln!(
                 t,
-                "| build {}: cold `cargo build --release` ({} jobs) | {:.0} s wall, {} | {} crates in its normal dependency tree | |",
+                "| {}, encode instructions under callgrind: typed / Value | {typed:.0} / {value:.0} | {:.2}x Value | >= 1.5x Value: {} |",
+                codec::body_name(i),
+                value / typed,
+                verdict(value / typed >= 1.5)
+            );
+        }
+    }
+    if let Some(ins) = instructions {
+        for (i, name) in http::SIDE_NAMES.iter().enumerate() {
+            let (ratio, target) = if i == 0 {
+                (
+                    format!("a/b {:.3}", ins.a_over_b()),
+                    format!(
+                        "a <= {MAX_INSTRUCTIONS_OVER_FLOOR} b: {}",
+                        verdict(ins.a_over_b() <= MAX_INSTRUCTIONS_OVER_FLOOR)
+                    ),
+                )
+            } else {
+                (String::new(), String::new())
+            };
+            let _ = writeln!(
+                t,
+                "| instructions per call under callgrind, {name} | {:.0} | {ratio} | {target} |",
+                ins.per_call[i]
+            );
+        }
+    }
+    if let Some(b) = build {
+        for c in &b.crates {
+            let target = if c.package == "whop-models" {
+                format!(
+                    "<= {MAX_MODELS_BUILD_S:.0} s: {}",
+                    verdict(c.cold_release_s <= MAX_MODELS_BUILD_S)
+                )
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                t,
+                "| build {}: cold `cargo build --release` ({} jobs) | {:.0} s wall, {} | {} crates in its normal dependency tree | {target} |",
                 c.package,
                 b.jobs,
                 c.cold_release_s,
-                c.cold_release_cpu_s.map_or_else(
-                    || "CPU time unknown".to_owned(),
-                    |s| format!("{s:.0} s CPU")
-                ),
+                cpu(c.cold_release_cpu_s),
                 c.dependency_crates
             );
         }
+        let m = &b.min_app;
+        let _ = writeln!(
+            t,
+            "| build {}: cold `cargo build --release`, strip = true ({} jobs) | {:.0} s wall, {}; load average {} at its start | {} crates in its normal dependency tree | <= {MAX_MIN_APP_BUILD_S:.0} s: {} |",
+            build_cost::MIN_APP,
+            b.jobs,
+            m.cold_release_s,
+            cpu(m.cold_release_cpu_s),
+            m.load_before
+                .map_or_else(|| "unknown".to_owned(), |l| format!("{l:.1}")),
+            m.dependency_crates,
+            verdict(m.cold_release_s <= MAX_MIN_APP_BUILD_S)
+        );
+        let _ = writeln!(
+            t,
+            "| {} (whop-client, default features), release binary, strip = true | {:.2} MB ({} bytes) | | <= 2.2 MB: {} |",
+            build_cost::MIN_APP,
+            m.bytes as f64 / 1e6,
+            m.bytes,
+            verdict(m.bytes <= MAX_MIN_APP_BYTES)
+        );
         let _ = writeln!(
             t,
             "| quickstart example, release binary (workspace profile: strip = \"debuginfo\") | {:.2} MiB ({} bytes) | | |",
             b.quickstart_bytes as f64 / 1048576.0,
             b.quickstart_bytes
+        );
+    }
+    if let Some(ins) = instructions {
+        let _ = writeln!(
+            t,
+            "\nInstructions per call: `valgrind --tool=callgrind whop-bench --calls <side> <n>` for \
+             each side with two values of n; the difference over {} calls, so start-up and the \
+             first connection cancel out (client process only).",
+            ins.calls
         );
     }
     let codec_rounds = codec.first().map_or(0, |c| c.rounds);
@@ -267,13 +426,22 @@ fn table(
     t
 }
 
-fn write_json(
-    codec: &[codec::CodecResult],
-    load: &[http::LoadResult],
-    allocs: &[Allocs],
-    build: Option<&build_cost::BuildCost>,
-    table: &str,
-) -> std::path::PathBuf {
+fn cpu(seconds: Option<f64>) -> String {
+    seconds.map_or_else(
+        || "CPU time unknown".to_owned(),
+        |s| format!("{s:.0} s CPU"),
+    )
+}
+
+fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
+    let Figures {
+        codec,
+        load,
+        allocs,
+        instructions,
+        encode_instructions,
+        build,
+    } = *figures;
     let codec: Vec<_> = codec
         .iter()
         .map(|c| {
@@ -294,6 +462,7 @@ fn write_json(
                 "rounds": c.rounds,
                 "ops": ops,
                 "decode_speedup_vs_value": c.speedup_vs_value[0],
+                "encode_speedup_vs_value": c.encode_speedup_vs_value,
                 "from_slice_speedup_vs_value": c.speedup_vs_value[1],
             })
         })
@@ -342,12 +511,38 @@ fn write_json(
                 "dependency_crates": c.dependency_crates,
             })).collect::<Vec<_>>(),
             "quickstart_release_bytes": b.quickstart_bytes,
+            "min_app": {
+                "package": build_cost::MIN_APP,
+                "release_stripped_bytes": b.min_app.bytes,
+                "cold_release_build_s": b.min_app.cold_release_s,
+                "cold_release_build_cpu_s": b.min_app.cold_release_cpu_s,
+                "dependency_crates": b.min_app.dependency_crates,
+                "load_average_before": b.min_app.load_before,
+            },
+        })
+    });
+    let instructions = instructions.map(|ins| {
+        json!({
+            "per_call": http::SIDE_NAMES.iter().zip(ins.per_call).map(|(name, n)| {
+                json!({ "side": name, "instructions_per_call": n })
+            }).collect::<Vec<_>>(),
+            "a_over_b": ins.a_over_b(),
+            "calls": ins.calls,
         })
     });
     let document = json!({
         "codec": codec,
         "http": load,
         "heap_per_call": allocs,
+        "instructions": instructions,
+        "encode_instructions": encode_instructions.map(|enc| {
+            enc.per_encode.iter().enumerate().map(|(i, (typed, value))| json!({
+                "body": codec::body_name(i),
+                "typed_per_encode": typed,
+                "value_per_encode": value,
+                "speedup_vs_value": value / typed,
+            })).collect::<Vec<_>>()
+        }),
         "build": build,
         "table": table,
     });

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: builds `whop-bench` in release and runs it.
 //!
 //! It prints one table and writes the figures as JSON to `target/bench/bench.json`. Extra
-//! arguments go to the benchmark (`--quick`, `--no-build`).
+//! arguments go to the benchmark: `--quick` (shorter rounds), `--no-build` (no build cost),
+//! `--callgrind` (only the deterministic figures: allocations per call, and instructions per call
+//! under valgrind's callgrind, which a full run also reports when valgrind is installed).
 
 use std::time::Instant;
 

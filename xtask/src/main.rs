@@ -84,6 +84,18 @@ fn ci() -> Result<(), String> {
     // xtask/man's tests render every man page with `man -l` and groff.
     install_missing_tools(&[("man", "man-db"), ("groff", "groff-base")])?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
+    // HTTP/2 is off by default (feature `http2`): its ALPN path is tested here.
+    cargo(
+        &[
+            "test",
+            "--package",
+            "whop-transport",
+            "--features",
+            "http2",
+            "--locked",
+        ],
+        &[],
+    )?;
     cargo(
         &[
             "test",
@@ -118,6 +130,8 @@ fn ci() -> Result<(), String> {
             "whop-bench",
             "--exclude",
             "xtask-man",
+            "--exclude",
+            "min-license-check",
             "--allow-dirty",
             "--locked",
         ],

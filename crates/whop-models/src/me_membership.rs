@@ -22,6 +22,7 @@ use crate::{
 /// optional in at least one version and is an `Option` here. In particular `status` is required
 /// in the older version and nullable in the newer one, and `company_buyer_id` changed from a
 /// string to a nullable number (see [`CompanyBuyerId`]).
+#[serde_with::skip_serializing_none]
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeMembership {

@@ -20,6 +20,7 @@ use crate::{
 ///
 /// `product`, `user`, `plan`, `promo_code` and `access_pass` are IDs unless the request asked
 /// to expand them; use the `*_id()` helpers to read the ID either way.
+#[serde_with::skip_serializing_none]
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
@@ -59,7 +60,7 @@ pub struct Membership {
     /// Free-form key/value data the seller attached (for example a hardware ID).
     pub metadata: Option<Map<String, Value>>,
     /// Where the buyer came from (UTM parameters and the like), as raw JSON.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub acquisition_data: Value,
     /// How many units the membership covers (an integral float such as `1.0` is accepted).
     #[serde_as(as = "Option<WholeNumber>")]
@@ -69,16 +70,16 @@ pub struct Membership {
     /// Checkout questions and the customer's answers, as a typed list.
     pub custom_field_responses: Option<Vec<CustomFieldResponse>>,
     /// Checkout questions and answers in an older shape (an object in real bodies), raw JSON.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub custom_fields_responses: Value,
     /// Checkout questions and answers in a newer shape. The spec says object, real bodies send
     /// an array, so it is raw JSON.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub custom_fields_responses_v2: Value,
     /// The customer's linked Discord account, if any.
     pub discord: Option<Discord>,
     /// NFTs tied to the membership. The spec says string, real bodies send an array: raw JSON.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub nft_tokens: Value,
     /// When the membership runs out, for plans that expire.
     #[serde_as(as = "Option<UnixSeconds>")]
@@ -113,7 +114,7 @@ pub struct Membership {
     #[serde_as(as = "Option<WholeNumber>")]
     pub split_pay_required_payments: Option<u32>,
     /// Delivery records (not in the spec; real bodies send an object). Raw JSON.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub deliveries: Value,
 }
 
@@ -238,6 +239,7 @@ impl Membership {
 }
 
 /// A Discord account linked to a membership.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Discord {
     /// The Discord user's snowflake ID (a string of digits).
@@ -249,6 +251,7 @@ pub struct Discord {
 }
 
 /// One checkout question and the customer's answer.
+#[serde_with::skip_serializing_none]
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomFieldResponse {

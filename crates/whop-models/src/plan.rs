@@ -37,6 +37,7 @@ string_enum! {
 /// expands `plan`.
 ///
 /// Only `id` is required; everything else is `None` (or JSON `null`) when omitted.
+#[serde_with::skip_serializing_none]
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -73,10 +74,10 @@ pub struct Plan {
     /// close to a hundred currencies and adds more.
     pub base_currency: Option<String>,
     /// Conditions a buyer must meet to purchase (raw JSON: its shape is not published).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub requirements: Value,
     /// Settings of the release method, e.g. the waitlist's (raw JSON).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub release_method_settings: Value,
     /// The processors a buyer can pay this plan with right now.
     pub accepted_payment_methods: Option<Vec<PaymentProcessor>>,
@@ -92,7 +93,7 @@ pub struct Plan {
     /// Whether buyers may pay by card.
     pub card_payments: Option<bool>,
     /// The extra questions asked at checkout (raw JSON: the schema is not published).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub custom_fields: Value,
     /// A short description buyers see.
     pub description: Option<String>,

@@ -27,6 +27,7 @@ string_enum! {
 /// Sent in place of a product ID when the request asks to expand `product` (and, for the
 /// deprecated `access_pass` key, whenever `product` is expanded). Only `id` is required;
 /// everything else is `None` when the API omits it or sends `null`.
+#[serde_with::skip_serializing_none]
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {

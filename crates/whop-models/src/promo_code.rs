@@ -46,6 +46,7 @@ string_enum! {
 /// A discount code, sent in place of a promo code ID when the request expands `promo_code`.
 ///
 /// Only `id` is required; everything else is `None` (or JSON `null`) when omitted.
+#[serde_with::skip_serializing_none]
 #[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PromoCode {
@@ -53,7 +54,7 @@ pub struct PromoCode {
     pub id: PromoCodeId,
     /// The plans the code works on. The spec calls it a string but describes a list of IDs or
     /// objects, so it is kept as raw JSON.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub plans: Value,
     /// The discount: a percentage or a sum, see `promo_type`. Accepts a number or a decimal
     /// string.
@@ -67,7 +68,7 @@ pub struct PromoCode {
     /// For how many billing periods the discount applies (`0` means forever).
     pub number_of_intervals: Option<i64>,
     /// Deprecated list of plan IDs (use `plans`); raw JSON because its item type is unclear.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub plan_ids: Value,
     /// Whether `amount_off` is a percentage or a flat sum.
     pub promo_type: Option<PromoType>,

@@ -11,6 +11,7 @@ use crate::expandable::Object;
 /// A Whop account, sent in place of a user ID when the request expands `user`.
 ///
 /// Only `id` is required; everything else is `None` when omitted or `null`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     /// The user's ID (`user_…`).
@@ -30,11 +31,11 @@ pub struct User {
     #[serde(default, deserialize_with = "one_or_many")]
     pub social_accounts: Option<Vec<SocialAccount>>,
     /// The user's roles. The spec types this loosely, so it is kept as raw JSON.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub roles: serde_json::Value,
     /// Details of the authorized team member behind this user, if any. Its schema is not
     /// published, so it is kept as raw JSON (`null` when absent).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub authorized_user: serde_json::Value,
 }
 
@@ -64,6 +65,7 @@ impl Object for User {
 }
 
 /// An account on another platform (Discord, X, ...) linked to a Whop user.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SocialAccount {
     /// The account's ID on that platform (not a Whop ID).

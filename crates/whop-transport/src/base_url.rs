@@ -125,6 +125,12 @@ impl BaseUrl {
     /// `true` when `uri` has this root's scheme, host and port (default ports made explicit).
     pub fn same_origin(&self, uri: &Uri) -> bool {
         match (uri.scheme(), uri.authority()) {
+            // What `join` built: the same authority, byte for byte (checked for every call).
+            (Some(scheme), Some(authority))
+                if authority.as_str() == self.authority.as_str() && *scheme == self.scheme =>
+            {
+                true
+            }
             (Some(scheme), Some(authority)) => {
                 *scheme == self.scheme
                     && authority.host().eq_ignore_ascii_case(self.authority.host())

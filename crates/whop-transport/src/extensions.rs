@@ -5,7 +5,7 @@
 //! warning show (never the path, which may hold a customer's license key), the [`ApiFamily`] the
 //! pacer counts it under, and whether it is safe to repeat. A [`Token`](crate::Token) in the
 //! extensions is the credential of that one request (see [`auth`](crate::auth)). The retry layer
-//! inserts [`Attempts`] into the response it returns, and the deadline layer inserts
+//! inserts [`Attempts`] into a response that took more than one attempt, and the deadline layer inserts
 //! [`CallDeadline`] into the request so inner layers know how much time is left.
 
 use std::fmt;
@@ -104,15 +104,17 @@ impl Endpoint {
 
 /// `true` when `request` may be repeated: GET, HEAD, or an [`Endpoint`] marked retry-safe.
 pub fn is_retry_safe<B>(request: &http::Request<B>) -> bool {
-    matches!(*request.method(), http::Method::GET | http::Method::HEAD)
-        || request
-            .extensions()
-            .get::<Endpoint>()
-            .is_some_and(Endpoint::is_retry_safe)
+    retry_safe(request.method(), request.extensions().get::<Endpoint>())
 }
 
-/// Inserted into a response's extensions by the retry layer: how many attempts it took. Absent
-/// when retries are disabled (one attempt).
+/// [`is_retry_safe`] from a request's method and its [`Endpoint`], if any.
+pub(crate) fn retry_safe(method: &http::Method, endpoint: Option<&Endpoint>) -> bool {
+    matches!(*method, http::Method::GET | http::Method::HEAD)
+        || endpoint.is_some_and(Endpoint::is_retry_safe)
+}
+
+/// Inserted into a response's extensions by the retry layer when the call took more than one
+/// attempt: how many. Absent means one attempt (and retries disabled means one attempt).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts(pub u32);
 

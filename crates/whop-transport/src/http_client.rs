@@ -2,7 +2,7 @@
 //! size cap.
 //!
 //! A *connector* opens connections: TCP (with a connect timeout), then TLS by rustls, whose ALPN
-//! offers HTTP/2 and HTTP/1.1 so the server picks. The hyper-util client keeps idle connections in
+//! offers HTTP/1.1 (and HTTP/2 first, with the `http2` feature, so the server picks). The hyper-util client keeps idle connections in
 //! a pool and reuses them; its idle timeout only works when the pool has a timer, which we set.
 //! hyper-util does not follow redirects, and neither does any layer here: a 3xx is returned.
 //!
@@ -20,6 +20,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
 use http::{Method, Request, Response};
+use http_body_util::combinators::Collect;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
@@ -32,10 +33,6 @@ use crate::url_policy::check_base_url;
 
 /// The hyper-util client type underneath [`HttpClient`].
 pub type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
-
-/// The future of [`HttpClient`] (boxed, like hyper-util's own response future).
-pub type HttpClientFuture =
-    Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send + 'static>>;
 
 /// Sends a request over the pooled hyper-util client and collects the body under a cap. Cheap to
 /// clone: clones share the pool. Build one with
@@ -79,7 +76,9 @@ impl Service<Request<Bytes>> for HttpClient {
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         if let Err(refused) = check_base_url(req.uri()) {
-            return Box::pin(std::future::ready(Err(refused)));
+            return HttpClientFuture {
+                state: State::Refused(Some(refused)),
+            };
         }
         // A HEAD response declares the length of a body it does not carry.
         let limit = BodyLimit {
@@ -87,10 +86,84 @@ impl Service<Request<Bytes>> for HttpClient {
             check_declared: req.method() != Method::HEAD,
         };
         let response = self.inner.client.request(req.map(Full::new));
-        Box::pin(async move {
-            let response = response.await.map_err(classify_request_error)?;
-            collect_body(response, limit).await
-        })
+        HttpClientFuture {
+            state: State::Sending { response, limit },
+        }
+    }
+}
+
+/// The future of [`HttpClient`]: the response head, then its body collected under the cap.
+///
+/// Written out by hand rather than boxed: hyper-util's response future is boxed already, and a
+/// second box per call would be one more allocation for nothing.
+pub struct HttpClientFuture {
+    state: State,
+}
+
+impl std::fmt::Debug for HttpClientFuture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HttpClientFuture")
+    }
+}
+
+// Boxing the large variant would bring back the allocation this future exists to avoid.
+#[allow(clippy::large_enum_variant)]
+enum State {
+    Refused(Option<Error>),
+    Sending {
+        response: hyper_util::client::legacy::ResponseFuture,
+        limit: BodyLimit,
+    },
+    Collecting {
+        parts: Option<http::response::Parts>,
+        body: Collect<Limited<Incoming>>,
+        limit: usize,
+    },
+}
+
+impl Future for HttpClientFuture {
+    type Output = Result<Response<Bytes>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            match &mut self.state {
+                State::Refused(refused) => {
+                    return Poll::Ready(Err(refused
+                        .take()
+                        .expect("HttpClientFuture polled after completion")));
+                }
+                State::Sending { response, limit } => {
+                    let limit = *limit;
+                    let response = match std::task::ready!(Pin::new(response).poll(cx)) {
+                        Ok(response) => response,
+                        Err(e) => return Poll::Ready(Err(classify_request_error(e))),
+                    };
+                    let (parts, body) = response.into_parts();
+                    if limit.check_declared && declared_length(&parts) > Some(limit.max as u64) {
+                        return Poll::Ready(Err(too_large(limit.max, parts.status)));
+                    }
+                    self.state = State::Collecting {
+                        parts: Some(parts),
+                        body: Limited::new(body, limit.max).collect(),
+                        limit: limit.max,
+                    };
+                }
+                State::Collecting { parts, body, limit } => {
+                    let collected = std::task::ready!(Pin::new(body).poll(cx));
+                    let parts = parts
+                        .take()
+                        .expect("HttpClientFuture polled after completion");
+                    return Poll::Ready(match collected {
+                        Ok(collected) => Ok(Response::from_parts(parts, collected.to_bytes())),
+                        Err(e) if e.is::<LengthLimitError>() => {
+                            Err(too_large(*limit, parts.status))
+                        }
+                        Err(e) => Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
+                            .with_status(parts.status)),
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -100,38 +173,22 @@ struct BodyLimit {
     check_declared: bool,
 }
 
-async fn collect_body(
-    response: Response<Incoming>,
-    BodyLimit {
-        max: limit,
-        check_declared,
-    }: BodyLimit,
-) -> Result<Response<Bytes>, Error> {
-    let (parts, body) = response.into_parts();
-    let too_large = |status| {
-        Error::new(
-            ErrorKind::BodyTooLarge { limit },
-            RequestSent::MaybeSent,
-            None,
-        )
-        .with_status(status)
-    };
-    let declared = parts
+/// The body length the response head declares, if it declares a valid one.
+fn declared_length(parts: &http::response::Parts) -> Option<u64> {
+    parts
         .headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if check_declared && declared.is_some_and(|len| len > limit as u64) {
-        return Err(too_large(parts.status));
-    }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(Response::from_parts(parts, collected.to_bytes())),
-        Err(e) if e.is::<LengthLimitError>() => Err(too_large(parts.status)),
-        Err(e) => {
-            Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
-                .with_status(parts.status))
-        }
-    }
+        .and_then(|v| v.trim().parse::<u64>().ok())
+}
+
+fn too_large(limit: usize, status: http::StatusCode) -> Error {
+    Error::new(
+        ErrorKind::BodyTooLarge { limit },
+        RequestSent::MaybeSent,
+        None,
+    )
+    .with_status(status)
 }
 
 /// Maps hyper-util's error to ours, deciding conservatively whether the request may have left.

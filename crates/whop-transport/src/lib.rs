@@ -9,7 +9,7 @@
 //! # The default stack
 //!
 //! [`Transport`] assembles every layer of this crate around a pooled hyper-util client over rustls
-//! (HTTP/1.1 and HTTP/2 by ALPN, no OpenSSL anywhere):
+//! (HTTP/1.1, and HTTP/2 by ALPN with the `http2` feature; no OpenSSL anywhere):
 //!
 //! ```
 //! use std::time::Duration;

@@ -264,7 +264,7 @@ impl TransportBuilder {
     }
 
     /// Uses `config` as the rustls configuration, instead of the one built from the roots. Its
-    /// ALPN protocols are replaced by `h2` and `http/1.1`.
+    /// ALPN protocols are replaced by `http/1.1` (and `h2` first, with the `http2` feature).
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
         self.tls_config = Some(config);
         self
@@ -287,9 +287,10 @@ impl TransportBuilder {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
-            .enable_http1()
-            .enable_http2()
-            .wrap_connector(http);
+            .enable_http1();
+        #[cfg(feature = "http2")]
+        let https = https.enable_http2();
+        let https = https.wrap_connector(http);
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())

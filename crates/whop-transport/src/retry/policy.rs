@@ -4,22 +4,31 @@
 //! tower's [`Retry`](tower::retry::Retry) service clones the policy for every call, so the attempt
 //! counter lives in the clone and needs no lock; the budget is shared by all clones through an
 //! `Arc`. When the layer gives up it stamps the attempt count on what it returns: an
-//! [`Attempts`] extension on a response, [`Error::attempts`] on an error. An error whose last
-//! attempt was never sent (a refused connection, a slot refused by pacing) still says "may have
-//! been sent" if an earlier attempt of the call may have reached the server.
+//! [`Attempts`] extension on a response that took more than one attempt, [`Error::attempts`] on
+//! an error. An error whose last attempt was never sent (a refused connection, a slot refused by
+//! pacing) still says "may have been sent" if an earlier attempt of the call may have reached the
+//! server.
+//!
+//! tower keeps a copy of the request for the next attempt, made before each attempt. Most calls
+//! succeed at once, so the copy is made cheap and completed only if there is a retry: when the
+//! request's extensions hold only what this crate puts there (an [`Endpoint`] and a
+//! [`CallDeadline`]) the copy leaves them out and the policy carries those two values instead,
+//! and when it has a few headers (the default stack sends three) the policy carries them in place
+//! rather than in a copied `HeaderMap`. A copied `http::Extensions` is a map and a box per value,
+//! a copied `HeaderMap` two more allocations.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use http::{Request, Response};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response};
 use tokio::time::{Instant, Sleep};
 use tower::retry::budget::{Budget, TpsBudget};
 
 use super::{Decision, Outcome, RetryConfig, decide, retry_after};
 use crate::error::Error;
-use crate::extensions::{Attempts, CallDeadline, is_retry_safe};
+use crate::extensions::{Attempts, CallDeadline, Endpoint, is_retry_safe, retry_safe};
 
 /// The retry layer: [`tower::retry::RetryLayer`] with our [`RetryPolicy`].
 pub type RetryLayer = tower::retry::RetryLayer<RetryPolicy>;
@@ -36,6 +45,63 @@ pub struct RetryPolicy {
     /// Whether an earlier attempt of this call may have reached the server: then the call's
     /// error must not say "never sent" because its last attempt was (say, refused by pacing).
     maybe_sent_before: bool,
+    /// The extensions the request copy left out, when they were only these (see the module docs).
+    carried: Option<Carried>,
+    /// The headers the request copy left out, when there were few enough to carry in place.
+    carried_headers: Option<CarriedHeaders>,
+}
+
+/// The most headers a request copy carries in place (more, and it copies the `HeaderMap`).
+const CARRIED_HEADERS: usize = 4;
+
+/// A request's headers, in place: no allocation to keep them, one `HeaderMap` to put them back.
+#[derive(Clone, Debug, Default)]
+struct CarriedHeaders([Option<(HeaderName, HeaderValue)>; CARRIED_HEADERS]);
+
+impl CarriedHeaders {
+    /// The headers of `headers` when there are at most [`CARRIED_HEADERS`] values.
+    fn of(headers: &HeaderMap) -> Option<Self> {
+        if headers.len() > CARRIED_HEADERS {
+            return None;
+        }
+        let mut carried = CarriedHeaders::default();
+        for (slot, (name, value)) in carried.0.iter_mut().zip(headers) {
+            *slot = Some((name.clone(), value.clone()));
+        }
+        Some(carried)
+    }
+
+    fn put_back(self, headers: &mut HeaderMap) {
+        for (name, value) in self.0.into_iter().flatten() {
+            headers.append(name, value);
+        }
+    }
+}
+
+/// The request extensions this crate's layers read, carried beside a copy made without them.
+#[derive(Clone, Copy, Debug)]
+struct Carried {
+    endpoint: Option<Endpoint>,
+    deadline: Option<CallDeadline>,
+}
+
+impl Carried {
+    /// The two values when `extensions` holds nothing else; `None` when it does.
+    fn only_ours(extensions: &http::Extensions) -> Option<Self> {
+        let endpoint = extensions.get::<Endpoint>().copied();
+        let deadline = extensions.get::<CallDeadline>().copied();
+        let ours = usize::from(endpoint.is_some()) + usize::from(deadline.is_some());
+        (extensions.len() == ours).then_some(Carried { endpoint, deadline })
+    }
+
+    fn put_back(self, extensions: &mut http::Extensions) {
+        if let Some(endpoint) = self.endpoint {
+            extensions.insert(endpoint);
+        }
+        if let Some(deadline) = self.deadline {
+            extensions.insert(deadline);
+        }
+    }
 }
 
 impl std::fmt::Debug for RetryPolicy {
@@ -58,6 +124,8 @@ impl RetryPolicy {
             budget,
             attempt: 0,
             maybe_sent_before: false,
+            carried: None,
+            carried_headers: None,
         }
     }
 
@@ -99,16 +167,23 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
             (None, 0.0)
         } else {
             let now = Instant::now();
-            let remaining = req
-                .extensions()
-                .get::<CallDeadline>()
-                .map(|d| d.0.saturating_duration_since(now));
-            (remaining, jitter())
+            let deadline = match self.carried {
+                Some(carried) => carried.deadline,
+                None => req.extensions().get::<CallDeadline>().copied(),
+            };
+            (
+                deadline.map(|d| d.0.saturating_duration_since(now)),
+                jitter(),
+            )
+        };
+        let retry_safe = match self.carried {
+            Some(carried) => retry_safe(req.method(), carried.endpoint.as_ref()),
+            None => is_retry_safe(req),
         };
         let decision = decide(
             &self.config,
             self.attempt,
-            is_retry_safe(req),
+            retry_safe,
             outcome,
             remaining,
             jitter,
@@ -123,6 +198,12 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
                 );
                 self.maybe_sent_before |=
                     result.as_ref().map_or_else(|e| !e.is_not_sent(), |_| true);
+                if let Some(carried) = self.carried.take() {
+                    carried.put_back(req.extensions_mut());
+                }
+                if let Some(headers) = self.carried_headers.take() {
+                    headers.put_back(req.headers_mut());
+                }
                 return Some(tokio::time::sleep(wait));
             }
             tracing::debug!(
@@ -133,9 +214,12 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
             tracing::trace!(attempt = self.attempt, ?decision, "not retrying");
         }
         match result {
-            Ok(response) => {
+            // One attempt is the usual case, and what a response without `Attempts` means: an
+            // extension on the response would cost it a map of its own.
+            Ok(response) if self.attempt > 1 => {
                 response.extensions_mut().insert(Attempts(self.attempt));
             }
+            Ok(_) => {}
             Err(error) => {
                 error.set_attempts(self.attempt);
                 if self.maybe_sent_before {
@@ -156,8 +240,14 @@ impl tower::retry::Policy<Request<Bytes>, Response<Bytes>, Error> for RetryPolic
         *clone.method_mut() = req.method().clone();
         *clone.uri_mut() = req.uri().clone();
         *clone.version_mut() = req.version();
-        *clone.headers_mut() = req.headers().clone();
-        *clone.extensions_mut() = req.extensions().clone();
+        self.carried_headers = CarriedHeaders::of(req.headers());
+        if self.carried_headers.is_none() {
+            *clone.headers_mut() = req.headers().clone();
+        }
+        self.carried = Carried::only_ours(req.extensions());
+        if self.carried.is_none() {
+            *clone.extensions_mut() = req.extensions().clone();
+        }
         Some(clone)
     }
 }
@@ -173,7 +263,105 @@ fn jitter() -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use tower::retry::Policy;
+
     use super::*;
+    use crate::extensions::ApiFamily;
+
+    /// A GET with `headers` extra headers, an `Endpoint`, a `CallDeadline` and, if asked, an
+    /// extension of the caller's own.
+    fn request(headers: usize, own_extension: bool) -> Request<Bytes> {
+        let mut req = Request::get("https://api.whop.com/api/v5/me/memberships/mem_1")
+            .body(Bytes::from_static(b"body"))
+            .expect("valid");
+        for i in 0..headers {
+            req.headers_mut().append(
+                HeaderName::from_bytes(format!("x-h{}", i % 2).as_bytes()).expect("valid"),
+                HeaderValue::from(i),
+            );
+        }
+        req.extensions_mut()
+            .insert(Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5));
+        req.extensions_mut().insert(CallDeadline(
+            Instant::now() + std::time::Duration::from_secs(60),
+        ));
+        if own_extension {
+            req.extensions_mut().insert("the caller's own");
+        }
+        req
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retried_copy_has_the_original_headers_and_extensions_however_it_was_kept() {
+        for (headers, own_extension) in [(3, false), (4, false), (7, false), (3, true), (7, true)] {
+            let original = request(headers, own_extension);
+            let mut policy = RetryPolicy::new(RetryConfig::default());
+            let mut copy = policy.clone_request(&original).expect("retries are on");
+            let mut unavailable = Ok(Response::builder()
+                .status(503)
+                .body(Bytes::new())
+                .expect("valid"));
+            assert!(
+                policy.retry(&mut copy, &mut unavailable).is_some(),
+                "a 503 to a GET is retried"
+            );
+            let case = format!("{headers} headers, own extension: {own_extension}");
+            assert_eq!(copy.method(), original.method(), "{case}");
+            assert_eq!(copy.uri(), original.uri(), "{case}");
+            assert_eq!(copy.body(), original.body(), "{case}");
+            assert_eq!(copy.headers(), original.headers(), "{case}");
+            assert_eq!(
+                copy.extensions().get::<Endpoint>(),
+                original.extensions().get::<Endpoint>(),
+                "{case}"
+            );
+            assert_eq!(
+                copy.extensions().get::<CallDeadline>(),
+                original.extensions().get::<CallDeadline>(),
+                "{case}"
+            );
+            assert_eq!(
+                copy.extensions().get::<&str>(),
+                original.extensions().get::<&str>(),
+                "{case}"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_response_after_one_attempt_carries_no_attempts_and_after_two_it_does() {
+        let ok = || {
+            Ok::<_, Error>(
+                Response::builder()
+                    .status(200)
+                    .body(Bytes::new())
+                    .expect("valid"),
+            )
+        };
+        let mut policy = RetryPolicy::new(RetryConfig::default());
+        let mut copy = policy
+            .clone_request(&request(3, false))
+            .expect("retries are on");
+        let mut first = ok();
+        assert!(policy.retry(&mut copy, &mut first).is_none());
+        assert_eq!(first.expect("ok").extensions().get::<Attempts>(), None);
+
+        let mut policy = RetryPolicy::new(RetryConfig::default());
+        let mut copy = policy
+            .clone_request(&request(3, false))
+            .expect("retries are on");
+        let mut unavailable = Ok(Response::builder()
+            .status(503)
+            .body(Bytes::new())
+            .expect("valid"));
+        assert!(policy.retry(&mut copy, &mut unavailable).is_some());
+        let mut second = ok();
+        assert!(policy.retry(&mut copy, &mut second).is_none());
+        assert_eq!(
+            second.expect("ok").extensions().get::<Attempts>(),
+            Some(&Attempts(2))
+        );
+    }
 
     #[test]
     fn jitter_is_in_the_unit_interval_and_varies() {

@@ -1,0 +1,128 @@
+//! Instructions per call under callgrind: a figure that does not move with the machine's load.
+//!
+//! Encoding is measured the same way (`whop-bench --encode <body> <typed|value> <n>`), as a
+//! deterministic companion to the wall-clock encode ratio.
+//!
+//! Each side runs alone (`whop-bench --calls <side> <n>`) under `valgrind --tool=callgrind` twice,
+//! with [`FEW`] and [`MANY`] sequential calls; the difference divided by `MANY - FEW` is the
+//! client's instructions per call, with start-up, the first connection and the runtime's set-up
+//! cancelled out. The server is a child process that valgrind does not follow, so only the
+//! client's instructions count.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Calls in the shorter run.
+const FEW: usize = 200;
+/// Calls in the longer run.
+const MANY: usize = 1200;
+
+/// The valgrind binary, if there is one.
+pub(crate) fn valgrind() -> Option<PathBuf> {
+    let candidates = [PathBuf::from("/usr/bin/valgrind")];
+    let on_path = std::env::var_os("PATH").into_iter().flat_map(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("valgrind"))
+            .collect::<Vec<_>>()
+    });
+    candidates.into_iter().chain(on_path).find(|p| p.is_file())
+}
+
+/// Client instructions per call of each side (`a`, `b`, `c`).
+#[derive(Debug)]
+pub(crate) struct Instructions {
+    pub(crate) per_call: [f64; 3],
+    pub(crate) calls: usize,
+}
+
+impl Instructions {
+    /// Full client over the floor.
+    pub(crate) fn a_over_b(&self) -> f64 {
+        self.per_call[0] / self.per_call[1]
+    }
+}
+
+/// Runs every side under callgrind with `valgrind`.
+pub(crate) fn measure(valgrind: &Path) -> Instructions {
+    let mut per_call = [0.0; 3];
+    for (i, side) in ["a", "b", "c"].into_iter().enumerate() {
+        eprintln!("whop-bench: callgrind, side ({side}), {FEW} and {MANY} calls");
+        let few = total_instructions(valgrind, side, FEW);
+        let many = total_instructions(valgrind, side, MANY);
+        per_call[i] = (many as f64 - few as f64) / (MANY - FEW) as f64;
+    }
+    Instructions {
+        per_call,
+        calls: MANY - FEW,
+    }
+}
+
+/// Instructions the client process executed for `calls` calls of `side`, start-up included.
+fn total_instructions(valgrind: &Path, side: &str, calls: usize) -> u64 {
+    let args = ["--calls".to_owned(), side.to_owned(), calls.to_string()];
+    instructions(valgrind, &format!("{side}.{calls}"), &args)
+}
+
+/// Instructions this binary executed with `args` under callgrind (its output in
+/// `target/bench/callgrind.<name>.out`).
+fn instructions(valgrind: &Path, name: &str, args: &[String]) -> u64 {
+    let dir = crate::build_cost::target_dir().join("bench");
+    std::fs::create_dir_all(&dir).expect("create target/bench");
+    let out = dir.join(format!("callgrind.{name}.out"));
+    let exe = std::env::current_exe().expect("own path");
+    let output = Command::new(valgrind)
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(exe)
+        .args(args)
+        .output()
+        .expect("valgrind runs");
+    assert!(
+        output.status.success(),
+        "callgrind of {name} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&out).expect("callgrind wrote its output");
+    text.lines()
+        .find_map(|line| {
+            line.strip_prefix("summary:")
+                .or_else(|| line.strip_prefix("totals:"))
+        })
+        .and_then(|n| n.split_whitespace().next()?.parse().ok())
+        .expect("a summary line in the callgrind output")
+}
+
+/// Encode instructions per object, typed and as a `serde_json::Value`, for each codec body.
+#[derive(Debug)]
+pub(crate) struct EncodeInstructions {
+    /// Per body: (typed, Value) instructions per encode.
+    pub(crate) per_encode: Vec<(f64, f64)>,
+}
+
+/// Runs `whop-bench --encode <body> <typed|value> <n>` under callgrind for every body.
+pub(crate) fn measure_encode(valgrind: &Path) -> EncodeInstructions {
+    let per_encode = (0..crate::codec::BODY_COUNT)
+        .map(|body| {
+            let per = |kind: &str| {
+                let args = |n: usize| {
+                    vec![
+                        "--encode".to_owned(),
+                        body.to_string(),
+                        kind.to_owned(),
+                        n.to_string(),
+                    ]
+                };
+                let few =
+                    instructions(valgrind, &format!("encode.{body}.{kind}.{FEW}"), &args(FEW));
+                let many = instructions(
+                    valgrind,
+                    &format!("encode.{body}.{kind}.{MANY}"),
+                    &args(MANY),
+                );
+                (many as f64 - few as f64) / (MANY - FEW) as f64
+            };
+            (per("typed"), per("value"))
+        })
+        .collect();
+    EncodeInstructions { per_encode }
+}
