@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use whop_client::{Applied, Client, Error, RequestSent, RetryConfig, Token};
 use whop_mock::{Fault, MockMembership};
-use whop_tests::{COMPANY_KEY, Harness, USER_ID, bounded, fast_retries, mock_builder};
+use whop_tests::{COMPANY_KEY, Harness, USER_ID, bounded, client, fast_retries, mock_builder};
 
 async fn harness() -> Harness {
     let mock = mock_builder()
@@ -32,15 +32,10 @@ async fn harness() -> Harness {
 /// A company client of `h`'s server with retries off and a short attempt timeout, so each fault
 /// reaches the caller as it happened.
 fn one_attempt(h: &Harness) -> Client {
-    Client::builder()
-        .transport(|t| {
-            t.base_url(h.company.base_url())
-                .token(Token::new(COMPANY_KEY).expect("valid token"))
-                .retry(RetryConfig::disabled())
-                .attempt_timeout(Duration::from_millis(300))
-        })
-        .build()
-        .expect("client builds")
+    client(h.company.base_url().as_str(), COMPANY_KEY, |t| {
+        t.retry(RetryConfig::disabled())
+            .attempt_timeout(Duration::from_millis(300))
+    })
 }
 
 fn cancelled(h: &Harness) -> bool {

@@ -5,9 +5,11 @@
 
 use std::time::Duration;
 
-use whop_client::{Applied, Client, Error, RequestSent, RetryConfig, Token};
+use whop_client::{Applied, DEFAULT_BASE_URL, Error, RequestSent, RetryConfig, Token};
 use whop_mock::{Fault, Limit, MockMembership, RateLimits};
-use whop_tests::{Harness, USER_ID, bounded, fast_retries, mock_builder, sample_membership};
+use whop_tests::{
+    Harness, USER_ID, bounded, client, fast_retries, mock_builder, sample_membership, try_client,
+};
 
 async fn harness() -> Harness {
     let mock = mock_builder().membership(sample_membership()).build();
@@ -140,16 +142,9 @@ async fn an_empty_id_is_refused_before_anything_is_sent() {
 async fn a_server_that_is_not_there_means_never_sent() {
     bounded(async {
         let h = harness().await;
-        let base = h.company.base_url().to_owned();
+        let base = h.company.base_url().to_string();
         h.server.shutdown().await;
-        let client = Client::builder()
-            .transport(|t| {
-                t.base_url(base)
-                    .token(Token::new(whop_tests::COMPANY_KEY).expect("valid token"))
-                    .retry(fast_retries())
-            })
-            .build()
-            .unwrap();
+        let client = client(&base, whop_tests::COMPANY_KEY, |t| t.retry(fast_retries()));
         let e = client.cancel_membership("mem_1").await.unwrap_err();
         assert!(matches!(e, Error::Transport(_)), "{e:?}");
         assert_eq!(e.request_sent(), RequestSent::NotSent);
@@ -163,15 +158,14 @@ async fn a_server_that_is_not_there_means_never_sent() {
 async fn a_slow_answer_is_a_timeout() {
     bounded(async {
         let h = harness().await;
-        let impatient = Client::builder()
-            .transport(|t| {
-                t.base_url(h.company.base_url())
-                    .token(Token::new(whop_tests::COMPANY_KEY).expect("valid token"))
-                    .retry(RetryConfig::disabled())
+        let impatient = client(
+            h.company.base_url().as_str(),
+            whop_tests::COMPANY_KEY,
+            |t| {
+                t.retry(RetryConfig::disabled())
                     .attempt_timeout(Duration::from_millis(200))
-            })
-            .build()
-            .unwrap();
+            },
+        );
         h.mock.inject(Fault::Delay(Duration::from_secs(5)), 1);
         let e = impatient.cancel_membership("mem_1").await.unwrap_err();
         assert!(e.is_timeout(), "{e:?}");
@@ -182,19 +176,13 @@ async fn a_slow_answer_is_a_timeout() {
 
 #[tokio::test]
 async fn a_plain_http_base_url_to_another_host_is_refused() {
-    let e = Client::builder()
-        .transport(|t| {
-            t.base_url("http://api.whop.com/api")
-                .token(Token::new("key").expect("valid token"))
-        })
-        .build()
-        .unwrap_err();
+    let e = try_client("http://api.whop.com/api", "key", |t| t).unwrap_err();
     assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
 }
 
 #[tokio::test]
 async fn a_token_with_a_line_break_is_refused() {
-    let e = Error::from(Token::new("key\r\nX-Evil: 1").expect_err("refused"));
+    let e = try_client(DEFAULT_BASE_URL, "key\r\nX-Evil: 1", |t| t).unwrap_err();
     assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
     assert!(!e.to_string().contains("X-Evil"), "{e}");
 }

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use whop_client::{Client, PacingConfig, Token};
+use whop_client::{PacingConfig, Token};
 use whop_mock::Fault;
-use whop_tests::{COMPANY_KEY, USER_TOKEN, fast_retries, mock_builder, sample_membership};
+use whop_tests::{COMPANY_KEY, USER_TOKEN, client, fast_retries, mock_builder, sample_membership};
 
 const CALLS: usize = 10_000;
 const CONCURRENCY: usize = 256;
@@ -74,17 +74,12 @@ async fn ten_thousand_calls_with_five_percent_faults_end_typed_and_in_time() {
 
     let mock = mock_builder().membership(sample_membership()).build();
     let server = mock.serve().await.expect("mock server starts on loopback");
-    let company = Client::builder()
-        .transport(|t| {
-            t.base_url(format!("{}/api", server.base_url()))
-                .token(Token::new(COMPANY_KEY).expect("valid token"))
-                .retry(fast_retries())
-                .attempt_timeout(ATTEMPT_TIMEOUT)
-                .deadline(DEADLINE)
-                .pacing(PacingConfig::disabled())
-        })
-        .build()
-        .expect("client builds");
+    let company = client(&server.url("/api"), COMPANY_KEY, |t| {
+        t.retry(fast_retries())
+            .attempt_timeout(ATTEMPT_TIMEOUT)
+            .deadline(DEADLINE)
+            .pacing(PacingConfig::disabled())
+    });
     let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));
 
     let next = Arc::new(AtomicUsize::new(0));

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use whop_client::transport::{Error as TransportError, ErrorKind};
 use whop_client::{Client, PacingConfig, PacingLimit, RequestSent, Token};
 use whop_mock::{Fault, Limit, MockServer, MockWhop, RateLimits};
-use whop_tests::{COMPANY_KEY, USER_TOKEN, fast_retries, mock_builder, sample_membership};
+use whop_tests::{COMPANY_KEY, USER_TOKEN, client, fast_retries, mock_builder, sample_membership};
 
 /// The window of both limits in these tests. The 10 % allowance over the minimum (four windows)
 /// must hold four safety margins plus the last burst's latency, so the window cannot shrink much.
@@ -38,28 +38,23 @@ async fn paced(deadline: Duration) -> Paced {
         .membership(sample_membership())
         .rate_limits(
             RateLimits::whop()
-                .with_v2(Some(Limit::new(V2_LIMIT, WINDOW)))
-                .with_v5(Some(Limit::new(V5_LIMIT, WINDOW)))
+                .v2(Some(Limit::new(V2_LIMIT, WINDOW)))
+                .v5(Some(Limit::new(V5_LIMIT, WINDOW)))
                 .cooldown(COOLDOWN),
         )
         .build();
     let server = mock.serve().await.expect("mock server starts on loopback");
-    let company = Client::builder()
-        .transport(|t| {
-            t.base_url(format!("{}/api", server.base_url()))
-                .token(Token::new(COMPANY_KEY).expect("valid token"))
-                .retry(fast_retries())
-                .attempt_timeout(Duration::from_secs(5))
-                .deadline(deadline)
-                .pacing(
-                    PacingConfig::default()
-                        .with_v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
-                        .with_v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
-                        .with_safety_margin(MARGIN),
-                )
-        })
-        .build()
-        .expect("client builds");
+    let company = client(&server.url("/api"), COMPANY_KEY, |t| {
+        t.retry(fast_retries())
+            .attempt_timeout(Duration::from_secs(5))
+            .deadline(deadline)
+            .pacing(
+                PacingConfig::default()
+                    .with_v2(Some(PacingLimit::new(V2_LIMIT, WINDOW)))
+                    .with_v5(Some(PacingLimit::new(V5_LIMIT, WINDOW)))
+                    .with_safety_margin(MARGIN),
+            )
+    });
     let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));
     Paced {
         server,
@@ -222,14 +217,9 @@ async fn pacing_is_on_by_default_at_whops_limits() {
         .rate_limits(RateLimits::whop())
         .build();
     let server = mock.serve().await.expect("mock server starts on loopback");
-    let user = Client::builder()
-        .transport(|t| {
-            t.base_url(format!("{}/api", server.base_url()))
-                .token(Token::new(USER_TOKEN).expect("valid token"))
-                .deadline(Duration::from_secs(2))
-        })
-        .build()
-        .expect("client builds");
+    let user = client(&server.url("/api"), USER_TOKEN, |t| {
+        t.deadline(Duration::from_secs(2))
+    });
     for _ in 0..20 {
         user.me_membership("K-1")
             .await

@@ -7,7 +7,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use whop_client::{Client, PacingConfig, RetryConfig, Token};
+use whop_client::transport::TransportBuilder;
+use whop_client::{Client, Error, PacingConfig, RetryConfig, Token};
 use whop_mock::{MockMembership, MockServer, MockWhop, MockWhopBuilder};
 
 /// The company key every harness's mock accepts.
@@ -53,6 +54,35 @@ pub fn fast_retries() -> RetryConfig {
         .without_budget()
 }
 
+/// Builds a client of the default stack for the API at `base_url` (a loopback server's `.../api`)
+/// with `token`, its transport configured by `transport`: every workspace test builds its clients
+/// here, so a change to `ClientBuilder` changes this one place.
+///
+/// # Errors
+/// As [`ClientBuilder::build`](whop_client::ClientBuilder::build): a refused token or base URL.
+pub fn try_client(
+    base_url: &str,
+    token: &str,
+    transport: impl FnOnce(TransportBuilder) -> TransportBuilder,
+) -> Result<Client, Error> {
+    let token = Token::new(token)?;
+    Client::builder()
+        .transport(|t| transport(t.base_url(base_url).token(token)))
+        .build()
+}
+
+/// [`try_client`] for settings that are right.
+///
+/// # Panics
+/// When the client cannot be built: the test cannot run.
+pub fn client(
+    base_url: &str,
+    token: &str,
+    transport: impl FnOnce(TransportBuilder) -> TransportBuilder,
+) -> Client {
+    try_client(base_url, token, transport).expect("client builds")
+}
+
 impl Harness {
     /// Serves `mock` on loopback and builds both clients with [`fast_retries`].
     ///
@@ -68,17 +98,16 @@ impl Harness {
     /// When the server cannot start or the client cannot be built: the test cannot run.
     pub async fn start_with(mock: MockWhop, retry: RetryConfig) -> Harness {
         let server = mock.serve().await.expect("mock server starts on loopback");
-        let company = Client::builder()
-            .transport(|t| {
-                t.base_url(format!("{}/api", server.base_url()))
-                    .token(Token::new(COMPANY_KEY).expect("valid token"))
-                    .retry(retry)
-                    .attempt_timeout(Duration::from_secs(2))
-                    .deadline(Duration::from_secs(5))
-                    .pacing(PacingConfig::disabled())
-            })
-            .build()
-            .expect("client builds");
+        let company = client(&server.url("/api"), COMPANY_KEY, |t| {
+            t.retry(retry)
+                .attempt_timeout(Duration::from_secs(2))
+                .deadline(Duration::from_secs(5))
+                // Harness mocks enforce no rate limits (see `mock_builder`), or tiny ones a test
+                // trips on purpose to see the 429; client pacing at Whop's limits would only slow
+                // these tests (200 v5 calls at 20 per 10 s take 90 s). Pacing has its own tests
+                // in `pacing.rs`, against a mock that enforces limits.
+                .pacing(PacingConfig::disabled())
+        });
         let user = company.with_token(&Token::new(USER_TOKEN).expect("valid token"));
         Harness {
             server,
@@ -97,160 +126,6 @@ pub async fn bounded<F: Future>(test: F) -> F::Output {
     tokio::time::timeout(Duration::from_secs(10), test)
         .await
         .expect("test finished within 10 s")
-}
-
-/// A scripted raw-TCP server on `127.0.0.1:0`, for the faults an HTTP server library will not
-/// produce: resets, a head that never ends, a body shorter than its `Content-Length`.
-///
-/// Every connection reads the request head (recorded in [`RawServer::received`]), then plays the
-/// [`RawReply`], then reads until the client closes its side, so [`RawServer::open`] drops to zero
-/// only when the client has let go of every connection. Dropping the server aborts everything.
-pub struct RawServer {
-    addr: std::net::SocketAddr,
-    accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    open: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    received: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-/// What a [`RawServer`] does after reading a request head.
-#[derive(Clone, Debug)]
-pub enum RawReply {
-    /// Reset the connection (RST, `SO_LINGER` 0) without a byte of response.
-    ResetBeforeResponse,
-    /// Write these bytes, then reset the connection.
-    ResetAfter(&'static [u8]),
-    /// Write these bytes, then close the write side (FIN) and wait for the client to close.
-    CloseAfter(&'static [u8]),
-    /// Write these bytes, then wait (up to 30 s) for the client to close.
-    StallAfter(&'static [u8]),
-}
-
-impl RawServer {
-    /// Starts the server; every connection gets `reply`.
-    ///
-    /// # Panics
-    /// When loopback cannot be bound: the test cannot run.
-    pub async fn start(reply: RawReply) -> RawServer {
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("bound address");
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let open = Arc::new(AtomicUsize::new(0));
-        let received = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (a, o, r) = (accepted.clone(), open.clone(), received.clone());
-        let task = tokio::spawn(async move {
-            let mut connections = tokio::task::JoinSet::new();
-            loop {
-                tokio::select! {
-                    accepted = listener.accept() => {
-                        let Ok((stream, _)) = accepted else { continue };
-                        a.fetch_add(1, Ordering::SeqCst);
-                        o.fetch_add(1, Ordering::SeqCst);
-                        let (o, r, reply) = (o.clone(), r.clone(), reply.clone());
-                        connections.spawn(async move {
-                            play(stream, reply, &r).await;
-                            o.fetch_sub(1, Ordering::SeqCst);
-                        });
-                    }
-                    Some(_) = connections.join_next(), if !connections.is_empty() => {}
-                }
-            }
-        });
-        RawServer {
-            addr,
-            accepted,
-            open,
-            received,
-            task,
-        }
-    }
-
-    /// `http://127.0.0.1:<port>`.
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Connections accepted so far.
-    pub fn accepted(&self) -> usize {
-        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Connections not yet closed by both sides.
-    pub fn open(&self) -> usize {
-        self.open.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Every byte received, all connections together.
-    pub fn received(&self) -> Vec<u8> {
-        self.received.lock().expect("not poisoned").clone()
-    }
-
-    /// Waits (at most `limit`) until every connection is closed; `true` if they all were.
-    pub async fn all_closed_within(&self, limit: Duration) -> bool {
-        eventually(limit, || self.open() == 0).await
-    }
-}
-
-impl Drop for RawServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn play(
-    mut stream: tokio::net::TcpStream,
-    reply: RawReply,
-    received: &std::sync::Mutex<Vec<u8>>,
-) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 1 << 20 {
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    received
-        .lock()
-        .expect("not poisoned")
-        .extend_from_slice(&head);
-    let reset = |stream: tokio::net::TcpStream| {
-        // Linger 0 makes the close an RST; it never blocks, unlike a positive linger.
-        let _ = stream.set_zero_linger();
-        drop(stream);
-    };
-    match reply {
-        RawReply::ResetBeforeResponse => return reset(stream),
-        RawReply::ResetAfter(bytes) => {
-            let _ = stream.write_all(bytes).await;
-            let _ = stream.flush().await;
-            // Give the bytes a moment to leave before the RST overtakes them.
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            return reset(stream);
-        }
-        RawReply::CloseAfter(bytes) => {
-            let _ = stream.write_all(bytes).await;
-            let _ = stream.shutdown().await;
-        }
-        RawReply::StallAfter(bytes) => {
-            let _ = stream.write_all(bytes).await;
-        }
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(n) = stream.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-        }
-    })
-    .await;
 }
 
 /// Polls `condition` every 5 ms until it holds or `limit` passes; `true` if it held.

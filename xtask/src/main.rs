@@ -88,8 +88,31 @@ fn ci() -> Result<(), String> {
         &[],
     )?;
     cargo(
-        &["doc", "--workspace", "--no-deps", "--locked"],
+        &[
+            "doc",
+            "--workspace",
+            "--all-features",
+            "--no-deps",
+            "--locked",
+        ],
         &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
+    // Every published crate packages, and each .crate file builds on its own (cargo verifies it
+    // against the others as packaged, never against the workspace). Nothing is published.
+    cargo(
+        &[
+            "package",
+            "--workspace",
+            "--exclude",
+            "whop-tests",
+            "--exclude",
+            "xtask",
+            "--exclude",
+            "whop-bench",
+            "--allow-dirty",
+            "--locked",
+        ],
+        &[],
     )?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())

@@ -18,6 +18,7 @@
 //! Every call returns [`Error`], which says whether the request was sent, whether the action took
 //! place ([`Error::applied`]), and keeps the API's status, message and raw body.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -49,3 +50,8 @@ pub use whop_transport::{
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
+
+// The crate README (shown on crates.io) too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeDoctests;

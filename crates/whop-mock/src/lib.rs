@@ -17,6 +17,10 @@
 //! Use it directly as a `tower::Service<http::Request<Bytes>>` (no network), or serve it on
 //! loopback with [`MockWhop::serve`] and point a real HTTP client at [`MockServer::base_url`].
 //!
+//! For faults below HTTP (resets, a head that never ends, a body cut short) and for scripting a
+//! plain HTTP server response by response, see [`scripted`]: a loopback server for testing any
+//! HTTP client or transport.
+//!
 //! [`MockWhop::demo`] is a ready world for demos: company key [`DEMO_COMPANY_KEY`], user token
 //! [`DEMO_USER_TOKEN`], whose user owns [`DEMO_MEMBERSHIP_ID`] (license key
 //! [`DEMO_LICENSE_KEY`]). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
@@ -49,6 +53,7 @@
 //! # }
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -60,6 +65,7 @@ mod log;
 mod mock;
 mod rate_limit;
 mod route;
+pub mod scripted;
 mod seed;
 mod server;
 mod service;
@@ -82,3 +88,8 @@ pub use service::{MockError, ResponseFuture};
 
 #[cfg(test)]
 mod tests;
+
+// The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -4,6 +4,7 @@ mod faults;
 mod http_server;
 mod rate_limits;
 mod reference_bodies;
+mod scripted;
 mod v2_cancel;
 mod v5_me_membership;
 

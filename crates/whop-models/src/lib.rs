@@ -55,6 +55,7 @@
 //! - `proptest`: exports the `strategy` module, proptest strategies for every type here, so you can
 //!   property-test your own code with realistic values.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -77,6 +78,7 @@ mod timestamp;
 mod user;
 
 #[cfg(any(test, feature = "proptest"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategy;
 
 pub use amount::Amount;
@@ -98,3 +100,8 @@ pub use promo_code::{PromoCode, PromoCodeStatus, PromoDuration, PromoType};
 pub use status::MembershipStatus;
 pub use timestamp::UnixSeconds;
 pub use user::{SocialAccount, User};
+
+// The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

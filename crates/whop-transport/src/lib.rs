@@ -115,6 +115,7 @@
 //! The transport never logs headers (so never the token), never the query, and never the last
 //! path segment unless an [`Endpoint`] names the route.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -155,3 +156,8 @@ pub use user_agent::{DEFAULT_USER_AGENT, UserAgent, UserAgentLayer};
 
 /// Re-exported so `add_root_certificate` callers need not depend on rustls directly.
 pub use rustls::pki_types::CertificateDer;
+
+// The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,8 +1,5 @@
 //! The default transport against real servers on loopback (plain HTTP and TLS).
 
-mod support;
-
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -14,7 +11,9 @@ use whop_transport::{
     Transport, TransportBuilder,
 };
 
-use support::{TestCert, response, status};
+use whop_mock::scripted::{
+    RawScript, ScriptedServer, TestCertificate, response, unused_loopback_addr,
+};
 
 /// Short, deterministic retries for tests: no budget, millisecond backoffs.
 fn fast_retry() -> RetryConfig {
@@ -56,16 +55,39 @@ fn attempts(response: &Response<Bytes>) -> u32 {
     response.extensions().get::<Attempts>().map_or(1, |a| a.0)
 }
 
+/// An HTTP server on loopback answering request `n` with `respond(n)`.
+async fn serve(
+    respond: impl Fn(usize) -> Response<Bytes> + Send + Sync + 'static,
+) -> ScriptedServer {
+    ScriptedServer::http(move |n, _| respond(n))
+        .await
+        .expect("serves on loopback")
+}
+
+/// An HTTP server on loopback answering every request with `code` and an empty body.
+async fn status(code: u16) -> ScriptedServer {
+    serve(move |_| response(code, &[], "")).await
+}
+
+/// A raw TCP server on loopback playing `script` on every connection.
+async fn raw(script: RawScript) -> ScriptedServer {
+    ScriptedServer::raw(script)
+        .await
+        .expect("serves on loopback")
+}
+
 #[tokio::test]
 async fn tls_with_a_trusted_self_signed_ca_succeeds_over_http2() {
-    let cert = TestCert::new();
-    let server = support::serve_tls(&cert, Arc::new(|_, _| response(200, &[], "secure"))).await;
+    let cert = TestCertificate::new();
+    let server = ScriptedServer::https(&cert, |_, _| response(200, &[], "secure"))
+        .await
+        .expect("serves on loopback");
     let transport = builder()
-        .add_root_certificate(cert.ca.clone())
+        .add_root_certificate(cert.ca().clone())
         .build()
         .expect("builds");
 
-    let response = send(&transport, request(Method::GET, &server.https_url("/tls")))
+    let response = send(&transport, request(Method::GET, &server.url("/tls")))
         .await
         .expect("TLS request succeeds");
 
@@ -80,15 +102,14 @@ async fn tls_with_a_trusted_self_signed_ca_succeeds_over_http2() {
 
 #[tokio::test]
 async fn tls_with_an_untrusted_certificate_fails_as_tls_error_never_sent() {
-    let cert = TestCert::new();
-    let server = support::serve_tls(&cert, status(200)).await;
+    let cert = TestCertificate::new();
+    let server = ScriptedServer::https(&cert, |_, _| response(200, &[], ""))
+        .await
+        .expect("serves on loopback");
 
-    let error = send(
-        &transport(),
-        request(Method::GET, &server.https_url("/tls")),
-    )
-    .await
-    .expect_err("untrusted certificate is refused");
+    let error = send(&transport(), request(Method::GET, &server.url("/tls")))
+        .await
+        .expect_err("untrusted certificate is refused");
 
     assert_eq!(error.kind(), ErrorKind::Tls, "{error:?}");
     assert_eq!(error.request_sent(), RequestSent::NotSent);
@@ -99,10 +120,7 @@ async fn tls_with_an_untrusted_certificate_fails_as_tls_error_never_sent() {
 
 #[tokio::test]
 async fn get_on_503_503_200_succeeds_after_three_attempts() {
-    let server = support::serve(Arc::new(|i, _| {
-        response(if i < 2 { 503 } else { 200 }, &[], "ok")
-    }))
-    .await;
+    let server = serve(|i| response(if i < 2 { 503 } else { 200 }, &[], "ok")).await;
 
     let response = send(&transport(), request(Method::GET, &server.url("/m")))
         .await
@@ -115,7 +133,7 @@ async fn get_on_503_503_200_succeeds_after_three_attempts() {
 
 #[tokio::test]
 async fn post_not_marked_retry_safe_on_503_makes_one_attempt() {
-    let server = support::serve(status(503)).await;
+    let server = status(503).await;
 
     let response = send(&transport(), request(Method::POST, &server.url("/cancel")))
         .await
@@ -127,7 +145,7 @@ async fn post_not_marked_retry_safe_on_503_makes_one_attempt() {
 
 #[tokio::test]
 async fn post_marked_retry_safe_on_503_is_retried_and_the_last_503_is_returned() {
-    let server = support::serve(status(503)).await;
+    let server = status(503).await;
     let mut req = request(Method::POST, &server.url("/cancel"));
     req.extensions_mut()
         .insert(Endpoint::new("POST /cancel", ApiFamily::V2).retry_safe());
@@ -141,13 +159,13 @@ async fn post_marked_retry_safe_on_503_is_retried_and_the_last_503_is_returned()
 
 #[tokio::test]
 async fn rate_limited_with_retry_after_1_waits_about_a_second_then_succeeds() {
-    let server = support::serve(Arc::new(|i, _| {
+    let server = serve(|i| {
         if i == 0 {
             response(429, &[("retry-after", "1")], "")
         } else {
             response(200, &[], "")
         }
-    }))
+    })
     .await;
 
     let start = Instant::now();
@@ -164,7 +182,7 @@ async fn rate_limited_with_retry_after_1_waits_about_a_second_then_succeeds() {
 
 #[tokio::test]
 async fn rate_limited_without_retry_after_is_returned_at_once() {
-    let server = support::serve(status(429)).await;
+    let server = status(429).await;
 
     let start = Instant::now();
     let response = send(&transport(), request(Method::GET, &server.url("/m")))
@@ -178,7 +196,7 @@ async fn rate_limited_without_retry_after_is_returned_at_once() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_even_for_post_then_fails_never_sent() {
-    let addr = support::closed_port().await;
+    let addr = unused_loopback_addr();
 
     let error = send(
         &transport(),
@@ -195,7 +213,7 @@ async fn connection_refused_is_retried_even_for_post_then_fails_never_sent() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_hits_the_per_attempt_timeout() {
-    let server = support::silent().await;
+    let server = raw(RawScript::new()).await;
     let transport = builder()
         .retry(RetryConfig::disabled())
         .attempt_timeout(Duration::from_millis(200))
@@ -219,7 +237,7 @@ async fn a_server_that_never_answers_hits_the_per_attempt_timeout() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_is_bounded_by_the_overall_deadline_across_retries() {
-    let server = support::silent().await;
+    let server = raw(RawScript::new()).await;
     let transport = builder()
         .retry(fast_retry().with_max_attempts(10))
         .attempt_timeout(Duration::from_millis(300))
@@ -245,7 +263,7 @@ async fn a_server_that_never_answers_is_bounded_by_the_overall_deadline_across_r
 
 #[tokio::test]
 async fn a_body_over_the_cap_is_a_typed_error() {
-    let server = support::serve(Arc::new(|_, _| response(200, &[], &"x".repeat(2048)))).await;
+    let server = serve(|_| response(200, &[], "x".repeat(2048))).await;
     let transport = builder().max_body_bytes(1024).build().expect("builds");
 
     let error = send(&transport, request(Method::GET, &server.url("/big")))
@@ -260,7 +278,7 @@ async fn a_body_over_the_cap_is_a_typed_error() {
 async fn a_chunked_body_over_the_cap_is_counted_while_collecting() {
     static REPLY: &[u8] = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n\
         200\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n0\r\n\r\n";
-    let server = support::raw_reply(REPLY).await;
+    let server = raw(RawScript::new().write(REPLY).close()).await;
     let transport = builder().max_body_bytes(100).build().expect("builds");
 
     let error = send(&transport, request(Method::GET, &server.url("/big")))
@@ -272,7 +290,7 @@ async fn a_chunked_body_over_the_cap_is_counted_while_collecting() {
 
 #[tokio::test]
 async fn a_hundred_sequential_calls_reuse_one_connection() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = transport();
 
     for _ in 0..100 {
@@ -283,12 +301,12 @@ async fn a_hundred_sequential_calls_reuse_one_connection() {
     }
 
     assert_eq!(server.requests(), 100);
-    assert_eq!(server.accepts(), 1);
+    assert_eq!(server.connections_accepted(), 1);
 }
 
 #[tokio::test]
 async fn concurrent_calls_from_many_tasks_all_succeed() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = transport();
     let url = server.url("/m");
 
@@ -308,7 +326,7 @@ async fn concurrent_calls_from_many_tasks_all_succeed() {
 
 #[tokio::test]
 async fn the_authorization_header_and_user_agent_reach_the_server() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = builder()
         .token(Token::new("sk_test_123").expect("valid"))
         .base_url(server.url("/api"))
@@ -327,11 +345,12 @@ async fn the_authorization_header_and_user_agent_reach_the_server() {
 
 #[tokio::test]
 async fn a_path_only_request_goes_under_the_base_url_with_the_default_token() {
-    let server = support::serve(Arc::new(|_, req| {
-        let expected = req.uri() == "/api/v2/memberships/mem_1?expand[]=plan";
+    let server = ScriptedServer::http(|_, head| {
+        let expected = head.uri == "/api/v2/memberships/mem_1?expand[]=plan";
         response(if expected { 200 } else { 404 }, &[], "")
-    }))
-    .await;
+    })
+    .await
+    .expect("server starts");
     let transport = builder()
         .token(Token::new("sk_test_123").expect("valid"))
         .base_url(server.url("/api"))
@@ -355,7 +374,7 @@ async fn a_path_only_request_goes_under_the_base_url_with_the_default_token() {
 
 #[tokio::test]
 async fn a_token_in_the_request_extensions_is_that_requests_credential() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = builder()
         .token(Token::new("company_key").expect("valid"))
         .base_url(server.url("/api"))
@@ -372,7 +391,7 @@ async fn a_token_in_the_request_extensions_is_that_requests_credential() {
 
 #[tokio::test]
 async fn an_existing_authorization_header_is_not_overwritten() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = builder()
         .token(Token::new("company_key").expect("valid"))
         .build()
@@ -388,7 +407,7 @@ async fn an_existing_authorization_header_is_not_overwritten() {
 
 #[tokio::test]
 async fn the_token_is_not_sent_to_hosts_other_than_the_base_url() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = builder()
         .token(Token::new("company_key").expect("valid"))
         .base_url("https://api.whop.com/api")
@@ -418,10 +437,8 @@ async fn http_to_a_non_loopback_host_is_refused_and_never_sent() {
 
 #[tokio::test]
 async fn a_301_is_returned_not_followed() {
-    let server = support::serve(Arc::new(|_, _| {
-        response(301, &[("location", "http://127.0.0.1:1/elsewhere")], "")
-    }))
-    .await;
+    let server =
+        serve(|_| response(301, &[("location", "http://127.0.0.1:1/elsewhere")], "")).await;
 
     let response = send(&transport(), request(Method::GET, &server.url("/m")))
         .await
@@ -434,10 +451,7 @@ async fn a_301_is_returned_not_followed() {
 
 #[tokio::test]
 async fn a_deprecation_header_is_left_on_the_response() {
-    let server = support::serve(Arc::new(|_, _| {
-        response(200, &[("deprecation", "true")], "{}")
-    }))
-    .await;
+    let server = serve(|_| response(200, &[("deprecation", "true")], "{}")).await;
 
     let response = send(&transport(), request(Method::GET, &server.url("/m")))
         .await
@@ -449,7 +463,7 @@ async fn a_deprecation_header_is_left_on_the_response() {
 
 #[tokio::test]
 async fn the_pool_idle_timeout_closes_idle_connections() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = builder()
         .pool_idle_timeout(Duration::from_millis(100))
         .build()
@@ -463,19 +477,19 @@ async fn the_pool_idle_timeout_closes_idle_connections() {
     // Without a pool timer, hyper-util only notices expiry at the next checkout and the socket
     // stays open until then; with it, the idle connection is closed in the background.
     assert_eq!(
-        server.closed(),
+        server.connections_closed(),
         1,
         "the idle connection was closed while idle"
     );
     send(&transport, request(Method::GET, &server.url("/m")))
         .await
         .expect("ok");
-    assert_eq!(server.accepts(), 2);
+    assert_eq!(server.connections_accepted(), 2);
 }
 
 #[tokio::test]
 async fn an_exhausted_retry_budget_stops_retrying() {
-    let server = support::serve(status(503)).await;
+    let server = status(503).await;
     let no_reserve = fast_retry().with_budget(Duration::from_secs(1), 0, 0.0);
     let transport = builder().retry(no_reserve).build().expect("builds");
 
@@ -489,7 +503,7 @@ async fn an_exhausted_retry_budget_stops_retrying() {
 
 #[tokio::test]
 async fn a_connection_dropped_after_sending_a_post_is_not_retried_and_may_have_been_sent() {
-    let server = support::raw_reply(b"").await;
+    let server = raw(RawScript::new().close()).await;
 
     let error = send(&transport(), request(Method::POST, &server.url("/cancel")))
         .await
@@ -503,7 +517,7 @@ async fn a_connection_dropped_after_sending_a_post_is_not_retried_and_may_have_b
 
 #[tokio::test]
 async fn a_connection_dropped_after_sending_a_get_is_retried() {
-    let server = support::raw_reply(b"").await;
+    let server = raw(RawScript::new().close()).await;
 
     let error = send(&transport(), request(Method::GET, &server.url("/m")))
         .await
@@ -514,60 +528,9 @@ async fn a_connection_dropped_after_sending_a_get_is_retried() {
     assert_eq!(server.requests(), 3);
 }
 
-/// A rough overhead check, not a benchmark: `cargo test --release -p whop-transport --test
-/// loopback -- --ignored --nocapture overhead`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "timing report; run by hand in release mode"]
-async fn overhead_against_a_bare_hyper_util_client() {
-    use http_body_util::{BodyExt, Full};
-    use hyper_util::client::legacy::Client;
-    use hyper_util::rt::TokioExecutor;
-
-    const N: usize = 3000;
-    let server = support::serve(Arc::new(|_, _| response(200, &[], "{\"id\":\"mem_1\"}"))).await;
-    let url: http::Uri = server
-        .url("/api/v2/memberships/mem_1")
-        .parse()
-        .expect("valid");
-    let bare: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let transport = transport();
-
-    for round in 0..3 {
-        let start = Instant::now();
-        for _ in 0..N {
-            let req = Request::get(url.clone())
-                .body(Full::new(Bytes::new()))
-                .expect("valid");
-            let response = bare.request(req).await.expect("ok");
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .expect("body")
-                .to_bytes();
-            assert!(!body.is_empty());
-        }
-        let bare_time = start.elapsed();
-
-        let start = Instant::now();
-        for _ in 0..N {
-            let req = Request::get(url.clone()).body(Bytes::new()).expect("valid");
-            let response = transport.clone().oneshot(req).await.expect("ok");
-            assert!(!response.body().is_empty());
-        }
-        let stack_time = start.elapsed();
-        println!(
-            "round {round}: bare {:?}/call, transport {:?}/call, ratio {:.3}",
-            bare_time / N as u32,
-            stack_time / N as u32,
-            stack_time.as_secs_f64() / bare_time.as_secs_f64()
-        );
-    }
-}
-
 #[tokio::test]
 async fn a_head_response_declaring_a_length_over_the_cap_is_not_an_error() {
-    let server = support::serve(Arc::new(|_, _| response(200, &[], &"x".repeat(2048)))).await;
+    let server = serve(|_| response(200, &[], "x".repeat(2048))).await;
     let transport = builder().max_body_bytes(1024).build().expect("builds");
 
     let response = send(&transport, request(Method::HEAD, &server.url("/big")))
@@ -581,7 +544,7 @@ async fn a_head_response_declaring_a_length_over_the_cap_is_not_an_error() {
 
 #[tokio::test]
 async fn unbounded_timeouts_and_cap_do_not_overflow() {
-    let server = support::serve(status(200)).await;
+    let server = status(200).await;
     let transport = builder()
         .attempt_timeout(Duration::MAX)
         .deadline(Duration::MAX)
