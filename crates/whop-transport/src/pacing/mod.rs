@@ -135,6 +135,8 @@ mod future;
 mod layer;
 mod memory;
 mod policy;
+#[cfg(feature = "redis")]
+pub mod redis_store;
 mod schedule;
 mod service;
 mod store;
@@ -144,5 +146,7 @@ pub use future::PacingFuture;
 pub use layer::PacingLayer;
 pub use memory::MemoryStore;
 pub use policy::{Bucket, BucketKey, PacingPolicy, RequestHead, WhopLimits};
+#[cfg(feature = "redis")]
+pub use redis_store::{InvalidRedisUrl, RedisFallback, RedisStore, RedisStoreBuilder};
 pub use service::Pacing;
 pub use store::{Reservation, Reserve, SlotStore, StoreError, StoreFuture};
