@@ -26,6 +26,7 @@ mod client;
 mod endpoint;
 mod endpoints;
 mod error;
+mod pacing_env;
 mod path;
 mod response;
 
@@ -34,6 +35,7 @@ pub use endpoints::cancel::CancelMembership;
 pub use endpoints::license::LicenseCheck;
 pub use endpoints::me_membership::RetrieveMyMembership;
 pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, TransportError};
+pub use pacing_env::{ENV_PACING_REDIS_URL, pacing_from_env};
 pub use response::Response;
 
 pub use whop_models as models;
