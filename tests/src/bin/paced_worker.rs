@@ -5,6 +5,7 @@
 //! Arguments (`--name value`): `base-url`, `token`, `limit`, `window-ms`, `margin-ms`,
 //! `concurrency`, `start-at-ms` (Unix time to start at, so every worker starts together),
 //! `deadline-ms`, and either `calls` (a fixed number) or `run-for-ms` (calls until then);
+//! optional `pause-ms` (each task's pause between calls);
 //! optional `redis` (a `redis://` URL: shared pacing), `prefix`, `redis-timeout-ms`,
 //! `retry-every-ms`. Warnings go to stderr.
 
@@ -105,6 +106,7 @@ async fn run(args: Args) {
         .get("calls")
         .map(|n| n.parse::<usize>().expect("a count"));
     let run_for = args.get("run-for-ms").map(|_| args.millis("run-for-ms"));
+    let pause = args.millis_or("pause-ms", 0);
     let next = Arc::new(AtomicUsize::new(0));
     let tally = Arc::new(Tally::default());
     let tasks: Vec<_> = (0..args.number("concurrency"))
@@ -129,6 +131,9 @@ async fn run(args: Args) {
                     let done = started.elapsed().as_millis() as u64;
                     tally.last_done_ms.fetch_max(done, Ordering::Relaxed);
                     tally.count(&outcome);
+                    if !pause.is_zero() {
+                        tokio::time::sleep(pause).await;
+                    }
                 }
             })
         })
