@@ -4,6 +4,7 @@
 
 mod bench;
 mod fuzz;
+mod redis;
 
 use std::env;
 use std::process::{Command, ExitCode};
@@ -14,8 +15,9 @@ usage: cargo xtask <task>
 
 tasks:
   bench   build whop-bench in release and run it: one table, JSON in target/bench/
-  ci      fmt --check, clippy -D warnings, test --workspace, doc with warnings denied; clippy
-          and test of whop-cli without its `mock` feature too
+  ci      fmt --check, clippy --all-features -D warnings, redis-server (apt-get, when missing
+          and root), test --workspace, doc with warnings denied; clippy and test of whop-cli
+          without its default features too
   fuzz    [--seconds N] [TARGET...]: each cargo-fuzz target for N s (60), executions per target
   help    this text";
 
@@ -53,6 +55,7 @@ fn ci() -> Result<(), String> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--locked",
             "--",
             "-D",
@@ -76,6 +79,9 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
+    // The workspace run has the `redis` feature on (whop-tests asks for it, and whop-cli has it
+    // by default): the shared-pacing tests start redis-server, so make sure it is there.
+    redis::ensure_redis_server()?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
     cargo(
         &[
