@@ -6,6 +6,7 @@
 //!   `whop_client::Client`, (b) a bare hyper-util client with a hand decode (the floor) and
 //!   (c) reqwest + serde_json;
 //! - heap allocations per call (this binary's global allocator counts them);
+//! - the pacing store's cost per call: `reserve` in memory and in Redis on loopback;
 //! - build cost: cold release builds, dependency-tree sizes, the quickstart's binary size.
 //!
 //! Machines are noisy, so every comparison runs its sides interleaved in rounds in one process
@@ -19,6 +20,7 @@ mod build_cost;
 mod codec;
 mod http;
 mod stats;
+mod store;
 
 use std::alloc::System;
 use std::fmt::Write as _;
@@ -91,11 +93,18 @@ fn main() {
     drop(runtime);
     drop(server);
 
+    let (store_rounds, store_calls) = if quick { (3, 200) } else { (10, 1000) };
+    eprintln!(
+        "whop-bench: pacing store per call ({store_rounds} rounds of {store_calls} per store)"
+    );
+    let stores = store::run(store_rounds, store_calls);
+
     let build = (!has("--no-build")).then(build_cost::measure);
 
-    let table = table(&codec, &load, &allocs, build.as_ref());
+    let mut table = table(&codec, &load, &allocs, build.as_ref());
+    table.push_str(&store_table(&stores));
     println!("{table}");
-    let path = write_json(&codec, &load, &allocs, build.as_ref(), &table);
+    let path = write_json(&codec, &load, &allocs, build.as_ref(), &stores, &table);
     println!(
         "Figures: {} (whole run {:.0} s)",
         path.display(),
@@ -267,13 +276,41 @@ fn table(
     t
 }
 
+/// The pacing store rows: their own small table under the main one.
+fn store_table(stores: &[store::StoreSide]) -> String {
+    let mut t = String::from(
+        "\n| pacing store, one `reserve` (sequential, one runtime thread) | p50 | p99 | calls |\n| --- | --- | --- | --- |\n",
+    );
+    for side in stores {
+        let us =
+            |v: Option<f64>| v.map_or_else(|| "not measured".to_owned(), |v| format!("{v:.1} us"));
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {}{} |",
+            side.name,
+            us(side.p50_us),
+            us(side.p99_us),
+            side.calls,
+            side.note
+                .as_ref()
+                .map_or_else(String::new, |n| format!(" ({n})"))
+        );
+    }
+    t
+}
+
 fn write_json(
     codec: &[codec::CodecResult],
     load: &[http::LoadResult],
     allocs: &[Allocs],
     build: Option<&build_cost::BuildCost>,
+    stores: &[store::StoreSide],
     table: &str,
 ) -> std::path::PathBuf {
+    let stores: Vec<_> = stores
+        .iter()
+        .map(|s| json!({ "store": s.name, "p50_us": s.p50_us, "p99_us": s.p99_us, "calls": s.calls, "note": s.note }))
+        .collect();
     let codec: Vec<_> = codec
         .iter()
         .map(|c| {
@@ -349,6 +386,7 @@ fn write_json(
         "http": load,
         "heap_per_call": allocs,
         "build": build,
+        "pacing_store_per_call": stores,
         "table": table,
     });
     let dir = build_cost::target_dir().join("bench");
