@@ -110,6 +110,9 @@
 //! # }
 //! ```
 //!
+//! With the `redis` feature, `pacing::RedisStore` (module `redis_store`) is such a store, shared
+//! by every process on one key through Redis, cooldowns included.
+//!
 //! Whop's 429 cooldown applies to a credential in every process: the layer reports each 429 to
 //! [`SlotStore::record_cooldown`], where a shared store records it for all of them (a no-op by
 //! default; the in-memory store keeps it for its own process).
@@ -136,6 +139,7 @@ mod layer;
 mod memory;
 mod policy;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis_store;
 mod schedule;
 mod service;
@@ -147,6 +151,7 @@ pub use layer::PacingLayer;
 pub use memory::MemoryStore;
 pub use policy::{Bucket, BucketKey, PacingPolicy, RequestHead, WhopLimits};
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_store::{InvalidRedisUrl, RedisFallback, RedisStore, RedisStoreBuilder};
 pub use service::Pacing;
 pub use store::{Reservation, Reserve, SlotStore, StoreError, StoreFuture};
