@@ -135,8 +135,10 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
                 .await
                 .unwrap_err(),
         );
+        // To the stranger: a 429 holds its credential's calls for the cooldown (60 s here), and
+        // the user's token has more calls to make.
         h.mock.inject(Fault::rate_limited_for(60), 1);
-        errors.push(h.user.me_membership(LICENSE_KEY).await.unwrap_err());
+        errors.push(stranger.me_membership(LICENSE_KEY).await.unwrap_err());
         h.mock.inject(Fault::Status(503), 3);
         errors.push(h.user.me_membership(LICENSE_KEY).await.unwrap_err());
         h.mock.inject(Fault::GarbageBody, 1);

@@ -8,6 +8,7 @@
 //! - heap allocations per call (this binary's global allocator counts them);
 //! - client instructions per call under callgrind (when valgrind is installed): deterministic, so
 //!   it holds on a loaded machine where the wall-clock ratios move;
+//! - the pacing store's cost per call: `reserve` in memory and in Redis on loopback;
 //! - build cost: cold release builds, dependency-tree sizes, the quickstart's binary size, and the
 //!   smallest app's (`examples/min-license-check`) stripped size and cold build.
 //!
@@ -25,6 +26,7 @@ mod callgrind;
 mod codec;
 mod http;
 mod stats;
+mod store;
 
 use std::alloc::System;
 use std::fmt::Write as _;
@@ -84,6 +86,7 @@ fn main() {
             instructions: None,
             encode_instructions: None,
             build: None,
+            stores: &[],
         };
         println!("{}", table(&figures));
         return;
@@ -140,6 +143,12 @@ fn main() {
     let instructions = valgrind.as_deref().map(callgrind::measure);
     let encode_instructions = valgrind.as_deref().map(callgrind::measure_encode);
 
+    let (store_rounds, store_calls) = if quick { (3, 200) } else { (10, 1000) };
+    eprintln!(
+        "whop-bench: pacing store per call ({store_rounds} rounds of {store_calls} per store)"
+    );
+    let stores = store::run(store_rounds, store_calls);
+
     let build = (!has("--no-build") && !deterministic_only).then(build_cost::measure);
 
     let figures = Figures {
@@ -149,8 +158,10 @@ fn main() {
         instructions: instructions.as_ref(),
         encode_instructions: encode_instructions.as_ref(),
         build: build.as_ref(),
+        stores: &stores,
     };
-    let table = table(&figures);
+    let mut table = table(&figures);
+    table.push_str(&store_table(&stores));
     println!("{table}");
     let path = write_json(&figures, &table);
     println!(
@@ -212,6 +223,7 @@ struct Figures<'a> {
     instructions: Option<&'a callgrind::Instructions>,
     encode_instructions: Option<&'a callgrind::EncodeInstructions>,
     build: Option<&'a build_cost::BuildCost>,
+    stores: &'a [store::StoreSide],
 }
 
 /// The most allocations per call the full client may make (1.2 times the floor's 21).
@@ -233,6 +245,7 @@ fn table(figures: &Figures<'_>) -> String {
         instructions,
         encode_instructions,
         build,
+        stores: _,
     } = *figures;
     let mut t = String::new();
     let _ = writeln!(t, "| measure | figure | ratio | target |");
@@ -426,6 +439,29 @@ fn table(figures: &Figures<'_>) -> String {
     t
 }
 
+/// The pacing store rows: their own small table under the main one.
+fn store_table(stores: &[store::StoreSide]) -> String {
+    let mut t = String::from(
+        "\n| pacing store, one `reserve` (sequential, one runtime thread) | p50 | p99 | calls |\n| --- | --- | --- | --- |\n",
+    );
+    for side in stores {
+        let us =
+            |v: Option<f64>| v.map_or_else(|| "not measured".to_owned(), |v| format!("{v:.1} us"));
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {}{} |",
+            side.name,
+            us(side.p50_us),
+            us(side.p99_us),
+            side.calls,
+            side.note
+                .as_ref()
+                .map_or_else(String::new, |n| format!(" ({n})"))
+        );
+    }
+    t
+}
+
 fn cpu(seconds: Option<f64>) -> String {
     seconds.map_or_else(
         || "CPU time unknown".to_owned(),
@@ -441,7 +477,12 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
         instructions,
         encode_instructions,
         build,
+        stores,
     } = *figures;
+    let stores: Vec<_> = stores
+        .iter()
+        .map(|s| json!({ "store": s.name, "p50_us": s.p50_us, "p99_us": s.p99_us, "calls": s.calls, "note": s.note }))
+        .collect();
     let codec: Vec<_> = codec
         .iter()
         .map(|c| {
@@ -544,6 +585,8 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
             })).collect::<Vec<_>>()
         }),
         "build": build,
+        "pacing_stores": stores,
+        "pacing_store_per_call": stores,
         "table": table,
     });
     let dir = build_cost::target_dir().join("bench");

@@ -16,8 +16,9 @@ usage: cargo xtask <task>
 
 tasks:
   bench   build whop-bench in release and run it: one table, JSON in target/bench/
-  ci      fmt --check, clippy -D warnings, test --workspace, doc with warnings denied; clippy
-          and test of whop-cli without its `mock` feature too
+  ci      fmt --check, clippy --all-features -D warnings, redis-server (apt-get, when missing
+          and root), test --workspace, doc with warnings denied; clippy and test of whop-cli
+          without its default features too
   fuzz    [--seconds N] [TARGET...]: each cargo-fuzz target for N s (60), executions per target
   man     [DIR]: the `whop` man pages, one per subcommand, into DIR (target/man); read one with
           `man -l target/man/whop.1`, or install them: `cp target/man/*.1 ~/.local/share/man/man1/`
@@ -58,6 +59,7 @@ fn ci() -> Result<(), String> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--locked",
             "--",
             "-D",
@@ -81,8 +83,14 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
-    // xtask/man's tests render every man page with `man -l` and groff.
-    install_missing_tools(&[("man", "man-db"), ("groff", "groff-base")])?;
+    // Real tools the tests run, from Debian's packages when missing: xtask/man's tests render
+    // every man page with `man -l` and groff; the shared-pacing tests (the workspace run has the
+    // `redis` feature on) start redis-server on loopback.
+    install_missing_tools(&[
+        ("man", "man-db"),
+        ("groff", "groff-base"),
+        ("redis-server", "redis-server"),
+    ])?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
     // HTTP/2 is off by default (feature `http2`): its ALPN path is tested here.
     cargo(

@@ -27,7 +27,9 @@ Credentials come from the environment: WHOP_API_KEY (company API key, for `membe
 WHOP_USER_TOKEN (user token, for `me membership` and `license check`). The --api-key and
 --user-token flags override them, but a flag's value ends up in your shell history and in the
 process list that other users of the machine can read: prefer the variables. WHOP_BASE_URL (or
---base-url) points the command at another API root, such as a local mock.
+--base-url) points the command at another API root, such as a local mock. WHOP_PACING_REDIS_URL
+(redis://host:port/) paces the command with every other process on the same key through that
+Redis, so it cannot trip Whop's rate limit for them (builds with the default `redis` feature).
 
 --mock runs the command against an embedded fake of Whop's API (whop-mock) served on loopback, with
 demo credentials, so every command can be tried without an account.

@@ -81,8 +81,10 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
     let demo = mock.as_ref().map(|world| world.credential(credential));
     let token = token(flag, credential, demo)?;
 
+    let pacing =
+        whop_client::pacing_from_env().map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
     let client = Client::builder().transport(|t| {
-        let t = t.token(token);
+        let t = t.token(token).pacing(pacing);
         // --timeout: the transport's overall deadline of a call, retries and waits included.
         let t = match global.timeout {
             Some(timeout) => t.deadline(timeout),

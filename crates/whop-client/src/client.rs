@@ -106,12 +106,14 @@ impl Client {
         Client::builder().transport(|t| t.token(token)).build()
     }
 
-    /// A client with the default transport, its API key from `WHOP_API_KEY` and, when set, its base
-    /// URL from `WHOP_BASE_URL`.
+    /// A client with the default transport, its API key from `WHOP_API_KEY`, its base URL from
+    /// `WHOP_BASE_URL` when set, and its pacing shared through the Redis named by
+    /// `WHOP_PACING_REDIS_URL` when set ([`pacing_from_env`](crate::pacing_from_env)).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `WHOP_API_KEY` is unset or not a valid token, or
-    /// `WHOP_BASE_URL` breaks the base URL rule ([`BaseUrl::parse`]).
+    /// [`Error::InvalidInput`] when `WHOP_API_KEY` is unset or not a valid token,
+    /// `WHOP_BASE_URL` breaks the base URL rule ([`BaseUrl::parse`]), or `WHOP_PACING_REDIS_URL`
+    /// is not a Redis URL (or is set in a build without the `redis` feature).
     pub fn from_env() -> Result<Client, Error> {
         let key = std::env::var(ENV_API_KEY).map_err(|_| {
             InvalidInput::new(
@@ -121,8 +123,9 @@ impl Client {
         })?;
         let token = Token::new(key)?;
         let base_url = std::env::var(ENV_BASE_URL).unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned());
+        let pacing = crate::pacing_from_env()?;
         Client::builder()
-            .transport(|t| t.token(token).base_url(base_url))
+            .transport(|t| t.token(token).base_url(base_url).pacing(pacing))
             .build()
     }
 }

@@ -55,6 +55,7 @@ mod error;
 pub mod layered;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod pacing_env;
 mod paging;
 mod path;
 mod response;
@@ -74,6 +75,7 @@ pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, T
 /// The async-stream trait [`Pages`] and [`Items`] implement (re-exported from `futures-core`).
 pub use futures_core::Stream;
 pub use layered::{BoxClient, BoxHttpService, LayeredClientBuilder};
+pub use pacing_env::{ENV_PACING_REDIS_URL, pacing_from_env};
 pub use paging::{Items, PageError, Pages};
 pub use response::Response;
 

@@ -105,6 +105,9 @@ pub struct RecordedRequest {
     pub fault: Option<Fault>,
     /// The status answered; `None` if the connection was dropped or the answer is pending.
     pub status: Option<u16>,
+    /// When it arrived, on the clock the rate limiter counts with (Tokio's, so a paused test
+    /// clock shows here too): for tests of when requests came, such as pacing.
+    pub received_at: tokio::time::Instant,
 }
 
 impl RecordedRequest {

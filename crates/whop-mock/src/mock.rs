@@ -230,6 +230,7 @@ impl MockWhop {
             route: route.clone(),
             fault: injection.as_ref().map(|i| i.fault.clone()),
             status: None,
+            received_at: Instant::now(),
         });
         Received {
             seq,

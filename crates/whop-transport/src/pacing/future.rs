@@ -8,11 +8,12 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use http::Request;
+use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tokio::time::{Instant, Sleep};
 use tower::Service;
 
+use super::cooldown::cooldown_after;
 use super::{BucketKey, Reservation, SlotStore, StoreError, StoreFuture};
 use crate::error::{Error, ErrorKind};
 
@@ -133,6 +134,34 @@ impl Pending {
     }
 }
 
+/// Where a paced call reports a 429: its bucket, and the store that keeps the bucket's cooldown.
+pub(crate) struct Cooldown {
+    store: Arc<dyn SlotStore>,
+    key: BucketKey,
+}
+
+impl Cooldown {
+    pub(crate) fn new(store: &Arc<dyn SlotStore>, key: BucketKey) -> Self {
+        Self {
+            store: Arc::clone(store),
+            key,
+        }
+    }
+
+    /// Tells the store if `response` is a 429 (the pacer sits inside the retry layer, so it sees
+    /// every attempt's answer).
+    fn observe<B>(self, response: &Response<B>) {
+        if let Some(wait) = cooldown_after(response) {
+            tracing::debug!(
+                bucket = self.key.name(),
+                wait_ms = wait.as_millis() as u64,
+                "pacing: 429; the credential cools down"
+            );
+            self.store.record_cooldown(&self.key, wait);
+        }
+    }
+}
+
 pin_project! {
     /// The future of [`Pacing`](super::Pacing).
     pub struct PacingFuture<S, B>
@@ -150,6 +179,8 @@ pin_project! {
         Calling {
             #[pin]
             future: F,
+            // Paced calls only: where a 429 is reported.
+            cooldown: Option<Cooldown>,
         },
         // Boxed: only a call that waits (for a slot, or for a remote store) pays for it, and
         // every future of the stack stays small (futures are moved as they are built, and this
@@ -172,6 +203,7 @@ pin_project! {
         service: Option<S>,
         request: Option<Request<B>>,
         held: Option<Held>,
+        cooldown: Option<Cooldown>,
     }
 }
 
@@ -179,9 +211,10 @@ impl<S, B> PacingFuture<S, B>
 where
     S: Service<Request<B>>,
 {
-    pub(crate) fn calling(future: S::Future) -> Self {
+    /// Calls at once; `cooldown`: the bucket a paced call reports a 429 to.
+    pub(crate) fn calling(future: S::Future, cooldown: Option<Cooldown>) -> Self {
         Self {
-            state: State::Calling { future },
+            state: State::Calling { future, cooldown },
         }
     }
 
@@ -193,11 +226,21 @@ where
 
     /// Waits for the slot `held`, or for the store's answer `pending`, then calls `service`.
     pub(crate) fn waiting(service: S, request: Request<B>, slot: Result<Held, Pending>) -> Self {
-        let (sleep, held, pending) = match slot {
-            Ok(held) => (tokio::time::sleep_until(held.send_at), Some(held), None),
+        let (sleep, cooldown, held, pending) = match slot {
+            Ok(held) => {
+                let store = held.store.as_ref().expect("a held slot has its store");
+                let cooldown = Cooldown::new(store, held.key);
+                (
+                    tokio::time::sleep_until(held.send_at),
+                    cooldown,
+                    Some(held),
+                    None,
+                )
+            }
             // Reset to the slot's time once the answer is in.
             Err(pending) => (
                 tokio::time::sleep_until(Instant::now()),
+                Cooldown::new(&pending.store, pending.key),
                 None,
                 Some(pending),
             ),
@@ -210,6 +253,7 @@ where
                     service: Some(service),
                     request: Some(request),
                     held,
+                    cooldown: Some(cooldown),
                 }),
             },
         }
@@ -220,16 +264,22 @@ fn polled_after_completion() -> Error {
     Error::not_sent(ErrorKind::Other, "PacingFuture polled after completion")
 }
 
-impl<S, B> Future for PacingFuture<S, B>
+impl<S, B, RB> Future for PacingFuture<S, B>
 where
-    S: Service<Request<B>, Error = Error>,
+    S: Service<Request<B>, Response = Response<RB>, Error = Error>,
 {
-    type Output = Result<S::Response, Error>;
+    type Output = Result<Response<RB>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         loop {
-            let future = match self.as_mut().project().state.project() {
-                StateProj::Calling { future } => return future.poll(cx),
+            let (future, cooldown) = match self.as_mut().project().state.project() {
+                StateProj::Calling { future, cooldown } => {
+                    let output = ready!(future.poll(cx));
+                    if let (Ok(response), Some(cooldown)) = (&output, cooldown.take()) {
+                        cooldown.observe(response);
+                    }
+                    return Poll::Ready(output);
+                }
                 StateProj::Failed { error } => {
                     return Poll::Ready(Err(error.take().unwrap_or_else(polled_after_completion)));
                 }
@@ -240,6 +290,7 @@ where
                         service,
                         request,
                         held,
+                        cooldown,
                     } = waiting.as_mut().project();
                     if let Some(waiting_for) = pending {
                         let answer = ready!(waiting_for.answer.as_mut().poll(cx));
@@ -265,10 +316,13 @@ where
                         slot.used();
                     }
                     let req = request.take().expect("checked above");
-                    svc.call(req)
+                    (svc.call(req), cooldown.take())
                 }
             };
-            self.as_mut().project().state.set(State::Calling { future });
+            self.as_mut()
+                .project()
+                .state
+                .set(State::Calling { future, cooldown });
         }
     }
 }

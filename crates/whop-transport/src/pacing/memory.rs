@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::config::MAX_WINDOW;
 use super::schedule::{Slot, schedule};
 use super::{BucketKey, PacingLimit, Reservation, Reserve, SlotStore};
 
@@ -41,11 +42,14 @@ struct Window {
     vacated: BinaryHeap<Reverse<Instant>>,
     /// The window (with margin) of the last reservation: after it, the window is idle.
     spacing: Duration,
+    /// No slot before this: the server asked this credential to cool down (a 429).
+    cooldown_until: Option<Instant>,
 }
 
 impl Window {
     fn is_idle(&self, now: Instant) -> bool {
         self.vacated.is_empty()
+            && self.cooldown_until.is_none_or(|until| until <= now)
             && self
                 .recent
                 .back()
@@ -108,7 +112,16 @@ impl MemoryStore {
             window.vacated.pop();
         }
         let vacated = window.vacated.peek().map(|Reverse(at)| *at);
-        match schedule(&window.recent, vacated, limit, spacing, now, deadline) {
+        let cooldown_until = window.cooldown_until.filter(|until| *until > now);
+        match schedule(
+            &window.recent,
+            vacated,
+            limit,
+            spacing,
+            now,
+            cooldown_until,
+            deadline,
+        ) {
             Slot::Refuse { at } => Reservation::Refused {
                 wait: at.saturating_duration_since(now),
             },
@@ -116,6 +129,10 @@ impl MemoryStore {
                 if vacated {
                     window.vacated.pop();
                 } else {
+                    // Slots given back before the cooldown's end can never be used.
+                    while window.vacated.peek().is_some_and(|Reverse(v)| *v < at) {
+                        window.vacated.pop();
+                    }
                     if window.recent.len() >= limit.requests() as usize {
                         window.recent.pop_front();
                     }
@@ -152,6 +169,18 @@ impl SlotStore for MemoryStore {
         if let Some(window) = self.lock().map.get_mut(key) {
             window.vacated.push(Reverse(at));
         }
+    }
+
+    /// Holds every later reservation of `key` until `wait` from now (or a later end already
+    /// recorded).
+    fn record_cooldown(&self, key: &BucketKey, wait: Duration) {
+        let now = Instant::now();
+        // A wait too long for the clock is clamped by the caller; if it still overflows, the
+        // cooldown is as long as the clock allows.
+        let until = now.checked_add(wait).unwrap_or(now + MAX_WINDOW);
+        let mut windows = self.lock();
+        let window = windows.map.entry(*key).or_default();
+        window.cooldown_until = Some(window.cooldown_until.map_or(until, |u| u.max(until)));
     }
 }
 
@@ -222,5 +251,29 @@ mod tests {
             answer,
             Reserve::Ready(Ok(Reservation::Granted { wait, .. })) if wait == Duration::from_secs(1)
         ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_recorded_cooldown_holds_the_credentials_window_and_no_other() {
+        let store = MemoryStore::new();
+        let limit = PacingLimit::new(3, Duration::from_secs(1));
+        let (alice, bob) = (key("alice"), key("bob"));
+        store.record_cooldown(&alice, Duration::from_secs(60));
+        // A shorter cooldown recorded later does not shorten it.
+        store.record_cooldown(&alice, Duration::from_secs(5));
+        assert_eq!(granted(&store, &alice, limit).0, Duration::from_secs(60));
+        assert_eq!(granted(&store, &bob, limit).0, Duration::ZERO);
+        // Past the deadline: refused at once, nothing reserved.
+        let refused = store.reserve(&alice, limit, Some(Duration::from_secs(30)));
+        assert!(matches!(
+            refused,
+            Reserve::Ready(Ok(Reservation::Refused { wait })) if wait == Duration::from_secs(60)
+        ));
+        // After it, the window paces as before (two of its three slots were left at the end).
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert_eq!(granted(&store, &alice, limit).0, Duration::ZERO);
+        // An absurd cooldown does not overflow the clock.
+        store.record_cooldown(&bob, Duration::MAX);
+        assert!(granted(&store, &bob, limit).0 >= MAX_WINDOW);
     }
 }

@@ -52,6 +52,14 @@
 //!   need waking them, and they are at most one slot late); a returned slot that nobody takes
 //!   before its time is simply unused. So cancelling even thousands of waiters never leaves
 //!   future requests queued behind ghosts.
+//! - **A 429 cools the credential down.** The layer sees every attempt's answer; on a 429 it
+//!   tells the store ([`SlotStore::record_cooldown`]) that the bucket's credential must wait the
+//!   `Retry-After` (seconds or a date), else Whop's documented 60 s (at most 15 min), and no slot
+//!   of that bucket is handed out before then: a call whose slot would fall past its deadline
+//!   fails at once with [`ErrorKind::RateLimitedLocally`](crate::ErrorKind::RateLimitedLocally)
+//!   rather than hammer the API inside the cooldown. The in-memory store keeps the cooldown for
+//!   this process; a shared store for every process on the key. A call that already held a slot
+//!   when the cooldown was recorded elsewhere still goes at its time (a slot is not taken back).
 //! - **A failing store holds requests back.** If the store cannot answer, the call fails at once
 //!   with [`ErrorKind::PacingUnavailable`](crate::ErrorKind::PacingUnavailable), never sent:
 //!   sending unpaced could start the very cooldown pacing exists to avoid. A store that prefers
@@ -102,8 +110,12 @@
 //! # }
 //! ```
 //!
-//! Whop's 429 cooldown applies to a credential in every process: [`SlotStore::record_cooldown`]
-//! is where a shared store will record it (a no-op by default).
+//! With the `redis` feature, `pacing::RedisStore` (module `redis_store`) is such a store, shared
+//! by every process on one key through Redis, cooldowns included.
+//!
+//! Whop's 429 cooldown applies to a credential in every process: the layer reports each 429 to
+//! [`SlotStore::record_cooldown`], where a shared store records it for all of them (a no-op by
+//! default; the in-memory store keeps it for its own process).
 //!
 //! # When to turn it off
 //!
@@ -121,10 +133,14 @@
 //! ```
 
 mod config;
+mod cooldown;
 mod future;
 mod layer;
 mod memory;
 mod policy;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod redis_store;
 mod schedule;
 mod service;
 mod store;
@@ -134,5 +150,8 @@ pub use future::PacingFuture;
 pub use layer::PacingLayer;
 pub use memory::MemoryStore;
 pub use policy::{Bucket, BucketKey, PacingPolicy, RequestHead, WhopLimits};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_store::{InvalidRedisUrl, RedisFallback, RedisStore, RedisStoreBuilder};
 pub use service::Pacing;
 pub use store::{Reservation, Reserve, SlotStore, StoreError, StoreFuture};

@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::Request;
+use http::{Request, Response};
 use tokio::time::Instant;
 use tower::Service;
 
-use super::future::{Next, PacingFuture, Pending, settle};
+use super::future::{Cooldown, Next, PacingFuture, Pending, settle};
 use super::layer::Pacer;
 use super::{RequestHead, Reserve};
 use crate::error::Error;
@@ -51,11 +51,11 @@ impl<S: fmt::Debug> fmt::Debug for Pacing<S> {
     }
 }
 
-impl<S, B> Service<Request<B>> for Pacing<S>
+impl<S, B, RB> Service<Request<B>> for Pacing<S>
 where
-    S: Service<Request<B>, Error = Error> + Clone,
+    S: Service<Request<B>, Response = Response<RB>, Error = Error> + Clone,
 {
-    type Response = S::Response;
+    type Response = Response<RB>;
     type Error = Error;
     type Future = PacingFuture<S, B>;
 
@@ -69,7 +69,7 @@ where
             Some((pacer, bucket))
         });
         let Some((pacer, bucket)) = paced else {
-            return PacingFuture::calling(self.inner.call(req));
+            return PacingFuture::calling(self.inner.call(req), None);
         };
         let limit = bucket.limit.widened(pacer.safety_margin);
         let now = Instant::now();
@@ -79,7 +79,10 @@ where
             .map(|d| d.0.saturating_duration_since(now));
         match pacer.store.reserve(&bucket.key, limit, max_wait) {
             Reserve::Ready(answer) => match settle(answer, &pacer.store, bucket.key, now) {
-                Next::Send => PacingFuture::calling(self.inner.call(req)),
+                Next::Send => PacingFuture::calling(
+                    self.inner.call(req),
+                    Some(Cooldown::new(&pacer.store, bucket.key)),
+                ),
                 Next::Wait(held) => PacingFuture::waiting(self.take_ready(), req, Ok(held)),
                 Next::Fail(error) => PacingFuture::failed(error),
             },
@@ -122,17 +125,26 @@ mod tests {
     struct Recorder(Arc<Mutex<Vec<Instant>>>);
 
     impl Service<Request<()>> for Recorder {
-        type Response = ();
+        type Response = Response<()>;
         type Error = Error;
-        type Future = std::future::Ready<Result<(), Error>>;
+        type Future = std::future::Ready<Result<Response<()>, Error>>;
 
         fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
             Poll::Ready(Ok(()))
         }
 
-        fn call(&mut self, _req: Request<()>) -> Self::Future {
+        fn call(&mut self, req: Request<()>) -> Self::Future {
             self.0.lock().expect("not poisoned").push(Instant::now());
-            std::future::ready(Ok(()))
+            // A request may ask to be answered with a status (`x-answer: 429`), and a
+            // `Retry-After` (`x-retry-after`).
+            let mut response = Response::builder();
+            if let Some(status) = req.headers().get("x-answer") {
+                response = response.status(status.as_bytes());
+            }
+            if let Some(wait) = req.headers().get("x-retry-after") {
+                response = response.header(http::header::RETRY_AFTER, wait);
+            }
+            std::future::ready(Ok(response.body(()).expect("valid")))
         }
     }
 
@@ -337,6 +349,7 @@ mod tests {
         answer: Reservation,
         asked: Mutex<Vec<(BucketKey, PacingLimit, Option<Duration>)>>,
         given_back: Mutex<Vec<(BucketKey, u64)>>,
+        cooldowns: Mutex<Vec<(BucketKey, Duration)>>,
     }
 
     impl Scripted {
@@ -345,6 +358,7 @@ mod tests {
                 answer,
                 asked: Mutex::new(Vec::new()),
                 given_back: Mutex::new(Vec::new()),
+                cooldowns: Mutex::new(Vec::new()),
             })
         }
     }
@@ -369,6 +383,98 @@ mod tests {
                 .expect("not poisoned")
                 .push((*key, ticket));
         }
+
+        fn record_cooldown(&self, key: &BucketKey, wait: Duration) {
+            self.cooldowns
+                .lock()
+                .expect("not poisoned")
+                .push((*key, wait));
+        }
+    }
+
+    fn answered_with(
+        mut req: Request<()>,
+        status: &'static str,
+        retry_after: Option<&'static str>,
+    ) -> Request<()> {
+        req.headers_mut()
+            .insert("x-answer", http::HeaderValue::from_static(status));
+        if let Some(wait) = retry_after {
+            req.headers_mut()
+                .insert("x-retry-after", http::HeaderValue::from_static(wait));
+        }
+        req
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_429_of_a_paced_call_is_reported_to_the_store_with_its_cooldown() {
+        let store = Scripted::new(Reservation::Granted {
+            wait: Duration::ZERO,
+            ticket: 0,
+        });
+        let (service, _sent) = paced(three_per_second().with_store(Arc::clone(&store)));
+        // (status, Retry-After): a 429 reports its Retry-After, else Whop's 60 s; others nothing.
+        for (status, retry_after) in [
+            ("429", Some("7")),
+            ("429", None),
+            ("503", Some("7")),
+            ("200", None),
+        ] {
+            let req = answered_with(v5_request(None), status, retry_after);
+            let response = service.clone().oneshot(req).await.expect("answered");
+            assert_eq!(response.status().as_str(), status);
+        }
+        // A request the policy does not pace reports nothing.
+        let unpaced = Request::get("https://h/health").body(()).expect("valid");
+        service
+            .clone()
+            .oneshot(answered_with(unpaced, "429", None))
+            .await
+            .expect("answered");
+        let cooldowns = store.cooldowns.lock().expect("not poisoned").clone();
+        let v5 = BucketKey::new("v5", None);
+        assert_eq!(
+            cooldowns,
+            [(v5, Duration::from_secs(7)), (v5, Duration::from_secs(60))]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_a_429_the_memory_store_holds_the_credential_until_the_cooldown_ends() {
+        let (service, sent) = paced_3_per_second();
+        let t0 = Instant::now();
+        let req = answered_with(v5_request_with_token("alice"), "429", Some("5"));
+        service.clone().oneshot(req).await.expect("answered");
+        // Alice waits out the 5 s; Bob, another credential, does not.
+        service
+            .clone()
+            .oneshot(v5_request_with_token("bob"))
+            .await
+            .expect("sent");
+        service
+            .clone()
+            .oneshot(v5_request_with_token("alice"))
+            .await
+            .expect("sent");
+        // A deadline before the cooldown ends: refused at once, never sent.
+        let req = answered_with(v5_request_with_token("alice"), "429", None);
+        service.clone().oneshot(req).await.expect("answered");
+        let mut late = v5_request_with_token("alice");
+        late.extensions_mut()
+            .insert(CallDeadline(Instant::now() + Duration::from_secs(30)));
+        let err = service
+            .clone()
+            .oneshot(late)
+            .await
+            .expect_err("cooling down");
+        assert_eq!(err.kind(), ErrorKind::RateLimitedLocally);
+        let offsets: Vec<u128> = sent
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .map(|t| (*t - t0).as_millis())
+            .collect();
+        assert_eq!(offsets, [0, 0, 5000, 5000]);
     }
 
     #[tokio::test(start_paused = true)]

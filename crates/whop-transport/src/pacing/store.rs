@@ -28,9 +28,9 @@ use super::{BucketKey, PacingLimit};
 /// - **Shared**: [`BucketKey`] holds no token, only a [`CredentialId`](crate::CredentialId), and
 ///   displays as `v5:<32 hex digits>`: usable as it is in a key name.
 ///
-/// [`record_cooldown`](Self::record_cooldown) is the extension point for Whop's 429 cooldown: a
-/// no-op by default, for a shared store to record "this credential is cooling down" for every
-/// process.
+/// [`record_cooldown`](Self::record_cooldown) is where the layer reports Whop's 429 cooldown: a
+/// no-op by default; the in-memory store holds the credential's window until it ends, and a
+/// shared store records "this credential is cooling down" for every process.
 ///
 /// A store answering from somewhere slow returns [`Reserve::Pending`] with a `'static` future
 /// (clone what it needs into it):
@@ -89,8 +89,9 @@ pub trait SlotStore: Send + Sync + 'static {
     fn give_back(&self, key: &BucketKey, ticket: u64);
 
     /// Records that the server asked the credential of `key` to wait `wait` (a 429 and its
-    /// cooldown), so reservations for that credential wait until then. The extension point for a
-    /// cooldown shared across processes: does nothing by default. Must not block.
+    /// cooldown), so reservations for that credential wait until then. The pacing layer calls it
+    /// for every 429 of a paced request. Does nothing by default. Called from a future's `poll`,
+    /// so it must not block (a remote store sends it in the background).
     fn record_cooldown(&self, key: &BucketKey, wait: Duration) {
         let _ = (key, wait);
     }
