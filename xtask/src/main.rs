@@ -124,6 +124,7 @@ fn ci() -> Result<(), String> {
         ],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    forget_extracted_packages();
     // Every published crate packages, and each .crate file builds on its own (cargo verifies it
     // against the others as packaged, never against the workspace). Nothing is published.
     cargo(
@@ -226,6 +227,30 @@ fn install_missing_tools(tools: &[(&str, &str)]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("`apt-get install -y {}` failed", missing.join(" ")))
+    }
+}
+
+/// Removes the copies of this workspace's own crates that an earlier `cargo package` extracted
+/// under `$CARGO_HOME/registry/src`: cargo extracts a version once and reuses the directory, so
+/// a later run would verify the crate as it was packaged then (a file added since, such as a
+/// Lua script, missing), not as it is now.
+fn forget_extracted_packages() {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+    let Some(Ok(registries)) = home.map(|home| std::fs::read_dir(home.join("registry/src"))) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for extracted in crates.flatten() {
+            let name = extracted.file_name();
+            if name.to_str().is_some_and(|n| n.starts_with("whop-")) {
+                let _ = std::fs::remove_dir_all(extracted.path());
+            }
+        }
     }
 }
 
