@@ -83,22 +83,9 @@ pub struct Auth<S> {
     layer: AuthLayer,
 }
 
+crate::inner_service_accessors!(Auth);
+
 impl<S> Auth<S> {
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes this service, returning the wrapped one.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-
     /// Wraps `inner`, adding `token` to requests without `Authorization`.
     pub fn new(inner: S, token: Token) -> Self {
         AuthLayer::new(token).layer(inner)

@@ -244,25 +244,12 @@ pub struct WithBaseUrl<S> {
     base: BaseUrl,
 }
 
+crate::inner_service_accessors!(WithBaseUrl);
+
 impl<S> WithBaseUrl<S> {
     /// The base URL requests are resolved against.
     pub fn base_url(&self) -> &BaseUrl {
         &self.base
-    }
-
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes this service, returning the wrapped one.
-    pub fn into_inner(self) -> S {
-        self.inner
     }
 }
 

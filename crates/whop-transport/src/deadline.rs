@@ -48,22 +48,7 @@ pub struct Deadline<S> {
     deadline: Duration,
 }
 
-impl<S> Deadline<S> {
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes this service, returning the wrapped one.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+crate::inner_service_accessors!(Deadline);
 
 impl<S, B> Service<Request<B>> for Deadline<S>
 where

@@ -56,22 +56,7 @@ pub struct Deprecation<S> {
     warned: Arc<Mutex<HashSet<String>>>,
 }
 
-impl<S> Deprecation<S> {
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes this service, returning the wrapped one.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+crate::inner_service_accessors!(Deprecation);
 
 impl<S, B, RB> Service<Request<B>> for Deprecation<S>
 where

@@ -119,6 +119,30 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// `get_ref`, `get_mut` and `into_inner` for a middleware service whose wrapped service is its
+/// `inner` field, as every tower middleware has them.
+macro_rules! inner_service_accessors {
+    ($service:ident) => {
+        impl<S> $service<S> {
+            /// The wrapped service.
+            pub fn get_ref(&self) -> &S {
+                &self.inner
+            }
+
+            /// The wrapped service, mutably.
+            pub fn get_mut(&mut self) -> &mut S {
+                &mut self.inner
+            }
+
+            /// Consumes this service, returning the wrapped one.
+            pub fn into_inner(self) -> S {
+                self.inner
+            }
+        }
+    };
+}
+pub(crate) use inner_service_accessors;
+
 pub mod auth;
 pub mod base_url;
 pub mod deadline;

@@ -49,22 +49,7 @@ pub struct Trace<S> {
     inner: S,
 }
 
-impl<S> Trace<S> {
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes this service, returning the wrapped one.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+crate::inner_service_accessors!(Trace);
 
 impl<S, B, RB> Service<Request<B>> for Trace<S>
 where

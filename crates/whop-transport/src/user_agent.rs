@@ -63,22 +63,7 @@ pub struct UserAgent<S> {
     value: HeaderValue,
 }
 
-impl<S> UserAgent<S> {
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes this service, returning the wrapped one.
-    pub fn into_inner(self) -> S {
-        self.inner
-    }
-}
+crate::inner_service_accessors!(UserAgent);
 
 impl<S, B> Service<Request<B>> for UserAgent<S>
 where

@@ -21,24 +21,11 @@ pub struct Pacing<S> {
     pacer: Option<Arc<Pacer>>,
 }
 
+crate::inner_service_accessors!(Pacing);
+
 impl<S> Pacing<S> {
     pub(crate) fn new(inner: S, pacer: Option<Arc<Pacer>>) -> Self {
         Self { inner, pacer }
-    }
-
-    /// The wrapped service.
-    pub fn get_ref(&self) -> &S {
-        &self.inner
-    }
-
-    /// The wrapped service, mutably.
-    pub fn get_mut(&mut self) -> &mut S {
-        &mut self.inner
-    }
-
-    /// Consumes this service, returning the wrapped one.
-    pub fn into_inner(self) -> S {
-        self.inner
     }
 }
 
