@@ -18,6 +18,7 @@
 #![allow(dead_code)]
 
 mod cli;
+mod cli_help;
 mod commands;
 mod completions;
 mod context;

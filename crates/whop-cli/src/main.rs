@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod cli_help;
 mod commands;
 mod completions;
 mod context;

@@ -1,0 +1,140 @@
+//! The help texts of the `whop` command: what `--help` prints around the generated parts.
+
+use crate::exit::exit_codes_table;
+
+pub(crate) const ABOUT: &str =
+    "Cancel or terminate a Whop membership, look one up, or check a license key.";
+
+pub(crate) const LONG_ABOUT: &str = "\
+Cancel a Whop membership, look one up, or check a license key, from a shell.
+
+`membership cancel` uses Whop's v2 API with your company API key: the membership is set to cancel
+at the end of its current period (it keeps access until then). `membership terminate --yes` ends
+it at once, irreversibly.
+`me membership` and `license check` use the v5 `me` API with a user's token (an OAuth token or an
+app-proxy JWT), and see only that user's memberships.
+
+Credentials come from the environment: WHOP_API_KEY (company API key, for `membership cancel`) and
+WHOP_USER_TOKEN (user token, for `me membership` and `license check`). The --api-key and
+--user-token flags override them, but a flag's value ends up in your shell history and in the
+process list that other users of the machine can read: prefer the variables. WHOP_BASE_URL (or
+--base-url) points the command at another API root, such as a local mock. WHOP_PACING_REDIS_URL
+(redis://host:port/) paces the command with every other process on the same key through that
+Redis, so it cannot trip Whop's rate limit for them (builds with the default `redis` feature).
+
+--mock runs the command against an embedded fake of Whop's API (whop-mock) served on loopback, with
+demo credentials, so every command can be tried without an account.
+
+Output is aligned `label  value` rows for people; --json prints the API object as JSON for `jq`.
+Errors are one line on stderr, `whop: error: ...`, and the exit code says what went wrong (below).
+No output, error or trace ever shows a token.";
+
+/// The examples and the exit-code table, shown after the top-level help.
+pub(crate) const AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop --mock membership cancel mem_demo000000001 --expand product,user,plan
+  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
+  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW; echo $?
+  WHOP_API_KEY=... whop membership cancel mem_XXXXXXXXXXXXXX --json | jq .cancel_at_period_end
+  WHOP_USER_TOKEN=... whop license check \"$KEY\" && start-the-app
+
+The --mock world (whop-mock's MockWhop::demo): the demo user owns mem_demo000000001 (license key
+DEMO-1A2B3C-4D5E6F70-8A9B0CW, valid, bound to hardware ID demo-machine), mem_demo000000003
+(DEMO-EXPIRED-00000000-0000000, expired), mem_demo000000004 (DEMO-CANCELING-0000000-0000000,
+valid, cancels at period end) and mem_demo000000005 (DEMO-UNBOUND-00000000-0000005, valid, bound
+to no machine);
+mem_demo000000002 belongs to someone else (404 for the demo user on v5).
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+pub(crate) const CANCEL_AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop membership cancel mem_XXXXXXXXXXXXXX
+  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user --expand plan
+  whop membership cancel mem_XXXXXXXXXXXXXX --json | jq -r .renewal_period_end
+  whop --mock membership cancel mem_demo000000001 --expand product,user,plan,promo_code
+
+Cancelling is at period end and cancelling twice is the same as once, so after a network error
+(exit 6) it is safe to run the command again.
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+pub(crate) const TERMINATE_AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop membership terminate mem_XXXXXXXXXXXXXX --yes
+  whop --mock membership terminate mem_demo000000001 --yes --expand user
+
+Terminating ends access at once and cannot be undone (the customer has to buy again); without
+--yes the command refuses and sends nothing. After a network error (exit 6) the termination may
+have happened: look the membership up before running the command again.
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+pub(crate) const ME_AFTER_HELP: &str = concat!(
+    "\
+Examples:
+  whop me membership mem_XXXXXXXXXXXXXX
+  whop --json me membership -- \"$LICENSE_KEY\" | jq .valid
+  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+",
+    "Exit codes:\n",
+    exit_codes_table!()
+);
+
+pub(crate) const LICENSE_AFTER_HELP: &str = "\
+Examples:
+  whop license check -- \"$LICENSE_KEY\" && echo licensed
+  whop --json license check -- \"$LICENSE_KEY\" | jq -r .result
+  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW; echo $?    # 0: valid
+  whop --mock license check DEMO-EXPIRED-00000000-0000000; echo $?   # 1: not valid
+  whop --mock license check NO-SUCH-KEY; echo $?                     # 1: not found
+
+Put `--` before a key that comes from a user, so a key starting with `-` is not read as a flag.
+
+Exit codes of `license check`:
+  0  the key belongs to one of your memberships, and it is valid
+  1  the key belongs to one of your memberships that is not valid, or to none of them
+  2  any error: usage, credentials, network, rate limit, refused token, ... (stderr says which)";
+
+pub(crate) const MEMBERSHIP_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user
+  whop --mock membership cancel mem_demo000000001
+  whop membership terminate mem_XXXXXXXXXXXXXX --yes
+
+See `whop membership cancel --help` and `whop membership terminate --help` for their exit codes.";
+
+pub(crate) const ME_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop me membership mem_XXXXXXXXXXXXXX
+  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+See `whop me membership --help` for its exit codes.";
+
+pub(crate) const LICENSE_GROUP_AFTER_HELP: &str = "\
+Examples:
+  whop license check -- \"$LICENSE_KEY\" && echo licensed
+  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW
+
+See `whop license check --help` for its exit codes.";
+
+pub(crate) const COMPLETIONS_AFTER_HELP: &str = "\
+Install (then open a new shell):
+  bash        echo 'source <(whop completions bash)' >> ~/.bashrc
+  zsh         whop completions zsh > ~/.zfunc/_whop   # `fpath+=~/.zfunc` before compinit
+  fish        whop completions fish > ~/.config/fish/completions/whop.fish
+  powershell  whop completions powershell >> $PROFILE
+  elvish      whop completions elvish >> ~/.config/elvish/rc.elv";
