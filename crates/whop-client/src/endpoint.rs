@@ -41,6 +41,33 @@ macro_rules! endpoint {
 }
 pub(crate) use endpoint;
 
+/// `expand` and `expand_all` for a request builder with an `expand: ExpandSet` field: the one
+/// way every endpoint that answers a v2 membership takes its `expand[]` choices.
+macro_rules! expand_methods {
+    ($builder:ident) => {
+        impl<'a, S: $crate::client::HttpService> $builder<'a, S> {
+            /// Asks for `field` expanded into an object in the returned membership (repeatable;
+            /// duplicates are sent once).
+            pub fn expand(mut self, field: ::whop_models::Expand) -> Self {
+                self.expand.insert(field);
+                self
+            }
+
+            /// Asks for each of `fields` expanded.
+            pub fn expand_all(
+                mut self,
+                fields: impl IntoIterator<Item = ::whop_models::Expand>,
+            ) -> Self {
+                for field in fields {
+                    self.expand.insert(field);
+                }
+                self
+            }
+        }
+    };
+}
+pub(crate) use expand_methods;
+
 /// An endpoint of Whop's API, declared with [`endpoint!`].
 #[derive(Debug)]
 pub(crate) struct Route {

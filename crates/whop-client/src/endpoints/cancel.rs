@@ -3,10 +3,10 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use whop_models::{Expand, ExpandSet, Membership};
+use whop_models::{ExpandSet, Membership};
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, expand_methods};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -25,6 +25,8 @@ pub struct CancelMembership<'a, S> {
     expand: ExpandSet,
 }
 
+expand_methods!(CancelMembership);
+
 impl<S> Client<S> {
     /// Cancels the membership `id` at the end of its period.
     ///
@@ -41,21 +43,6 @@ impl<S> Client<S> {
 }
 
 impl<'a, S: HttpService> CancelMembership<'a, S> {
-    /// Asks for `field` expanded into an object in the returned membership (repeatable; duplicates
-    /// are sent once).
-    pub fn expand(mut self, field: Expand) -> Self {
-        self.expand.insert(field);
-        self
-    }
-
-    /// Asks for each of `fields` expanded.
-    pub fn expand_all(mut self, fields: impl IntoIterator<Item = Expand>) -> Self {
-        for field in fields {
-            self.expand.insert(field);
-        }
-        self
-    }
-
     /// Sends the cancel and decodes the updated membership.
     ///
     /// # Errors

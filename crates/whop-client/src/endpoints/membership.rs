@@ -3,10 +3,10 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use whop_models::{Expand, ExpandSet, Membership};
+use whop_models::{ExpandSet, Membership};
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, expand_methods};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -20,6 +20,8 @@ pub struct RetrieveMembership<'a, S> {
     call: Call,
     expand: ExpandSet,
 }
+
+expand_methods!(RetrieveMembership);
 
 impl<S> Client<S> {
     /// Looks up one of your company's memberships by membership ID (`mem_…`) or license key
@@ -38,20 +40,6 @@ impl<S> Client<S> {
 }
 
 impl<'a, S: HttpService> RetrieveMembership<'a, S> {
-    /// Asks for `field` expanded into an object (repeatable).
-    pub fn expand(mut self, field: Expand) -> Self {
-        self.expand.insert(field);
-        self
-    }
-
-    /// Asks for each of `fields` expanded.
-    pub fn expand_all(mut self, fields: impl IntoIterator<Item = Expand>) -> Self {
-        for field in fields {
-            self.expand.insert(field);
-        }
-        self
-    }
-
     /// Sends the lookup and decodes the membership.
     ///
     /// # Errors

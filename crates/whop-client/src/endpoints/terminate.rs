@@ -3,10 +3,10 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use whop_models::{Expand, ExpandSet, Membership};
+use whop_models::{ExpandSet, Membership};
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, expand_methods};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -30,6 +30,8 @@ pub struct TerminateMembership<'a, S> {
     expand: ExpandSet,
 }
 
+expand_methods!(TerminateMembership);
+
 impl<S> Client<S> {
     /// Terminates the membership `id` now: access ends at once, irreversibly
     /// (`POST /v2/memberships/{id}/terminate`, company API key). To stop renewal but keep access
@@ -47,20 +49,6 @@ impl<S> Client<S> {
 }
 
 impl<'a, S: HttpService> TerminateMembership<'a, S> {
-    /// Asks for `field` expanded into an object in the returned membership (repeatable).
-    pub fn expand(mut self, field: Expand) -> Self {
-        self.expand.insert(field);
-        self
-    }
-
-    /// Asks for each of `fields` expanded.
-    pub fn expand_all(mut self, fields: impl IntoIterator<Item = Expand>) -> Self {
-        for field in fields {
-            self.expand.insert(field);
-        }
-        self
-    }
-
     /// Sends the termination and decodes the terminated membership.
     ///
     /// # Errors
