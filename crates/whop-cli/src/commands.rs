@@ -9,6 +9,7 @@ use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::raw_json;
 use crate::render;
+use crate::toolkit::print_membership;
 
 /// `whop membership cancel`: cancel at period end, print the updated membership.
 pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exit, Failure> {
@@ -21,12 +22,7 @@ pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exi
         .send()
         .await
         .map_err(|e| classify(&e, Call::Cancel { id: &args.id }))?;
-    if global.json {
-        print_raw_json(membership.raw_body())?;
-    } else {
-        print(&render::membership(&membership, OffsetDateTime::now_utc()))?;
-    }
-    Ok(Exit::Ok)
+    print_membership(global, &membership)
 }
 
 /// `whop membership terminate`: end the membership now; refuses without `--yes`.
@@ -50,12 +46,7 @@ pub(crate) async fn terminate(global: &GlobalArgs, args: &TerminateArgs) -> Resu
         .send()
         .await
         .map_err(|e| classify(&e, Call::Terminate { id: &args.id }))?;
-    if global.json {
-        print_raw_json(membership.raw_body())?;
-    } else {
-        print(&render::membership(&membership, OffsetDateTime::now_utc()))?;
-    }
-    Ok(Exit::Ok)
+    print_membership(global, &membership)
 }
 
 /// `whop me membership`: look up one's own membership by ID or license key.

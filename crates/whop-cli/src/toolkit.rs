@@ -125,7 +125,8 @@ pub(crate) async fn membership_get(
     print_membership(global, &membership)
 }
 
-fn print_membership(
+/// Prints a v2 membership: Whop's own JSON with `--json`, else rows.
+pub(crate) fn print_membership(
     global: &GlobalArgs,
     membership: &Response<Membership>,
 ) -> Result<Exit, Failure> {
