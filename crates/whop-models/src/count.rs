@@ -63,13 +63,11 @@ where
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
-    use serde_with::serde_as;
 
     use super::WholeNumber;
 
-    #[serde_as]
     #[derive(Debug, Deserialize)]
-    struct Count(#[serde_as(as = "WholeNumber")] u32);
+    struct Count(#[serde(with = "serde_with::As::<WholeNumber>")] u32);
 
     #[test]
     fn integral_float_is_accepted() {

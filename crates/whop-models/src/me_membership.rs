@@ -5,7 +5,6 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use serde_with::serde_as;
 use time::OffsetDateTime;
 
 use crate::count::WholeNumber;
@@ -22,8 +21,6 @@ use crate::{
 /// optional in at least one version and is an `Option` here. In particular `status` is required
 /// in the older version and nullable in the newer one, and `company_buyer_id` changed from a
 /// string to a nullable number (see [`CompanyBuyerId`]).
-#[serde_with::skip_serializing_none]
-#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MeMembership {
     /// The membership's ID (`mem_…`).
@@ -31,46 +28,67 @@ pub struct MeMembership {
     /// The product the membership is for.
     pub product_id: ProductId,
     /// The owner's user ID (required only in the newer schema).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<UserId>,
     /// The plan the membership was bought under.
     pub plan_id: PlanId,
     /// The page (storefront) it was bought on. May hold a company (`biz_…`) ID.
     pub page_id: PageId,
     /// When the membership was created.
-    #[serde_as(as = "UnixSeconds")]
+    #[serde(with = "serde_with::As::<UnixSeconds>")]
     pub created_at: OffsetDateTime,
     /// When the membership runs out, for plans that expire.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires_at: Option<OffsetDateTime>,
     /// Start of the current billing period.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub renewal_period_start: Option<OffsetDateTime>,
     /// End of the current billing period.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub renewal_period_end: Option<OffsetDateTime>,
     /// How many units the membership covers. The spec says `number`; an integral float such
     /// as `1.0` is accepted.
-    #[serde_as(as = "WholeNumber")]
+    #[serde(with = "serde_with::As::<WholeNumber>")]
     pub quantity: u32,
     /// Where the membership is in its lifecycle (nullable in the newer schema).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MembershipStatus>,
     /// Whether the membership grants access now, as Whop computes it.
     pub valid: bool,
     /// Whether the membership ends when the current period runs out instead of renewing.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_at_period_end: Option<bool>,
     /// The membership's license key, if it has one. Its `Debug` output is redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key: Option<LicenseKey>,
     /// Free-form key/value data the seller attached.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Map<String, Value>>,
     /// The checkout that first created the membership.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_id: Option<CheckoutId>,
     /// The affiliate who referred the customer, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliate_username: Option<String>,
     /// Link where the customer manages the membership on whop.com.
     pub manage_url: String,
     /// The company that bought or owns the membership (for example by installing an app).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_buyer_id: Option<CompanyBuyerId>,
     /// Whether the purchase came through Whop's marketplace.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marketplace: Option<bool>,
 }
 

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use serde_with::serde_as;
 use time::OffsetDateTime;
 
 use crate::count::WholeNumber;
@@ -20,54 +19,72 @@ use crate::{
 ///
 /// `product`, `user`, `plan`, `promo_code` and `access_pass` are IDs unless the request asked
 /// to expand them; use the `*_id()` helpers to read the ID either way.
-#[serde_with::skip_serializing_none]
-#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
     /// The membership's ID (`mem_…`).
     pub id: MembershipId,
     /// The company that sold the membership.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<CompanyId>,
     /// The product bought: its ID, or the object when `product` was expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<Expandable<Product>>,
     /// The customer: their ID, or the object when `user` was expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<Expandable<User>>,
     /// The plan bought under: its ID, or the object when `plan` was expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<Expandable<Plan>>,
     /// The promo code used at checkout, if any: its ID, or the object when expanded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<Expandable<PromoCode>>,
     /// The customer's email address (Whop's spec: "the email of the User attached to this
     /// Membership"). Prefer this one: it comes without expanding `user`. The expanded user's
     /// `email` ([`user_object`](Self::user_object)) describes the same person's address, and is
     /// there only when `user` was expanded and Whop lets you see it.
     /// [`customer_email`](Self::customer_email) reads this field, then falls back to that one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The Stripe subscription behind the membership, for Stripe checkouts.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stripe_subscription_id: Option<String>,
     /// The Stripe customer behind the membership, for Stripe checkouts.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stripe_customer_id: Option<String>,
     /// Where the membership is in its lifecycle.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<MembershipStatus>,
     /// Whole-picture answer from Whop: does the membership grant access right now?
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
     /// Whether the membership ends when the current period runs out instead of renewing.
     /// Cancelling through v2 sets this; it does not end access at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_at_period_end: Option<bool>,
     /// Who took the payment.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_processor: Option<PaymentProcessor>,
     /// The membership's license key. A customer secret: its `Debug` output is redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key: Option<LicenseKey>,
     /// Free-form key/value data the seller attached (for example a hardware ID).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Map<String, Value>>,
     /// Where the buyer came from (UTM parameters and the like), as raw JSON.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub acquisition_data: Value,
     /// How many units the membership covers (an integral float such as `1.0` is accepted).
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<WholeNumber>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quantity: Option<u32>,
     /// The crypto wallet that paid, for purchases made through Whop's on-chain contracts.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_address: Option<String>,
     /// Checkout questions and the customer's answers, as a typed list.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_responses: Option<Vec<CustomFieldResponse>>,
     /// Checkout questions and answers in an older shape (an object in real bodies), raw JSON.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -77,41 +94,69 @@ pub struct Membership {
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub custom_fields_responses_v2: Value,
     /// The customer's linked Discord account, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discord: Option<Discord>,
     /// NFTs tied to the membership. The spec says string, real bodies send an array: raw JSON.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub nft_tokens: Value,
     /// When the membership runs out, for plans that expire.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires_at: Option<OffsetDateTime>,
     /// Start of the current billing period.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub renewal_period_start: Option<OffsetDateTime>,
     /// End of the current billing period: the next renewal, or the end of access when
     /// `cancel_at_period_end` is set.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub renewal_period_end: Option<OffsetDateTime>,
     /// When the membership was created.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// Link where the customer manages the membership (top up, cancel, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manage_url: Option<String>,
     /// Link to the seller's page with the customer's affiliate code attached. Having the link
     /// does not mean the customer is allowed to earn commission.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliate_page_url: Option<String>,
     /// The checkout session the membership was bought through (`ch_…`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_session: Option<CheckoutId>,
     /// The affiliate who referred the customer, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliate_username: Option<String>,
     /// Deprecated twin of `product`, still sent by the API. It is expanded exactly when
     /// `product` is; prefer `product`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_pass: Option<Expandable<Product>>,
     /// Whop's ID of the customer's linked Telegram account, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub telegram_account_id: Option<String>,
     /// The customer's phone number, when they allowed sharing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// For split payments: how many payments complete the purchase.
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<WholeNumber>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub split_pay_required_payments: Option<u32>,
     /// Delivery records (not in the spec; real bodies send an object). Raw JSON.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -239,33 +284,42 @@ impl Membership {
 }
 
 /// A Discord account linked to a membership.
-#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Discord {
     /// The Discord user's snowflake ID (a string of digits).
     pub id: String,
     /// The Discord username (older accounts include a `#1234` discriminator).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Link to the Discord avatar.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
 }
 
 /// One checkout question and the customer's answer.
-#[serde_with::skip_serializing_none]
-#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomFieldResponse {
     /// The answer's own ID.
     pub id: String,
     /// When the answer was first given.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// When the answer last changed.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<OffsetDateTime>,
     /// The question as shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     /// What the customer answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
 }
 

@@ -12,44 +12,41 @@
 //! `pagination` at all still decodes.
 
 use serde::{Deserialize, Serialize};
-use serde_with::serde_as;
 
 use crate::count::WholeNumber;
 use crate::{MeMembership, Membership};
 
 /// v2 pagination: `{"current_page", "total_page", "total_count"}`.
-#[serde_as]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct V2Pagination {
     /// The page this is (from 1).
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub current_page: Option<u32>,
     /// How many pages the listing has, per the API (`total_page`, singular, as Whop spells it).
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub total_page: Option<u32>,
     /// How many objects the listing has, per the API.
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub total_count: Option<u64>,
 }
 
 /// v5 pagination: `{"current_page", "total_pages", "next_page", "prev_page", "total_count"}`.
-#[serde_as]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct V5Pagination {
     /// The page this is (from 1).
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub current_page: Option<u32>,
     /// How many pages the listing has, per the API.
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub total_pages: Option<u32>,
     /// The next page's number; `None` (`null`) on the last page.
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub next_page: Option<u32>,
     /// The previous page's number; `None` (`null`) on the first page.
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub prev_page: Option<u32>,
     /// How many objects the listing has, per the API.
-    #[serde_as(as = "Option<WholeNumber>")]
+    #[serde(default, with = "serde_with::As::<Option<WholeNumber>>")]
     pub total_count: Option<u64>,
 }
 

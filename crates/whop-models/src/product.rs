@@ -1,7 +1,6 @@
 //! The product a membership grants access to.
 
 use serde::{Deserialize, Serialize};
-use serde_with::serde_as;
 use time::OffsetDateTime;
 
 use crate::expandable::Object;
@@ -27,26 +26,34 @@ string_enum! {
 /// Sent in place of a product ID when the request asks to expand `product` (and, for the
 /// deprecated `access_pass` key, whenever `product` is expanded). Only `id` is required;
 /// everything else is `None` when the API omits it or sends `null`.
-#[serde_with::skip_serializing_none]
-#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {
     /// The product's ID (`prod_…` or, for older products, `pass_…`).
     pub id: ProductId,
     /// The product's title as shown to buyers.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The product's name (older bodies use this instead of `title`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Who can see the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
     /// When the product was created.
-    #[serde_as(as = "Option<UnixSeconds>")]
+    #[serde(
+        default,
+        with = "serde_with::As::<Option<UnixSeconds>>",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// The company selling the product.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<CompanyId>,
     /// The experiences (content, apps) the product unlocks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub experiences: Option<Vec<ExperienceId>>,
     /// The product's publicly listed plans (Whop sends at most ten).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plans: Option<Vec<PlanId>>,
 }
 

@@ -15,16 +15,17 @@ use time::OffsetDateTime;
 
 /// `serde_with` adapter: [`OffsetDateTime`] as Unix seconds.
 ///
+/// Use it through `serde_with::As`, as the models do (or with `#[serde_as(as = "UnixSeconds")]`
+/// if your own crate enables serde_with's `macros` feature):
+///
 /// ```
 /// use serde::Deserialize;
-/// use serde_with::serde_as;
 /// use time::OffsetDateTime;
 /// use whop_models::UnixSeconds;
 ///
-/// #[serde_as]
 /// #[derive(Deserialize)]
 /// struct Event {
-///     #[serde_as(as = "UnixSeconds")]
+///     #[serde(with = "serde_with::As::<UnixSeconds>")]
 ///     at: OffsetDateTime,
 /// }
 ///
@@ -96,14 +97,12 @@ impl Visitor<'_> for UnixSecondsVisitor {
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
-    use serde_with::serde_as;
     use time::OffsetDateTime;
 
     use super::UnixSeconds;
 
-    #[serde_as]
     #[derive(Debug, Deserialize)]
-    struct At(#[serde_as(as = "UnixSeconds")] OffsetDateTime);
+    struct At(#[serde(with = "serde_with::As::<UnixSeconds>")] OffsetDateTime);
 
     #[test]
     fn integer_seconds_decode() {

@@ -11,24 +11,31 @@ use crate::expandable::Object;
 /// A Whop account, sent in place of a user ID when the request expands `user`.
 ///
 /// Only `id` is required; everything else is `None` when omitted or `null`.
-#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     /// The user's ID (`user_…`).
     pub id: UserId,
     /// The person's full name, when Whop has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The user's handle on Whop.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The user's email address, when the seller may see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Link to the user's avatar image.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_pic_url: Option<String>,
     /// Accounts on other platforms linked to this user.
     ///
     /// Real bodies send an array; the spec describes a single object. Both decode, and a single
     /// object becomes a one-element list.
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub social_accounts: Option<Vec<SocialAccount>>,
     /// The user's roles. The spec types this loosely, so it is kept as raw JSON.
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
@@ -65,14 +72,15 @@ impl Object for User {
 }
 
 /// An account on another platform (Discord, X, ...) linked to a Whop user.
-#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SocialAccount {
     /// The account's ID on that platform (not a Whop ID).
     pub id: String,
     /// The platform, e.g. `discord`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// The account's handle on that platform.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 

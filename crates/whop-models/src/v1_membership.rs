@@ -13,7 +13,7 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use serde_with::{DeserializeAs, SerializeAs, serde_as};
+use serde_with::{DeserializeAs, SerializeAs};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -39,7 +39,6 @@ use crate::{CompanyId, LicenseKey, MembershipId, MembershipStatus, PlanId, Produ
 /// assert_eq!(membership.user_id().unwrap().as_str(), "user_1");
 /// # Ok::<(), whop_models::DecodeError>(())
 /// ```
-#[serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1Membership {
     /// The membership's ID (`mem_…`).
@@ -49,7 +48,7 @@ pub struct V1Membership {
     /// The reason the customer picked from Whop's list when cancelling, as sent.
     pub cancel_option: Option<String>,
     /// When the customer started cancelling; `None` if they have not.
-    #[serde_as(as = "Option<Rfc3339Lenient>")]
+    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
     pub canceled_at: Option<OffsetDateTime>,
     /// The customer's own words on why they cancelled, if any.
     pub cancellation_reason: Option<String>,
@@ -58,14 +57,14 @@ pub struct V1Membership {
     /// The company (seller) the membership belongs to.
     pub company: Option<V1Company>,
     /// When the membership was created.
-    #[serde_as(as = "Option<Rfc3339Lenient>")]
+    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
     pub created_at: Option<OffsetDateTime>,
     /// The currency the membership is billed in (`usd`, …), as sent.
     pub currency: Option<String>,
     /// The customer's answers to the product's checkout questions.
     pub custom_field_responses: Option<Vec<V1CustomFieldResponse>>,
     /// When the customer first joined the company; `None` without a member record.
-    #[serde_as(as = "Option<Rfc3339Lenient>")]
+    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
     pub joined_at: Option<OffsetDateTime>,
     /// The software license key, for products that issue them. Redacted in `Debug`.
     pub license_key: Option<LicenseKey>,
@@ -84,15 +83,15 @@ pub struct V1Membership {
     /// The promo code applied to the membership's billing, if any.
     pub promo_code: Option<V1PromoCode>,
     /// End of the current billing period, for recurring memberships.
-    #[serde_as(as = "Option<Rfc3339Lenient>")]
+    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
     pub renewal_period_end: Option<OffsetDateTime>,
     /// Start of the current billing period, for recurring memberships.
-    #[serde_as(as = "Option<Rfc3339Lenient>")]
+    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
     pub renewal_period_start: Option<OffsetDateTime>,
     /// Where the membership is in its lifecycle.
     pub status: Option<MembershipStatus>,
     /// When the membership last changed.
-    #[serde_as(as = "Option<Rfc3339Lenient>")]
+    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
     pub updated_at: Option<OffsetDateTime>,
     /// The customer; `None` if their account was deleted.
     pub user: Option<V1User>,

@@ -79,9 +79,8 @@ round_trip_tests! {
 }
 
 /// Wraps a timestamp the way the models carry one.
-#[serde_with::serde_as]
 #[derive(Debug, PartialEq, Serialize, serde::Deserialize)]
-struct Stamp(#[serde_as(as = "whop_models::UnixSeconds")] time::OffsetDateTime);
+struct Stamp(#[serde(with = "serde_with::As::<whop_models::UnixSeconds>")] time::OffsetDateTime);
 
 proptest! {
     #[test]
