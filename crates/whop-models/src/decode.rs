@@ -7,7 +7,6 @@
 
 use std::fmt;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Decodes a JSON body into `T`.
@@ -45,23 +44,6 @@ fn explain<T: DeserializeOwned>(bytes: &[u8]) -> Option<DecodeError> {
             .map(|error| DecodeError::new(String::new(), error)),
     }
 }
-
-/// Encodes a value as the API would send it (compact JSON). Absent fields (`None`, and raw JSON
-/// fields that are `null`) are left out, as the API leaves them out: decoding the bytes gives the
-/// same value back.
-///
-/// # Errors
-///
-/// Returns the `serde_json` error if a `Serialize` impl fails; none of this crate's types do.
-pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::with_capacity(ENCODE_CAPACITY);
-    serde_json::to_writer(&mut out, value)?;
-    Ok(out)
-}
-
-/// The first buffer [`encode`] writes into: a whole membership fits in one or two growths from
-/// here, where `serde_json::to_vec`'s 128 bytes take four.
-const ENCODE_CAPACITY: usize = 1024;
 
 /// A body did not decode. Tells where (JSON path, line, column) and why.
 #[derive(Debug)]

@@ -62,6 +62,7 @@
 mod amount;
 mod count;
 mod decode;
+mod encode;
 mod error_body;
 mod expand;
 mod expandable;
@@ -86,7 +87,8 @@ pub mod strategy;
 
 pub use amount::Amount;
 pub use count::WholeNumber;
-pub use decode::{DecodeError, decode, encode};
+pub use decode::{DecodeError, decode};
+pub use encode::encode;
 pub use error_body::{ErrorBody, ErrorCode, V2Error, V2ErrorBody, V5ErrorBody};
 pub use expand::{Expand, ExpandIter, ExpandSet, UnknownExpand};
 pub use expandable::{Expandable, Object};
