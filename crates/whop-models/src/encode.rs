@@ -804,6 +804,18 @@ mod tests {
     }
 
     #[test]
+    fn a_field_name_is_remembered_only_when_clean() {
+        for _ in 0..3 {
+            assert!(key_is_clean("renewal_period_start"));
+            assert!(!key_is_clean("say \"hi\""));
+        }
+        let mut out = Vec::new();
+        write_key(&mut out, true, "tab\tkey");
+        write_key(&mut out, false, "tab\tkey");
+        assert_eq!(out, br#""tab\tkey":,"tab\tkey":"#);
+    }
+
+    #[test]
     fn needs_escape_looks_at_every_byte_of_every_length() {
         for len in 0..40 {
             assert!(!needs_escape(&vec![b'a'; len]), "clean, {len} bytes");
