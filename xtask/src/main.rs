@@ -92,14 +92,15 @@ fn ci() -> Result<(), String> {
         ("redis-server", "redis-server"),
     ])?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
-    // HTTP/2 is off by default (feature `http2`): its ALPN path is tested here.
+    // HTTP/2 and TLS 1.2 are off by default (features `http2`, `tls12`): their ALPN and
+    // TLS-1.2-only-server paths are tested here.
     cargo(
         &[
             "test",
             "--package",
             "whop-transport",
             "--features",
-            "http2",
+            "http2,tls12",
             "--locked",
         ],
         &[],

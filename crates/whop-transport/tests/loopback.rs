@@ -120,6 +120,83 @@ async fn tls_with_an_untrusted_certificate_fails_as_tls_error_never_sent() {
     assert!(error.to_string().contains("TLS"), "{error}");
 }
 
+/// A server on loopback that speaks only TLS 1.2 and answers one request with `200 ok`, and the
+/// root (DER) that signed its certificate.
+async fn tls12_only_server() -> (String, rustls::pki_types::CertificateDer<'static>) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let ca_key = KeyPair::generate().expect("CA key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).expect("self-signed CA");
+    let leaf_key = KeyPair::generate().expect("leaf key");
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .expect("leaf params")
+        .signed_by(&leaf_key, &Issuer::new(ca_params, ca_key))
+        .expect("signed leaf");
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[&rustls::version::TLS12])
+    .expect("ring speaks TLS 1.2")
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![leaf.der().clone()],
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+    )
+    .expect("a valid certificate");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds loopback");
+    let url = format!("https://{}/tls12", listener.local_addr().expect("bound"));
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let Ok(mut stream) = acceptor.accept(stream).await else {
+                continue;
+            };
+            let mut head = Vec::new();
+            let mut buf = [0; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+                .await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    (url, ca.der().clone())
+}
+
+#[tokio::test]
+async fn a_tls_1_2_only_server_is_reached_only_with_the_tls12_feature() {
+    let (url, root) = tls12_only_server().await;
+    let transport = builder()
+        .add_root_certificate(root)
+        .build()
+        .expect("builds");
+
+    let result = send(&transport, request(Method::GET, &url)).await;
+
+    if cfg!(feature = "tls12") {
+        let response = result.expect("TLS 1.2 is offered with the feature");
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.body(), "ok");
+    } else {
+        // rustls's TLS 1.2 is compiled into this test (the server needs it): the client still
+        // offers TLS 1.3 only.
+        let error = result.expect_err("TLS 1.3 only by default");
+        assert_eq!(error.kind(), ErrorKind::Tls, "{error:?}");
+        assert_eq!(error.request_sent(), RequestSent::NotSent);
+    }
+}
+
 #[tokio::test]
 async fn get_on_503_503_200_succeeds_after_three_attempts() {
     let server = serve(|i| response(if i < 2 { 503 } else { 200 }, &[], "ok")).await;
