@@ -12,7 +12,7 @@
 //! 5. the overall deadline, across attempts and backoffs: stamped on the request as a
 //!    [`CallDeadline`](crate::CallDeadline) and enforced by the layers inside, which never wait past it (the
 //!    same bound as [`DeadlineLayer`], without a second timer per call);
-//! 6. the retry layer ([`RetryPolicy`]): backoff with full jitter, a budget, `Retry-After`;
+//! 6. the retry layer ([`RetryLayer`]): backoff with full jitter, a budget, `Retry-After`;
 //! 7. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
 //!    inside the retry layer so that every attempt takes a slot, inside the deadline so that
 //!    waiting counts against it, outside the attempt timeout so that waiting does not eat an
@@ -43,7 +43,7 @@ use crate::deprecation::{Deprecation, DeprecationFuture, DeprecationLayer};
 use crate::error::{BuildError, Error};
 use crate::http_client::HttpClient;
 use crate::pacing::{Pacing, PacingConfig, PacingLayer};
-use crate::retry::{Retry, RetryConfig, RetryPolicy};
+use crate::retry::{Retry, RetryConfig, RetryFuture, RetryLayer};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
 use crate::token::Token;
 use crate::trace::{Trace, TraceFuture, TraceLayer};
@@ -55,7 +55,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 type Paced = Pacing<AttemptTimeout<HttpClient>>;
 type Inner = Retry<Paced>;
 type Stack = WithBaseUrl<Trace<Deprecation<UserAgent<Auth<StampDeadline<Inner>>>>>>;
-type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Request<Bytes>>;
+type InnerFuture = RetryFuture<Paced>;
 
 /// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
 ///
@@ -320,7 +320,7 @@ impl TransportBuilder {
         let client = self.build_http_client()?;
         let inner = AttemptTimeoutLayer::new(self.attempt_timeout).layer(client);
         let inner = PacingLayer::new(self.pacing).layer(inner);
-        let inner = RetryPolicy::layer(self.retry).layer(inner);
+        let inner = RetryLayer::new(self.retry).layer(inner);
         let stack = tower::ServiceBuilder::new()
             .layer(BaseUrlLayer::new(base_url))
             .layer(TraceLayer::new())
