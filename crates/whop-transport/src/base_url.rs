@@ -167,6 +167,29 @@ impl BaseUrl {
         Uri::from_parts(parts).map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))
     }
 
+    /// What [`WithBaseUrl`] does to a request: a path-only URI goes under this root, and a
+    /// request to this root's origin without a `Host` header gets this root's.
+    pub(crate) fn resolve<B>(&self, req: &mut Request<B>) -> Result<(), Error> {
+        if req.uri().scheme().is_none() {
+            let uri = match req.uri().path_and_query() {
+                Some(relative) => self.join(relative)?,
+                None => {
+                    return Err(Error::not_sent(
+                        ErrorKind::InvalidRequest,
+                        "the request has neither an absolute URI nor a path",
+                    ));
+                }
+            };
+            *req.uri_mut() = uri;
+        }
+        if self.built_here(req.uri())
+            && let Entry::Vacant(host) = req.headers_mut().entry(HOST)
+        {
+            host.insert(self.texts.host.clone());
+        }
+        Ok(())
+    }
+
     /// `true` when `uri` has this root's scheme and authority byte for byte, as every URI
     /// [`join`](Self::join) builds does.
     fn built_here(&self, uri: &Uri) -> bool {
@@ -321,32 +344,15 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        if req.uri().scheme().is_none() {
-            let joined = match req.uri().path_and_query() {
-                Some(relative) => self.base.join(relative),
-                None => Err(Error::not_sent(
-                    ErrorKind::InvalidRequest,
-                    "the request has neither an absolute URI nor a path",
-                )),
-            };
-            match joined {
-                Ok(uri) => *req.uri_mut() = uri,
-                Err(e) => {
-                    return WithBaseUrlFuture {
-                        future: None,
-                        refused: Some(e),
-                    };
-                }
-            }
-        }
-        if self.base.built_here(req.uri())
-            && let Entry::Vacant(host) = req.headers_mut().entry(HOST)
-        {
-            host.insert(self.base.texts.host.clone());
-        }
-        WithBaseUrlFuture {
-            future: Some(self.inner.call(req)),
-            refused: None,
+        match self.base.resolve(&mut req) {
+            Ok(()) => WithBaseUrlFuture {
+                future: Some(self.inner.call(req)),
+                refused: None,
+            },
+            Err(e) => WithBaseUrlFuture {
+                future: None,
+                refused: Some(e),
+            },
         }
     }
 }

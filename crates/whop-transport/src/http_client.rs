@@ -18,10 +18,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::header::CONTENT_LENGTH;
 use http::{Method, Request, Response};
 use http_body_util::combinators::Collect;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
@@ -139,7 +139,7 @@ impl Future for HttpClientFuture {
                         Err(e) => return Poll::Ready(Err(classify_request_error(e))),
                     };
                     let (parts, body) = response.into_parts();
-                    if limit.check_declared && declared_length(&parts) > Some(limit.max as u64) {
+                    if limit.check_declared && declared_length(&body) > Some(limit.max as u64) {
                         return Poll::Ready(Err(too_large(limit.max, parts.status)));
                     }
                     self.state = State::Collecting {
@@ -173,13 +173,10 @@ struct BodyLimit {
     check_declared: bool,
 }
 
-/// The body length the response head declares, if it declares a valid one.
-fn declared_length(parts: &http::response::Parts) -> Option<u64> {
-    parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
+/// The body length the response head declares, if it declares one: hyper has parsed and checked
+/// `Content-Length` already, and says it as the body's exact size.
+fn declared_length(body: &Incoming) -> Option<u64> {
+    body.size_hint().exact()
 }
 
 fn too_large(limit: usize, status: http::StatusCode) -> Error {

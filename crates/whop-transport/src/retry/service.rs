@@ -101,19 +101,46 @@ where
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        // With retries disabled nothing is copied and nothing is stamped: one attempt is what a
-        // response without `Attempts` and an error's default count say.
-        let again = (self.shared.config.max_attempts > 1).then(|| Again {
-            copy: RequestCopy::of(&req),
-            service: self.inner.clone(),
-            shared: Arc::clone(&self.shared),
-            tries: Tries::default(),
-        });
+        let copy = self.copy_for_retries(&req);
+        let future = self.inner.call(req);
+        self.future(future, copy, || self.inner.clone())
+    }
+}
+
+impl<S> Retry<S>
+where
+    S: Service<Request<Bytes>, Response = Response<Bytes>, Error = Error> + Clone,
+{
+    /// [`call`](Service::call) through `&self`, for a stack whose services are always ready (as
+    /// the default transport's are): the clone kept for a retry makes the first attempt too.
+    pub(crate) fn call_ready(&self, req: Request<Bytes>) -> RetryFuture<S> {
+        let copy = self.copy_for_retries(&req);
+        let mut service = self.inner.clone();
+        let future = service.call(req);
+        self.future(future, copy, || service)
+    }
+
+    /// The copy of `req` for the next attempt. With retries disabled nothing is copied and
+    /// nothing is stamped: one attempt is what a response without `Attempts` and an error's
+    /// default count say.
+    fn copy_for_retries(&self, req: &Request<Bytes>) -> Option<RequestCopy> {
+        (self.shared.config.max_attempts > 1).then(|| RequestCopy::of(req))
+    }
+
+    fn future(
+        &self,
+        future: S::Future,
+        copy: Option<RequestCopy>,
+        service: impl FnOnce() -> S,
+    ) -> RetryFuture<S> {
         RetryFuture {
-            state: State::Calling {
-                future: self.inner.call(req),
-            },
-            again,
+            state: State::Calling { future },
+            again: copy.map(|copy| Again {
+                service: service(),
+                shared: Arc::clone(&self.shared),
+                copy,
+                tries: Tries::default(),
+            }),
         }
     }
 }
