@@ -5,7 +5,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::Request;
 use serde::de::DeserializeOwned;
-use tower::{Service, ServiceExt};
+use tower::Service;
 use whop_transport::{BaseUrl, DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
 
 use crate::endpoint::Call;
@@ -224,12 +224,17 @@ impl<S: HttpService> Client<S> {
         if let Some(token) = &self.credential {
             request.extensions_mut().insert(token.clone());
         }
-        let response = self
-            .service
-            .clone()
-            .oneshot(request)
+        // `ready` then `call` rather than `oneshot`: the request and the service's future are
+        // each moved once into this future, not into a `Oneshot` state as well.
+        let mut service = self.service.clone();
+        let ready: Result<(), BoxError> = std::future::poll_fn(|cx| service.poll_ready(cx))
             .await
-            .map_err(|e| Error::from_service(e.into(), side_effect))?;
+            .map_err(Into::into);
+        let sent: Result<_, BoxError> = match ready {
+            Ok(()) => service.call(request).await.map_err(Into::into),
+            Err(e) => Err(e),
+        };
+        let response = sent.map_err(|e| Error::from_service(e, side_effect))?;
         let (parts, body) = response.into_parts();
         if parts.status.is_success() {
             match whop_models::decode::<T>(&body) {

@@ -101,9 +101,12 @@ where
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        let copy = self.copy_for_retries(&req);
+        if !self.retries() {
+            return RetryFuture::once(self.inner.call(req));
+        }
+        let copy = RequestCopy::of(&req);
         let future = self.inner.call(req);
-        self.future(future, copy, || self.inner.clone())
+        RetryFuture::again(future, self.inner.clone(), &self.shared, copy)
     }
 }
 
@@ -114,30 +117,37 @@ where
     /// [`call`](Service::call) through `&self`, for a stack whose services are always ready (as
     /// the default transport's are): the clone kept for a retry makes the first attempt too.
     pub(crate) fn call_ready(&self, req: Request<Bytes>) -> RetryFuture<S> {
-        let copy = self.copy_for_retries(&req);
         let mut service = self.inner.clone();
+        if !self.retries() {
+            return RetryFuture::once(service.call(req));
+        }
+        let copy = RequestCopy::of(&req);
         let future = service.call(req);
-        self.future(future, copy, || service)
+        RetryFuture::again(future, service, &self.shared, copy)
     }
 
-    /// The copy of `req` for the next attempt. With retries disabled nothing is copied and
+    /// Whether a call may take more than one attempt. Without retries nothing is copied and
     /// nothing is stamped: one attempt is what a response without `Attempts` and an error's
     /// default count say.
-    fn copy_for_retries(&self, req: &Request<Bytes>) -> Option<RequestCopy> {
-        (self.shared.config.max_attempts > 1).then(|| RequestCopy::of(req))
+    fn retries(&self) -> bool {
+        self.shared.config.max_attempts > 1
     }
+}
 
-    fn future(
-        &self,
-        future: S::Future,
-        copy: Option<RequestCopy>,
-        service: impl FnOnce() -> S,
-    ) -> RetryFuture<S> {
+impl<S: Service<Request<Bytes>>> RetryFuture<S> {
+    fn once(future: S::Future) -> Self {
         RetryFuture {
             state: State::Calling { future },
-            again: copy.map(|copy| Again {
-                service: service(),
-                shared: Arc::clone(&self.shared),
+            again: None,
+        }
+    }
+
+    fn again(future: S::Future, service: S, shared: &Arc<Shared>, copy: RequestCopy) -> Self {
+        RetryFuture {
+            state: State::Calling { future },
+            again: Some(Again {
+                service,
+                shared: Arc::clone(shared),
                 copy,
                 tries: Tries::default(),
             }),
