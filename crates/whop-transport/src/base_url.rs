@@ -1,8 +1,10 @@
 //! The API origin: where requests go, parsed and checked once.
 //!
-//! The client builds each request with a path relative to the API root (`/v2/memberships/…`);
-//! [`BaseUrlLayer`] puts the root in front (`https://api.whop.com/api/v2/memberships/…`) and the
-//! [auth layer](crate::auth) adds a credential only to requests for that same origin. So one
+//! Requests are written with a path relative to the API root (`/v2/memberships/…`), and the root
+//! goes in front (`https://api.whop.com/api/v2/memberships/…`): by [`BaseUrl::join_owned`] when
+//! the client writes the path (the path is then parsed once), or by [`BaseUrlLayer`] for a request
+//! that reaches the transport with a path only. The [auth layer](crate::auth) adds a credential
+//! only to requests for that same origin. So one
 //! value, a [`BaseUrl`], decides both where requests go and where the token may go.
 //!
 //! The rule a base URL must follow is the one [`check_base_url`](crate::check_base_url) applies to every request: `https`,

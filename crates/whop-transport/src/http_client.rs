@@ -41,8 +41,8 @@ pub type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     // Behind one `Arc`: hyper-util's client is several hundred bytes and a dozen reference counts,
-    // and every call clones the service (the client's `oneshot`, the retry layer) and carries a
-    // clone in its future. One pointer is cheaper to clone and to move.
+    // and every call clones the service (for the retry layer) and carries the clone in its
+    // future. One pointer is cheaper to clone and to move.
     inner: Arc<Inner>,
 }
 
