@@ -17,10 +17,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::{Method, Request, Response};
-use http_body_util::combinators::Collect;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{Full, LengthLimitError, Limited};
 use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
@@ -116,9 +115,46 @@ enum State {
     },
     Collecting {
         parts: Option<http::response::Parts>,
-        body: Collect<Limited<Incoming>>,
+        body: Limited<Incoming>,
+        collected: Collected,
         limit: usize,
     },
+}
+
+/// The body so far. Collected by hand rather than with `BodyExt::collect`: a response of one
+/// frame (the usual one) is that frame's bytes as they are, with no list of frames to keep.
+#[derive(Default)]
+enum Collected {
+    #[default]
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Collected {
+    fn push(&mut self, data: Bytes) {
+        *self = match std::mem::take(self) {
+            Collected::Empty => Collected::One(data),
+            Collected::One(first) => {
+                let mut many = BytesMut::with_capacity(first.len() + data.len());
+                many.extend_from_slice(&first);
+                many.extend_from_slice(&data);
+                Collected::Many(many)
+            }
+            Collected::Many(mut many) => {
+                many.extend_from_slice(&data);
+                Collected::Many(many)
+            }
+        };
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Collected::Empty => Bytes::new(),
+            Collected::One(bytes) => bytes,
+            Collected::Many(many) => many.freeze(),
+        }
+    }
 }
 
 impl Future for HttpClientFuture {
@@ -144,21 +180,43 @@ impl Future for HttpClientFuture {
                     }
                     self.state = State::Collecting {
                         parts: Some(parts),
-                        body: Limited::new(body, limit.max).collect(),
+                        body: Limited::new(body, limit.max),
+                        collected: Collected::Empty,
                         limit: limit.max,
                     };
                 }
-                State::Collecting { parts, body, limit } => {
-                    let collected = std::task::ready!(Pin::new(body).poll(cx));
+                State::Collecting {
+                    parts,
+                    body,
+                    collected,
+                    limit,
+                } => {
+                    let failure = loop {
+                        match std::task::ready!(Pin::new(&mut *body).poll_frame(cx)) {
+                            // Trailers are not kept (nor were they by `Collected::to_bytes`).
+                            Some(Ok(frame)) => {
+                                if let Ok(data) = frame.into_data()
+                                    && !data.is_empty()
+                                {
+                                    collected.push(data);
+                                }
+                            }
+                            Some(Err(e)) => break Some(e),
+                            None => break None,
+                        }
+                    };
                     let parts = parts
                         .take()
                         .expect("HttpClientFuture polled after completion");
-                    return Poll::Ready(match collected {
-                        Ok(collected) => Ok(Response::from_parts(parts, collected.to_bytes())),
-                        Err(e) if e.is::<LengthLimitError>() => {
+                    return Poll::Ready(match failure {
+                        None => Ok(Response::from_parts(
+                            parts,
+                            std::mem::take(collected).into_bytes(),
+                        )),
+                        Some(e) if e.is::<LengthLimitError>() => {
                             Err(too_large(*limit, parts.status))
                         }
-                        Err(e) => Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
+                        Some(e) => Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
                             .with_status(parts.status)),
                     });
                 }
