@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use http::{HeaderName, Request, Response, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
@@ -24,6 +24,43 @@ pub const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
 pub const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
 const MAX_ROUTES: usize = 256;
+
+/// The `Deprecation` and `Sunset` headers of a response (the first value of each), if any.
+///
+/// Found in one pass over the header names: a response has a handful of headers, and comparing
+/// names is cheaper than hashing two non-standard names to look each up.
+///
+/// ```
+/// use whop_transport::DeprecationNotice;
+///
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("deprecation", http::HeaderValue::from_static("true"));
+/// let notice = DeprecationNotice::of(&headers);
+/// assert_eq!(notice.deprecation.map(|v| v.as_bytes()), Some(&b"true"[..]));
+/// assert_eq!(notice.sunset, None);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeprecationNotice<'a> {
+    /// The [`DEPRECATION`] header.
+    pub deprecation: Option<&'a HeaderValue>,
+    /// The [`SUNSET`] header.
+    pub sunset: Option<&'a HeaderValue>,
+}
+
+impl<'a> DeprecationNotice<'a> {
+    /// The notice in `headers`.
+    pub fn of(headers: &'a HeaderMap) -> Self {
+        let mut notice = Self::default();
+        for (name, value) in headers {
+            if *name == DEPRECATION {
+                notice.deprecation.get_or_insert(value);
+            } else if *name == SUNSET {
+                notice.sunset.get_or_insert(value);
+            }
+        }
+        notice
+    }
+}
 
 /// Warns once per route about `Deprecation` / `Sunset` response headers.
 #[derive(Clone, Debug, Default)]
@@ -38,13 +75,8 @@ pub(crate) struct Warned(Mutex<HashSet<String>>);
 impl Warned {
     /// Warns if `response` to the call of `route` is the first of its route marked deprecated.
     pub(crate) fn observe<RB>(&self, route: &RouteKey, response: &Response<RB>) {
-        let headers = response.headers();
-        // A response has a handful of headers: comparing their names is cheaper than hashing
-        // two names that are not standard ones to look them up.
-        if !headers
-            .keys()
-            .any(|name| *name == DEPRECATION || *name == SUNSET)
-        {
+        let notice = DeprecationNotice::of(response.headers());
+        if notice.deprecation.is_none() && notice.sunset.is_none() {
             return;
         }
         let name = match route {
@@ -58,8 +90,8 @@ impl Warned {
             drop(warned);
             tracing::warn!(
                 route = %name,
-                deprecation = ?headers.get(DEPRECATION),
-                sunset = ?headers.get(SUNSET),
+                deprecation = ?notice.deprecation,
+                sunset = ?notice.sunset,
                 "Whop marks this endpoint deprecated; it may be removed"
             );
         }

@@ -216,8 +216,10 @@ impl Future for HttpClientFuture {
                         Some(e) if e.is::<LengthLimitError>() => {
                             Err(too_large(*limit, parts.status))
                         }
-                        Some(e) => Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
-                            .with_status(parts.status)),
+                        Some(e) => {
+                            Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
+                                .with_status(parts.status))
+                        }
                     });
                 }
             }

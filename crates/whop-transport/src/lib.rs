@@ -165,7 +165,9 @@ pub use base_url::{
     BaseUrl, BaseUrlLayer, DEFAULT_BASE_URL, InvalidBaseUrl, WithBaseUrl, WithBaseUrlFuture,
 };
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
-pub use deprecation::{DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, SUNSET};
+pub use deprecation::{
+    DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, DeprecationNotice, SUNSET,
+};
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
 pub use extensions::{ApiFamily, Attempts, CallDeadline, Endpoint, RedactedPath, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
