@@ -5,7 +5,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::Request;
 use serde::de::DeserializeOwned;
-use tower::{Service, ServiceExt};
+use tower::Service;
 use whop_transport::{BaseUrl, DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
 
 use crate::endpoint::Call;
@@ -57,8 +57,8 @@ impl<S> HttpService for S where
 /// The type parameter is the transport; the default, [`Transport`], is hyper over rustls with
 /// retries, pacing, timeouts and tracing, so user code writes plain `Client`.
 ///
-/// The client itself is thin: it builds each request (a path relative to the API root, the
-/// endpoint's description in its extensions) and decodes the answer. Where requests go and which
+/// The client itself is thin: it builds each request (its URI under the transport's base URL,
+/// the endpoint's description in its extensions) and decodes the answer. Where requests go and which
 /// credential they carry is the transport's business: see [`ClientBuilder::transport`].
 ///
 /// ```no_run
@@ -82,6 +82,10 @@ pub struct Client<S = Transport> {
     /// Where the transport sends requests, when known (a client from the builder): named in the
     /// error for a route that does not exist there.
     base_url: Option<BaseUrl>,
+    /// Whether requests get the absolute URI under `base_url` from the client itself, so that a
+    /// call's path is written and parsed once: only for a client straight over the transport the
+    /// builder made. Your own layers and services see paths relative to the API root.
+    absolute_uris: bool,
 }
 
 impl<S> fmt::Debug for Client<S> {
@@ -173,6 +177,7 @@ impl<S> Client<S> {
             service,
             credential: None,
             base_url: None,
+            absolute_uris: false,
         }
     }
 
@@ -188,6 +193,7 @@ impl<S> Client<S> {
             service: self.service.clone(),
             credential: Some(token.clone()),
             base_url: self.base_url.clone(),
+            absolute_uris: self.absolute_uris,
         }
     }
 
@@ -202,6 +208,8 @@ impl<S> Client<S> {
             service: f(self.service),
             credential: self.credential,
             base_url: self.base_url,
+            // `f` may wrap the transport in layers that were promised relative paths.
+            absolute_uris: false,
         }
     }
 }
@@ -211,16 +219,22 @@ impl<S: HttpService> Client<S> {
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<Response<T>, Error> {
         let route = call.route();
         let side_effect = route.has_side_effect();
-        let mut request = call.build()?;
+        let root = self.base_url.as_ref().filter(|_| self.absolute_uris);
+        let mut request = call.build(root)?;
         if let Some(token) = &self.credential {
             request.extensions_mut().insert(token.clone());
         }
-        let response = self
-            .service
-            .clone()
-            .oneshot(request)
+        // `ready` then `call` rather than `oneshot`: the request and the service's future are
+        // each moved once into this future, not into a `Oneshot` state as well.
+        let mut service = self.service.clone();
+        let ready: Result<(), BoxError> = std::future::poll_fn(|cx| service.poll_ready(cx))
             .await
-            .map_err(|e| Error::from_service(e.into(), side_effect))?;
+            .map_err(Into::into);
+        let sent: Result<_, BoxError> = match ready {
+            Ok(()) => service.call(request).await.map_err(Into::into),
+            Err(e) => Err(e),
+        };
+        let response = sent.map_err(|e| Error::from_service(e, side_effect))?;
         let (parts, body) = response.into_parts();
         if parts.status.is_success() {
             match whop_models::decode::<T>(&body) {
@@ -300,6 +314,7 @@ impl ClientBuilder {
         let base_url = service.base_url().clone();
         Ok(Client {
             base_url: Some(base_url),
+            absolute_uris: true,
             ..Client::with_service(service)
         })
     }

@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe);
-//! let request = CANCEL.call(&[("membership ID", id)]).expand(&expand).build()?;
+//! let request = CANCEL.call(&[("membership ID", id)]).expand(&expand).build(None)?;
 //! ```
 
 use bytes::Bytes;
@@ -18,7 +18,7 @@ use http::uri::PathAndQuery;
 use http::{HeaderValue, Method, Request, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use whop_models::ExpandSet;
-use whop_transport::Endpoint;
+use whop_transport::{BaseUrl, Endpoint};
 
 use crate::error::InvalidInput;
 use crate::path::push_segment;
@@ -174,17 +174,26 @@ impl Call {
         self
     }
 
-    /// The request: a path relative to the API root (the transport puts the root in front), the
-    /// route's [`Endpoint`] in its extensions.
+    /// The request, the route's [`Endpoint`] in its extensions. Its URI is the absolute one under
+    /// `root` when given (the path is then parsed once, with the root's path in front), else a
+    /// path relative to the API root (the transport puts the root in front).
     ///
     /// # Errors
     /// [`InvalidInput`] for a refused path parameter.
-    pub(crate) fn build(self) -> Result<Request<Bytes>, InvalidInput> {
-        let path = PathAndQuery::from_maybe_shared(Bytes::from(self.path?))
-            .map_err(|e| InvalidInput::new("request path", format!("could not be built: {e}")))?;
+    pub(crate) fn build(self, root: Option<&BaseUrl>) -> Result<Request<Bytes>, InvalidInput> {
+        let refused = |e: &dyn std::fmt::Display| {
+            InvalidInput::new("request path", format!("could not be built: {e}"))
+        };
+        let path = self.path?;
+        let uri = match root {
+            Some(root) => root.join_owned(path).map_err(|e| refused(&e))?,
+            None => Uri::from(
+                PathAndQuery::from_maybe_shared(Bytes::from(path)).map_err(|e| refused(&e))?,
+            ),
+        };
         let mut request = Request::new(self.body.clone().unwrap_or_default());
         *request.method_mut() = self.route.method.clone();
-        *request.uri_mut() = Uri::from(path);
+        *request.uri_mut() = uri;
         let headers = request.headers_mut();
         headers.insert(ACCEPT, APPLICATION_JSON);
         if self.body.is_some() {
@@ -214,14 +223,17 @@ mod tests {
         let request = TWO_PARAMS
             .call(&[("x", "1/2"), ("y", "é")])
             .query("k", "a b&c")
-            .build()
+            .build(None)
             .expect("builds");
         assert_eq!(request.uri(), "/v2/a/1%2F2/b/%C3%A9?k=a%20b%26c");
     }
 
     #[test]
     fn the_declaration_gives_the_route_name_family_and_retry_safety() {
-        let request = SAFE_POST.call(&[("id", "mem_1")]).build().expect("builds");
+        let request = SAFE_POST
+            .call(&[("id", "mem_1")])
+            .build(None)
+            .expect("builds");
         let endpoint = request.extensions().get::<Endpoint>().expect("inserted");
         assert_eq!(endpoint.route(), "POST /v2/memberships/{id}/cancel");
         assert_eq!(endpoint.family(), whop_transport::ApiFamily::V2);
@@ -235,7 +247,7 @@ mod tests {
     fn a_refused_parameter_is_an_error_when_built() {
         let e = TWO_PARAMS
             .call(&[("membership ID", ".."), ("y", "1")])
-            .build()
+            .build(None)
             .expect_err("refused");
         assert_eq!(e.what(), "membership ID");
     }
@@ -245,7 +257,7 @@ mod tests {
         let request = SAFE_POST
             .call(&[("id", "mem_1")])
             .json(Bytes::from_static(b"{}"))
-            .build()
+            .build(None)
             .expect("builds");
         assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
         assert_eq!(request.body().as_ref(), b"{}");

@@ -5,7 +5,7 @@ use std::ops::Deref;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, StatusCode};
-use whop_transport::{DEPRECATION, SUNSET};
+use whop_transport::DeprecationNotice;
 
 /// A decoded API object and the metadata of the response it came in.
 ///
@@ -28,11 +28,12 @@ pub struct Response<T> {
 
 impl<T> Response<T> {
     pub(crate) fn new(value: T, status: StatusCode, headers: &HeaderMap, body: Bytes) -> Self {
+        let notice = DeprecationNotice::of(headers);
         Response {
             value,
             status,
-            deprecation: headers.get(DEPRECATION).cloned(),
-            sunset: headers.get(SUNSET).cloned(),
+            deprecation: notice.deprecation.cloned(),
+            sunset: notice.sunset.cloned(),
             body,
         }
     }

@@ -23,7 +23,7 @@
 use std::task::{Context, Poll};
 
 use http::Request;
-use http::header::AUTHORIZATION;
+use http::header::{AUTHORIZATION, Entry};
 use tower::{Layer, Service};
 
 use crate::base_url::BaseUrl;
@@ -62,6 +62,35 @@ impl AuthLayer {
     pub fn only_for(mut self, base_url: BaseUrl) -> Self {
         self.origin = Some(base_url);
         self
+    }
+}
+
+impl AuthLayer {
+    /// What [`Auth`] does to a request: its own credential or the default one in
+    /// `Authorization`, for the origin only; a [`Token`] extension is taken out either way.
+    pub(crate) fn apply<B>(&self, req: &mut Request<B>) {
+        // Taken out either way: a per-request credential never travels further down the stack.
+        let own = req.extensions_mut().remove::<Token>();
+        let for_origin = self
+            .origin
+            .as_ref()
+            .is_none_or(|origin| origin.same_origin(req.uri()));
+        if !for_origin {
+            return;
+        }
+        match own {
+            Some(token) => {
+                req.headers_mut()
+                    .insert(AUTHORIZATION, token.header_value());
+            }
+            None => {
+                if let (Some(token), Entry::Vacant(slot)) =
+                    (&self.token, req.headers_mut().entry(AUTHORIZATION))
+                {
+                    slot.insert(token.header_value());
+                }
+            }
+        }
     }
 }
 
@@ -105,24 +134,7 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        // Taken out either way: a per-request credential never travels further down the stack.
-        let own = req.extensions_mut().remove::<Token>();
-        let for_origin = self
-            .layer
-            .origin
-            .as_ref()
-            .is_none_or(|origin| origin.same_origin(req.uri()));
-        if for_origin {
-            let credential = match own {
-                Some(token) => Some(token),
-                None if req.headers().contains_key(AUTHORIZATION) => None,
-                None => self.layer.token.clone(),
-            };
-            if let Some(token) = credential {
-                req.headers_mut()
-                    .insert(AUTHORIZATION, token.header_value());
-            }
-        }
+        self.layer.apply(&mut req);
         self.inner.call(req)
     }
 }

@@ -1,8 +1,10 @@
 //! The API origin: where requests go, parsed and checked once.
 //!
-//! The client builds each request with a path relative to the API root (`/v2/memberships/…`);
-//! [`BaseUrlLayer`] puts the root in front (`https://api.whop.com/api/v2/memberships/…`) and the
-//! [auth layer](crate::auth) adds a credential only to requests for that same origin. So one
+//! Requests are written with a path relative to the API root (`/v2/memberships/…`), and the root
+//! goes in front (`https://api.whop.com/api/v2/memberships/…`): by [`BaseUrl::join_owned`] when
+//! the client writes the path (the path is then parsed once), or by [`BaseUrlLayer`] for a request
+//! that reaches the transport with a path only. The [auth layer](crate::auth) adds a credential
+//! only to requests for that same origin. So one
 //! value, a [`BaseUrl`], decides both where requests go and where the token may go.
 //!
 //! The rule a base URL must follow is the one [`check_base_url`](crate::check_base_url) applies to every request: `https`,
@@ -17,8 +19,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use http::header::{Entry, HOST};
 use http::uri::{Authority, PathAndQuery, Scheme};
-use http::{Request, Uri};
+use http::{HeaderValue, Request, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
@@ -48,9 +51,19 @@ const WHOP_API_PATH: &str = "/api";
 pub struct BaseUrl {
     scheme: Scheme,
     authority: Authority,
+    /// Behind one `Arc`: a base URL is cloned into each layer that needs it.
+    texts: Arc<Texts>,
+}
+
+#[derive(PartialEq, Eq)]
+struct Texts {
     /// The root's path without a trailing slash: `/api`, or empty.
-    path: Arc<str>,
-    text: Arc<str>,
+    path: String,
+    /// The whole base URL, without a trailing slash.
+    text: String,
+    /// The `Host` header of requests to this origin, as hyper-util would write it (the host, and
+    /// the port unless it is the scheme's default), made once instead of formatted per call.
+    host: HeaderValue,
 }
 
 impl BaseUrl {
@@ -91,17 +104,28 @@ impl BaseUrl {
                  {WHOP_API_PATH}, or every call would answer 404"
             )));
         }
+        let host = match authority.port() {
+            Some(port) if Some(port.as_u16()) != default_port(scheme) => {
+                format!("{}:{}", authority.host(), port.as_str())
+            }
+            _ => authority.host().to_owned(),
+        };
+        let host = HeaderValue::from_maybe_shared(Bytes::from(host))
+            .map_err(|e| refuse(format!("its host is not a valid header value ({e})")))?;
         Ok(BaseUrl {
             scheme: scheme.clone(),
             authority: authority.clone(),
-            path: Arc::from(path),
-            text: Arc::from(trimmed),
+            texts: Arc::new(Texts {
+                path: path.to_owned(),
+                text: trimmed.to_owned(),
+                host,
+            }),
         })
     }
 
     /// The base URL as text, without a trailing `/`.
     pub fn as_str(&self) -> &str {
-        &self.text
+        &self.texts.text
     }
 
     /// `relative` (a path and query such as `/v2/memberships/mem_1`) under this root.
@@ -109,28 +133,78 @@ impl BaseUrl {
     /// # Errors
     /// [`ErrorKind::InvalidRequest`] (never sent) if the joined path is not a valid URI path.
     pub fn join(&self, relative: &PathAndQuery) -> Result<Uri, Error> {
-        let mut path = String::with_capacity(self.path.len() + relative.as_str().len());
-        path.push_str(&self.path);
+        let mut path = String::with_capacity(self.texts.path.len() + relative.as_str().len());
         path.push_str(relative.as_str());
-        let path = PathAndQuery::from_maybe_shared(Bytes::from(path))
+        self.join_owned(path)
+    }
+
+    /// [`join`](Self::join) for a path and query not parsed yet: the root's path is put in front
+    /// of `relative` in its own buffer (no copy when it has room for it), and the whole path is
+    /// checked once. What the client uses, so that a call's path is written and parsed once.
+    ///
+    /// ```
+    /// let base = whop_transport::BaseUrl::parse("http://127.0.0.1:8080/api")?;
+    /// let uri = base.join_owned(String::from("/v5/me/memberships/mem_1"))?;
+    /// assert_eq!(uri, "http://127.0.0.1:8080/api/v5/me/memberships/mem_1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidRequest`] (never sent) if `relative` does not start with `/` or the
+    /// joined path is not a valid URI path.
+    pub fn join_owned(&self, mut relative: String) -> Result<Uri, Error> {
+        if !relative.starts_with('/') {
+            return Err(Error::not_sent(
+                ErrorKind::InvalidRequest,
+                "a path under the base URL must start with `/`",
+            ));
+        }
+        relative.insert_str(0, &self.texts.path);
+        let path = PathAndQuery::from_maybe_shared(Bytes::from(relative))
             .map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))?;
-        Uri::builder()
-            .scheme(self.scheme.clone())
-            .authority(self.authority.clone())
-            .path_and_query(path)
-            .build()
-            .map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(path);
+        Uri::from_parts(parts).map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))
+    }
+
+    /// What [`WithBaseUrl`] does to a request: a path-only URI goes under this root, and a
+    /// request to this root's origin without a `Host` header gets this root's.
+    pub(crate) fn resolve<B>(&self, req: &mut Request<B>) -> Result<(), Error> {
+        if req.uri().scheme().is_none() {
+            let uri = match req.uri().path_and_query() {
+                Some(relative) => self.join(relative)?,
+                None => {
+                    return Err(Error::not_sent(
+                        ErrorKind::InvalidRequest,
+                        "the request has neither an absolute URI nor a path",
+                    ));
+                }
+            };
+            *req.uri_mut() = uri;
+        }
+        if self.built_here(req.uri())
+            && let Entry::Vacant(host) = req.headers_mut().entry(HOST)
+        {
+            host.insert(self.texts.host.clone());
+        }
+        Ok(())
+    }
+
+    /// `true` when `uri` has this root's scheme and authority byte for byte, as every URI
+    /// [`join`](Self::join) builds does.
+    fn built_here(&self, uri: &Uri) -> bool {
+        uri.authority()
+            .is_some_and(|authority| authority.as_str() == self.authority.as_str())
+            && uri.scheme() == Some(&self.scheme)
     }
 
     /// `true` when `uri` has this root's scheme, host and port (default ports made explicit).
     pub fn same_origin(&self, uri: &Uri) -> bool {
         match (uri.scheme(), uri.authority()) {
-            // What `join` built: the same authority, byte for byte (checked for every call).
-            (Some(scheme), Some(authority))
-                if authority.as_str() == self.authority.as_str() && *scheme == self.scheme =>
-            {
-                true
-            }
+            // What `join` built: checked first, for every call.
+            _ if self.built_here(uri) => true,
             (Some(scheme), Some(authority)) => {
                 *scheme == self.scheme
                     && authority.host().eq_ignore_ascii_case(self.authority.host())
@@ -143,13 +217,17 @@ impl BaseUrl {
 }
 
 fn effective_port(scheme: &Scheme, authority: &Authority) -> Option<u16> {
-    authority.port_u16().or(if *scheme == Scheme::HTTPS {
+    authority.port_u16().or(default_port(scheme))
+}
+
+fn default_port(scheme: &Scheme) -> Option<u16> {
+    if *scheme == Scheme::HTTPS {
         Some(443)
     } else if *scheme == Scheme::HTTP {
         Some(80)
     } else {
         None
-    })
+    }
 }
 
 impl Default for BaseUrl {
@@ -237,7 +315,9 @@ impl<S> Layer<S> for BaseUrlLayer {
 
 /// The service made by [`BaseUrlLayer`]: a request whose URI has no scheme and host (such as
 /// `/v2/memberships/mem_1`) goes to the same path under the base URL; an absolute URI is left as
-/// it is (the auth layer then sends no credential unless it is the same origin).
+/// it is (the auth layer then sends no credential unless it is the same origin). A request to the
+/// base URL's scheme and authority without a `Host` header gets the one made when the base URL
+/// was parsed (what hyper-util would otherwise format for every request).
 #[derive(Clone, Debug)]
 pub struct WithBaseUrl<S> {
     inner: S,
@@ -266,27 +346,15 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        if req.uri().scheme().is_none() {
-            let joined = match req.uri().path_and_query() {
-                Some(relative) => self.base.join(relative),
-                None => Err(Error::not_sent(
-                    ErrorKind::InvalidRequest,
-                    "the request has neither an absolute URI nor a path",
-                )),
-            };
-            match joined {
-                Ok(uri) => *req.uri_mut() = uri,
-                Err(e) => {
-                    return WithBaseUrlFuture {
-                        future: None,
-                        refused: Some(e),
-                    };
-                }
-            }
-        }
-        WithBaseUrlFuture {
-            future: Some(self.inner.call(req)),
-            refused: None,
+        match self.base.resolve(&mut req) {
+            Ok(()) => WithBaseUrlFuture {
+                future: Some(self.inner.call(req)),
+                refused: None,
+            },
+            Err(e) => WithBaseUrlFuture {
+                future: None,
+                refused: Some(e),
+            },
         }
     }
 }
@@ -360,6 +428,65 @@ mod tests {
             let e = BaseUrl::parse(input).expect_err(input);
             assert!(e.to_string().contains(expected), "{input}: {e}");
             assert_eq!(e.input(), input);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_to_the_base_url_gets_its_host_header_and_others_keep_theirs() {
+        use tower::ServiceExt;
+        let host_of = |base: &str, uri: &'static str, own: Option<&'static str>| {
+            let service = BaseUrlLayer::new(BaseUrl::parse(base).expect("valid")).layer(
+                tower::service_fn(|req: Request<()>| async move {
+                    Ok::<_, Error>(req.headers().get(HOST).cloned())
+                }),
+            );
+            let mut req = Request::get(uri).body(()).expect("valid");
+            if let Some(own) = own {
+                req.headers_mut()
+                    .insert(HOST, HeaderValue::from_static(own));
+            }
+            service.oneshot(req)
+        };
+        let cases = [
+            (
+                "http://127.0.0.1:8080/api",
+                "/v5/me",
+                None,
+                Some("127.0.0.1:8080"),
+            ),
+            (
+                "https://api.whop.com/api",
+                "/v5/me",
+                None,
+                Some("api.whop.com"),
+            ),
+            (
+                "https://api.whop.com:443/api",
+                "/v5/me",
+                None,
+                Some("api.whop.com"),
+            ),
+            ("http://[::1]:9/api", "/v5/me", None, Some("[::1]:9")),
+            (
+                "https://api.whop.com/api",
+                "/v5/me",
+                Some("mine"),
+                Some("mine"),
+            ),
+            (
+                "https://api.whop.com/api",
+                "https://evil.test/x",
+                None,
+                None,
+            ),
+        ];
+        for (base, uri, own, expected) in cases {
+            let host = host_of(base, uri, own).await.expect("answered");
+            assert_eq!(
+                host.as_ref().map(|h| h.to_str().expect("ascii")),
+                expected,
+                "{base} {uri}"
+            );
         }
     }
 

@@ -74,7 +74,15 @@ where
 }
 
 /// Stamps the earlier of `now + deadline` and the request's own [`CallDeadline`] on `req`; returns it.
-fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
+///
+/// What the default stack ([`Transport`](crate::Transport)) does instead of a [`Deadline`]: it
+/// stamps the deadline but arms no timer of its own, saving one timer per call. That holds only
+/// for an inner stack in which every wait is bounded by the stamped deadline, as the
+/// transport's is: the retry layer never sleeps past it, pacing refuses a slot past it, and each
+/// attempt's timeout ([`AttemptTimeout`](crate::AttemptTimeout)) stops at it, connect and body
+/// included. A call that runs into it fails with [`ErrorKind::DeadlineExceeded`] from the
+/// attempt's timeout.
+pub(crate) fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
     let own = Instant::now().checked_add(deadline);
     let existing = req.extensions().get::<CallDeadline>().map(|d| d.0);
     let until = match (own, existing) {
@@ -87,61 +95,6 @@ fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
         req.extensions_mut().insert(CallDeadline(until));
     }
     until
-}
-
-/// The deadline inside the default stack: stamps the [`CallDeadline`] like [`DeadlineLayer`] but arms
-/// no timer of its own, saving one timer per call.
-///
-/// Only for an inner stack in which every wait is bounded by the stamped deadline, as in
-/// [`Transport`](crate::Transport): the retry layer never sleeps past it, pacing refuses a slot
-/// past it, and each attempt's timeout ([`AttemptTimeout`](crate::AttemptTimeout)) stops at it,
-/// connect and body included. Then the deadline holds without a backstop, and a call that runs
-/// into it fails with [`ErrorKind::DeadlineExceeded`] from the attempt's timeout.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct StampDeadlineLayer {
-    deadline: Duration,
-}
-
-impl StampDeadlineLayer {
-    pub(crate) fn new(deadline: Duration) -> Self {
-        Self { deadline }
-    }
-}
-
-impl<S> Layer<S> for StampDeadlineLayer {
-    type Service = StampDeadline<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        StampDeadline {
-            inner,
-            deadline: self.deadline,
-        }
-    }
-}
-
-/// The service made by [`StampDeadlineLayer`].
-#[derive(Clone, Debug)]
-pub(crate) struct StampDeadline<S> {
-    inner: S,
-    deadline: Duration,
-}
-
-impl<S, B> Service<Request<B>> for StampDeadline<S>
-where
-    S: Service<Request<B>, Error = Error>,
-{
-    type Response = S::Response;
-    type Error = Error;
-    type Future = S::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        stamp(&mut req, self.deadline);
-        self.inner.call(req)
-    }
 }
 
 pin_project! {

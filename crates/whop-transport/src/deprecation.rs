@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
-use http::{HeaderName, Request, Response, Uri};
+use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
@@ -25,10 +25,77 @@ pub const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
 const MAX_ROUTES: usize = 256;
 
+/// The `Deprecation` and `Sunset` headers of a response (the first value of each), if any.
+///
+/// Found in one pass over the header names: a response has a handful of headers, and comparing
+/// names is cheaper than hashing two non-standard names to look each up.
+///
+/// ```
+/// use whop_transport::DeprecationNotice;
+///
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("deprecation", http::HeaderValue::from_static("true"));
+/// let notice = DeprecationNotice::of(&headers);
+/// assert_eq!(notice.deprecation.map(|v| v.as_bytes()), Some(&b"true"[..]));
+/// assert_eq!(notice.sunset, None);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeprecationNotice<'a> {
+    /// The [`DEPRECATION`] header.
+    pub deprecation: Option<&'a HeaderValue>,
+    /// The [`SUNSET`] header.
+    pub sunset: Option<&'a HeaderValue>,
+}
+
+impl<'a> DeprecationNotice<'a> {
+    /// The notice in `headers`.
+    pub fn of(headers: &'a HeaderMap) -> Self {
+        let mut notice = Self::default();
+        for (name, value) in headers {
+            if *name == DEPRECATION {
+                notice.deprecation.get_or_insert(value);
+            } else if *name == SUNSET {
+                notice.sunset.get_or_insert(value);
+            }
+        }
+        notice
+    }
+}
+
 /// Warns once per route about `Deprecation` / `Sunset` response headers.
 #[derive(Clone, Debug, Default)]
 pub struct DeprecationLayer {
-    warned: Arc<Mutex<HashSet<String>>>,
+    warned: Arc<Warned>,
+}
+
+/// The routes already warned about, shared by every service of one layer.
+#[derive(Debug, Default)]
+pub(crate) struct Warned(Mutex<HashSet<String>>);
+
+impl Warned {
+    /// Warns if `response` to the call of `route` is the first of its route marked deprecated.
+    pub(crate) fn observe<RB>(&self, route: &RouteKey, response: &Response<RB>) {
+        let notice = DeprecationNotice::of(response.headers());
+        if notice.deprecation.is_none() && notice.sunset.is_none() {
+            return;
+        }
+        let name = match route {
+            RouteKey::Template(route) => (*route).to_owned(),
+            RouteKey::Path(uri) => RedactedPath(uri).to_string(),
+        };
+        // A poisoned lock only means another thread panicked mid-insert; the set is still a
+        // valid set, so keep using it.
+        let mut warned = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if warned.len() < MAX_ROUTES && warned.insert(name.clone()) {
+            drop(warned);
+            tracing::warn!(
+                route = %name,
+                deprecation = ?notice.deprecation,
+                sunset = ?notice.sunset,
+                "Whop marks this endpoint deprecated; it may be removed"
+            );
+        }
+    }
 }
 
 impl DeprecationLayer {
@@ -53,7 +120,7 @@ impl<S> Layer<S> for DeprecationLayer {
 #[derive(Clone, Debug)]
 pub struct Deprecation<S> {
     inner: S,
-    warned: Arc<Mutex<HashSet<String>>>,
+    warned: Arc<Warned>,
 }
 
 crate::inner_service_accessors!(Deprecation);
@@ -71,10 +138,7 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        let route = match req.extensions().get::<Endpoint>() {
-            Some(endpoint) => RouteKey::Template(endpoint.route()),
-            None => RouteKey::Path(req.uri().clone()),
-        };
+        let route = RouteKey::of(&req);
         DeprecationFuture {
             inner: self.inner.call(req),
             route,
@@ -83,10 +147,20 @@ where
     }
 }
 
+/// What a deprecation warning names: the route template, or the redacted path.
 #[derive(Debug)]
-enum RouteKey {
+pub(crate) enum RouteKey {
     Template(&'static str),
     Path(Uri),
+}
+
+impl RouteKey {
+    pub(crate) fn of<B>(req: &Request<B>) -> Self {
+        match req.extensions().get::<Endpoint>() {
+            Some(endpoint) => RouteKey::Template(endpoint.route()),
+            None => RouteKey::Path(req.uri().clone()),
+        }
+    }
 }
 
 pin_project! {
@@ -96,7 +170,7 @@ pin_project! {
         #[pin]
         inner: F,
         route: RouteKey,
-        warned: Arc<Mutex<HashSet<String>>>,
+        warned: Arc<Warned>,
     }
 }
 
@@ -110,25 +184,7 @@ where
         let this = self.project();
         let result = std::task::ready!(this.inner.poll(cx));
         if let Ok(response) = &result {
-            let headers = response.headers();
-            if headers.contains_key(DEPRECATION) || headers.contains_key(SUNSET) {
-                let name = match this.route {
-                    RouteKey::Template(route) => (*route).to_owned(),
-                    RouteKey::Path(uri) => RedactedPath(uri).to_string(),
-                };
-                // A poisoned lock only means another thread panicked mid-insert; the set is
-                // still a valid set, so keep using it.
-                let mut warned = this.warned.lock().unwrap_or_else(|p| p.into_inner());
-                if warned.len() < MAX_ROUTES && warned.insert(name.clone()) {
-                    drop(warned);
-                    tracing::warn!(
-                        route = %name,
-                        deprecation = ?headers.get(DEPRECATION),
-                        sunset = ?headers.get(SUNSET),
-                        "Whop marks this endpoint deprecated; it may be removed"
-                    );
-                }
-            }
+            this.warned.observe(this.route, response);
         }
         Poll::Ready(result)
     }
@@ -164,7 +220,7 @@ mod tests {
                 .unwrap_or_else(|n| match n {});
             assert_eq!(resp.headers()[DEPRECATION], "true");
         }
-        let warned = layer.warned.lock().expect("not poisoned");
+        let warned = layer.warned.0.lock().expect("not poisoned");
         assert_eq!(warned.len(), 1);
         assert!(warned.contains("/api/v2/memberships/{redacted}"));
     }

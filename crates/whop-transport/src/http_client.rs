@@ -17,11 +17,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
-use http::header::CONTENT_LENGTH;
+use bytes::{Bytes, BytesMut};
 use http::{Method, Request, Response};
-use http_body_util::combinators::Collect;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{Full, LengthLimitError, Limited};
+use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
@@ -41,8 +40,8 @@ pub type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     // Behind one `Arc`: hyper-util's client is several hundred bytes and a dozen reference counts,
-    // and every call clones the service (the client's `oneshot`, the retry layer) and carries a
-    // clone in its future. One pointer is cheaper to clone and to move.
+    // and every call clones the service (for the retry layer) and carries the clone in its
+    // future. One pointer is cheaper to clone and to move.
     inner: Arc<Inner>,
 }
 
@@ -116,9 +115,46 @@ enum State {
     },
     Collecting {
         parts: Option<http::response::Parts>,
-        body: Collect<Limited<Incoming>>,
+        body: Limited<Incoming>,
+        collected: Collected,
         limit: usize,
     },
+}
+
+/// The body so far. Collected by hand rather than with `BodyExt::collect`: a response of one
+/// frame (the usual one) is that frame's bytes as they are, with no list of frames to keep.
+#[derive(Default)]
+enum Collected {
+    #[default]
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Collected {
+    fn push(&mut self, data: Bytes) {
+        *self = match std::mem::take(self) {
+            Collected::Empty => Collected::One(data),
+            Collected::One(first) => {
+                let mut many = BytesMut::with_capacity(first.len() + data.len());
+                many.extend_from_slice(&first);
+                many.extend_from_slice(&data);
+                Collected::Many(many)
+            }
+            Collected::Many(mut many) => {
+                many.extend_from_slice(&data);
+                Collected::Many(many)
+            }
+        };
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Collected::Empty => Bytes::new(),
+            Collected::One(bytes) => bytes,
+            Collected::Many(many) => many.freeze(),
+        }
+    }
 }
 
 impl Future for HttpClientFuture {
@@ -139,27 +175,51 @@ impl Future for HttpClientFuture {
                         Err(e) => return Poll::Ready(Err(classify_request_error(e))),
                     };
                     let (parts, body) = response.into_parts();
-                    if limit.check_declared && declared_length(&parts) > Some(limit.max as u64) {
+                    if limit.check_declared && declared_length(&body) > Some(limit.max as u64) {
                         return Poll::Ready(Err(too_large(limit.max, parts.status)));
                     }
                     self.state = State::Collecting {
                         parts: Some(parts),
-                        body: Limited::new(body, limit.max).collect(),
+                        body: Limited::new(body, limit.max),
+                        collected: Collected::Empty,
                         limit: limit.max,
                     };
                 }
-                State::Collecting { parts, body, limit } => {
-                    let collected = std::task::ready!(Pin::new(body).poll(cx));
+                State::Collecting {
+                    parts,
+                    body,
+                    collected,
+                    limit,
+                } => {
+                    let failure = loop {
+                        match std::task::ready!(Pin::new(&mut *body).poll_frame(cx)) {
+                            // Trailers are not kept (nor were they by `Collected::to_bytes`).
+                            Some(Ok(frame)) => {
+                                if let Ok(data) = frame.into_data()
+                                    && !data.is_empty()
+                                {
+                                    collected.push(data);
+                                }
+                            }
+                            Some(Err(e)) => break Some(e),
+                            None => break None,
+                        }
+                    };
                     let parts = parts
                         .take()
                         .expect("HttpClientFuture polled after completion");
-                    return Poll::Ready(match collected {
-                        Ok(collected) => Ok(Response::from_parts(parts, collected.to_bytes())),
-                        Err(e) if e.is::<LengthLimitError>() => {
+                    return Poll::Ready(match failure {
+                        None => Ok(Response::from_parts(
+                            parts,
+                            std::mem::take(collected).into_bytes(),
+                        )),
+                        Some(e) if e.is::<LengthLimitError>() => {
                             Err(too_large(*limit, parts.status))
                         }
-                        Err(e) => Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
-                            .with_status(parts.status)),
+                        Some(e) => {
+                            Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
+                                .with_status(parts.status))
+                        }
                     });
                 }
             }
@@ -173,13 +233,10 @@ struct BodyLimit {
     check_declared: bool,
 }
 
-/// The body length the response head declares, if it declares a valid one.
-fn declared_length(parts: &http::response::Parts) -> Option<u64> {
-    parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
+/// The body length the response head declares, if it declares one: hyper has parsed and checked
+/// `Content-Length` already, and says it as the body's exact size.
+fn declared_length(body: &Incoming) -> Option<u64> {
+    body.size_hint().exact()
 }
 
 fn too_large(limit: usize, status: http::StatusCode) -> Error {

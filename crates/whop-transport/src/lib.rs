@@ -60,7 +60,7 @@
 //! ```
 //! use std::time::Duration;
 //! use whop_transport::{
-//!     AttemptTimeoutLayer, AuthLayer, DeadlineLayer, RetryConfig, RetryPolicy, Token,
+//!     AttemptTimeoutLayer, AuthLayer, DeadlineLayer, RetryConfig, RetryLayer, Token,
 //!     Transport, TraceLayer,
 //! };
 //!
@@ -70,7 +70,7 @@
 //!     .layer(TraceLayer::new())
 //!     .layer(AuthLayer::new(Token::new("sk_live_xxx")?))
 //!     .layer(DeadlineLayer::new(Duration::from_secs(20)))
-//!     .layer(RetryPolicy::layer(RetryConfig::default()))
+//!     .layer(RetryLayer::new(RetryConfig::default()))
 //!     .layer(AttemptTimeoutLayer::new(Duration::from_secs(5)))
 //!     .service(client);
 //! # let _ = service;
@@ -166,12 +166,14 @@ pub use base_url::{
     BaseUrl, BaseUrlLayer, DEFAULT_BASE_URL, InvalidBaseUrl, WithBaseUrl, WithBaseUrlFuture,
 };
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
-pub use deprecation::{DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, SUNSET};
+pub use deprecation::{
+    DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, DeprecationNotice, SUNSET,
+};
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
 pub use extensions::{ApiFamily, Attempts, CallDeadline, Endpoint, RedactedPath, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
-pub use retry::{RetryAfter, RetryConfig, RetryLayer, RetryPolicy, retry_after};
+pub use retry::{Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, retry_after};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{CredentialId, InvalidToken, Token};
 pub use trace::{Trace, TraceFuture, TraceLayer};

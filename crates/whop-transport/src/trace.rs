@@ -64,11 +64,27 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
+        let call = CallSpan::new(&req);
+        let inner = call.span.in_scope(|| self.inner.call(req));
+        TraceFuture { inner, call }
+    }
+}
+
+/// The span of one call, and when the call started (`None` when no subscriber wants the span).
+#[derive(Debug)]
+pub(crate) struct CallSpan {
+    pub(crate) span: Span,
+    start: Option<Instant>,
+}
+
+impl CallSpan {
+    /// The `whop_request` span of `req` (see the [module docs](self)).
+    pub(crate) fn new<B>(req: &Request<B>) -> Self {
         let span = tracing::debug_span!(
             "whop_request",
             method = %req.method(),
             host = req.uri().host().unwrap_or(""),
-            route = %RouteName(&req),
+            route = %RouteName(req),
             status = Empty,
             error = Empty,
             request_sent = Empty,
@@ -80,8 +96,37 @@ where
         } else {
             Some(Instant::now())
         };
-        let inner = span.in_scope(|| self.inner.call(req));
-        TraceFuture { inner, span, start }
+        Self { span, start }
+    }
+
+    /// Records how the call ended (call it inside the span).
+    pub(crate) fn record<RB>(&self, result: &Result<Response<RB>, Error>) {
+        let Some(start) = self.start else {
+            return;
+        };
+        let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+        self.span.record("latency_ms", latency_ms);
+        match result {
+            Ok(response) => {
+                let attempts = response.extensions().get::<Attempts>().map_or(1, |a| a.0);
+                self.span.record("status", response.status().as_u16());
+                self.span.record("attempts", attempts);
+                tracing::debug!(
+                    status = response.status().as_u16(),
+                    attempts,
+                    latency_ms,
+                    "response"
+                );
+            }
+            Err(error) => {
+                self.span
+                    .record("error", tracing::field::debug(error.kind()));
+                self.span
+                    .record("request_sent", tracing::field::debug(error.request_sent()));
+                self.span.record("attempts", error.attempts());
+                tracing::debug!(%error, attempts = error.attempts(), latency_ms, "request failed");
+            }
+        }
     }
 }
 
@@ -91,8 +136,7 @@ pin_project! {
     pub struct TraceFuture<F> {
         #[pin]
         inner: F,
-        span: Span,
-        start: Option<Instant>,
+        call: CallSpan,
     }
 }
 
@@ -104,33 +148,9 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let _entered = this.span.enter();
+        let _entered = this.call.span.enter();
         let result = std::task::ready!(this.inner.poll(cx));
-        if let Some(start) = this.start {
-            let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
-            this.span.record("latency_ms", latency_ms);
-            match &result {
-                Ok(response) => {
-                    let attempts = response.extensions().get::<Attempts>().map_or(1, |a| a.0);
-                    this.span.record("status", response.status().as_u16());
-                    this.span.record("attempts", attempts);
-                    tracing::debug!(
-                        status = response.status().as_u16(),
-                        attempts,
-                        latency_ms,
-                        "response"
-                    );
-                }
-                Err(error) => {
-                    this.span
-                        .record("error", tracing::field::debug(error.kind()));
-                    this.span
-                        .record("request_sent", tracing::field::debug(error.request_sent()));
-                    this.span.record("attempts", error.attempts());
-                    tracing::debug!(%error, attempts = error.attempts(), latency_ms, "request failed");
-                }
-            }
-        }
+        this.call.record(&result);
         Poll::Ready(result)
     }
 }

@@ -1,9 +1,11 @@
 //! The default stack and its builder.
 //!
-//! From the outside in, each call goes through:
+//! From the outside in, each call goes through what these layers do (steps 0-5 applied in
+//! order by the transport itself through one shared `Arc`, with each layer's own code, so a call
+//! clones one pointer rather than every layer; 6-9 as a tower stack):
 //!
 //! 0. [`BaseUrlLayer`]: a request whose URI is a path (`/v2/memberships/mem_1`) goes under the
-//!    [`BaseUrl`] (Whop's API root unless set);
+//!    [`BaseUrl`] (Whop's API root unless set), and a request to it gets its `Host` header;
 //! 1. [`TraceLayer`]: one span per call (method, host, redacted route, status, attempts, latency);
 //! 2. [`DeprecationLayer`]: a warning once per route for `Deprecation` / `Sunset` headers;
 //! 3. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
@@ -12,7 +14,7 @@
 //! 5. the overall deadline, across attempts and backoffs: stamped on the request as a
 //!    [`CallDeadline`](crate::CallDeadline) and enforced by the layers inside, which never wait past it (the
 //!    same bound as [`DeadlineLayer`], without a second timer per call);
-//! 6. the retry layer ([`RetryPolicy`]): backoff with full jitter, a budget, `Retry-After`;
+//! 6. the retry layer ([`RetryLayer`]): backoff with full jitter, a budget, `Retry-After`;
 //! 7. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
 //!    inside the retry layer so that every attempt takes a slot, inside the deadline so that
 //!    waiting counts against it, outside the attempt timeout so that waiting does not eat an
@@ -22,6 +24,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -34,28 +37,31 @@ use pin_project_lite::pin_project;
 use rustls::pki_types::CertificateDer;
 use tower::{Layer, Service};
 
-use crate::auth::{Auth, AuthLayer};
-use crate::base_url::{BaseUrl, BaseUrlLayer, InvalidBaseUrl, WithBaseUrl, WithBaseUrlFuture};
+use crate::auth::AuthLayer;
+#[cfg(doc)]
+use crate::base_url::BaseUrlLayer;
+use crate::base_url::{BaseUrl, InvalidBaseUrl};
 #[cfg(doc)]
 use crate::deadline::DeadlineLayer;
-use crate::deadline::{StampDeadline, StampDeadlineLayer};
-use crate::deprecation::{Deprecation, DeprecationFuture, DeprecationLayer};
+use crate::deadline::stamp;
+#[cfg(doc)]
+use crate::deprecation::DeprecationLayer;
+use crate::deprecation::{RouteKey, Warned};
 use crate::error::{BuildError, Error};
 use crate::http_client::HttpClient;
 use crate::pacing::{Pacing, PacingConfig, PacingLayer};
-use crate::retry::{Retry, RetryConfig, RetryPolicy};
+use crate::retry::{Retry, RetryConfig, RetryFuture, RetryLayer};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
 use crate::token::Token;
-use crate::trace::{Trace, TraceFuture, TraceLayer};
-use crate::user_agent::{UserAgent, UserAgentLayer};
+use crate::trace::CallSpan;
+#[cfg(doc)]
+use crate::trace::TraceLayer;
+use crate::user_agent::UserAgentLayer;
 
 /// The default response-body cap: 4 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 type Paced = Pacing<AttemptTimeout<HttpClient>>;
-type Inner = Retry<Paced>;
-type Stack = WithBaseUrl<Trace<Deprecation<UserAgent<Auth<StampDeadline<Inner>>>>>>;
-type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Request<Bytes>>;
 
 /// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
 ///
@@ -82,7 +88,23 @@ type InnerFuture = tower::retry::future::ResponseFuture<RetryPolicy, Paced, Requ
 /// ```
 #[derive(Clone)]
 pub struct Transport {
-    stack: Stack,
+    shared: Arc<Shared>,
+}
+
+/// The layers' settings and the services inside the retry layer, shared by every clone.
+///
+/// The layers outside the retry layer are applied here in order, through `&self`, rather than
+/// as a tower stack of their own: a call then clones one `Arc` instead of every layer, and its
+/// future is one struct around the retry layer's instead of one per layer. Each step is the
+/// public layer's own code (`BaseUrl::resolve`, `CallSpan`, `RouteKey`, `UserAgentLayer::apply`,
+/// `AuthLayer::apply`, `deadline::stamp`, `Warned::observe`).
+struct Shared {
+    base_url: BaseUrl,
+    user_agent: UserAgentLayer,
+    auth: AuthLayer,
+    deadline: Duration,
+    warned: Warned,
+    inner: Retry<Paced>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -99,7 +121,7 @@ impl Transport {
 
     /// The API root requests with a path-only URI go to.
     pub fn base_url(&self) -> &BaseUrl {
-        self.stack.base_url()
+        &self.shared.base_url
     }
 }
 
@@ -108,13 +130,38 @@ impl Service<Request<Bytes>> for Transport {
     type Error = Error;
     type Future = TransportFuture;
 
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.stack.poll_ready(cx)
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        // Every service inside is always ready: the pooled client queues on its pool, and
+        // pacing and the retry layer wait inside their futures.
+        Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
+    fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
+        let shared = &*self.shared;
+        // 0. the base URL
+        if let Err(refused) = shared.base_url.resolve(&mut req) {
+            return TransportFuture {
+                state: State::Refused {
+                    error: Some(refused),
+                },
+            };
+        }
+        // 1. the span, 2. the route a deprecation warning names
+        let call = CallSpan::new(&req);
+        let route = RouteKey::of(&req);
+        // 3. User-Agent, 4. Authorization, 5. the deadline
+        shared.user_agent.apply(&mut req);
+        shared.auth.apply(&mut req);
+        stamp(&mut req, shared.deadline);
+        // 6. retries, pacing, the attempt timeout and the pooled client
+        let inner = call.span.in_scope(|| shared.inner.call_ready(req));
         TransportFuture {
-            inner: self.stack.call(req),
+            state: State::Calling {
+                inner,
+                call,
+                route,
+                shared: Arc::clone(&self.shared),
+            },
         }
     }
 }
@@ -123,7 +170,23 @@ pin_project! {
     /// The future of [`Transport`].
     pub struct TransportFuture {
         #[pin]
-        inner: WithBaseUrlFuture<TraceFuture<DeprecationFuture<InnerFuture>>>,
+        state: State,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State {
+        Calling {
+            #[pin]
+            inner: RetryFuture<Paced>,
+            call: CallSpan,
+            route: RouteKey,
+            shared: Arc<Shared>,
+        },
+        Refused {
+            error: Option<Error>,
+        },
     }
 }
 
@@ -137,7 +200,25 @@ impl Future for TransportFuture {
     type Output = Result<Response<Bytes>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project().inner.poll(cx)
+        match self.project().state.project() {
+            StateProj::Calling {
+                inner,
+                call,
+                route,
+                shared,
+            } => {
+                let _entered = call.span.enter();
+                let result = std::task::ready!(inner.poll(cx));
+                if let Ok(response) = &result {
+                    shared.warned.observe(route, response);
+                }
+                call.record(&result);
+                Poll::Ready(result)
+            }
+            StateProj::Refused { error } => Poll::Ready(Err(error
+                .take()
+                .expect("TransportFuture polled after completion"))),
+        }
     }
 }
 
@@ -320,16 +401,17 @@ impl TransportBuilder {
         let client = self.build_http_client()?;
         let inner = AttemptTimeoutLayer::new(self.attempt_timeout).layer(client);
         let inner = PacingLayer::new(self.pacing).layer(inner);
-        let inner = RetryPolicy::layer(self.retry).layer(inner);
-        let stack = tower::ServiceBuilder::new()
-            .layer(BaseUrlLayer::new(base_url))
-            .layer(TraceLayer::new())
-            .layer(DeprecationLayer::new())
-            .layer(user_agent)
-            .layer(auth)
-            .layer(StampDeadlineLayer::new(self.deadline))
-            .service(inner);
-        Ok(Transport { stack })
+        let inner = RetryLayer::new(self.retry).layer(inner);
+        Ok(Transport {
+            shared: Arc::new(Shared {
+                base_url,
+                user_agent,
+                auth,
+                deadline: self.deadline,
+                warned: Warned::default(),
+                inner,
+            }),
+        })
     }
 }
 

@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 
 use http::Uri;
-use http::uri::Scheme;
+use http::uri::{Authority, Scheme};
 
 use crate::error::{Error, ErrorKind};
 
@@ -28,18 +28,31 @@ pub fn check_base_url(uri: &Uri) -> Result<(), Error> {
 
 /// Why `uri` breaks the policy, or `None` when it follows it: the one statement of the rule.
 pub(crate) fn refusal(uri: &Uri) -> Option<&'static str> {
-    let Some(host) = uri.host() else {
+    let Some(authority) = uri.authority() else {
         return Some("the URL has no host (it must be absolute)");
     };
     match uri.scheme() {
         Some(s) if *s == Scheme::HTTPS => None,
-        Some(s) if *s == Scheme::HTTP && is_loopback(host) => None,
+        Some(s) if *s == Scheme::HTTP && is_loopback(host(authority)) => None,
         Some(s) if *s == Scheme::HTTP => Some(
             "plain http is allowed only to loopback hosts (localhost, 127.0.0.0/8, ::1); \
              use https",
         ),
         _ => Some("the URL scheme must be https (or http to a loopback host)"),
     }
+}
+
+/// The host of `authority`, as [`Authority::host`] says it (`[::1]` for IPv6), found without
+/// that method's backwards search for user info when there is none. Checked for every request.
+fn host(authority: &Authority) -> &str {
+    let text = authority.as_str();
+    if text.contains('@') {
+        return authority.host();
+    }
+    if text.starts_with('[') {
+        return text.find(']').map_or(text, |end| &text[..=end]);
+    }
+    text.split_once(':').map_or(text, |(host, _port)| host)
 }
 
 /// `true` for `localhost`, `127.0.0.0/8` and `::1` (as `[::1]` in a URI).
@@ -71,6 +84,25 @@ mod tests {
         assert!(allowed("http://localhost:1/"));
         assert!(allowed("http://LOCALHOST/"));
         assert!(allowed("http://[::1]:9/"));
+    }
+
+    #[test]
+    fn the_host_is_found_as_authority_host_finds_it() {
+        for authority in [
+            "127.0.0.1",
+            "127.0.0.1:8080",
+            "[::1]",
+            "[::1]:9",
+            "localhost:1",
+            "user@127.0.0.1:80",
+            "127.0.0.1:80@evil.test",
+            "user:pw@evil.test:80",
+            "api.whop.com",
+        ] {
+            let parsed: Authority = authority.parse().expect("valid authority");
+            assert_eq!(host(&parsed), parsed.host(), "{authority}");
+        }
+        assert!(!allowed("http://127.0.0.1:80@evil.test/"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::task::{Context, Poll};
 
-use http::header::USER_AGENT;
+use http::header::{Entry, USER_AGENT};
 use http::{HeaderValue, Request};
 use tower::{Layer, Service};
 
@@ -45,6 +45,20 @@ impl UserAgentLayer {
     }
 }
 
+impl UserAgentLayer {
+    /// What [`UserAgent`] does to a request.
+    pub(crate) fn apply<B>(&self, req: &mut Request<B>) {
+        set_unless_present(&self.value, req);
+    }
+}
+
+/// Sets `User-Agent: value` on `req` unless it has one (one lookup either way).
+fn set_unless_present<B>(value: &HeaderValue, req: &mut Request<B>) {
+    if let Entry::Vacant(slot) = req.headers_mut().entry(USER_AGENT) {
+        slot.insert(value.clone());
+    }
+}
+
 impl<S> Layer<S> for UserAgentLayer {
     type Service = UserAgent<S>;
 
@@ -78,9 +92,7 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        if !req.headers().contains_key(USER_AGENT) {
-            req.headers_mut().insert(USER_AGENT, self.value.clone());
-        }
+        set_unless_present(&self.value, &mut req);
         self.inner.call(req)
     }
 }

@@ -3,7 +3,7 @@
 //! [`decide`] knows nothing of clocks, randomness or budgets: it gets the attempt number, whether
 //! the request is retry-safe, what happened, how much of the deadline remains and a jitter sample,
 //! and says "retry after this long" or "return this outcome". The machinery in
-//! [`RetryPolicy`](super::RetryPolicy) reads the clock, draws the jitter and asks the budget. That
+//! [`Retry`](super::Retry) reads the clock, draws the jitter and asks the budget. That
 //! split is what lets a table test pin every case. The rules are listed in the
 //! [module docs](super).
 

@@ -15,7 +15,8 @@
 //!
 //! The parts:
 //! - `decision.rs`: those rules as a pure function, table-tested.
-//! - [`RetryPolicy`]: the [`tower::retry::Policy`] that feeds it the clock, jitter and the budget.
+//! - [`RetryLayer`] / [`Retry`]: the service that feeds it the clock, jitter and the budget, and
+//!   keeps the copy of the request the next attempt sends.
 //! - [`RetryConfig`]: attempts, full-jitter exponential backoff, the retry budget, and the bounds
 //!   on `Retry-After`.
 //! - [`RetryAfter`] / [`retry_after`]: parsing the header in both of its forms.
@@ -25,10 +26,10 @@
 
 mod config;
 mod decision;
-mod policy;
 mod retry_after;
+mod service;
 
 pub use config::RetryConfig;
 pub(crate) use decision::{Decision, Outcome, decide};
-pub use policy::{Retry, RetryLayer, RetryPolicy};
 pub use retry_after::{RetryAfter, retry_after};
+pub use service::{Retry, RetryFuture, RetryLayer};
