@@ -102,6 +102,60 @@ async fn tls_with_a_trusted_self_signed_ca_succeeds_over_http2_when_enabled() {
     assert_eq!(response.version(), negotiated, "ALPN picked the protocol");
 }
 
+/// A request to the base URL carries the `Host` header the base URL made (over HTTP/2 too, with
+/// the `http2` feature, where it must equal `:authority`), and the server accepts it.
+#[tokio::test]
+async fn a_request_to_the_base_url_over_tls_carries_one_host_equal_to_the_authority() {
+    let cert = TestCertificate::new();
+    let hosts = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&hosts);
+    let server = ScriptedServer::https(&cert, move |_, parts| {
+        let host: Vec<String> = parts
+            .headers
+            .get_all(http::header::HOST)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("<not text>").to_owned())
+            .collect();
+        seen.lock()
+            .expect("not poisoned")
+            .push((host, parts.uri.authority().cloned()));
+        response(200, &[], "secure")
+    })
+    .await
+    .expect("serves on loopback");
+    let base = server.url("/api");
+    let transport = builder()
+        .base_url(base.clone())
+        .add_root_certificate(cert.ca().clone())
+        .build()
+        .expect("builds");
+
+    let response = send(&transport, request(Method::GET, &server.url("/api/v5/me")))
+        .await
+        .expect("TLS request to the base URL succeeds");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let authority = base
+        .trim_start_matches("https://")
+        .trim_end_matches("/api")
+        .to_owned();
+    let hosts = hosts.lock().expect("not poisoned");
+    let (host, uri_authority) = &hosts[0];
+    assert_eq!(
+        host,
+        &vec![authority.clone()],
+        "one Host, the base URL's authority"
+    );
+    if cfg!(feature = "http2") {
+        assert_eq!(response.version(), http::Version::HTTP_2, "ALPN picked h2");
+        assert_eq!(
+            uri_authority.as_ref().map(|a| a.as_str()),
+            Some(authority.as_str()),
+            ":authority equals Host"
+        );
+    }
+}
+
 #[tokio::test]
 async fn tls_with_an_untrusted_certificate_fails_as_tls_error_never_sent() {
     let cert = TestCertificate::new();
