@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 
 use http::Uri;
-use http::uri::{Authority, Scheme};
+use http::uri::Authority;
 
 use crate::error::{Error, ErrorKind};
 
@@ -31,10 +31,12 @@ pub(crate) fn refusal(uri: &Uri) -> Option<&'static str> {
     let Some(authority) = uri.authority() else {
         return Some("the URL has no host (it must be absolute)");
     };
-    match uri.scheme() {
-        Some(s) if *s == Scheme::HTTPS => None,
-        Some(s) if *s == Scheme::HTTP && is_loopback(host(authority)) => None,
-        Some(s) if *s == Scheme::HTTP => Some(
+    // Compared as text: `http` parses both spellings' case into its standard schemes, and
+    // comparing `&str`s costs less than `Scheme`'s `PartialEq` (checked for every request).
+    match uri.scheme_str() {
+        Some(s) if s.eq_ignore_ascii_case("https") => None,
+        Some(s) if s.eq_ignore_ascii_case("http") && is_loopback(host(authority)) => None,
+        Some(s) if s.eq_ignore_ascii_case("http") => Some(
             "plain http is allowed only to loopback hosts (localhost, 127.0.0.0/8, ::1); \
              use https",
         ),
@@ -113,5 +115,13 @@ mod tests {
         assert!(!allowed("http://127.0.0.1.evil.com/"));
         assert!(!allowed("ftp://127.0.0.1/"));
         assert!(!allowed("/api/v2/memberships"));
+    }
+
+    #[test]
+    fn the_scheme_is_matched_whatever_its_case() {
+        assert!(allowed("HTTPS://api.whop.com/api/v2"));
+        assert!(allowed("Http://127.0.0.1:8080/"));
+        assert!(!allowed("HTTP://api.whop.com/"));
+        assert!(!allowed("FTP://127.0.0.1/"));
     }
 }
