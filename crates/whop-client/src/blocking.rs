@@ -41,6 +41,7 @@ use whop_transport::{ErrorKind, RequestSent, Token};
 
 use crate::client::ClientBuilder;
 use crate::endpoints::license::LicenseCheck;
+use crate::endpoints::validate_license::ValidateLicense;
 use crate::error::Error;
 use crate::response::Response;
 
@@ -153,6 +154,37 @@ impl Client {
         self.run(true, |c| async move {
             c.terminate_membership(id).expand_all(expand).await
         })
+    }
+
+    /// Validates a license key with your company API key and binds it to `hardware_id` on first
+    /// use (metadata key `hwid`), as [`crate::Client::validate_license`] with
+    /// [`hwid`](crate::LicenseValidation::hwid): what a desktop app checks at start-up.
+    ///
+    /// # Errors
+    /// As [`crate::LicenseValidation::send`]: a key bound to another machine is not an error but
+    /// [`ValidateLicense::MetadataMismatch`].
+    pub fn validate_license(
+        &self,
+        license_key: impl AsRef<str>,
+        hardware_id: impl Into<String>,
+    ) -> Result<ValidateLicense, Error> {
+        let (key, hwid) = (license_key.as_ref().to_owned(), hardware_id.into());
+        self.run(true, |c| async move {
+            c.validate_license(key).hwid(hwid).send().await
+        })
+    }
+
+    /// Clears a license key's binding so the next validation binds it afresh, as
+    /// [`crate::Client::reset_license`].
+    ///
+    /// # Errors
+    /// As [`crate::Client::reset_license`].
+    pub fn reset_license(
+        &self,
+        license_key: impl AsRef<str>,
+    ) -> Result<Response<Membership>, Error> {
+        let key = license_key.as_ref().to_owned();
+        self.run(true, |c| async move { c.reset_license(key).await })
     }
 
     /// Runs `call` on the runtime thread and waits for its result. `side_effect`: the call could

@@ -65,3 +65,35 @@ async fn the_blocking_client_is_safe_inside_an_async_runtime() {
     );
     drop(client);
 }
+
+/// A desktop app's license cycle without async code: bind on first use, refuse another machine,
+/// reset, then bind to the new machine.
+#[test]
+fn the_blocking_client_binds_a_key_refuses_another_machine_and_rebinds_after_a_reset() {
+    use whop_client::ValidateLicense;
+    use whop_mock::{DEMO_COMPANY_KEY, DEMO_UNBOUND_LICENSE_KEY};
+
+    let (_runtime, server) = serve_demo();
+    let token = Token::new(DEMO_COMPANY_KEY).expect("valid");
+    let client =
+        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+
+    let first = client
+        .validate_license(DEMO_UNBOUND_LICENSE_KEY, "laptop-a")
+        .expect("answers");
+    assert!(first.is_valid(), "{first:?}");
+    let other = client
+        .validate_license(DEMO_UNBOUND_LICENSE_KEY, "laptop-b")
+        .expect("answers");
+    assert!(
+        matches!(other, ValidateLicense::MetadataMismatch { .. }),
+        "{other:?}"
+    );
+    client
+        .reset_license(DEMO_UNBOUND_LICENSE_KEY)
+        .expect("reset");
+    let rebound = client
+        .validate_license(DEMO_UNBOUND_LICENSE_KEY, "laptop-b")
+        .expect("answers");
+    assert!(rebound.is_valid(), "{rebound:?}");
+}
