@@ -31,7 +31,7 @@ pub struct RetryConfig {
 }
 
 /// The retry budget: retries allowed as a share of recent requests, so a failing API does not see
-/// its load multiplied by the number of attempts. See [`tower::retry::budget::TpsBudget`].
+/// its load multiplied by the number of attempts. Kept by `RetryBudget` (`budget.rs`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BudgetConfig {
     pub(crate) ttl: Duration,

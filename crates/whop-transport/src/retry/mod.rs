@@ -24,6 +24,7 @@
 //! A retryable status that persists past the last attempt is returned as `Ok(response)`; only
 //! transport failures are errors.
 
+mod budget;
 mod config;
 mod decision;
 mod retry_after;

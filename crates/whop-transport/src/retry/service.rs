@@ -28,9 +28,9 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response, Uri, Version};
 use pin_project_lite::pin_project;
 use tokio::time::{Instant, Sleep};
-use tower::retry::budget::{Budget, TpsBudget};
 use tower::{Layer, Service};
 
+use super::budget::RetryBudget;
 use super::{Decision, Outcome, RetryConfig, decide, retry_after};
 use crate::error::Error;
 use crate::extensions::{Attempts, CallDeadline, Endpoint, retry_safe};
@@ -45,7 +45,7 @@ pub struct RetryLayer {
 /// What every call of a [`Retry`] and its clones reads: the settings and the one budget.
 struct Shared {
     config: RetryConfig,
-    budget: Option<TpsBudget>,
+    budget: Option<RetryBudget>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -59,9 +59,7 @@ impl std::fmt::Debug for Shared {
 impl RetryLayer {
     /// A layer retrying by `config`, with a fresh retry budget shared by every service it makes.
     pub fn new(config: RetryConfig) -> Self {
-        let budget = config
-            .budget
-            .map(|b| TpsBudget::new(b.ttl, b.min_per_sec, b.retry_percent));
+        let budget = config.budget.map(RetryBudget::new);
         Self {
             shared: Arc::new(Shared { config, budget }),
         }
