@@ -1,67 +1,22 @@
 //! `whop webhook sign` and `whop webhook verify`, by running the real binary: what `sign` prints
 //! verifies, one changed byte does not, and each failure has its exit code.
 
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[allow(dead_code)] // the webhook commands need no mock API
+mod support;
+
+use support::{Outcome as Run, Whop};
 
 const SECRET_VAR: &str = "WHOP_TEST_WEBHOOK_SECRET";
 const SECRET: &str = "ws_cli_test_5e6f";
 const V1_BODY: &str = r#"{"id":"msg_1","api_version":"v1","type":"membership.deactivated","data":{"id":"mem_cli000000001","status":"canceled"}}"#;
 const LEGACY_BODY: &str =
     r#"{"action":"membership.went_valid","data":{"id":"mem_cli000000002","valid":true}}"#;
-const CHILD_TIMEOUT: Duration = Duration::from_secs(10);
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs `whop` with `args`, `stdin` as its input and the test secret in [`SECRET_VAR`].
 fn whop(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_whop"))
-        .args(args)
-        .env(SECRET_VAR, SECRET)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the whop binary starts");
-    let mut input = child.stdin.take().expect("piped stdin");
-    let stdin = stdin.to_vec();
-    let writer = thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let stdout = read_all(child.stdout.take().expect("piped stdout"));
-    let stderr = read_all(child.stderr.take().expect("piped stderr"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for whop") {
-            break status;
-        }
-        if started.elapsed() > CHILD_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("whop {args:?} ran longer than {CHILD_TIMEOUT:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    writer.join().expect("stdin writer");
-    Run {
-        code: status.code(),
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    }
-}
-
-fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    })
+    Whop::bare().env(SECRET_VAR, SECRET).stdin(stdin).run(args)
 }
 
 /// `whop webhook sign` for `body`; the header lines it printed.

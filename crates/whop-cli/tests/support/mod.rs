@@ -1,6 +1,6 @@
 //! Running the real `whop` binary against whop-mock served on loopback by the test process.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener};
 use std::process::{Command, Stdio};
 use std::thread;
@@ -123,6 +123,7 @@ pub(crate) fn unreachable_base_url() -> String {
 /// One run of the `whop` binary.
 pub(crate) struct Whop {
     command: Command,
+    stdin: Option<Vec<u8>>,
 }
 
 impl Whop {
@@ -135,7 +136,17 @@ impl Whop {
             }
         }
         command.env_remove("RUST_LOG");
-        Whop { command }
+        Whop {
+            command,
+            stdin: None,
+        }
+    }
+
+    /// Gives the run `input` on its standard input (otherwise it reads nothing).
+    #[allow(dead_code)] // only the webhook tests feed stdin; each test file compiles this module
+    pub(crate) fn stdin(mut self, input: &[u8]) -> Whop {
+        self.stdin = Some(input.to_vec());
+        self
     }
 
     /// Sets a variable.
@@ -155,11 +166,21 @@ impl Whop {
         let mut child = self
             .command
             .args(args)
-            .stdin(Stdio::null())
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the whop binary starts");
+        let writer = self.stdin.take().map(|input| {
+            let mut pipe = child.stdin.take().expect("piped stdin");
+            thread::spawn(move || {
+                let _ = pipe.write_all(&input);
+            })
+        });
         let stdout = read_in_background(child.stdout.take().expect("piped stdout"));
         let stderr = read_in_background(child.stderr.take().expect("piped stderr"));
         let started = Instant::now();
@@ -174,6 +195,9 @@ impl Whop {
             }
             thread::sleep(Duration::from_millis(10));
         };
+        if let Some(writer) = writer {
+            writer.join().expect("stdin writer");
+        }
         Outcome {
             code: status.code(),
             stdout: stdout.join().expect("stdout reader"),
