@@ -36,7 +36,7 @@ use std::sync::{Arc, mpsc as std_mpsc};
 use std::thread::{self, JoinHandle};
 
 use tokio::sync::mpsc;
-use whop_models::{Expand, MeMembership, Membership};
+use whop_models::{Expand, MeMembership, Membership, Metadata};
 use whop_transport::{ErrorKind, RequestSent, Token};
 
 use crate::client::ClientBuilder;
@@ -185,6 +185,73 @@ impl Client {
     ) -> Result<Response<Membership>, Error> {
         let key = license_key.as_ref().to_owned();
         self.run(true, |c| async move { c.reset_license(key).await })
+    }
+
+    /// Looks up one of your company's memberships by ID or license key, `expand` expanded, as
+    /// [`crate::Client::membership`] (a company API key).
+    ///
+    /// # Errors
+    /// As [`crate::RetrieveMembership::send`]; [`Error::is_not_found`] when there is no such
+    /// membership.
+    pub fn membership(
+        &self,
+        id_or_license_key: impl AsRef<str>,
+        expand: &[Expand],
+    ) -> Result<Response<Membership>, Error> {
+        let (id, expand) = (id_or_license_key.as_ref().to_owned(), expand.to_vec());
+        self.run(false, |c| async move {
+            c.membership(id).expand_all(expand).await
+        })
+    }
+
+    /// Replaces the metadata of the membership `id`, as
+    /// [`crate::Client::update_membership_metadata`]: an empty [`Metadata`] clears it.
+    ///
+    /// # Errors
+    /// As [`crate::UpdateMembership::send`].
+    pub fn update_membership_metadata(
+        &self,
+        id: impl AsRef<str>,
+        metadata: impl Into<Metadata>,
+    ) -> Result<Response<Membership>, Error> {
+        let (id, metadata) = (id.as_ref().to_owned(), metadata.into());
+        self.run(true, |c| async move {
+            c.update_membership_metadata(id, metadata).await
+        })
+    }
+
+    /// Runs any call of the async client and waits for its answer: for what has no method here
+    /// (a page of a list, a builder option), without writing a runtime of your own.
+    ///
+    /// `call` gets a clone of the async client and returns the future to run on the runtime
+    /// thread:
+    ///
+    /// ```no_run
+    /// use whop_client::blocking::Client;
+    /// use whop_client::{MembershipStatus, Token};
+    ///
+    /// # fn main() -> Result<(), whop_client::Error> {
+    /// let client = Client::new(Token::new("company-api-key")?)?;
+    /// let page = client.call(|c| async move {
+    ///     c.list_memberships().status(MembershipStatus::Active).per(50).send().await
+    /// })?;
+    /// for membership in &page.get().data {
+    ///     println!("{}", membership.id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// What the call returns. If the runtime thread is gone (it panicked), an
+    /// [`Error::Transport`] that says the request may have been sent, since this method cannot
+    /// know whether `call` changes anything.
+    pub fn call<T, F>(&self, call: impl FnOnce(crate::Client) -> F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(true, call)
     }
 
     /// Runs `call` on the runtime thread and waits for its result. `side_effect`: the call could

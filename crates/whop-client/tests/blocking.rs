@@ -97,3 +97,56 @@ fn the_blocking_client_binds_a_key_refuses_another_machine_and_rebinds_after_a_r
         .expect("answers");
     assert!(rebound.is_valid(), "{rebound:?}");
 }
+
+/// A company's support script without async code: read a membership, write its metadata, read
+/// it back, and list through the generic `call`.
+#[test]
+fn the_blocking_client_reads_updates_and_lists_memberships() {
+    use whop_client::{Expand, Metadata};
+    use whop_mock::{DEMO_COMPANY_KEY, DEMO_MEMBERSHIP_ID};
+
+    let (_runtime, server) = serve_demo();
+    let token = Token::new(DEMO_COMPANY_KEY).expect("valid");
+    let client =
+        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+
+    let read = client
+        .membership(DEMO_MEMBERSHIP_ID, &[Expand::Product])
+        .expect("reads");
+    assert_eq!(read.get().id.as_str(), DEMO_MEMBERSHIP_ID);
+
+    let metadata = Metadata::new().with("seat", "desk-7");
+    client
+        .update_membership_metadata(DEMO_MEMBERSHIP_ID, metadata.clone())
+        .expect("updates");
+    let again = client
+        .membership(DEMO_MEMBERSHIP_ID, &[])
+        .expect("reads again");
+    assert_eq!(again.get().metadata.as_ref(), Some(metadata.as_map()));
+
+    let page = client
+        .call(|c| async move { c.list_memberships().per(50).send().await })
+        .expect("lists");
+    assert!(
+        page.get()
+            .data
+            .iter()
+            .any(|m| m.id.as_str() == DEMO_MEMBERSHIP_ID),
+        "the listed page has the membership"
+    );
+}
+
+/// A lookup of a membership that does not exist is the typed not-found error, not a panic.
+#[test]
+fn the_blocking_client_says_not_found_for_an_unknown_membership() {
+    use whop_mock::DEMO_COMPANY_KEY;
+
+    let (_runtime, server) = serve_demo();
+    let token = Token::new(DEMO_COMPANY_KEY).expect("valid");
+    let client =
+        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    let error = client
+        .membership("mem_doesnotexist", &[])
+        .expect_err("no such membership");
+    assert!(error.is_not_found(), "{error:?}");
+}
