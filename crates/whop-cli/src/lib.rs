@@ -1,8 +1,9 @@
-//! The `whop` command's command-line definition, for tools generated from it.
+//! The `whop` command: cancel a Whop membership, look one up, or check a license key, from a shell.
 //!
-//! The command itself is the `whop` binary of this package (`cargo install whop-cli`); this
-//! library only hands out its [`clap::Command`], so that its man pages (`cargo xtask man`) come
-//! from the same definition as its `--help` and its shell completions (`whop completions`).
+//! The command is the `whop` binary of this package (`cargo install whop-cli`), which only calls
+//! [`main`]. The library also hands out the command's [`clap::Command`] ([`command`]), so that its
+//! man pages (`cargo xtask man`) come from the same definition as its `--help` and its shell
+//! completions (`whop completions`).
 //!
 //! ```
 //! let command = whop_cli::command();
@@ -12,10 +13,6 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-// The binary's modules, compiled here only for the definition in `cli`: most of what they hold is
-// used by `main.rs` alone. Declare here every module that `main.rs` declares, so that whatever
-// `cli.rs` reaches (`crate::exit`, a subcommand's own module, ...) resolves in both crates.
-#![allow(dead_code)]
 
 mod cli;
 mod cli_help;
@@ -30,9 +27,95 @@ mod toolkit;
 mod toolkit_cli;
 mod webhook;
 
-use clap::CommandFactory;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command, LicenseCommand, MeCommand, MembershipCommand};
+use crate::exit::Exit;
 
 /// The whole `whop` command line: every subcommand, argument and flag, with their help texts.
 pub fn command() -> clap::Command {
     cli::Cli::command()
+}
+
+/// The `whop` command itself: parses the process's arguments, runs the command, prints a failure
+/// as one line on stderr (`whop: error: ...`), and returns the exit code of the table in
+/// `whop --help`. The `whop` binary is this function.
+pub fn main() -> ExitCode {
+    // clap prints its own usage errors and exits 2, the code of usage errors in the table.
+    let cli = Cli::parse();
+    if cli.global.verbose {
+        init_tracing();
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("whop: error: could not start the async runtime: {e}");
+            return Exit::Other.code();
+        }
+    };
+    match runtime.block_on(run(&cli)) {
+        Ok(exit) => exit.code(),
+        Err(failure) => {
+            eprintln!("{}", failure.line());
+            failure.exit.code()
+        }
+    }
+}
+
+/// Runs the chosen command.
+async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Membership(MembershipCommand::Cancel(args)) => {
+            commands::cancel(global, args).await
+        }
+        Command::Membership(MembershipCommand::Terminate(args)) => {
+            commands::terminate(global, args).await
+        }
+        Command::Membership(MembershipCommand::Get(args)) => {
+            toolkit::membership_get(global, args).await
+        }
+        Command::Membership(MembershipCommand::List(args)) => {
+            toolkit::membership_list(global, args).await
+        }
+        Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
+        Command::Me(MeCommand::Memberships(args)) => toolkit::me_memberships(global, args).await,
+        Command::License(LicenseCommand::Check(args)) => {
+            commands::license_check(global, args).await
+        }
+        Command::License(LicenseCommand::Validate(args)) => {
+            toolkit::license_validate(global, args).await
+        }
+        Command::License(LicenseCommand::Reset(args)) => toolkit::license_reset(global, args).await,
+        Command::Webhook(command) => webhook::run(global, command),
+        Command::Completions(args) => completions::completions(args),
+    }
+}
+
+/// `--verbose`: this command's and the client's traces, at debug level, on stderr. The transport
+/// never records headers or queries, and redacts a path's last segment (a license key), so no
+/// token reaches a trace.
+fn init_tracing() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let targets = Targets::new()
+        .with_target("whop_cli", LevelFilter::DEBUG)
+        .with_target("whop_client", LevelFilter::DEBUG)
+        .with_target("whop_transport", LevelFilter::DEBUG)
+        .with_target("whop_mock", LevelFilter::INFO);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false),
+        )
+        .with(targets)
+        .try_init();
 }

@@ -2,105 +2,10 @@
 //!
 //! See `whop --help` for the commands, the credentials they read, and the exit codes. Errors are
 //! one line on stderr (`whop: error: ...`), and nothing this command prints, traces or fails with
-//! ever contains a token.
+//! ever contains a token. The command is [`whop_cli::main`]; this binary only calls it.
 
 #![forbid(unsafe_code)]
 
-mod cli;
-mod cli_help;
-mod commands;
-mod completions;
-mod context;
-mod exit;
-mod mock;
-mod raw_json;
-mod render;
-mod toolkit;
-mod toolkit_cli;
-mod webhook;
-
-use std::process::ExitCode;
-
-use clap::Parser;
-
-use crate::cli::{Cli, Command, LicenseCommand, MeCommand, MembershipCommand};
-use crate::exit::Exit;
-
-/// Parses the arguments, runs the command, prints a failure as one line, and exits with its code.
-fn main() -> ExitCode {
-    // clap prints its own usage errors and exits 2, the code of usage errors in the table.
-    let cli = Cli::parse();
-    if cli.global.verbose {
-        init_tracing();
-    }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("whop: error: could not start the async runtime: {e}");
-            return Exit::Other.code();
-        }
-    };
-    match runtime.block_on(run(&cli)) {
-        Ok(exit) => exit.code(),
-        Err(failure) => {
-            eprintln!("{}", failure.line());
-            failure.exit.code()
-        }
-    }
-}
-
-/// Runs the chosen command.
-async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
-    let global = &cli.global;
-    match &cli.command {
-        Command::Membership(MembershipCommand::Cancel(args)) => {
-            commands::cancel(global, args).await
-        }
-        Command::Membership(MembershipCommand::Terminate(args)) => {
-            commands::terminate(global, args).await
-        }
-        Command::Membership(MembershipCommand::Get(args)) => {
-            toolkit::membership_get(global, args).await
-        }
-        Command::Membership(MembershipCommand::List(args)) => {
-            toolkit::membership_list(global, args).await
-        }
-        Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
-        Command::Me(MeCommand::Memberships(args)) => toolkit::me_memberships(global, args).await,
-        Command::License(LicenseCommand::Check(args)) => {
-            commands::license_check(global, args).await
-        }
-        Command::License(LicenseCommand::Validate(args)) => {
-            toolkit::license_validate(global, args).await
-        }
-        Command::License(LicenseCommand::Reset(args)) => toolkit::license_reset(global, args).await,
-        Command::Webhook(command) => webhook::run(global, command),
-        Command::Completions(args) => completions::completions(args),
-    }
-}
-
-/// `--verbose`: this command's and the client's traces, at debug level, on stderr. The transport
-/// never records headers or queries, and redacts a path's last segment (a license key), so no
-/// token reaches a trace.
-fn init_tracing() {
-    use tracing_subscriber::filter::{LevelFilter, Targets};
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-
-    let targets = Targets::new()
-        .with_target("whop", LevelFilter::DEBUG)
-        .with_target("whop_client", LevelFilter::DEBUG)
-        .with_target("whop_transport", LevelFilter::DEBUG)
-        .with_target("whop_mock", LevelFilter::INFO);
-    let _ = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_ansi(false),
-        )
-        .with(targets)
-        .try_init();
+fn main() -> std::process::ExitCode {
+    whop_cli::main()
 }

@@ -507,6 +507,18 @@ fn verbose_cancel_never_shows_the_company_key() {
     assert!(!out.stdout.contains(COMPANY_KEY) && !out.stderr.contains(COMPANY_KEY));
 }
 
+/// `--verbose` shows the command's own debug events, not only the client's.
+#[test]
+fn verbose_traces_the_commands_own_events() {
+    let api = Api::start();
+    let out = api
+        .whop()
+        .run(&["--verbose", "membership", "cancel", ACTIVE_ID]);
+    out.assert_code(0);
+    assert!(out.stderr.contains("credential found"), "{}", out.stderr);
+    assert!(out.stderr.contains("client ready"), "{}", out.stderr);
+}
+
 #[test]
 fn verbose_license_check_never_shows_the_user_token() {
     let api = Api::start();
