@@ -19,6 +19,12 @@ fn serve_demo() -> (tokio::runtime::Runtime, whop_mock::MockServer) {
     (runtime, server)
 }
 
+/// A blocking client of `server` with `credential`.
+fn blocking_client(server: &whop_mock::MockServer, credential: &str) -> blocking::Client {
+    let token = Token::new(credential).expect("valid");
+    blocking::Client::from_builder(Client::builder_for(server, token)).expect("builds")
+}
+
 #[test]
 fn the_example_gate_lets_a_valid_key_in_and_keeps_an_expired_one_out() {
     let (_runtime, server) = serve_demo();
@@ -33,9 +39,7 @@ fn the_example_gate_lets_a_valid_key_in_and_keeps_an_expired_one_out() {
 #[test]
 fn clones_share_one_runtime_thread_and_calls_from_threads_overlap() {
     let (_runtime, server) = serve_demo();
-    let token = Token::new(DEMO_USER_TOKEN).expect("valid");
-    let client =
-        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    let client = blocking_client(&server, DEMO_USER_TOKEN);
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let client = client.clone();
@@ -54,9 +58,7 @@ fn clones_share_one_runtime_thread_and_calls_from_threads_overlap() {
 async fn the_blocking_client_is_safe_inside_an_async_runtime() {
     let mock = MockWhop::demo_builder().no_rate_limits().build();
     let server = mock.serve().await.expect("serves");
-    let token = Token::new(DEMO_USER_TOKEN).expect("valid");
-    let client =
-        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    let client = blocking_client(&server, DEMO_USER_TOKEN);
     assert!(
         client
             .check_license(DEMO_LICENSE_KEY)
@@ -74,9 +76,7 @@ fn the_blocking_client_binds_a_key_refuses_another_machine_and_rebinds_after_a_r
     use whop_mock::{DEMO_COMPANY_KEY, DEMO_UNBOUND_LICENSE_KEY};
 
     let (_runtime, server) = serve_demo();
-    let token = Token::new(DEMO_COMPANY_KEY).expect("valid");
-    let client =
-        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    let client = blocking_client(&server, DEMO_COMPANY_KEY);
 
     let first = client
         .validate_license(DEMO_UNBOUND_LICENSE_KEY, "laptop-a")
@@ -106,9 +106,7 @@ fn the_blocking_client_reads_updates_and_lists_memberships() {
     use whop_mock::{DEMO_COMPANY_KEY, DEMO_MEMBERSHIP_ID};
 
     let (_runtime, server) = serve_demo();
-    let token = Token::new(DEMO_COMPANY_KEY).expect("valid");
-    let client =
-        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    let client = blocking_client(&server, DEMO_COMPANY_KEY);
 
     let read = client
         .membership(DEMO_MEMBERSHIP_ID, &[Expand::Product])
@@ -142,9 +140,7 @@ fn the_blocking_client_says_not_found_for_an_unknown_membership() {
     use whop_mock::DEMO_COMPANY_KEY;
 
     let (_runtime, server) = serve_demo();
-    let token = Token::new(DEMO_COMPANY_KEY).expect("valid");
-    let client =
-        blocking::Client::from_builder(Client::builder_for(&server, token)).expect("builds");
+    let client = blocking_client(&server, DEMO_COMPANY_KEY);
     let error = client
         .membership("mem_doesnotexist", &[])
         .expect_err("no such membership");
