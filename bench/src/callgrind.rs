@@ -1,7 +1,7 @@
 //! Instructions per call under callgrind: a figure that does not move with the machine's load.
 //!
-//! Encoding is measured the same way (`whop-bench --encode <body> <typed|value> <n>`), as a
-//! deterministic companion to the wall-clock encode ratio.
+//! Decoding and encoding are measured the same way (`whop-bench --decode|--encode <body>
+//! <typed|value> <n>`), as deterministic companions to the wall-clock ratios.
 //!
 //! Each side runs alone (`whop-bench --calls <side> <n>`) under `valgrind --tool=callgrind` twice,
 //! with [`FEW`] and [`MANY`] sequential calls; the difference divided by `MANY - FEW` is the
@@ -92,37 +92,39 @@ fn instructions(valgrind: &Path, name: &str, args: &[String]) -> u64 {
         .expect("a summary line in the callgrind output")
 }
 
-/// Encode instructions per object, typed and as a `serde_json::Value`, for each codec body.
+/// Decode and encode instructions per object, typed and as a `serde_json::Value`, for each codec
+/// body.
 #[derive(Debug)]
-pub(crate) struct EncodeInstructions {
+pub(crate) struct CodecInstructions {
+    /// Per body: (typed, Value) instructions per decode.
+    pub(crate) per_decode: Vec<(f64, f64)>,
     /// Per body: (typed, Value) instructions per encode.
     pub(crate) per_encode: Vec<(f64, f64)>,
 }
 
-/// Runs `whop-bench --encode <body> <typed|value> <n>` under callgrind for every body.
-pub(crate) fn measure_encode(valgrind: &Path) -> EncodeInstructions {
-    let per_encode = (0..crate::codec::BODY_COUNT)
-        .map(|body| {
-            let per = |kind: &str| {
-                let args = |n: usize| {
-                    vec![
-                        "--encode".to_owned(),
-                        body.to_string(),
-                        kind.to_owned(),
-                        n.to_string(),
-                    ]
+/// Runs `whop-bench --decode|--encode <body> <typed|value> <n>` under callgrind for every body.
+pub(crate) fn measure_codec(valgrind: &Path) -> CodecInstructions {
+    let per_body = |op: &str| -> Vec<(f64, f64)> {
+        (0..crate::codec::BODY_COUNT)
+            .map(|body| {
+                let per = |kind: &str| {
+                    let run = |n: usize| {
+                        let args = [
+                            format!("--{op}"),
+                            body.to_string(),
+                            kind.to_owned(),
+                            n.to_string(),
+                        ];
+                        instructions(valgrind, &format!("{op}.{body}.{kind}.{n}"), &args)
+                    };
+                    (run(MANY) as f64 - run(FEW) as f64) / (MANY - FEW) as f64
                 };
-                let few =
-                    instructions(valgrind, &format!("encode.{body}.{kind}.{FEW}"), &args(FEW));
-                let many = instructions(
-                    valgrind,
-                    &format!("encode.{body}.{kind}.{MANY}"),
-                    &args(MANY),
-                );
-                (many as f64 - few as f64) / (MANY - FEW) as f64
-            };
-            (per("typed"), per("value"))
-        })
-        .collect();
-    EncodeInstructions { per_encode }
+                (per("typed"), per("value"))
+            })
+            .collect()
+    };
+    CodecInstructions {
+        per_decode: per_body("decode"),
+        per_encode: per_body("encode"),
+    }
 }

@@ -150,6 +150,24 @@ pub(crate) fn encode_only(body: usize, typed: bool, n: usize) {
     }
 }
 
+/// `--decode <body> <typed|value> <n>`: decodes body number `body` `n` times, into its model with
+/// `whop_models::decode` or into a `serde_json::Value`, for callgrind.
+pub(crate) fn decode_only(body: usize, typed: bool, n: usize) {
+    let (_, ty, file, pointer) = BODIES[body];
+    let bytes = fixture(file, pointer);
+    fn repeat<T: DeserializeOwned>(bytes: &[u8], n: usize) {
+        for _ in 0..n {
+            drop(black_box(whop_models::decode::<T>(black_box(bytes))));
+        }
+    }
+    match (typed, ty) {
+        (false, _) => repeat::<Value>(&bytes, n),
+        (true, "Membership") => repeat::<Membership>(&bytes, n),
+        (true, "MeMembership") => repeat::<MeMembership>(&bytes, n),
+        (true, _) => repeat::<ErrorBody>(&bytes, n),
+    }
+}
+
 fn bench<T: DeserializeOwned + Serialize>(
     name: &'static str,
     ty: &'static str,

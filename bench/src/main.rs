@@ -19,7 +19,8 @@
 //! `--callgrind` (only the deterministic figures: allocations and instructions per call),
 //! `--codec` (only decode and encode),
 //! `--serve` (internal: the HTTP server process), `--calls <a|b|c> <n>` (only `n` sequential
-//! calls of one side, for a profiler).
+//! calls of one side, for a profiler), `--decode|--encode <body> <typed|value> <n>` (only `n`
+//! decodes or encodes of one codec body, for a profiler).
 
 mod build_cost;
 mod callgrind;
@@ -57,14 +58,19 @@ fn main() {
         http::serve();
         return;
     }
-    if let Some(at) = args.iter().position(|a| a == "--encode") {
-        let arg = |i: usize| args.get(at + i).map(String::as_str);
-        let body = arg(1)
-            .and_then(|b| b.parse().ok())
-            .expect("--encode <body> <typed|value> <n>");
-        let n = arg(3).and_then(|n| n.parse().ok()).unwrap_or(1000);
-        codec::encode_only(body, arg(2) == Some("typed"), n);
-        return;
+    for (flag, op) in [
+        ("--encode", codec::encode_only as fn(usize, bool, usize)),
+        ("--decode", codec::decode_only),
+    ] {
+        if let Some(at) = args.iter().position(|a| a == flag) {
+            let arg = |i: usize| args.get(at + i).map(String::as_str);
+            let body = arg(1)
+                .and_then(|b| b.parse().ok())
+                .unwrap_or_else(|| panic!("{flag} <body> <typed|value> <n>"));
+            let n = arg(3).and_then(|n| n.parse().ok()).unwrap_or(1000);
+            op(body, arg(2) == Some("typed"), n);
+            return;
+        }
     }
     if let Some(at) = args.iter().position(|a| a == "--calls") {
         calls_only(&args[at + 1..]);
@@ -84,7 +90,7 @@ fn main() {
             load: &[],
             allocs: &[],
             instructions: None,
-            encode_instructions: None,
+            codec_instructions: None,
             build: None,
             stores: &[],
         };
@@ -141,7 +147,7 @@ fn main() {
         eprintln!("whop-bench: no valgrind: no instructions per call");
     }
     let instructions = valgrind.as_deref().map(callgrind::measure);
-    let encode_instructions = valgrind.as_deref().map(callgrind::measure_encode);
+    let codec_instructions = valgrind.as_deref().map(callgrind::measure_codec);
 
     let (store_rounds, store_calls) = if quick { (3, 200) } else { (10, 1000) };
     eprintln!(
@@ -156,7 +162,7 @@ fn main() {
         load: &load,
         allocs: &allocs,
         instructions: instructions.as_ref(),
-        encode_instructions: encode_instructions.as_ref(),
+        codec_instructions: codec_instructions.as_ref(),
         build: build.as_ref(),
         stores: &stores,
     };
@@ -221,7 +227,7 @@ struct Figures<'a> {
     load: &'a [http::LoadResult],
     allocs: &'a [Allocs],
     instructions: Option<&'a callgrind::Instructions>,
-    encode_instructions: Option<&'a callgrind::EncodeInstructions>,
+    codec_instructions: Option<&'a callgrind::CodecInstructions>,
     build: Option<&'a build_cost::BuildCost>,
     stores: &'a [store::StoreSide],
 }
@@ -243,7 +249,7 @@ fn table(figures: &Figures<'_>) -> String {
         load,
         allocs,
         instructions,
-        encode_instructions,
+        codec_instructions,
         build,
         stores: _,
     } = *figures;
@@ -331,15 +337,20 @@ fn table(figures: &Figures<'_>) -> String {
             a.bytes
         );
     }
-    if let Some(enc) = encode_instructions {
-        for (i, (typed, value)) in enc.per_encode.iter().enumerate() {
-            let _ = writeln!(
-                t,
-                "| {}, encode instructions under callgrind: typed / Value | {typed:.0} / {value:.0} | {:.2}x Value | >= 1.5x Value: {} |",
-                codec::body_name(i),
-                value / typed,
-                verdict(value / typed >= 1.5)
-            );
+    if let Some(codec_ins) = codec_instructions {
+        for (op, per_body) in [
+            ("decode", &codec_ins.per_decode),
+            ("encode", &codec_ins.per_encode),
+        ] {
+            for (i, (typed, value)) in per_body.iter().enumerate() {
+                let _ = writeln!(
+                    t,
+                    "| {}, {op} instructions under callgrind: typed / Value | {typed:.0} / {value:.0} | {:.2}x Value | >= 1.5x Value: {} |",
+                    codec::body_name(i),
+                    value / typed,
+                    verdict(value / typed >= 1.5)
+                );
+            }
         }
     }
     if let Some(ins) = instructions {
@@ -475,7 +486,7 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
         load,
         allocs,
         instructions,
-        encode_instructions,
+        codec_instructions,
         build,
         stores,
     } = *figures;
@@ -576,11 +587,19 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
         "http": load,
         "heap_per_call": allocs,
         "instructions": instructions,
-        "encode_instructions": encode_instructions.map(|enc| {
-            enc.per_encode.iter().enumerate().map(|(i, (typed, value))| json!({
+        "encode_instructions": codec_instructions.map(|ins| {
+            ins.per_encode.iter().enumerate().map(|(i, (typed, value))| json!({
                 "body": codec::body_name(i),
                 "typed_per_encode": typed,
                 "value_per_encode": value,
+                "speedup_vs_value": value / typed,
+            })).collect::<Vec<_>>()
+        }),
+        "decode_instructions": codec_instructions.map(|ins| {
+            ins.per_decode.iter().enumerate().map(|(i, (typed, value))| json!({
+                "body": codec::body_name(i),
+                "typed_per_decode": typed,
+                "value_per_decode": value,
                 "speedup_vs_value": value / typed,
             })).collect::<Vec<_>>()
         }),
