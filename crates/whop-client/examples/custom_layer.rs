@@ -26,7 +26,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use http::{Request, Response};
 use tower::{Layer, Service, ServiceBuilder};
-use whop_client::transport::{Endpoint, Transport};
+use whop_client::transport::{Endpoint, RequestExt, Transport};
 use whop_client::{Client, Token};
 
 /// The layer: counts every call, and prints its route, status and time.
@@ -71,10 +71,7 @@ where
         let n = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
         // Every request carries the endpoint's description: log its route
         // (`GET /v5/me/memberships/{id}`), never the path, which can hold a license key.
-        let route = request
-            .extensions()
-            .get::<Endpoint>()
-            .map_or("unknown", |endpoint| endpoint.route());
+        let route = request.endpoint().map_or("unknown", Endpoint::route);
         let started = Instant::now();
         let response = self.inner.call(request);
         Box::pin(async move {

@@ -146,7 +146,8 @@ impl<S> Client<S> {
     /// service wrapped in your own tower layers, a mock, or another HTTP stack.
     ///
     /// Requests reach `service` with a URI that is a path relative to the API root
-    /// (`/v2/memberships/mem_1/cancel`), a [`whop_transport::Endpoint`] in their extensions, and,
+    /// (`/v2/memberships/mem_1/cancel`), a [`whop_transport::Endpoint`] (read it with
+    /// [`whop_transport::RequestExt::endpoint`]), and,
     /// for a client made with [`with_token`](Client::with_token), a [`Token`] there too. Put
     /// [`whop_transport::BaseUrlLayer`] and [`whop_transport::AuthLayer`] in front of a service that
     /// needs an absolute URI and an `Authorization` header:

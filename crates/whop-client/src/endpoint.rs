@@ -18,7 +18,7 @@ use http::uri::PathAndQuery;
 use http::{HeaderValue, Method, Request, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use whop_models::ExpandSet;
-use whop_transport::{BaseUrl, Endpoint};
+use whop_transport::{BaseUrl, Endpoint, RequestExt};
 
 use crate::error::InvalidInput;
 use crate::path::push_segment;
@@ -174,7 +174,7 @@ impl Call {
         self
     }
 
-    /// The request, the route's [`Endpoint`] in its extensions. Its URI is the absolute one under
+    /// The request, with the route's [`Endpoint`] set ([`RequestExt::set_endpoint`]). Its URI is the absolute one under
     /// `root` when given (the path is then parsed once, with the root's path in front), else a
     /// path relative to the API root (the transport puts the root in front).
     ///
@@ -199,7 +199,7 @@ impl Call {
         if self.body.is_some() {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         }
-        request.extensions_mut().insert(self.route.endpoint);
+        request.set_endpoint(self.route.endpoint);
         Ok(request)
     }
 }
@@ -234,7 +234,7 @@ mod tests {
             .call(&[("id", "mem_1")])
             .build(None)
             .expect("builds");
-        let endpoint = request.extensions().get::<Endpoint>().expect("inserted");
+        let endpoint = request.endpoint().expect("set");
         assert_eq!(endpoint.route(), "POST /v2/memberships/{id}/cancel");
         assert_eq!(endpoint.family(), whop_transport::ApiFamily::V2);
         assert!(whop_transport::is_retry_safe(&request));

@@ -1,8 +1,9 @@
 //! The overall deadline: the whole call, all attempts and backoffs included, ends in time.
 //!
-//! Sits outside the retry layer. It stamps a [`CallDeadline`] on the request, so the retry layer never
+//! Sits outside the retry layer. It stamps a call deadline on the request
+//! ([`RequestExt::call_deadline`]), so the retry layer never
 //! sleeps past it and each attempt's timeout stops at it, and it bounds the whole call as a
-//! backstop. A request that already carries an earlier [`CallDeadline`] keeps it.
+//! backstop. A request that already carries an earlier call deadline keeps it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,7 +16,7 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::CallDeadline;
+use crate::extensions::RequestExt;
 
 /// Bounds the whole call by `deadline` from its start. See the [module docs](self).
 #[derive(Clone, Copy, Debug)]
@@ -73,7 +74,7 @@ where
     }
 }
 
-/// Stamps the earlier of `now + deadline` and the request's own [`CallDeadline`] on `req`; returns it.
+/// Stamps the earlier of `now + deadline` and the request's own call deadline on `req`; returns it.
 ///
 /// What the default stack ([`Transport`](crate::Transport)) does instead of a [`Deadline`]: it
 /// stamps the deadline but arms no timer of its own, saving one timer per call. That holds only
@@ -84,7 +85,7 @@ where
 /// attempt's timeout.
 pub(crate) fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
     let own = Instant::now().checked_add(deadline);
-    let existing = req.extensions().get::<CallDeadline>().map(|d| d.0);
+    let existing = req.call_deadline();
     let until = match (own, existing) {
         (Some(own), Some(existing)) => Some(own.min(existing)),
         (own, existing) => own.or(existing),
@@ -92,7 +93,7 @@ pub(crate) fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Insta
     if let Some(until) = until
         && existing != Some(until)
     {
-        req.extensions_mut().insert(CallDeadline(until));
+        req.set_call_deadline(until);
     }
     until
 }

@@ -16,7 +16,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
-use crate::extensions::{Endpoint, RedactedPath};
+use crate::extensions::{RedactedPath, RequestExt};
 
 /// The `Deprecation` header (RFC 9745).
 pub const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
@@ -156,7 +156,7 @@ pub(crate) enum RouteKey {
 
 impl RouteKey {
     pub(crate) fn of<B>(req: &Request<B>) -> Self {
-        match req.extensions().get::<Endpoint>() {
+        match req.endpoint() {
             Some(endpoint) => RouteKey::Template(endpoint.route()),
             None => RouteKey::Path(req.uri().clone()),
         }

@@ -1,12 +1,17 @@
 //! Request and response extensions: how the client talks to the layers without new headers.
 //!
-//! `http::Extensions` carry typed values alongside a request. The client inserts one
-//! [`Endpoint`] into every request: the route template the tracing span and the deprecation
-//! warning show (never the path, which may hold a customer's license key), the [`ApiFamily`] the
-//! pacer counts it under, and whether it is safe to repeat. A [`Token`](crate::Token) in the
-//! extensions is the credential of that one request (see [`auth`](crate::auth)). The retry layer
-//! inserts [`Attempts`] into a response that took more than one attempt, and the deadline layer inserts
-//! [`CallDeadline`] into the request so inner layers know how much time is left.
+//! `http::Extensions` carry typed values alongside a request. What this crate's layers read of a
+//! request travels in **one** extension, read and written through [`RequestExt`]:
+//! - its [`Endpoint`], which the client sets on every request: the route template the tracing
+//!   span and the deprecation warning show (never the path, which may hold a customer's license
+//!   key), the [`ApiFamily`] the pacer counts it under, and whether it is safe to repeat;
+//! - its call deadline, which the deadline stamp sets so that inner layers know how much time
+//!   is left.
+//!
+//! One extension, not one per value, because each extension is a box and a hash-map insert on
+//! every call. A [`Token`](crate::Token) in the extensions is the credential of that one request
+//! (see [`auth`](crate::auth)). The retry layer inserts [`Attempts`] into a response that took
+//! more than one attempt.
 
 use std::fmt;
 
@@ -44,10 +49,11 @@ impl fmt::Display for ApiFamily {
 /// warning name the [`route`](Self::route) (so a license key in the path is never logged), the
 /// pacer counts the request under its [`family`](Self::family), and the retry layer repeats a
 /// non-GET request only when it is [`retry_safe`](Self::retry_safe). `whop-client` declares one
-/// per endpoint; insert your own into requests you build by hand:
+/// per endpoint; set your own on requests you build by hand, with [`RequestExt::set_endpoint`]
+/// (an `Endpoint` inserted into the extensions directly is not read):
 ///
 /// ```
-/// use whop_transport::{ApiFamily, Endpoint};
+/// use whop_transport::{ApiFamily, Endpoint, RequestExt};
 ///
 /// const CANCEL: Endpoint =
 ///     Endpoint::new("POST /v2/memberships/{id}/cancel", ApiFamily::V2).retry_safe();
@@ -55,7 +61,8 @@ impl fmt::Display for ApiFamily {
 /// let mut request = http::Request::post("/v2/memberships/mem_1/cancel")
 ///     .body(bytes::Bytes::new())
 ///     .expect("a valid request");
-/// request.extensions_mut().insert(CANCEL);
+/// request.set_endpoint(CANCEL);
+/// assert_eq!(request.endpoint(), Some(&CANCEL));
 /// assert!(whop_transport::is_retry_safe(&request));
 /// ```
 ///
@@ -104,7 +111,7 @@ impl Endpoint {
 
 /// `true` when `request` may be repeated: GET, HEAD, or an [`Endpoint`] marked retry-safe.
 pub fn is_retry_safe<B>(request: &http::Request<B>) -> bool {
-    retry_safe(request.method(), request.extensions().get::<Endpoint>())
+    retry_safe(request.method(), request.endpoint())
 }
 
 /// [`is_retry_safe`] from a request's method and its [`Endpoint`], if any.
@@ -118,10 +125,117 @@ pub(crate) fn retry_safe(method: &http::Method, endpoint: Option<&Endpoint>) -> 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts(pub u32);
 
-/// The instant by which the whole call (all attempts and backoffs) must be done. Inserted by
-/// the deadline layer; a caller may insert an earlier one per request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CallDeadline(pub Instant);
+/// What this crate's layers know of a request: the one extension behind [`RequestExt`].
+#[derive(Clone, Copy, Debug, Default)]
+struct CallMeta {
+    endpoint: Option<Endpoint>,
+    deadline: Option<Instant>,
+}
+
+/// Reads and sets what whop-transport's layers know of a request (its [`Endpoint`] and its call
+/// deadline), on an `http::Request` or on its `http::Extensions`. Both values live in one
+/// extension, so setting the second one costs no allocation.
+///
+/// ```
+/// use std::time::Duration;
+/// use tokio::time::Instant;
+/// use whop_transport::RequestExt;
+///
+/// let mut request = http::Request::get("/v5/me/memberships/mem_1").body(()).expect("valid");
+/// assert_eq!(request.call_deadline(), None);
+/// // This call must be done within 2 s, even if the transport allows more.
+/// let by = Instant::now() + Duration::from_secs(2);
+/// request.set_call_deadline(by);
+/// assert_eq!(request.call_deadline(), Some(by));
+/// ```
+pub trait RequestExt: sealed::Sealed {
+    /// The request's [`Endpoint`], if the client (or you) set one.
+    fn endpoint(&self) -> Option<&Endpoint>;
+
+    /// Sets the request's [`Endpoint`].
+    fn set_endpoint(&mut self, endpoint: Endpoint);
+
+    /// The instant by which the whole call (all attempts and backoffs) must be done, if set.
+    ///
+    /// The transport's deadline stamp sets it to the earlier of its own deadline and one already
+    /// set, so a caller may set an earlier one per request; every layer inside reads it, and none
+    /// waits past it.
+    fn call_deadline(&self) -> Option<Instant>;
+
+    /// Sets the call deadline (replacing any earlier one: the transport keeps the earlier of
+    /// this and its own).
+    fn set_call_deadline(&mut self, deadline: Instant);
+}
+
+impl RequestExt for http::Extensions {
+    fn endpoint(&self) -> Option<&Endpoint> {
+        self.get::<CallMeta>()?.endpoint.as_ref()
+    }
+
+    fn set_endpoint(&mut self, endpoint: Endpoint) {
+        self.get_or_insert_default::<CallMeta>().endpoint = Some(endpoint);
+    }
+
+    fn call_deadline(&self) -> Option<Instant> {
+        self.get::<CallMeta>()?.deadline
+    }
+
+    fn set_call_deadline(&mut self, deadline: Instant) {
+        self.get_or_insert_default::<CallMeta>().deadline = Some(deadline);
+    }
+}
+
+impl<B> RequestExt for http::Request<B> {
+    fn endpoint(&self) -> Option<&Endpoint> {
+        self.extensions().endpoint()
+    }
+
+    fn set_endpoint(&mut self, endpoint: Endpoint) {
+        self.extensions_mut().set_endpoint(endpoint);
+    }
+
+    fn call_deadline(&self) -> Option<Instant> {
+        self.extensions().call_deadline()
+    }
+
+    fn set_call_deadline(&mut self, deadline: Instant) {
+        self.extensions_mut().set_call_deadline(deadline);
+    }
+}
+
+mod sealed {
+    /// Only `http::Request` and `http::Extensions` implement [`RequestExt`](super::RequestExt).
+    pub trait Sealed {}
+    impl Sealed for http::Extensions {}
+    impl<B> Sealed for http::Request<B> {}
+}
+
+/// What a retry copy of a request carries of its extensions when it has only ours: one `Copy`
+/// value, put back with one insert.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CarriedMeta(Option<CallMeta>);
+
+impl CarriedMeta {
+    /// Ours, when `extensions` holds nothing else; `None` when it does.
+    pub(crate) fn only_ours(extensions: &http::Extensions) -> Option<Self> {
+        let meta = extensions.get::<CallMeta>().copied();
+        (extensions.len() == usize::from(meta.is_some())).then_some(CarriedMeta(meta))
+    }
+
+    pub(crate) fn endpoint(&self) -> Option<&Endpoint> {
+        self.0.as_ref()?.endpoint.as_ref()
+    }
+
+    pub(crate) fn call_deadline(&self) -> Option<Instant> {
+        self.0?.deadline
+    }
+
+    pub(crate) fn put_back(self, extensions: &mut http::Extensions) {
+        if let Some(meta) = self.0 {
+            extensions.insert(meta);
+        }
+    }
+}
 
 /// Displays a request path with its last segment replaced by `{redacted}` and the query dropped,
 /// e.g. `/api/v5/me/memberships/{redacted}`. Formatting happens only when a log line is written.
@@ -146,7 +260,7 @@ pub(crate) struct RouteName<'a, B>(pub(crate) &'a http::Request<B>);
 
 impl<B> fmt::Display for RouteName<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.extensions().get::<Endpoint>() {
+        match self.0.endpoint() {
             Some(endpoint) => f.write_str(endpoint.route()),
             None => RedactedPath(self.0.uri()).fmt(f),
         }
@@ -173,13 +287,33 @@ mod tests {
     }
 
     #[test]
+    fn the_endpoint_and_the_call_deadline_share_one_extension() {
+        let mut req = http::Request::get("https://h/").body(()).expect("valid");
+        assert_eq!((req.endpoint(), req.call_deadline()), (None, None));
+        let endpoint = Endpoint::new("GET /", ApiFamily::V5);
+        let by = Instant::now();
+        req.set_call_deadline(by);
+        req.set_endpoint(endpoint);
+        assert_eq!(req.endpoint(), Some(&endpoint));
+        assert_eq!(req.call_deadline(), Some(by));
+        assert_eq!(
+            req.extensions().len(),
+            1,
+            "one extension, not one per value"
+        );
+        let later = by + std::time::Duration::from_secs(1);
+        req.set_call_deadline(later);
+        assert_eq!(req.call_deadline(), Some(later), "set replaces");
+        assert_eq!(req.endpoint(), Some(&endpoint), "and keeps the endpoint");
+    }
+
+    #[test]
     fn get_and_head_are_retry_safe_and_post_only_when_its_endpoint_is_marked() {
         let get = http::Request::get("https://h/").body(()).expect("valid");
         assert!(is_retry_safe(&get));
         let mut post = http::Request::post("https://h/").body(()).expect("valid");
         assert!(!is_retry_safe(&post));
-        post.extensions_mut()
-            .insert(Endpoint::new("POST /", ApiFamily::V2).retry_safe());
+        post.set_endpoint(Endpoint::new("POST /", ApiFamily::V2).retry_safe());
         assert!(is_retry_safe(&post));
     }
 }

@@ -1,9 +1,10 @@
 //! The per-attempt timeout: one attempt may take at most this long.
 //!
 //! Sits inside the retry layer, so each attempt gets its own clock. When the request carries a
-//! [`CallDeadline`] (set by [`DeadlineLayer`](crate::DeadlineLayer)) the attempt also stops at the
-//! deadline, and the error then says [`ErrorKind::DeadlineExceeded`] rather than
-//! [`ErrorKind::Timeout`], so the retry layer does not try again. Both may have been sent.
+//! call deadline ([`RequestExt::call_deadline`], set by [`DeadlineLayer`](crate::DeadlineLayer))
+//! the attempt also stops at the deadline, and the error then says
+//! [`ErrorKind::DeadlineExceeded`] rather than [`ErrorKind::Timeout`], so the retry layer does not
+//! try again. Both may have been sent.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,9 +17,9 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::CallDeadline;
+use crate::extensions::RequestExt;
 
-/// Bounds each attempt by a timeout (and by the request's [`CallDeadline`], if any).
+/// Bounds each attempt by a timeout (and by the request's call deadline, if any).
 #[derive(Clone, Copy, Debug)]
 pub struct AttemptTimeoutLayer {
     timeout: Duration,
@@ -65,7 +66,7 @@ where
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let own = Instant::now().checked_add(self.timeout);
-        let deadline = req.extensions().get::<CallDeadline>().map(|d| d.0);
+        let deadline = req.call_deadline();
         let (until, by_deadline) = match (own, deadline) {
             (Some(own), Some(deadline)) if deadline <= own => (Some(deadline), true),
             (None, Some(deadline)) => (Some(deadline), true),

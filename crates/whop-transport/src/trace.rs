@@ -168,7 +168,7 @@ mod tests {
     use tracing::{Event, Metadata};
 
     use super::*;
-    use crate::extensions::{ApiFamily, Endpoint};
+    use crate::extensions::{ApiFamily, Endpoint, RequestExt};
 
     /// Writes every span field and event field it sees into one string.
     #[derive(Clone, Default)]
@@ -246,7 +246,7 @@ mod tests {
     #[tokio::test(flavor = "current_thread")]
     async fn span_uses_the_route_template_when_the_request_names_one() {
         let mut req = request("https://api.whop.com/api/v2/memberships/mem_1/cancel");
-        req.extensions_mut().insert(Endpoint::new(
+        req.set_endpoint(Endpoint::new(
             "POST /v2/memberships/{id}/cancel",
             ApiFamily::V2,
         ));

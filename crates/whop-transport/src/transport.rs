@@ -12,7 +12,7 @@
 //! 4. [`AuthLayer`]: `Authorization: Bearer <token>`, the request's own [`Token`] or the default
 //!    one, only for the base URL's origin (added once, before retries);
 //! 5. the overall deadline, across attempts and backoffs: stamped on the request as a
-//!    [`CallDeadline`](crate::CallDeadline) and enforced by the layers inside, which never wait past it (the
+//!    call deadline ([`RequestExt::call_deadline`](crate::RequestExt::call_deadline)) and enforced by the layers inside, which never wait past it (the
 //!    same bound as [`DeadlineLayer`], without a second timer per call);
 //! 6. the retry layer ([`RetryLayer`]): backoff with full jitter, a budget, `Retry-After`;
 //! 7. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):

@@ -7,8 +7,8 @@ use http::header::{AUTHORIZATION, LOCATION, USER_AGENT};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use tower::ServiceExt;
 use whop_transport::{
-    ApiFamily, Attempts, DEPRECATION, Endpoint, Error, ErrorKind, RequestSent, RetryConfig, Token,
-    Transport, TransportBuilder,
+    ApiFamily, Attempts, DEPRECATION, Endpoint, Error, ErrorKind, RequestExt, RequestSent,
+    RetryConfig, Token, Transport, TransportBuilder,
 };
 
 use whop_mock::scripted::{
@@ -280,8 +280,7 @@ async fn post_not_marked_retry_safe_on_503_makes_one_attempt() {
 async fn post_marked_retry_safe_on_503_is_retried_and_the_last_503_is_returned() {
     let server = status(503).await;
     let mut req = request(Method::POST, &server.url("/cancel"));
-    req.extensions_mut()
-        .insert(Endpoint::new("POST /cancel", ApiFamily::V2).retry_safe());
+    req.set_endpoint(Endpoint::new("POST /cancel", ApiFamily::V2).retry_safe());
 
     let response = send(&transport(), req).await.expect("a 503 is a response");
 

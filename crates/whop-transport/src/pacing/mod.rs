@@ -41,7 +41,7 @@
 //!   slot, and outside the per-attempt timeout, so waiting for a slot does not eat an attempt's
 //!   time.
 //! - **Waiting counts against the deadline.** The wait happens inside the call's overall
-//!   [`CallDeadline`](crate::CallDeadline). A request whose slot would come at or after its
+//!   call deadline ([`RequestExt::call_deadline`](crate::RequestExt::call_deadline)). A request whose slot would come at or after its
 //!   deadline is not held at all: it fails at once with
 //!   [`ErrorKind::RateLimitedLocally`](crate::ErrorKind::RateLimitedLocally),
 //!   [`RequestSent::NotSent`](crate::RequestSent::NotSent). (A slot just before the deadline is

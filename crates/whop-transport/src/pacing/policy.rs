@@ -11,7 +11,7 @@ use http::header::AUTHORIZATION;
 use http::{Extensions, HeaderMap, Method, Request, Uri};
 
 use super::PacingLimit;
-use crate::extensions::{ApiFamily, Endpoint};
+use crate::extensions::{ApiFamily, Endpoint, RequestExt};
 use crate::token::CredentialId;
 
 /// Maps a request to the bucket it counts against: the policy half of pacing.
@@ -90,7 +90,7 @@ impl<'a> RequestHead<'a> {
 
     /// The request's [`Endpoint`], if the client declared one.
     pub fn endpoint(&self) -> Option<&'a Endpoint> {
-        self.extensions.get::<Endpoint>()
+        self.extensions.endpoint()
     }
 
     /// The [`CredentialId`] of the request's `Authorization` header, if it has one.
@@ -233,7 +233,7 @@ mod tests {
         }
         let mut request = builder.body(()).expect("valid");
         if let Some(endpoint) = endpoint {
-            request.extensions_mut().insert(endpoint);
+            request.set_endpoint(endpoint);
         }
         request
     }

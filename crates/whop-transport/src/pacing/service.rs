@@ -12,7 +12,7 @@ use super::future::{Cooldown, Next, PacingFuture, Pending, settle};
 use super::layer::Pacer;
 use super::{RequestHead, Reserve};
 use crate::error::Error;
-use crate::extensions::CallDeadline;
+use crate::extensions::RequestExt;
 
 /// The service made by [`PacingLayer`](super::PacingLayer). Clones share the pacer.
 #[derive(Clone)]
@@ -61,9 +61,8 @@ where
         let limit = bucket.limit.widened(pacer.safety_margin);
         let now = Instant::now();
         let max_wait = req
-            .extensions()
-            .get::<CallDeadline>()
-            .map(|d| d.0.saturating_duration_since(now));
+            .call_deadline()
+            .map(|d| d.saturating_duration_since(now));
         match pacer.store.reserve(&bucket.key, limit, max_wait) {
             Reserve::Ready(answer) => match settle(answer, &pacer.store, bucket.key, now) {
                 Next::Send => PacingFuture::calling(
@@ -161,10 +160,9 @@ mod tests {
         let mut req = Request::get("https://api.whop.com/api/v5/me/memberships/K")
             .body(())
             .expect("valid");
-        req.extensions_mut()
-            .insert(Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5));
+        req.set_endpoint(Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5));
         if let Some(deadline) = deadline {
-            req.extensions_mut().insert(CallDeadline(deadline));
+            req.set_call_deadline(deadline);
         }
         req
     }
@@ -204,8 +202,7 @@ mod tests {
             let mut req = Request::get("https://api.whop.com/api/v2/memberships/m")
                 .body(())
                 .expect("valid");
-            req.extensions_mut()
-                .insert(Endpoint::new("GET /v2/memberships/{id}", ApiFamily::V2));
+            req.set_endpoint(Endpoint::new("GET /v2/memberships/{id}", ApiFamily::V2));
             service.clone().oneshot(req).await.expect("sent");
             // A v5 path, but no Endpoint: the path is not parsed.
             let req = Request::get("https://api.whop.com/api/v5/me/memberships/K")
@@ -447,8 +444,7 @@ mod tests {
         let req = answered_with(v5_request_with_token("alice"), "429", None);
         service.clone().oneshot(req).await.expect("answered");
         let mut late = v5_request_with_token("alice");
-        late.extensions_mut()
-            .insert(CallDeadline(Instant::now() + Duration::from_secs(30)));
+        late.set_call_deadline(Instant::now() + Duration::from_secs(30));
         let err = service
             .clone()
             .oneshot(late)

@@ -11,9 +11,10 @@
 //! attempt of the call may have reached the server.
 //!
 //! The copy kept for the next attempt is made cheap because most calls succeed at once: when the
-//! request's extensions hold only what this crate puts there (an [`Endpoint`] and a
-//! [`CallDeadline`]) the copy carries those two values instead of a copied `http::Extensions`, and when it has a few headers (the default
-//! stack sends three) it carries them in place rather than in a copied `HeaderMap`. A copied
+//! request's extensions hold only what this crate puts there (its [`Endpoint`] and call deadline,
+//! one extension: see [`RequestExt`](crate::RequestExt)) the copy carries that one value instead
+//! of a copied `http::Extensions`, and when it has a few headers (the default stack sends three)
+//! it carries them in place rather than in a copied `HeaderMap`. A copied
 //! `http::Extensions` is a map and a box per value, a copied `HeaderMap` two more allocations.
 
 use std::future::Future;
@@ -33,7 +34,7 @@ use tower::{Layer, Service};
 use super::budget::RetryBudget;
 use super::{Decision, Outcome, RetryConfig, decide, retry_after};
 use crate::error::Error;
-use crate::extensions::{Attempts, CallDeadline, Endpoint, retry_safe};
+use crate::extensions::{Attempts, CarriedMeta, RequestExt, retry_safe};
 
 /// Retries failed attempts by the rules of the [module docs](super). Made by
 /// [`RetryLayer::new`]; every service it makes shares one retry budget.
@@ -275,7 +276,8 @@ impl Tries {
         } else {
             let now = Instant::now();
             (
-                copy.deadline().map(|d| d.0.saturating_duration_since(now)),
+                copy.call_deadline()
+                    .map(|d| d.saturating_duration_since(now)),
                 jitter(),
             )
         };
@@ -341,7 +343,7 @@ impl RequestCopy {
             Some(carried) => CopiedHeaders::Carried(carried),
             None => CopiedHeaders::Map(req.headers().clone()),
         };
-        let extensions = match Carried::only_ours(req.extensions()) {
+        let extensions = match CarriedMeta::only_ours(req.extensions()) {
             Some(carried) => CopiedExtensions::Carried(carried),
             None => CopiedExtensions::Map(req.extensions().clone()),
         };
@@ -374,16 +376,16 @@ impl RequestCopy {
 
     fn retry_safe(&self) -> bool {
         let endpoint = match &self.extensions {
-            CopiedExtensions::Carried(carried) => carried.endpoint.as_ref(),
-            CopiedExtensions::Map(extensions) => extensions.get::<Endpoint>(),
+            CopiedExtensions::Carried(carried) => carried.endpoint(),
+            CopiedExtensions::Map(extensions) => extensions.endpoint(),
         };
         retry_safe(&self.method, endpoint)
     }
 
-    fn deadline(&self) -> Option<CallDeadline> {
+    fn call_deadline(&self) -> Option<Instant> {
         match &self.extensions {
-            CopiedExtensions::Carried(carried) => carried.deadline,
-            CopiedExtensions::Map(extensions) => extensions.get::<CallDeadline>().copied(),
+            CopiedExtensions::Carried(carried) => carried.call_deadline(),
+            CopiedExtensions::Map(extensions) => extensions.call_deadline(),
         }
     }
 }
@@ -396,7 +398,7 @@ enum CopiedHeaders {
 
 #[derive(Debug)]
 enum CopiedExtensions {
-    Carried(Carried),
+    Carried(CarriedMeta),
     Map(http::Extensions),
 }
 
@@ -427,32 +429,6 @@ impl CarriedHeaders {
     }
 }
 
-/// The request extensions this crate's layers read, carried instead of a copied map.
-#[derive(Clone, Copy, Debug)]
-struct Carried {
-    endpoint: Option<Endpoint>,
-    deadline: Option<CallDeadline>,
-}
-
-impl Carried {
-    /// The two values when `extensions` holds nothing else; `None` when it does.
-    fn only_ours(extensions: &http::Extensions) -> Option<Self> {
-        let endpoint = extensions.get::<Endpoint>().copied();
-        let deadline = extensions.get::<CallDeadline>().copied();
-        let ours = usize::from(endpoint.is_some()) + usize::from(deadline.is_some());
-        (extensions.len() == ours).then_some(Carried { endpoint, deadline })
-    }
-
-    fn put_back(self, extensions: &mut http::Extensions) {
-        if let Some(endpoint) = self.endpoint {
-            extensions.insert(endpoint);
-        }
-        if let Some(deadline) = self.deadline {
-            extensions.insert(deadline);
-        }
-    }
-}
-
 /// A uniform sample in `[0, 1)`: a per-process random key (std's `RandomState`) hashing a global
 /// counter, so concurrent calls get independent jitter without a RNG dependency or a lock.
 fn jitter() -> f64 {
@@ -465,9 +441,9 @@ fn jitter() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extensions::ApiFamily;
+    use crate::extensions::{ApiFamily, Endpoint};
 
-    /// A GET with `headers` extra headers, an `Endpoint`, a `CallDeadline` and, if asked, an
+    /// A GET with `headers` extra headers, an `Endpoint`, a call deadline and, if asked, an
     /// extension of the caller's own.
     fn request(headers: usize, own_extension: bool) -> Request<Bytes> {
         let mut req = Request::get("https://api.whop.com/api/v5/me/memberships/mem_1")
@@ -479,11 +455,8 @@ mod tests {
                 HeaderValue::from(i),
             );
         }
-        req.extensions_mut()
-            .insert(Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5));
-        req.extensions_mut().insert(CallDeadline(
-            Instant::now() + std::time::Duration::from_secs(60),
-        ));
+        req.set_endpoint(Endpoint::new("GET /v5/me/memberships/{id}", ApiFamily::V5));
+        req.set_call_deadline(Instant::now() + std::time::Duration::from_secs(60));
         if own_extension {
             req.extensions_mut().insert("the caller's own");
         }
@@ -512,16 +485,10 @@ mod tests {
             assert_eq!(copy.uri(), original.uri(), "{case}");
             assert_eq!(copy.body(), original.body(), "{case}");
             assert_eq!(copy.headers(), original.headers(), "{case}");
-            assert_eq!(
-                copy.extensions().get::<Endpoint>(),
-                original.extensions().get::<Endpoint>(),
-                "{case}"
-            );
-            assert_eq!(
-                copy.extensions().get::<CallDeadline>(),
-                original.extensions().get::<CallDeadline>(),
-                "{case}"
-            );
+            assert_eq!(copy.endpoint(), original.endpoint(), "{case}");
+            assert!(copy.endpoint().is_some(), "{case}");
+            assert_eq!(copy.call_deadline(), original.call_deadline(), "{case}");
+            assert!(copy.call_deadline().is_some(), "{case}");
             assert_eq!(
                 copy.extensions().get::<&str>(),
                 original.extensions().get::<&str>(),
