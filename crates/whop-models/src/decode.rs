@@ -29,17 +29,21 @@ use serde::de::DeserializeOwned;
 /// Returns [`DecodeError`] if the bytes are not valid JSON, have trailing content, or do not
 /// match `T`.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
-    serde_json::from_slice(bytes).map_err(|error| {
-        let path = match (
-            error.classify(),
-            byte_offset(bytes, error.line(), error.column()),
-        ) {
-            // Not JSON, or cut short: the text has no structure to name a place in.
-            (serde_json::error::Category::Eof, _) | (_, None) => String::new(),
-            (_, Some(offset)) => path_at(bytes, offset, Failed::of(&error)),
-        };
-        DecodeError::new(path, error)
-    })
+    serde_json::from_slice(bytes).map_err(|error| explain(bytes, error))
+}
+
+/// The [`DecodeError`] for serde_json's `error` on `bytes`: one copy for every `T`, and out of
+/// the way of the decode that succeeds.
+#[cold]
+#[inline(never)]
+fn explain(bytes: &[u8], error: serde_json::Error) -> DecodeError {
+    let offset = byte_offset(bytes, error.line(), error.column());
+    let path = match (error.classify(), offset) {
+        // Not JSON, or cut short: the text has no structure to name a place in.
+        (serde_json::error::Category::Eof, _) | (_, None) => String::new(),
+        (_, Some(offset)) => path_at(bytes, offset, Failed::of(&error)),
+    };
+    DecodeError::new(path, error)
 }
 
 /// The byte offset just after the `column`th byte of line `line` (both 1-based, as serde_json
@@ -364,8 +368,14 @@ fn render(path: &[Segment]) -> String {
 }
 
 /// A body did not decode. Tells where (JSON path, line, column) and why.
+///
+/// One pointer wide, like `serde_json::Error`, so that `Result<T, DecodeError>` costs a decode
+/// that succeeds no more than `serde_json::from_slice`'s own result does.
 #[derive(Debug)]
-pub struct DecodeError {
+pub struct DecodeError(Box<Explained>);
+
+#[derive(Debug)]
+struct Explained {
     path: String,
     message: String,
     source: serde_json::Error,
@@ -376,38 +386,38 @@ impl DecodeError {
         let full = source.to_string();
         let suffix = format!(" at line {} column {}", source.line(), source.column());
         let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-        Self {
+        Self(Box::new(Explained {
             path,
             message,
             source,
-        }
+        }))
     }
 
     /// The JSON path of the value that failed, e.g. `product.created_at` or `data[0].id`.
     /// Empty when the failure is at the top level (bad syntax, wrong root type, trailing data).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 
     /// Why it failed, without the position.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// The 1-based line of the failure (0 if unknown).
     pub fn line(&self) -> usize {
-        self.source.line()
+        self.0.source.line()
     }
 
     /// The 1-based column of the failure (0 if unknown).
     pub fn column(&self) -> usize {
-        self.source.column()
+        self.0.source.column()
     }
 
     /// Whether the body was not JSON at all (as opposed to JSON of the wrong shape).
     pub fn is_syntax(&self) -> bool {
         matches!(
-            self.source.classify(),
+            self.0.source.classify(),
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof
         )
     }
@@ -415,10 +425,10 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "could not decode the body: {}", self.message)?;
+        if self.0.path.is_empty() {
+            write!(f, "could not decode the body: {}", self.0.message)?;
         } else {
-            write!(f, "could not decode `{}`: {}", self.path, self.message)?;
+            write!(f, "could not decode `{}`: {}", self.0.path, self.0.message)?;
         }
         write!(f, " (line {}, column {})", self.line(), self.column())
     }
@@ -426,7 +436,7 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(&self.0.source)
     }
 }
 

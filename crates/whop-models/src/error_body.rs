@@ -144,11 +144,80 @@ pub enum ErrorBody {
     V5(V5ErrorBody),
 }
 
-/// Both shapes at once, for a single pass over the bytes.
-#[derive(Deserialize)]
-struct EitherShape {
-    error: Option<V2Error>,
-    message: Option<String>,
+/// A key of an error body that [`ErrorBody`] reads. Read from the key's raw bytes where the
+/// format offers them (serde_json does), so a key is matched without first being checked as
+/// UTF-8: an error body has only a few keys, and that check is a good part of its decode.
+enum Key {
+    Error,
+    Message,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Key, E> {
+                Ok(match key {
+                    b"error" => Key::Error,
+                    b"message" => Key::Message,
+                    _ => Key::Other,
+                })
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                self.visit_bytes(key.as_bytes())
+            }
+        }
+
+        deserializer.deserialize_bytes(KeyVisitor)
+    }
+}
+
+/// Reads an error body's object once, keeping `error` and `message` and skipping every other
+/// key. A key given twice is an error, as in a derived `Deserialize`.
+struct EitherShape;
+
+impl<'de> Visitor<'de> for EitherShape {
+    type Value = ErrorBody;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorBody, A::Error> {
+        let mut error: Option<Option<V2Error>> = None;
+        let mut message: Option<Option<String>> = None;
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Error if error.is_some() => return Err(de::Error::duplicate_field("error")),
+                Key::Message if message.is_some() => {
+                    return Err(de::Error::duplicate_field("message"));
+                }
+                Key::Error => error = Some(map.next_value()?),
+                Key::Message => message = Some(map.next_value()?),
+                Key::Other => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        match (error.flatten(), message.flatten()) {
+            (Some(error), _) => Ok(ErrorBody::V2(V2ErrorBody { error })),
+            (None, Some(message)) => Ok(ErrorBody::V5(V5ErrorBody {
+                message: Some(message),
+            })),
+            (None, None) => Err(de::Error::custom(
+                "expected a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})",
+            )),
+        }
+    }
 }
 
 impl ErrorBody {
@@ -180,16 +249,7 @@ impl ErrorBody {
 impl<'de> Deserialize<'de> for ErrorBody {
     /// Accepts either shape; `error` wins when both keys are present.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let either = EitherShape::deserialize(deserializer)?;
-        match (either.error, either.message) {
-            (Some(error), _) => Ok(Self::V2(V2ErrorBody { error })),
-            (None, Some(message)) => Ok(Self::V5(V5ErrorBody {
-                message: Some(message),
-            })),
-            (None, None) => Err(de::Error::custom(
-                "expected a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})",
-            )),
-        }
+        deserializer.deserialize_map(EitherShape)
     }
 }
 
@@ -204,7 +264,74 @@ impl Serialize for ErrorBody {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// What `ErrorBody` decoded through before its own visitor: a derived struct of both shapes.
+    #[derive(Deserialize)]
+    struct DerivedShape {
+        error: Option<V2Error>,
+        message: Option<String>,
+    }
+
+    fn derived_parse(bytes: &[u8]) -> Option<ErrorBody> {
+        let either: DerivedShape = serde_json::from_slice(bytes).ok()?;
+        match (either.error, either.message) {
+            (Some(error), _) => Some(ErrorBody::V2(V2ErrorBody { error })),
+            (None, Some(message)) => Some(ErrorBody::V5(V5ErrorBody {
+                message: Some(message),
+            })),
+            (None, None) => None,
+        }
+    }
+
+    proptest! {
+        /// Objects of any of the keys, each with any kind of value, repeated or not, escaped or
+        /// not: `parse` answers what the derived struct answered.
+        #[test]
+        fn parse_answers_what_a_derived_struct_answered(
+            members in prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "error", "message", "mess\\u0061ge", "other", "code", "Error",
+                    ]),
+                    prop::sample::select(vec![
+                        "null", "1", "\"text\"", "{}", "[]", "true",
+                        "{\"code\":404,\"message\":\"No such Resource\"}",
+                        "{\"status\":\"400\"}", "{\"code\":[]}",
+                    ]),
+                ),
+                0..4,
+            ),
+        ) {
+            let members: Vec<String> =
+                members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let body = format!("{{{}}}", members.join(","));
+            prop_assert_eq!(ErrorBody::parse(body.as_bytes()), derived_parse(body.as_bytes()), "{}", body);
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_not_an_error_body() {
+        assert_eq!(ErrorBody::parse(br#"{"message":"a","message":"b"}"#), None);
+        assert_eq!(ErrorBody::parse(br#"{"error":null,"error":{}}"#), None);
+    }
+
+    #[test]
+    fn an_error_body_decodes_from_a_json_value_too() {
+        let v5: ErrorBody = serde_json::from_value(serde_json::json!({"message": "x"})).unwrap();
+        assert_eq!(v5.message(), Some("x"));
+        let v2: ErrorBody =
+            serde_json::from_value(serde_json::json!({"error": {"code": 404}})).unwrap();
+        assert_eq!(v2.code(), Some(&ErrorCode::Number(404)));
+    }
+
+    #[test]
+    fn an_escaped_key_is_read_as_the_key_it_spells() {
+        let body = ErrorBody::parse(br#"{"mess\u0061ge":"slow down"}"#).unwrap();
+        assert_eq!(body.message(), Some("slow down"));
+    }
 
     #[test]
     fn v2_status_string_is_read_as_code() {
