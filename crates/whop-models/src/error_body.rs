@@ -181,6 +181,9 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
+/// The shapes an error body may have, for what an error says was expected.
+const SHAPES: &str = "a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})";
+
 /// Reads an error body's object once, keeping `error` and `message` and skipping every other
 /// key. A key given twice is an error, as in a derived `Deserialize`.
 struct EitherShape;
@@ -189,7 +192,7 @@ impl<'de> Visitor<'de> for EitherShape {
     type Value = ErrorBody;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})")
+        f.write_str(SHAPES)
     }
 
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorBody, A::Error> {
@@ -213,9 +216,7 @@ impl<'de> Visitor<'de> for EitherShape {
             (None, Some(message)) => Ok(ErrorBody::V5(V5ErrorBody {
                 message: Some(message),
             })),
-            (None, None) => Err(de::Error::custom(
-                "expected a v2 error body ({\"error\": {...}}) or a v5 one ({\"message\": ...})",
-            )),
+            (None, None) => Err(de::Error::custom(format_args!("expected {SHAPES}"))),
         }
     }
 }
