@@ -130,6 +130,7 @@ struct Compound<'a> {
 }
 
 impl<'a> Compound<'a> {
+    #[inline]
     fn open(writer: &'a mut JsonWriter, open: u8, close: u8, len: Option<usize>) -> Self {
         writer.out.push(open);
         let state = if len == Some(0) {
@@ -149,6 +150,7 @@ impl<'a> Compound<'a> {
         self.state = State::Rest;
     }
 
+    #[inline]
     fn close(&mut self, close: u8) {
         if self.state != State::Empty {
             self.writer.out.push(close);
@@ -241,6 +243,7 @@ impl<'a> ser::Serializer for &'a mut JsonWriter {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
 
+    #[inline]
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         write_string(&mut self.out, v);
         Ok(())
@@ -324,10 +327,12 @@ impl<'a> ser::Serializer for &'a mut JsonWriter {
         self.serialize_seq(Some(len))
     }
 
+    #[inline]
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a>, Error> {
         Ok(Compound::open(self, b'{', b'}', len))
     }
 
+    #[inline]
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'a>, Error> {
         // serde_json's private number and raw-value types are structs it recognises by a name
         // starting with `$`; what they write is serde_json's business.
@@ -437,6 +442,7 @@ impl ser::SerializeStruct for Compound<'_> {
         self.field(key, value)
     }
 
+    #[inline]
     fn end(mut self) -> Result<(), Error> {
         self.close(b'}');
         Ok(())
@@ -630,6 +636,7 @@ impl ser::Serializer for MapKey<'_> {
 /// unless it is the first. A name that needs escaping (a `rename` with a quote in it, say) is
 /// escaped in full; the others, nearly all, are copied as they are, and each is checked only
 /// the first time it is written (see [`key_is_clean`]).
+#[inline]
 fn write_key(out: &mut Vec<u8>, first: bool, key: &'static str) {
     out.reserve(key.len() + 4);
     if !first {
@@ -655,6 +662,7 @@ static CLEAN_KEYS: [AtomicU64; 512] = [const { AtomicU64::new(0) }; 512];
 /// `true` for the exact (address, length) it checked, and a slot shared by two names only
 /// costs a second check. A name whose address or length does not fit the packing is checked
 /// every time.
+#[inline]
 fn key_is_clean(key: &'static str) -> bool {
     let (address, len) = (key.as_ptr().addr() as u64, key.len() as u64);
     if address >> 48 != 0 || len >> 16 != 0 {
@@ -674,6 +682,7 @@ fn key_is_clean(key: &'static str) -> bool {
 }
 
 /// Writes `text` as a JSON string, quoted and escaped exactly as serde_json escapes it.
+#[inline]
 fn write_string(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
@@ -716,6 +725,7 @@ fn block_needs_escape(block: &[u8; 16]) -> bool {
 
 /// Whether any byte of `bytes` needs escaping. Strings of 8 bytes or more are checked in
 /// blocks, the last block overlapping the one before instead of a byte-by-byte tail.
+#[inline]
 fn needs_escape(bytes: &[u8]) -> bool {
     if let Some(last) = bytes.last_chunk::<16>() {
         let (blocks, _) = bytes.as_chunks::<16>();
