@@ -154,7 +154,11 @@ impl Service<Request<Bytes>> for Transport {
         shared.auth.apply(&mut req);
         stamp(&mut req, shared.deadline);
         // 6. retries, pacing, the attempt timeout and the pooled client
-        let inner = call.span.in_scope(|| shared.inner.call_ready(req));
+        // Entered by hand rather than with `in_scope`: a closure's result is moved once more on
+        // its way out, and the retry layer's future is the largest value a call builds.
+        let entered = call.span.enter();
+        let inner = shared.inner.call_ready(req);
+        drop(entered);
         TransportFuture {
             state: State::Calling {
                 inner,
