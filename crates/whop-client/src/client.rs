@@ -217,6 +217,9 @@ impl<S> Client<S> {
 
 impl<S: HttpService> Client<S> {
     /// Builds `call`, sends it, and decodes a success into `T`; anything else becomes an [`Error`].
+    ///
+    /// An endpoint's `send` returns this future as it is, not wrapped in an `async fn` of its
+    /// own: each async layer would move the whole future (over 1.5 kB) and its output once more.
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<Response<T>, Error> {
         let route = call.route();
         let side_effect = route.has_side_effect();
