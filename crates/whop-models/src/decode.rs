@@ -37,13 +37,14 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
 #[cold]
 #[inline(never)]
 fn explain(bytes: &[u8], error: serde_json::Error) -> DecodeError {
+    let full = error.to_string();
     let offset = byte_offset(bytes, error.line(), error.column());
     let path = match (error.classify(), offset) {
         // Not JSON, or cut short: the text has no structure to name a place in.
         (serde_json::error::Category::Eof, _) | (_, None) => String::new(),
-        (_, Some(offset)) => path_at(bytes, offset, Failed::of(&error)),
+        (_, Some(offset)) => path_at(bytes, offset, Failed::of(&full)),
     };
-    DecodeError::new(path, error)
+    DecodeError::new(path, &full, error)
 }
 
 /// The byte offset just after the `column`th byte of line `line` (both 1-based, as serde_json
@@ -82,8 +83,7 @@ impl Failed {
     /// serde_json places the error of a visitor that refuses an object or an array just after
     /// its first byte or its first member's, which is also where an error in that first member
     /// would be: the message tells the two apart.
-    fn of(error: &serde_json::Error) -> Self {
-        let message = error.to_string();
+    fn of(message: &str) -> Self {
         if message.starts_with("invalid type: map,") {
             Failed::Object
         } else if message.starts_with("invalid type: sequence,") {
@@ -382,10 +382,10 @@ struct Explained {
 }
 
 impl DecodeError {
-    fn new(path: String, source: serde_json::Error) -> Self {
-        let full = source.to_string();
+    /// `full`: `source` as it displays.
+    fn new(path: String, full: &str, source: serde_json::Error) -> Self {
         let suffix = format!(" at line {} column {}", source.line(), source.column());
-        let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+        let message = full.strip_suffix(&suffix).unwrap_or(full).to_owned();
         Self(Box::new(Explained {
             path,
             message,

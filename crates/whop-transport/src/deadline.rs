@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::RequestExt;
+use crate::extensions::{RequestExt, tighten_call_deadline};
 
 /// Bounds the whole call by `deadline` from its start. See the [module docs](self).
 #[derive(Clone, Copy, Debug)]
@@ -84,18 +84,11 @@ where
 /// included. A call that runs into it fails with [`ErrorKind::DeadlineExceeded`] from the
 /// attempt's timeout.
 pub(crate) fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
-    let own = Instant::now().checked_add(deadline);
-    let existing = req.call_deadline();
-    let until = match (own, existing) {
-        (Some(own), Some(existing)) => Some(own.min(existing)),
-        (own, existing) => own.or(existing),
-    };
-    if let Some(until) = until
-        && existing != Some(until)
-    {
-        req.set_call_deadline(until);
+    match Instant::now().checked_add(deadline) {
+        Some(own) => Some(tighten_call_deadline(req.extensions_mut(), own)),
+        // A deadline too far to represent: the request's own, if any, stands.
+        None => req.call_deadline(),
     }
-    until
 }
 
 pin_project! {

@@ -203,6 +203,15 @@ impl<B> RequestExt for http::Request<B> {
     }
 }
 
+/// Sets the call deadline of `extensions` to the earlier of `by` and the one already set, in one
+/// look-up (the deadline stamp, on every call); returns it.
+pub(crate) fn tighten_call_deadline(extensions: &mut http::Extensions, by: Instant) -> Instant {
+    let meta = extensions.get_or_insert_default::<CallMeta>();
+    let until = meta.deadline.map_or(by, |set| set.min(by));
+    meta.deadline = Some(until);
+    until
+}
+
 mod sealed {
     /// Only `http::Request` and `http::Extensions` implement [`RequestExt`](super::RequestExt).
     pub trait Sealed {}
