@@ -18,7 +18,8 @@ tasks:
   bench   build whop-bench in release and run it: one table, JSON in target/bench/
   ci      fmt --check, clippy --all-features -D warnings, redis-server (apt-get, when missing
           and root), test --workspace, doc with warnings denied; clippy and test of whop-cli
-          without its default features too
+          without its default features too; a check with freshly resolved dependencies (in a
+          scratch copy, warnings denied); cargo package
   fuzz    [--seconds N] [TARGET...]: each cargo-fuzz target for N s (60), executions per target
   man     [DIR]: the `whop` man pages, one per subcommand, into DIR (target/man); read one with
           `man -l target/man/whop.1`, or install them: `cp target/man/*.1 ~/.local/share/man/man1/`
@@ -125,6 +126,7 @@ fn ci() -> Result<(), String> {
         ],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    fresh_dependencies()?;
     forget_extracted_packages();
     // Every published crate packages, and each .crate file builds on its own (cargo verifies it
     // against the others as packaged, never against the workspace). Nothing is published.
@@ -149,6 +151,85 @@ fn ci() -> Result<(), String> {
     )?;
     eprintln!("xtask ci: all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// Checks the workspace against dependencies resolved afresh, as a new user's first build gets
+/// them, not as `Cargo.lock` pins them: in a scratch copy of the sources (under
+/// `target/fresh-dependencies/`, so the real lock file is never touched), `cargo update`, then
+/// `cargo check` of every target and feature with warnings denied. A deprecation or a break in a
+/// newer semver-compatible release of a dependency fails here before a user meets it.
+fn fresh_dependencies() -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ is in the workspace")
+        .to_path_buf();
+    let scratch = target_dir().join("fresh-dependencies");
+    let copy = scratch.join("workspace");
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+    }
+    for file in tracked_files(&root)? {
+        let to = copy.join(&file);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        // A file listed by git but deleted in the work tree is simply not copied.
+        match std::fs::copy(root.join(&file), &to) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        }
+    }
+    let manifest = copy.join("Cargo.toml");
+    let manifest = manifest
+        .to_str()
+        .ok_or_else(|| format!("{} is not UTF-8", manifest.display()))?;
+    let target = scratch.join("target");
+    let target = target
+        .to_str()
+        .ok_or_else(|| format!("{} is not UTF-8", target.display()))?;
+    cargo(&["update", "--manifest-path", manifest], &[])?;
+    cargo(
+        &[
+            "check",
+            "--manifest-path",
+            manifest,
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+        ],
+        &[("CARGO_TARGET_DIR", target), ("RUSTFLAGS", "-D warnings")],
+    )
+    .map_err(|e| {
+        format!("{e}\nthe workspace does not build cleanly with freshly resolved dependencies")
+    })
+}
+
+/// The files of the work tree that git tracks or would track (not ignored), relative to `root`.
+fn tracked_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let out = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("could not run git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`git ls-files` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(out
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+        .collect())
 }
 
 /// `cargo xtask man [DIR]`: writes the `whop` man pages into DIR, or target/man.
