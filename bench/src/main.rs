@@ -232,10 +232,16 @@ struct Figures<'a> {
     stores: &'a [store::StoreSide],
 }
 
-/// The most allocations per call the full client may make (1.2 times the floor's 21).
-const MAX_ALLOCATIONS: f64 = 25.0;
-/// The most instructions per call the full client may take, as a multiple of the floor's.
-const MAX_INSTRUCTIONS_OVER_FLOOR: f64 = 1.15;
+/// The most allocations per call the full client may make above the floor's (issue 21's price
+/// for a default stack built from the public layers and tower's retry).
+const MAX_ALLOCATIONS_OVER_FLOOR: f64 = 14.0;
+/// The least the full client's throughput may be, as a share of the floor's, at concurrency 16
+/// and above (issue 21's price).
+const MIN_THROUGHPUT_OF_FLOOR: f64 = 0.85;
+/// A regression alarm, not a target: the full client's instructions per call above the floor's.
+/// Its overhead is a few thousand instructions (a few microseconds against a network call of tens
+/// of milliseconds); a jump past this is a bug to look for, not a trade to make.
+const ALARM_INSTRUCTIONS_OVER_FLOOR: f64 = 20_000.0;
 /// The largest the smallest app may be, stripped: 2.2 MB (10^6 bytes).
 const MAX_MIN_APP_BYTES: u64 = 2_200_000;
 /// The longest the smallest app's cold release build may take on the 2-core machine.
@@ -266,7 +272,7 @@ fn table(figures: &Figures<'_>) -> String {
             let (ratio, target) = match i {
                 0 => (
                     format!("{:.2}x Value", c.speedup_vs_value[0]),
-                    format!(">= 1.5x Value: {}", verdict(c.speedup_vs_value[0] >= 1.5)),
+                    String::new(),
                 ),
                 1 => (
                     format!("{:.2}x Value", c.speedup_vs_value[1]),
@@ -274,10 +280,7 @@ fn table(figures: &Figures<'_>) -> String {
                 ),
                 3 => (
                     format!("{:.2}x Value", c.encode_speedup_vs_value),
-                    format!(
-                        ">= 1.5x Value: {}",
-                        verdict(c.encode_speedup_vs_value >= 1.5)
-                    ),
+                    String::new(),
                 ),
                 _ => ("1.00x".to_owned(), String::new()),
             };
@@ -296,11 +299,14 @@ fn table(figures: &Figures<'_>) -> String {
             let (ratio, target) = if i == 0 {
                 (
                     format!("a/b {:.2}, a/c {:.2}", l.a_over_b, l.a_over_c),
-                    format!(
-                        "a >= 0.90 b: {}; a >= 1.3 c: {}",
-                        verdict(l.a_over_b >= 0.90),
-                        verdict(l.a_over_c >= 1.3)
-                    ),
+                    if l.concurrency >= 16 {
+                        format!(
+                            "a >= {MIN_THROUGHPUT_OF_FLOOR} b: {}",
+                            verdict(l.a_over_b >= MIN_THROUGHPUT_OF_FLOOR)
+                        )
+                    } else {
+                        String::new()
+                    },
                 )
             } else {
                 (String::new(), String::new())
@@ -322,8 +328,13 @@ fn table(figures: &Figures<'_>) -> String {
                     a.bytes - allocs[1].bytes
                 ),
                 format!(
-                    "a <= {MAX_ALLOCATIONS:.0}: {}",
-                    verdict(total <= MAX_ALLOCATIONS)
+                    "a <= b + {MAX_ALLOCATIONS_OVER_FLOOR:.0}: {}",
+                    verdict(
+                        total
+                            <= allocs[1].allocations
+                                + allocs[1].reallocations
+                                + MAX_ALLOCATIONS_OVER_FLOOR
+                    )
                 ),
             )
         } else {
@@ -345,10 +356,9 @@ fn table(figures: &Figures<'_>) -> String {
             for (i, (typed, value)) in per_body.iter().enumerate() {
                 let _ = writeln!(
                     t,
-                    "| {}, {op} instructions under callgrind: typed / Value | {typed:.0} / {value:.0} | {:.2}x Value | >= 1.5x Value: {} |",
+                    "| {}, {op} instructions under callgrind: typed / Value | {typed:.0} / {value:.0} | {:.2}x Value | |",
                     codec::body_name(i),
                     value / typed,
-                    verdict(value / typed >= 1.5)
                 );
             }
         }
@@ -357,10 +367,18 @@ fn table(figures: &Figures<'_>) -> String {
         for (i, name) in http::SIDE_NAMES.iter().enumerate() {
             let (ratio, target) = if i == 0 {
                 (
-                    format!("a/b {:.3}", ins.a_over_b()),
                     format!(
-                        "a <= {MAX_INSTRUCTIONS_OVER_FLOOR} b: {}",
-                        verdict(ins.a_over_b() <= MAX_INSTRUCTIONS_OVER_FLOOR)
+                        "a/b {:.3}, a - b {:+.0}",
+                        ins.a_over_b(),
+                        ins.per_call[0] - ins.per_call[1]
+                    ),
+                    format!(
+                        "alarm if a - b > {ALARM_INSTRUCTIONS_OVER_FLOOR:.0}: {}",
+                        if ins.per_call[0] - ins.per_call[1] > ALARM_INSTRUCTIONS_OVER_FLOOR {
+                            "RAISED"
+                        } else {
+                            "quiet"
+                        }
                     ),
                 )
             } else {
