@@ -4,12 +4,12 @@
 use time::OffsetDateTime;
 use whop_client::{Expand, LicenseCheck};
 
-use crate::cli::{CancelArgs, GlobalArgs, LicenseCheckArgs, MeMembershipArgs, TerminateArgs};
+use crate::cli::{CancelArgs, LicenseCheckArgs, MeMembershipArgs, TerminateArgs};
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
-use crate::raw_json;
+use crate::global::GlobalArgs;
+use crate::output::{print, print_membership, print_raw_json};
 use crate::render;
-use crate::toolkit::print_membership;
 
 /// `whop membership cancel`: cancel at period end, print the updated membership.
 pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exit, Failure> {
@@ -127,30 +127,4 @@ async fn check(global: &GlobalArgs, key: &str) -> Result<Exit, Failure> {
         print(&format!("{line}\n"))?;
     }
     Ok(exit)
-}
-
-/// The API's own JSON (`raw`, as Whop sent it) pretty-printed, one trailing newline: fields this
-/// SDK does not know are kept, absent ones are not invented.
-pub(crate) fn print_raw_json(raw: &[u8]) -> Result<(), Failure> {
-    let mut text = raw_json::pretty(raw)
-        .ok_or_else(|| Failure::new(Exit::Undecodable, "the answer's body is not JSON"))?;
-    text.push('\n');
-    print(&text)
-}
-
-/// Writes to stdout. A closed pipe (`whop ... | head -1`) is not an error worth a message.
-pub(crate) fn print(text: &str) -> Result<(), Failure> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::new(
-            Exit::Other,
-            format!("could not write the output: {e}"),
-        )),
-    }
 }

@@ -3,8 +3,8 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs};
-use crate::commands::print;
 use crate::exit::{Exit, Failure};
+use crate::output::print;
 
 /// Prints the script for `args.shell` on stdout. It is generated from the same definition as
 /// `--help`, so every subcommand and flag of this version completes.

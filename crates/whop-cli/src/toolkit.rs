@@ -1,23 +1,17 @@
 //! The license-key and listing commands: `license validate`, `license reset`, `membership get`,
 //! `membership list`, `me memberships`.
 
-use std::io::IsTerminal;
+use whop_client::{Expand, Metadata, V2_MAX_PER_PAGE, ValidateLicense};
+use whop_models::{MeMembershipPage, MembershipPage};
 
-use time::OffsetDateTime;
-use whop_client::{
-    Expand, Metadata, PageError, Pages, Response, Stream, V2_MAX_PER_PAGE, ValidateLicense,
-};
-use whop_models::{MeMembership, MeMembershipPage, Membership, MembershipPage};
-
-use crate::cli::GlobalArgs;
-use crate::commands::{print, print_raw_json};
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
-use crate::raw_json;
-use crate::render;
+use crate::global::GlobalArgs;
+use crate::listing::stream_pages;
+use crate::output::{print, print_membership, print_raw_json};
+use crate::render::{me_membership_row, membership_row};
 use crate::toolkit_cli::{
-    LicenseResetArgs, LicenseValidateArgs, MeMembershipsArgs, MembershipGetArgs,
-    MembershipListArgs, PagingArgs,
+    LicenseResetArgs, LicenseValidateArgs, MeMembershipsArgs, MembershipGetArgs, MembershipListArgs,
 };
 
 /// `whop license validate`: exit 0 valid, 1 not valid / mismatch / not found, 2 any error.
@@ -125,19 +119,6 @@ pub(crate) async fn membership_get(
     print_membership(global, &membership)
 }
 
-/// Prints a v2 membership: Whop's own JSON with `--json`, else rows.
-pub(crate) fn print_membership(
-    global: &GlobalArgs,
-    membership: &Response<Membership>,
-) -> Result<Exit, Failure> {
-    if global.json {
-        print_raw_json(membership.raw_body())?;
-    } else {
-        print(&render::membership(membership, OffsetDateTime::now_utc()))?;
-    }
-    Ok(Exit::Ok)
-}
-
 /// `whop membership list`: rows (or JSON Lines) as pages arrive.
 pub(crate) async fn membership_list(
     global: &GlobalArgs,
@@ -208,99 +189,4 @@ pub(crate) async fn me_memberships(
     }
     let rows = |page: &MeMembershipPage| page.data.iter().map(me_membership_row).collect();
     stream_pages(global, &args.paging, listing.pages(), rows).await
-}
-
-/// Prints each page as it arrives: rows, or each membership as Whop sent it (JSON Lines).
-/// Without `--all`, only the first page.
-async fn stream_pages<P>(
-    global: &GlobalArgs,
-    paging: &PagingArgs,
-    mut pages: Pages<P>,
-    rows: impl Fn(&P) -> Vec<String>,
-) -> Result<Exit, Failure> {
-    let progress = paging.all && std::io::stderr().is_terminal();
-    let mut count = 0usize;
-    while let Some(page) = next(&mut pages).await {
-        let page = page.map_err(|e: PageError| {
-            let page_number = e.page();
-            let mut failure = classify(e.error(), Call::Company);
-            failure.message = format!(
-                "{} (page {page_number} failed; resume with --page {page_number})",
-                failure.message
-            );
-            failure
-        })?;
-        if global.json {
-            let lines = raw_json::data_lines(page.raw_body()).ok_or_else(|| {
-                Failure::new(Exit::Undecodable, "the page's body is not a JSON list")
-            })?;
-            count += lines.len();
-            print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())?;
-        } else {
-            let lines = rows(page.get());
-            count += lines.len();
-            print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())?;
-        }
-        if progress {
-            eprint!("\rwhop: {count} memberships so far");
-        }
-        if !paging.all {
-            break;
-        }
-    }
-    if progress {
-        eprintln!("\rwhop: {count} memberships in all    ");
-    }
-    Ok(Exit::Ok)
-}
-
-/// The next item of a stream.
-async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
-    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
-}
-
-/// One row: ID, status, valid, license key, user, product.
-fn membership_row(m: &Membership) -> String {
-    row(
-        m.id.as_str(),
-        m.status.as_ref().map(|s| s.as_str()),
-        m.valid,
-        m.license_key.as_ref().map(|k| k.as_str()),
-        m.user_id().map(|u| u.as_str()),
-        m.product_id().map(|p| p.as_str()),
-    )
-}
-
-/// One row of a v5 membership.
-fn me_membership_row(m: &MeMembership) -> String {
-    row(
-        m.id.as_str(),
-        m.status.as_ref().map(|s| s.as_str()),
-        Some(m.valid),
-        m.license_key.as_ref().map(|k| k.as_str()),
-        m.user_id.as_ref().map(|u| u.as_str()),
-        Some(m.product_id.as_str()),
-    )
-}
-
-fn row(
-    id: &str,
-    status: Option<&str>,
-    valid: Option<bool>,
-    key: Option<&str>,
-    user: Option<&str>,
-    product: Option<&str>,
-) -> String {
-    let valid = match valid {
-        Some(true) => "valid",
-        Some(false) => "not-valid",
-        None => "-",
-    };
-    format!(
-        "{id:<20} {:<11} {valid:<9} {:<30} {:<20} {}",
-        status.unwrap_or("-"),
-        key.unwrap_or("-"),
-        user.unwrap_or("-"),
-        product.unwrap_or("-"),
-    )
 }

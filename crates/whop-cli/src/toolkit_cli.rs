@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use whop_client::{Direction, MembershipStatus};
 
 use crate::cli::ExpandArg;
+use crate::listing::{PagingArgs, parse_status};
 
 /// `license validate`'s long help.
 pub(crate) const VALIDATE_ABOUT: &str = "\
@@ -73,20 +74,6 @@ pub(crate) struct MembershipGetArgs {
     /// Related objects to include in full: comma-separated, or the flag repeated.
     #[arg(long, value_name = "FIELD", value_delimiter = ',')]
     pub(crate) expand: Vec<ExpandArg>,
-}
-
-/// Paging flags of both listings.
-#[derive(Debug, Args)]
-pub(crate) struct PagingArgs {
-    /// Every page, from --page on, not just one.
-    #[arg(long)]
-    pub(crate) all: bool,
-    /// The page to print (or to start from, with --all).
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub(crate) page: u32,
-    /// Memberships per page (v2: 1 to 50, default 50; v5: Whop's default 10).
-    #[arg(long, value_name = "N")]
-    pub(crate) per: Option<u32>,
 }
 
 /// Arguments of `whop membership list`.
@@ -173,24 +160,5 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
         _ => Err("expected KEY=VALUE".to_owned()),
-    }
-}
-
-/// A status name Whop's spec lists.
-fn parse_status(text: &str) -> Result<MembershipStatus, String> {
-    const KNOWN: [&str; 7] = [
-        "trialing",
-        "active",
-        "past_due",
-        "completed",
-        "canceled",
-        "expired",
-        "unresolved",
-    ];
-    if KNOWN.contains(&text) {
-        serde_json::from_value(serde_json::Value::String(text.to_owned()))
-            .map_err(|e| e.to_string())
-    } else {
-        Err(format!("expected one of {}", KNOWN.join(", ")))
     }
 }

@@ -10,9 +10,9 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use whop_webhooks::{ReceiveError, Scheme, Secret, Verifier, signed_headers};
 
-use crate::cli::GlobalArgs;
-use crate::commands::print;
 use crate::exit::{Exit, Failure};
+use crate::global::GlobalArgs;
+use crate::output::print;
 
 /// The largest body read from stdin.
 const MAX_BODY: u64 = 16 * 1024 * 1024;
