@@ -1,19 +1,16 @@
 //! The command line: every subcommand, argument and flag, with the help text they show.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::toolkit_cli::{
-    LIST_ABOUT, LicenseResetArgs, LicenseValidateArgs, ME_LIST_ABOUT, MeMembershipsArgs,
-    MembershipGetArgs, MembershipListArgs, RESET_ABOUT, VALIDATE_ABOUT,
-};
-use whop_client::Expand;
-
-use crate::global::GlobalArgs;
+use clap::{Args, Parser, Subcommand};
 
 use crate::cli_help::{
-    ABOUT, AFTER_HELP, CANCEL_AFTER_HELP, COMPLETIONS_AFTER_HELP, LICENSE_AFTER_HELP,
-    LICENSE_GROUP_AFTER_HELP, LONG_ABOUT, ME_AFTER_HELP, ME_GROUP_AFTER_HELP,
-    MEMBERSHIP_GROUP_AFTER_HELP, TERMINATE_AFTER_HELP,
+    ABOUT, AFTER_HELP, COMPLETIONS_AFTER_HELP, LICENSE_AFTER_HELP, LICENSE_GROUP_AFTER_HELP,
+    LONG_ABOUT, ME_AFTER_HELP, ME_GROUP_AFTER_HELP,
+};
+use crate::commands::membership::{self, MembershipCommand};
+use crate::global::GlobalArgs;
+use crate::toolkit_cli::{
+    LicenseResetArgs, LicenseValidateArgs, ME_LIST_ABOUT, MeMembershipsArgs, RESET_ABOUT,
+    VALIDATE_ABOUT,
 };
 
 /// The `whop` command line.
@@ -40,7 +37,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Act on your company's memberships (v2 API, company API key).
-    #[command(subcommand, after_help = MEMBERSHIP_GROUP_AFTER_HELP)]
+    #[command(subcommand, after_help = membership::GROUP_AFTER_HELP)]
     Membership(MembershipCommand),
     /// Read your own memberships (v5 `me` API, user token).
     #[command(subcommand, after_help = ME_GROUP_AFTER_HELP)]
@@ -66,68 +63,6 @@ pub(crate) struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_name = "SHELL")]
     pub(crate) shell: clap_complete::Shell,
-}
-
-/// `whop membership ...`
-#[derive(Debug, Subcommand)]
-pub(crate) enum MembershipCommand {
-    /// Cancel a membership at the end of its current period.
-    #[command(
-        long_about = "Cancel a membership at the end of its current period \
-            (POST /v2/memberships/{id}/cancel).\n\n\
-            The membership keeps access until its current period ends, then does not renew; \
-            Whop's v2 API never ends access at once. Needs your company API key \
-            (WHOP_API_KEY or --api-key). Prints the updated membership.",
-        after_help = CANCEL_AFTER_HELP
-    )]
-    Cancel(CancelArgs),
-    /// End a membership now, irreversibly (asks for --yes).
-    #[command(
-        long_about = "End a membership now (POST /v2/memberships/{id}/terminate).\n\n\
-            Access ends at once and the termination cannot be undone: the customer has to buy \
-            again. To stop renewal but keep access until the period ends, use `membership \
-            cancel`. Refuses to run without --yes. Needs your company API key (WHOP_API_KEY or \
-            --api-key). Prints the terminated membership.",
-        after_help = TERMINATE_AFTER_HELP
-    )]
-    Terminate(TerminateArgs),
-    /// Look up a membership by ID or license key (company API key).
-    #[command(long_about = "Look up one of your company's memberships by membership ID or license \
-        key (GET /v2/memberships/{id}). Needs your company API key.", after_help = CANCEL_AFTER_HELP)]
-    Get(MembershipGetArgs),
-    /// List your company's memberships, filtered; --all for every page.
-    #[command(long_about = LIST_ABOUT)]
-    List(MembershipListArgs),
-}
-
-/// Arguments of `whop membership terminate`.
-#[derive(Debug, Args)]
-pub(crate) struct TerminateArgs {
-    /// The membership ID (mem_...).
-    #[arg(value_name = "ID")]
-    pub(crate) id: String,
-
-    /// Confirm: end the membership now, irreversibly. Without it nothing is sent.
-    #[arg(long)]
-    pub(crate) yes: bool,
-
-    /// Related objects to include in full instead of by ID: comma-separated, or the flag
-    /// repeated.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    pub(crate) expand: Vec<ExpandArg>,
-}
-
-/// Arguments of `whop membership cancel`.
-#[derive(Debug, Args)]
-pub(crate) struct CancelArgs {
-    /// The membership ID (mem_...).
-    #[arg(value_name = "ID")]
-    pub(crate) id: String,
-
-    /// Related objects to include in full instead of by ID: comma-separated, or the flag
-    /// repeated.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    pub(crate) expand: Vec<ExpandArg>,
 }
 
 /// `whop me ...`
@@ -186,31 +121,6 @@ pub(crate) struct LicenseCheckArgs {
     pub(crate) key: String,
 }
 
-/// A related object `--expand` can include in full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ExpandArg {
-    /// The product (and the deprecated access_pass).
-    Product,
-    /// The customer.
-    User,
-    /// The plan.
-    Plan,
-    /// The promo code used at checkout.
-    #[value(name = "promo_code")]
-    PromoCode,
-}
-
-impl From<ExpandArg> for Expand {
-    fn from(arg: ExpandArg) -> Self {
-        match arg {
-            ExpandArg::Product => Expand::Product,
-            ExpandArg::User => Expand::User,
-            ExpandArg::Plan => Expand::Plan,
-            ExpandArg::PromoCode => Expand::PromoCode,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,27 +143,5 @@ mod tests {
         ])
         .expect("valid arguments");
         assert!(!format!("{cli:?}").contains("sk_very_secret"));
-    }
-
-    #[test]
-    fn expand_takes_commas_and_repeats() {
-        let cli = Cli::try_parse_from([
-            "whop",
-            "membership",
-            "cancel",
-            "mem_1",
-            "--expand",
-            "product,user",
-            "--expand",
-            "promo_code",
-        ])
-        .expect("valid arguments");
-        let Command::Membership(MembershipCommand::Cancel(args)) = cli.command else {
-            panic!("parsed as another command");
-        };
-        assert_eq!(
-            args.expand,
-            [ExpandArg::Product, ExpandArg::User, ExpandArg::PromoCode]
-        );
     }
 }

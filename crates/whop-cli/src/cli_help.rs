@@ -51,37 +51,6 @@ mem_demo000000002 belongs to someone else (404 for the demo user on v5).
     exit_codes_table!()
 );
 
-pub(crate) const CANCEL_AFTER_HELP: &str = concat!(
-    "\
-Examples:
-  whop membership cancel mem_XXXXXXXXXXXXXX
-  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user --expand plan
-  whop membership cancel mem_XXXXXXXXXXXXXX --json | jq -r .renewal_period_end
-  whop --mock membership cancel mem_demo000000001 --expand product,user,plan,promo_code
-
-Cancelling is at period end and cancelling twice is the same as once, so after a network error
-(exit 6) it is safe to run the command again.
-
-",
-    "Exit codes:\n",
-    exit_codes_table!()
-);
-
-pub(crate) const TERMINATE_AFTER_HELP: &str = concat!(
-    "\
-Examples:
-  whop membership terminate mem_XXXXXXXXXXXXXX --yes
-  whop --mock membership terminate mem_demo000000001 --yes --expand user
-
-Terminating ends access at once and cannot be undone (the customer has to buy again); without
---yes the command refuses and sends nothing. After a network error (exit 6) the termination may
-have happened: look the membership up before running the command again.
-
-",
-    "Exit codes:\n",
-    exit_codes_table!()
-);
-
 pub(crate) const ME_AFTER_HELP: &str = concat!(
     "\
 Examples:
@@ -108,14 +77,6 @@ Exit codes of `license check`:
   0  the key belongs to one of your memberships, and it is valid
   1  the key belongs to one of your memberships that is not valid, or to none of them
   2  any error: usage, credentials, network, rate limit, refused token, ... (stderr says which)";
-
-pub(crate) const MEMBERSHIP_GROUP_AFTER_HELP: &str = "\
-Examples:
-  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user
-  whop --mock membership cancel mem_demo000000001
-  whop membership terminate mem_XXXXXXXXXXXXXX --yes
-
-See `whop membership cancel --help` and `whop membership terminate --help` for their exit codes.";
 
 pub(crate) const ME_GROUP_AFTER_HELP: &str = "\
 Examples:

@@ -2,52 +2,16 @@
 //! the call, print the answer, choose the exit code.
 
 use time::OffsetDateTime;
-use whop_client::{Expand, LicenseCheck};
+use whop_client::LicenseCheck;
 
-use crate::cli::{CancelArgs, LicenseCheckArgs, MeMembershipArgs, TerminateArgs};
+use crate::cli::{LicenseCheckArgs, MeMembershipArgs};
+pub(crate) mod membership;
+
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::global::GlobalArgs;
-use crate::output::{print, print_membership, print_raw_json};
+use crate::output::{print, print_raw_json};
 use crate::render;
-
-/// `whop membership cancel`: cancel at period end, print the updated membership.
-pub(crate) async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let expand = args.expand.iter().copied().map(Expand::from);
-    let membership = target
-        .client
-        .cancel_membership(&args.id)
-        .expand_all(expand)
-        .send()
-        .await
-        .map_err(|e| classify(&e, Call::Cancel { id: &args.id }))?;
-    print_membership(global, &membership)
-}
-
-/// `whop membership terminate`: end the membership now; refuses without `--yes`.
-pub(crate) async fn terminate(global: &GlobalArgs, args: &TerminateArgs) -> Result<Exit, Failure> {
-    if !args.yes {
-        return Err(Failure::new(
-            Exit::Usage,
-            format!(
-                "terminating {:?} ends its access at once and cannot be undone; nothing was sent: \
-                 run again with --yes to confirm (or use `membership cancel` to end it at period end)",
-                args.id
-            ),
-        ));
-    }
-    let target = target(global, Credential::CompanyKey).await?;
-    let expand = args.expand.iter().copied().map(Expand::from);
-    let membership = target
-        .client
-        .terminate_membership(&args.id)
-        .expand_all(expand)
-        .send()
-        .await
-        .map_err(|e| classify(&e, Call::Terminate { id: &args.id }))?;
-    print_membership(global, &membership)
-}
 
 /// `whop me membership`: look up one's own membership by ID or license key.
 pub(crate) async fn me_membership(

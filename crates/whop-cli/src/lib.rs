@@ -34,7 +34,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, LicenseCommand, MeCommand, MembershipCommand};
+use crate::cli::{Cli, Command, LicenseCommand, MeCommand};
 use crate::exit::Exit;
 
 /// The whole `whop` command line: every subcommand, argument and flag, with their help texts.
@@ -74,18 +74,7 @@ pub fn main() -> ExitCode {
 async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
     let global = &cli.global;
     match &cli.command {
-        Command::Membership(MembershipCommand::Cancel(args)) => {
-            commands::cancel(global, args).await
-        }
-        Command::Membership(MembershipCommand::Terminate(args)) => {
-            commands::terminate(global, args).await
-        }
-        Command::Membership(MembershipCommand::Get(args)) => {
-            toolkit::membership_get(global, args).await
-        }
-        Command::Membership(MembershipCommand::List(args)) => {
-            toolkit::membership_list(global, args).await
-        }
+        Command::Membership(command) => commands::membership::run(global, command).await,
         Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
         Command::Me(MeCommand::Memberships(args)) => toolkit::me_memberships(global, args).await,
         Command::License(LicenseCommand::Check(args)) => {

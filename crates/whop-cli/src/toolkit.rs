@@ -1,18 +1,16 @@
 //! The license-key and listing commands: `license validate`, `license reset`, `membership get`,
 //! `membership list`, `me memberships`.
 
-use whop_client::{Expand, Metadata, V2_MAX_PER_PAGE, ValidateLicense};
-use whop_models::{MeMembershipPage, MembershipPage};
+use whop_client::{Metadata, ValidateLicense};
+use whop_models::MeMembershipPage;
 
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::global::GlobalArgs;
 use crate::listing::stream_pages;
 use crate::output::{print, print_membership, print_raw_json};
-use crate::render::{me_membership_row, membership_row};
-use crate::toolkit_cli::{
-    LicenseResetArgs, LicenseValidateArgs, MeMembershipsArgs, MembershipGetArgs, MembershipListArgs,
-};
+use crate::render::me_membership_row;
+use crate::toolkit_cli::{LicenseResetArgs, LicenseValidateArgs, MeMembershipsArgs};
 
 /// `whop license validate`: exit 0 valid, 1 not valid / mismatch / not found, 2 any error.
 pub(crate) async fn license_validate(
@@ -102,64 +100,6 @@ pub(crate) async fn license_reset(
         .await
         .map_err(|e| classify(&e, Call::Reset))?;
     print_membership(global, &membership)
-}
-
-/// `whop membership get`: one membership by ID or license key.
-pub(crate) async fn membership_get(
-    global: &GlobalArgs,
-    args: &MembershipGetArgs,
-) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let membership = target
-        .client
-        .membership(&args.id_or_key)
-        .expand_all(args.expand.iter().copied().map(Expand::from))
-        .await
-        .map_err(|e| classify(&e, Call::Company))?;
-    print_membership(global, &membership)
-}
-
-/// `whop membership list`: rows (or JSON Lines) as pages arrive.
-pub(crate) async fn membership_list(
-    global: &GlobalArgs,
-    args: &MembershipListArgs,
-) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let mut listing = target
-        .client
-        .list_memberships()
-        .page(args.paging.page)
-        .per(args.paging.per.unwrap_or(V2_MAX_PER_PAGE))
-        .hide_metadata(args.hide_metadata);
-    if let Some(status) = &args.status {
-        listing = listing.status(status.clone());
-    }
-    if let Some(id) = &args.plan_id {
-        listing = listing.plan_id(id);
-    }
-    if let Some(id) = &args.product_id {
-        listing = listing.product_id(id);
-    }
-    if let Some(id) = &args.user_id {
-        listing = listing.user_id(id);
-    }
-    if let Some(id) = &args.discord_id {
-        listing = listing.discord_id(id);
-    }
-    if let Some(address) = &args.wallet_address {
-        listing = listing.wallet_address(address);
-    }
-    if let Some(valid) = args.valid {
-        listing = listing.valid(valid);
-    }
-    if let Some(direction) = args.direction {
-        listing = listing.direction(direction.into());
-    }
-    for field in &args.expand {
-        listing = listing.expand(Expand::from(*field));
-    }
-    let rows = |page: &MembershipPage| page.data.iter().map(membership_row).collect();
-    stream_pages(global, &args.paging, listing.pages(), rows).await
 }
 
 /// `whop me memberships`: the caller's own memberships, rows (or JSON Lines) as pages arrive.

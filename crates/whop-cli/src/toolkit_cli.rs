@@ -1,10 +1,9 @@
 //! The arguments of the license-key and listing commands: `license validate`, `license reset`,
 //! `membership get`, `membership list`, `me memberships`.
 
-use clap::{Args, ValueEnum};
-use whop_client::{Direction, MembershipStatus};
+use clap::Args;
+use whop_client::MembershipStatus;
 
-use crate::cli::ExpandArg;
 use crate::listing::{PagingArgs, parse_status};
 
 /// `license validate`'s long help.
@@ -28,13 +27,6 @@ Reset a license key: clear the metadata it is bound to, so the next validation b
 that sends it. Reads the membership by key (GET /v2/memberships/{key}), then clears its metadata
 (POST /v2/memberships/{id} with {\"metadata\": {}}), as Whop's current guide says. Needs your
 company API key. Prints the updated membership.";
-
-/// `membership list`'s long help.
-pub(crate) const LIST_ABOUT: &str = "\
-List your company's memberships (GET /v2/memberships), one row per membership, printed as each
-page arrives. Without --all, one page (--page, default 1); with --all, every page from --page on,
-with a progress line on stderr when stderr is a terminal. --json prints each membership as Whop
-sent it, one JSON object per line (JSON Lines). Needs your company API key.";
 
 /// `me memberships`' long help.
 pub(crate) const ME_LIST_ABOUT: &str = "\
@@ -65,55 +57,6 @@ pub(crate) struct LicenseResetArgs {
     pub(crate) key: String,
 }
 
-/// Arguments of `whop membership get`.
-#[derive(Debug, Args)]
-pub(crate) struct MembershipGetArgs {
-    /// A membership ID (mem_...) or a license key.
-    #[arg(value_name = "ID-OR-KEY")]
-    pub(crate) id_or_key: String,
-    /// Related objects to include in full: comma-separated, or the flag repeated.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    pub(crate) expand: Vec<ExpandArg>,
-}
-
-/// Arguments of `whop membership list`.
-#[derive(Debug, Args)]
-pub(crate) struct MembershipListArgs {
-    /// Only memberships in this status.
-    #[arg(long, value_name = "STATUS", value_parser = parse_status)]
-    pub(crate) status: Option<MembershipStatus>,
-    /// Only memberships of this plan.
-    #[arg(long, value_name = "ID")]
-    pub(crate) plan_id: Option<String>,
-    /// Only memberships of this product.
-    #[arg(long, value_name = "ID")]
-    pub(crate) product_id: Option<String>,
-    /// Only memberships of this user.
-    #[arg(long, value_name = "ID")]
-    pub(crate) user_id: Option<String>,
-    /// Only memberships linked to this Discord account ID.
-    #[arg(long, value_name = "ID")]
-    pub(crate) discord_id: Option<String>,
-    /// Only memberships paid from this wallet.
-    #[arg(long, value_name = "ADDRESS")]
-    pub(crate) wallet_address: Option<String>,
-    /// Only valid (true) or only invalid (false) memberships.
-    #[arg(long, value_name = "BOOL")]
-    pub(crate) valid: Option<bool>,
-    /// Leave the metadata out.
-    #[arg(long)]
-    pub(crate) hide_metadata: bool,
-    /// Order by creation: desc (newest first, Whop's default) or asc.
-    #[arg(long, value_enum)]
-    pub(crate) direction: Option<DirectionArg>,
-    /// Related objects to include in full: comma-separated, or the flag repeated.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    pub(crate) expand: Vec<ExpandArg>,
-    /// Paging.
-    #[command(flatten)]
-    pub(crate) paging: PagingArgs,
-}
-
 /// Arguments of `whop me memberships`.
 #[derive(Debug, Args)]
 pub(crate) struct MeMembershipsArgs {
@@ -135,24 +78,6 @@ pub(crate) struct MeMembershipsArgs {
     /// Paging.
     #[command(flatten)]
     pub(crate) paging: PagingArgs,
-}
-
-/// `--direction`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum DirectionArg {
-    /// Oldest first.
-    Asc,
-    /// Newest first.
-    Desc,
-}
-
-impl From<DirectionArg> for Direction {
-    fn from(arg: DirectionArg) -> Self {
-        match arg {
-            DirectionArg::Asc => Direction::Asc,
-            DirectionArg::Desc => Direction::Desc,
-        }
-    }
 }
 
 /// `key=value`.
