@@ -4,14 +4,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::cli_help::{
     ABOUT, AFTER_HELP, COMPLETIONS_AFTER_HELP, LICENSE_AFTER_HELP, LICENSE_GROUP_AFTER_HELP,
-    LONG_ABOUT, ME_AFTER_HELP, ME_GROUP_AFTER_HELP,
+    LONG_ABOUT,
 };
+use crate::commands::me::{self, MeCommand};
 use crate::commands::membership::{self, MembershipCommand};
 use crate::global::GlobalArgs;
-use crate::toolkit_cli::{
-    LicenseResetArgs, LicenseValidateArgs, ME_LIST_ABOUT, MeMembershipsArgs, RESET_ABOUT,
-    VALIDATE_ABOUT,
-};
+use crate::toolkit_cli::{LicenseResetArgs, LicenseValidateArgs, RESET_ABOUT, VALIDATE_ABOUT};
 
 /// The `whop` command line.
 #[derive(Debug, Parser)]
@@ -40,7 +38,7 @@ pub(crate) enum Command {
     #[command(subcommand, after_help = membership::GROUP_AFTER_HELP)]
     Membership(MembershipCommand),
     /// Read your own memberships (v5 `me` API, user token).
-    #[command(subcommand, after_help = ME_GROUP_AFTER_HELP)]
+    #[command(subcommand, after_help = me::GROUP_AFTER_HELP)]
     Me(MeCommand),
     /// Check license keys (v5 `me` API, user token).
     #[command(subcommand, after_help = LICENSE_GROUP_AFTER_HELP)]
@@ -63,32 +61,6 @@ pub(crate) struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_name = "SHELL")]
     pub(crate) shell: clap_complete::Shell,
-}
-
-/// `whop me ...`
-#[derive(Debug, Subcommand)]
-pub(crate) enum MeCommand {
-    /// Look up one of your memberships by membership ID or license key.
-    #[command(
-        long_about = "Look up one of your memberships by membership ID or license key \
-            (GET /v5/me/memberships/{id}).\n\n\
-            Needs a user token (WHOP_USER_TOKEN or --user-token); only that user's memberships \
-            are found. A license key is sent as one percent-encoded path segment, whatever it \
-            contains.",
-        after_help = ME_AFTER_HELP
-    )]
-    Membership(MeMembershipArgs),
-    /// List your own memberships; --all for every page.
-    #[command(long_about = ME_LIST_ABOUT)]
-    Memberships(MeMembershipsArgs),
-}
-
-/// Arguments of `whop me membership`.
-#[derive(Debug, Args)]
-pub(crate) struct MeMembershipArgs {
-    /// A membership ID (mem_...) or a license key.
-    #[arg(value_name = "ID-OR-LICENSE-KEY")]
-    pub(crate) id_or_license_key: String,
 }
 
 /// `whop license ...`

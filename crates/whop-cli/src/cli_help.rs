@@ -51,18 +51,6 @@ mem_demo000000002 belongs to someone else (404 for the demo user on v5).
     exit_codes_table!()
 );
 
-pub(crate) const ME_AFTER_HELP: &str = concat!(
-    "\
-Examples:
-  whop me membership mem_XXXXXXXXXXXXXX
-  whop --json me membership -- \"$LICENSE_KEY\" | jq .valid
-  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
-
-",
-    "Exit codes:\n",
-    exit_codes_table!()
-);
-
 pub(crate) const LICENSE_AFTER_HELP: &str = "\
 Examples:
   whop license check -- \"$LICENSE_KEY\" && echo licensed
@@ -77,13 +65,6 @@ Exit codes of `license check`:
   0  the key belongs to one of your memberships, and it is valid
   1  the key belongs to one of your memberships that is not valid, or to none of them
   2  any error: usage, credentials, network, rate limit, refused token, ... (stderr says which)";
-
-pub(crate) const ME_GROUP_AFTER_HELP: &str = "\
-Examples:
-  whop me membership mem_XXXXXXXXXXXXXX
-  whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
-
-See `whop me membership --help` for its exit codes.";
 
 pub(crate) const LICENSE_GROUP_AFTER_HELP: &str = "\
 Examples:

@@ -1,40 +1,16 @@
 //! The membership and lookup commands (the license-key and listing ones are in `toolkit`): send
 //! the call, print the answer, choose the exit code.
 
-use time::OffsetDateTime;
-use whop_client::LicenseCheck;
-
-use crate::cli::{LicenseCheckArgs, MeMembershipArgs};
+pub(crate) mod me;
 pub(crate) mod membership;
 
+use whop_client::LicenseCheck;
+
+use crate::cli::LicenseCheckArgs;
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::global::GlobalArgs;
 use crate::output::{print, print_raw_json};
-use crate::render;
-
-/// `whop me membership`: look up one's own membership by ID or license key.
-pub(crate) async fn me_membership(
-    global: &GlobalArgs,
-    args: &MeMembershipArgs,
-) -> Result<Exit, Failure> {
-    let target = target(global, Credential::UserToken).await?;
-    let membership = target
-        .client
-        .me_membership(&args.id_or_license_key)
-        .send()
-        .await
-        .map_err(|e| classify(&e, Call::Lookup))?;
-    if global.json {
-        print_raw_json(membership.raw_body())?;
-    } else {
-        print(&render::me_membership(
-            &membership,
-            OffsetDateTime::now_utc(),
-        ))?;
-    }
-    Ok(Exit::Ok)
-}
 
 /// `whop license check`: exit 0 when valid, 1 when not valid or not found, 2 on any error.
 pub(crate) async fn license_check(

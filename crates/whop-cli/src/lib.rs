@@ -34,7 +34,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, LicenseCommand, MeCommand};
+use crate::cli::{Cli, Command, LicenseCommand};
 use crate::exit::Exit;
 
 /// The whole `whop` command line: every subcommand, argument and flag, with their help texts.
@@ -75,8 +75,7 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
     let global = &cli.global;
     match &cli.command {
         Command::Membership(command) => commands::membership::run(global, command).await,
-        Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
-        Command::Me(MeCommand::Memberships(args)) => toolkit::me_memberships(global, args).await,
+        Command::Me(command) => commands::me::run(global, command).await,
         Command::License(LicenseCommand::Check(args)) => {
             commands::license_check(global, args).await
         }

@@ -2,15 +2,12 @@
 //! `membership list`, `me memberships`.
 
 use whop_client::{Metadata, ValidateLicense};
-use whop_models::MeMembershipPage;
 
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::global::GlobalArgs;
-use crate::listing::stream_pages;
 use crate::output::{print, print_membership, print_raw_json};
-use crate::render::me_membership_row;
-use crate::toolkit_cli::{LicenseResetArgs, LicenseValidateArgs, MeMembershipsArgs};
+use crate::toolkit_cli::{LicenseResetArgs, LicenseValidateArgs};
 
 /// `whop license validate`: exit 0 valid, 1 not valid / mismatch / not found, 2 any error.
 pub(crate) async fn license_validate(
@@ -100,33 +97,4 @@ pub(crate) async fn license_reset(
         .await
         .map_err(|e| classify(&e, Call::Reset))?;
     print_membership(global, &membership)
-}
-
-/// `whop me memberships`: the caller's own memberships, rows (or JSON Lines) as pages arrive.
-pub(crate) async fn me_memberships(
-    global: &GlobalArgs,
-    args: &MeMembershipsArgs,
-) -> Result<Exit, Failure> {
-    let target = target(global, Credential::UserToken).await?;
-    let mut listing = target.client.my_memberships().page(args.paging.page);
-    if let Some(per) = args.paging.per {
-        listing = listing.per(per);
-    }
-    if let Some(company_id) = &args.company_id {
-        listing = listing.company_id(company_id);
-    }
-    if let Some(product_id) = &args.product_id {
-        listing = listing.product_id(product_id);
-    }
-    for status in &args.statuses {
-        listing = listing.status(status.clone());
-    }
-    if let Some(valid) = args.valid {
-        listing = listing.valid(valid);
-    }
-    if let Some(key) = &args.license_key {
-        listing = listing.license_key(key);
-    }
-    let rows = |page: &MeMembershipPage| page.data.iter().map(me_membership_row).collect();
-    stream_pages(global, &args.paging, listing.pages(), rows).await
 }

@@ -2,9 +2,6 @@
 //! `membership get`, `membership list`, `me memberships`.
 
 use clap::Args;
-use whop_client::MembershipStatus;
-
-use crate::listing::{PagingArgs, parse_status};
 
 /// `license validate`'s long help.
 pub(crate) const VALIDATE_ABOUT: &str = "\
@@ -28,13 +25,6 @@ that sends it. Reads the membership by key (GET /v2/memberships/{key}), then cle
 (POST /v2/memberships/{id} with {\"metadata\": {}}), as Whop's current guide says. Needs your
 company API key. Prints the updated membership.";
 
-/// `me memberships`' long help.
-pub(crate) const ME_LIST_ABOUT: &str = "\
-List your own memberships (GET /v5/me/memberships), one row per membership, printed as each page
-arrives. Whop lists only valid memberships unless --valid false is given. Without --all, one page;
-with --all, every page. --json prints JSON Lines. Needs a user token (WHOP_USER_TOKEN or
---user-token).";
-
 /// Arguments of `whop license validate`.
 #[derive(Debug, Args)]
 pub(crate) struct LicenseValidateArgs {
@@ -55,29 +45,6 @@ pub(crate) struct LicenseResetArgs {
     /// The license key (or membership ID) to reset.
     #[arg(value_name = "KEY")]
     pub(crate) key: String,
-}
-
-/// Arguments of `whop me memberships`.
-#[derive(Debug, Args)]
-pub(crate) struct MeMembershipsArgs {
-    /// Only memberships of this company.
-    #[arg(long, value_name = "ID")]
-    pub(crate) company_id: Option<String>,
-    /// Only memberships of this product.
-    #[arg(long, value_name = "ID")]
-    pub(crate) product_id: Option<String>,
-    /// Only memberships in these statuses (comma-separated, or the flag repeated).
-    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = parse_status)]
-    pub(crate) statuses: Vec<MembershipStatus>,
-    /// Only valid (true, Whop's default) or only invalid (false) memberships.
-    #[arg(long, value_name = "BOOL")]
-    pub(crate) valid: Option<bool>,
-    /// Only the membership with this license key.
-    #[arg(long, value_name = "KEY")]
-    pub(crate) license_key: Option<String>,
-    /// Paging.
-    #[command(flatten)]
-    pub(crate) paging: PagingArgs,
 }
 
 /// `key=value`.
