@@ -2,14 +2,11 @@
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::cli_help::{
-    ABOUT, AFTER_HELP, COMPLETIONS_AFTER_HELP, LICENSE_AFTER_HELP, LICENSE_GROUP_AFTER_HELP,
-    LONG_ABOUT,
-};
+use crate::cli_help::{ABOUT, AFTER_HELP, COMPLETIONS_AFTER_HELP, LONG_ABOUT};
+use crate::commands::license::{self, LicenseCommand};
 use crate::commands::me::{self, MeCommand};
 use crate::commands::membership::{self, MembershipCommand};
 use crate::global::GlobalArgs;
-use crate::toolkit_cli::{LicenseResetArgs, LicenseValidateArgs, RESET_ABOUT, VALIDATE_ABOUT};
 
 /// The `whop` command line.
 #[derive(Debug, Parser)]
@@ -41,7 +38,7 @@ pub(crate) enum Command {
     #[command(subcommand, after_help = me::GROUP_AFTER_HELP)]
     Me(MeCommand),
     /// Check license keys (v5 `me` API, user token).
-    #[command(subcommand, after_help = LICENSE_GROUP_AFTER_HELP)]
+    #[command(subcommand, after_help = license::GROUP_AFTER_HELP)]
     License(LicenseCommand),
     /// Verify a webhook delivery, or sign a body to test a receiver (no network).
     #[command(subcommand)]
@@ -61,36 +58,6 @@ pub(crate) struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_name = "SHELL")]
     pub(crate) shell: clap_complete::Shell,
-}
-
-/// `whop license ...`
-#[derive(Debug, Subcommand)]
-pub(crate) enum LicenseCommand {
-    /// Check whether a license key grants access: exit 0 if valid, 1 if not or unknown, 2 on error.
-    #[command(
-        long_about = "Check whether a license key grants access \
-            (GET /v5/me/memberships/{key}).\n\n\
-            Prints one line saying whether the key is valid, not valid, or not found, and exits \
-            0, 1 or 1; any error exits 2. Needs a user token (WHOP_USER_TOKEN or --user-token): \
-            the key is looked up among that user's memberships only. With --json, prints \
-            {\"result\": \"valid\" | \"not_valid\" | \"not_found\", \"membership\": ...}.",
-        after_help = LICENSE_AFTER_HELP
-    )]
-    Check(LicenseCheckArgs),
-    /// Validate a key and bind it to this machine's hardware ID: exit 0 valid, 1 not, 2 error.
-    #[command(long_about = VALIDATE_ABOUT)]
-    Validate(LicenseValidateArgs),
-    /// Reset a key: clear the machine it is bound to (company API key).
-    #[command(long_about = RESET_ABOUT)]
-    Reset(LicenseResetArgs),
-}
-
-/// Arguments of `whop license check`.
-#[derive(Debug, Args)]
-pub(crate) struct LicenseCheckArgs {
-    /// The license key to check.
-    #[arg(value_name = "KEY")]
-    pub(crate) key: String,
 }
 
 #[cfg(test)]

@@ -51,28 +51,6 @@ mem_demo000000002 belongs to someone else (404 for the demo user on v5).
     exit_codes_table!()
 );
 
-pub(crate) const LICENSE_AFTER_HELP: &str = "\
-Examples:
-  whop license check -- \"$LICENSE_KEY\" && echo licensed
-  whop --json license check -- \"$LICENSE_KEY\" | jq -r .result
-  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW; echo $?    # 0: valid
-  whop --mock license check DEMO-EXPIRED-00000000-0000000; echo $?   # 1: not valid
-  whop --mock license check NO-SUCH-KEY; echo $?                     # 1: not found
-
-Put `--` before a key that comes from a user, so a key starting with `-` is not read as a flag.
-
-Exit codes of `license check`:
-  0  the key belongs to one of your memberships, and it is valid
-  1  the key belongs to one of your memberships that is not valid, or to none of them
-  2  any error: usage, credentials, network, rate limit, refused token, ... (stderr says which)";
-
-pub(crate) const LICENSE_GROUP_AFTER_HELP: &str = "\
-Examples:
-  whop license check -- \"$LICENSE_KEY\" && echo licensed
-  whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW
-
-See `whop license check --help` for its exit codes.";
-
 pub(crate) const COMPLETIONS_AFTER_HELP: &str = "\
 Install (then open a new shell):
   bash        echo 'source <(whop completions bash)' >> ~/.bashrc

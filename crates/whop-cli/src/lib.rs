@@ -26,15 +26,13 @@ mod mock;
 mod output;
 mod raw_json;
 mod render;
-mod toolkit;
-mod toolkit_cli;
 mod webhook;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, LicenseCommand};
+use crate::cli::{Cli, Command};
 use crate::exit::Exit;
 
 /// The whole `whop` command line: every subcommand, argument and flag, with their help texts.
@@ -76,13 +74,7 @@ async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
     match &cli.command {
         Command::Membership(command) => commands::membership::run(global, command).await,
         Command::Me(command) => commands::me::run(global, command).await,
-        Command::License(LicenseCommand::Check(args)) => {
-            commands::license_check(global, args).await
-        }
-        Command::License(LicenseCommand::Validate(args)) => {
-            toolkit::license_validate(global, args).await
-        }
-        Command::License(LicenseCommand::Reset(args)) => toolkit::license_reset(global, args).await,
+        Command::License(command) => commands::license::run(global, command).await,
         Command::Webhook(command) => webhook::run(global, command),
         Command::Completions(args) => completions::completions(args),
     }
