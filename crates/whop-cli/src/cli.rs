@@ -1,12 +1,16 @@
-//! The command line: every subcommand, argument and flag, with the help text they show.
+//! The `whop` command line, its parser ([`Cli`]), and the dispatch of each noun to its module in
+//! `commands`, which holds that noun's arguments, help texts and run functions.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::cli_help::{ABOUT, AFTER_HELP, COMPLETIONS_AFTER_HELP, LONG_ABOUT};
+use crate::commands::completions::{self, CompletionsArgs};
 use crate::commands::license::{self, LicenseCommand};
 use crate::commands::me::{self, MeCommand};
 use crate::commands::membership::{self, MembershipCommand};
+use crate::commands::webhook::{self, WebhookCommand};
+use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
+use crate::help::{ABOUT, AFTER_HELP, LONG_ABOUT};
 
 /// The `whop` command line.
 #[derive(Debug, Parser)]
@@ -42,28 +46,31 @@ pub(crate) enum Command {
     License(LicenseCommand),
     /// Verify a webhook delivery, or sign a body to test a receiver (no network).
     #[command(subcommand)]
-    Webhook(crate::webhook::WebhookCommand),
+    Webhook(WebhookCommand),
     /// Print a shell completion script for `whop` on stdout.
     #[command(
         long_about = "Print a shell completion script for `whop` on stdout: it completes every \
             subcommand and flag of this version.",
-        after_help = COMPLETIONS_AFTER_HELP
+        after_help = completions::AFTER_HELP
     )]
     Completions(CompletionsArgs),
 }
 
-/// Arguments of `whop completions`.
-#[derive(Debug, Args)]
-pub(crate) struct CompletionsArgs {
-    /// The shell to complete in.
-    #[arg(value_name = "SHELL")]
-    pub(crate) shell: clap_complete::Shell,
+/// Runs the chosen command.
+pub(crate) async fn run(cli: &Cli) -> Result<Exit, Failure> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Membership(command) => membership::run(global, command).await,
+        Command::Me(command) => me::run(global, command).await,
+        Command::License(command) => license::run(global, command).await,
+        Command::Webhook(command) => webhook::run(global, command),
+        Command::Completions(args) => completions::run(args, Cli::command()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {

@@ -15,24 +15,22 @@
 #![deny(missing_docs)]
 
 mod cli;
-mod cli_help;
 mod commands;
-mod completions;
 mod context;
 mod exit;
 mod global;
+mod help;
 mod listing;
 mod mock;
 mod output;
 mod raw_json;
 mod render;
-mod webhook;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+use crate::cli::Cli;
 use crate::exit::Exit;
 
 /// The whole `whop` command line: every subcommand, argument and flag, with their help texts.
@@ -59,24 +57,12 @@ pub fn main() -> ExitCode {
             return Exit::Other.code();
         }
     };
-    match runtime.block_on(run(&cli)) {
+    match runtime.block_on(cli::run(&cli)) {
         Ok(exit) => exit.code(),
         Err(failure) => {
             eprintln!("{}", failure.line());
             failure.exit.code()
         }
-    }
-}
-
-/// Runs the chosen command.
-async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
-    let global = &cli.global;
-    match &cli.command {
-        Command::Membership(command) => commands::membership::run(global, command).await,
-        Command::Me(command) => commands::me::run(global, command).await,
-        Command::License(command) => commands::license::run(global, command).await,
-        Command::Webhook(command) => webhook::run(global, command),
-        Command::Completions(args) => completions::completions(args),
     }
 }
 

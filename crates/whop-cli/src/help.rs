@@ -1,10 +1,13 @@
-//! The help texts of the `whop` command: what `--help` prints around the generated parts.
+//! The top-level help of `whop`: what `whop --help` prints around the generated parts (each noun's
+//! own help texts are in its command module).
 
 use crate::exit::exit_codes_table;
 
+/// The one-line description (`whop -h`).
 pub(crate) const ABOUT: &str =
     "Cancel or terminate a Whop membership, look one up, or check a license key.";
 
+/// The description of `whop --help`: the commands, the credentials they read, `--mock`, output.
 pub(crate) const LONG_ABOUT: &str = "\
 Cancel a Whop membership, look one up, or check a license key, from a shell.
 
@@ -50,11 +53,3 @@ mem_demo000000002 belongs to someone else (404 for the demo user on v5).
     "Exit codes:\n",
     exit_codes_table!()
 );
-
-pub(crate) const COMPLETIONS_AFTER_HELP: &str = "\
-Install (then open a new shell):
-  bash        echo 'source <(whop completions bash)' >> ~/.bashrc
-  zsh         whop completions zsh > ~/.zfunc/_whop   # `fpath+=~/.zfunc` before compinit
-  fish        whop completions fish > ~/.config/fish/completions/whop.fish
-  powershell  whop completions powershell >> $PROFILE
-  elvish      whop completions elvish >> ~/.config/elvish/rc.elv";
