@@ -1,21 +1,16 @@
-//! The command line: every subcommand, argument and flag, with the help text they show.
+//! The `whop` command line, its parser ([`Cli`]), and the dispatch of each noun to its module in
+//! `commands`, which holds that noun's arguments, help texts and run functions.
 
-use std::fmt;
-use std::time::Duration;
+use clap::{CommandFactory, Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::toolkit_cli::{
-    LIST_ABOUT, LicenseResetArgs, LicenseValidateArgs, ME_LIST_ABOUT, MeMembershipsArgs,
-    MembershipGetArgs, MembershipListArgs, RESET_ABOUT, VALIDATE_ABOUT,
-};
-use whop_client::Expand;
-
-use crate::cli_help::{
-    ABOUT, AFTER_HELP, CANCEL_AFTER_HELP, COMPLETIONS_AFTER_HELP, LICENSE_AFTER_HELP,
-    LICENSE_GROUP_AFTER_HELP, LONG_ABOUT, ME_AFTER_HELP, ME_GROUP_AFTER_HELP,
-    MEMBERSHIP_GROUP_AFTER_HELP, TERMINATE_AFTER_HELP,
-};
+use crate::commands::completions::{self, CompletionsArgs};
+use crate::commands::license::{self, LicenseCommand};
+use crate::commands::me::{self, MeCommand};
+use crate::commands::membership::{self, MembershipCommand};
+use crate::commands::webhook::{self, WebhookCommand};
+use crate::exit::{Exit, Failure};
+use crate::global::GlobalArgs;
+use crate::help::{ABOUT, AFTER_HELP, LONG_ABOUT};
 
 /// The `whop` command line.
 #[derive(Debug, Parser)]
@@ -37,268 +32,45 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Flags every subcommand takes (before or after the subcommand).
-#[derive(Debug, Args)]
-pub(crate) struct GlobalArgs {
-    /// Print the API object as pretty JSON on stdout instead of aligned rows.
-    #[arg(long, global = true)]
-    pub(crate) json: bool,
-
-    /// Trace what the command does (requests, retries, timings) on stderr. Tokens are never
-    /// shown.
-    #[arg(long, short, global = true)]
-    pub(crate) verbose: bool,
-
-    /// Run against an embedded fake of Whop's API on loopback, with demo credentials: try any
-    /// command without an account. WHOP_* variables are ignored; --api-key and --user-token still
-    /// apply (to try a refused token).
-    #[arg(long, global = true, conflicts_with = "base_url")]
-    #[cfg_attr(
-        not(feature = "mock"),
-        arg(
-            help = "Not in this build (built without the `mock` feature): reinstall whop with \
-            default features to run against an embedded fake of Whop's API."
-        )
-    )]
-    pub(crate) mock: bool,
-
-    /// Whop's API root [env: WHOP_BASE_URL] [default: `https://api.whop.com/api`]. https only, or
-    /// http to a loopback host.
-    #[arg(long, global = true, value_name = "URL")]
-    pub(crate) base_url: Option<String>,
-
-    /// Company API key for `membership cancel` [env: WHOP_API_KEY]. Visible in shell history and
-    /// the process list: prefer the variable.
-    #[arg(long, global = true, value_name = "KEY", value_parser = Secret::parse)]
-    pub(crate) api_key: Option<Secret>,
-
-    /// User token (OAuth token or app-proxy JWT) for `me membership` and `license check` [env:
-    /// WHOP_USER_TOKEN]. Visible in shell history and the process list: prefer the variable.
-    #[arg(long, global = true, value_name = "TOKEN", value_parser = Secret::parse)]
-    pub(crate) user_token: Option<Secret>,
-
-    /// The overall deadline of each call, in seconds (a decimal like 2.5 is fine): retries and
-    /// the waits between them included. Past it the call fails as a timeout (exit 6). [default:
-    /// 60]
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
-    pub(crate) timeout: Option<Duration>,
-}
-
-/// Parses `--timeout`: a positive number of seconds.
-fn parse_timeout(value: &str) -> Result<Duration, String> {
-    let refused = || format!("`{value}` is not a positive number of seconds (such as 30 or 2.5)");
-    let seconds: f64 = value.trim().parse().map_err(|_| refused())?;
-    if seconds.is_nan() || seconds <= 0.0 {
-        return Err(refused());
-    }
-    Duration::try_from_secs_f64(seconds).map_err(|_| refused())
-}
-
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Act on your company's memberships (v2 API, company API key).
-    #[command(subcommand, after_help = MEMBERSHIP_GROUP_AFTER_HELP)]
+    #[command(subcommand, after_help = membership::GROUP_AFTER_HELP)]
     Membership(MembershipCommand),
     /// Read your own memberships (v5 `me` API, user token).
-    #[command(subcommand, after_help = ME_GROUP_AFTER_HELP)]
+    #[command(subcommand, after_help = me::GROUP_AFTER_HELP)]
     Me(MeCommand),
     /// Check license keys (v5 `me` API, user token).
-    #[command(subcommand, after_help = LICENSE_GROUP_AFTER_HELP)]
+    #[command(subcommand, after_help = license::GROUP_AFTER_HELP)]
     License(LicenseCommand),
     /// Verify a webhook delivery, or sign a body to test a receiver (no network).
     #[command(subcommand)]
-    Webhook(crate::webhook::WebhookCommand),
+    Webhook(WebhookCommand),
     /// Print a shell completion script for `whop` on stdout.
     #[command(
         long_about = "Print a shell completion script for `whop` on stdout: it completes every \
             subcommand and flag of this version.",
-        after_help = COMPLETIONS_AFTER_HELP
+        after_help = completions::AFTER_HELP
     )]
     Completions(CompletionsArgs),
 }
 
-/// Arguments of `whop completions`.
-#[derive(Debug, Args)]
-pub(crate) struct CompletionsArgs {
-    /// The shell to complete in.
-    #[arg(value_name = "SHELL")]
-    pub(crate) shell: clap_complete::Shell,
-}
-
-/// `whop membership ...`
-#[derive(Debug, Subcommand)]
-pub(crate) enum MembershipCommand {
-    /// Cancel a membership at the end of its current period.
-    #[command(
-        long_about = "Cancel a membership at the end of its current period \
-            (POST /v2/memberships/{id}/cancel).\n\n\
-            The membership keeps access until its current period ends, then does not renew; \
-            Whop's v2 API never ends access at once. Needs your company API key \
-            (WHOP_API_KEY or --api-key). Prints the updated membership.",
-        after_help = CANCEL_AFTER_HELP
-    )]
-    Cancel(CancelArgs),
-    /// End a membership now, irreversibly (asks for --yes).
-    #[command(
-        long_about = "End a membership now (POST /v2/memberships/{id}/terminate).\n\n\
-            Access ends at once and the termination cannot be undone: the customer has to buy \
-            again. To stop renewal but keep access until the period ends, use `membership \
-            cancel`. Refuses to run without --yes. Needs your company API key (WHOP_API_KEY or \
-            --api-key). Prints the terminated membership.",
-        after_help = TERMINATE_AFTER_HELP
-    )]
-    Terminate(TerminateArgs),
-    /// Look up a membership by ID or license key (company API key).
-    #[command(long_about = "Look up one of your company's memberships by membership ID or license \
-        key (GET /v2/memberships/{id}). Needs your company API key.", after_help = CANCEL_AFTER_HELP)]
-    Get(MembershipGetArgs),
-    /// List your company's memberships, filtered; --all for every page.
-    #[command(long_about = LIST_ABOUT)]
-    List(MembershipListArgs),
-}
-
-/// Arguments of `whop membership terminate`.
-#[derive(Debug, Args)]
-pub(crate) struct TerminateArgs {
-    /// The membership ID (mem_...).
-    #[arg(value_name = "ID")]
-    pub(crate) id: String,
-
-    /// Confirm: end the membership now, irreversibly. Without it nothing is sent.
-    #[arg(long)]
-    pub(crate) yes: bool,
-
-    /// Related objects to include in full instead of by ID: comma-separated, or the flag
-    /// repeated.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    pub(crate) expand: Vec<ExpandArg>,
-}
-
-/// Arguments of `whop membership cancel`.
-#[derive(Debug, Args)]
-pub(crate) struct CancelArgs {
-    /// The membership ID (mem_...).
-    #[arg(value_name = "ID")]
-    pub(crate) id: String,
-
-    /// Related objects to include in full instead of by ID: comma-separated, or the flag
-    /// repeated.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    pub(crate) expand: Vec<ExpandArg>,
-}
-
-/// `whop me ...`
-#[derive(Debug, Subcommand)]
-pub(crate) enum MeCommand {
-    /// Look up one of your memberships by membership ID or license key.
-    #[command(
-        long_about = "Look up one of your memberships by membership ID or license key \
-            (GET /v5/me/memberships/{id}).\n\n\
-            Needs a user token (WHOP_USER_TOKEN or --user-token); only that user's memberships \
-            are found. A license key is sent as one percent-encoded path segment, whatever it \
-            contains.",
-        after_help = ME_AFTER_HELP
-    )]
-    Membership(MeMembershipArgs),
-    /// List your own memberships; --all for every page.
-    #[command(long_about = ME_LIST_ABOUT)]
-    Memberships(MeMembershipsArgs),
-}
-
-/// Arguments of `whop me membership`.
-#[derive(Debug, Args)]
-pub(crate) struct MeMembershipArgs {
-    /// A membership ID (mem_...) or a license key.
-    #[arg(value_name = "ID-OR-LICENSE-KEY")]
-    pub(crate) id_or_license_key: String,
-}
-
-/// `whop license ...`
-#[derive(Debug, Subcommand)]
-pub(crate) enum LicenseCommand {
-    /// Check whether a license key grants access: exit 0 if valid, 1 if not or unknown, 2 on error.
-    #[command(
-        long_about = "Check whether a license key grants access \
-            (GET /v5/me/memberships/{key}).\n\n\
-            Prints one line saying whether the key is valid, not valid, or not found, and exits \
-            0, 1 or 1; any error exits 2. Needs a user token (WHOP_USER_TOKEN or --user-token): \
-            the key is looked up among that user's memberships only. With --json, prints \
-            {\"result\": \"valid\" | \"not_valid\" | \"not_found\", \"membership\": ...}.",
-        after_help = LICENSE_AFTER_HELP
-    )]
-    Check(LicenseCheckArgs),
-    /// Validate a key and bind it to this machine's hardware ID: exit 0 valid, 1 not, 2 error.
-    #[command(long_about = VALIDATE_ABOUT)]
-    Validate(LicenseValidateArgs),
-    /// Reset a key: clear the machine it is bound to (company API key).
-    #[command(long_about = RESET_ABOUT)]
-    Reset(LicenseResetArgs),
-}
-
-/// Arguments of `whop license check`.
-#[derive(Debug, Args)]
-pub(crate) struct LicenseCheckArgs {
-    /// The license key to check.
-    #[arg(value_name = "KEY")]
-    pub(crate) key: String,
-}
-
-/// A related object `--expand` can include in full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ExpandArg {
-    /// The product (and the deprecated access_pass).
-    Product,
-    /// The customer.
-    User,
-    /// The plan.
-    Plan,
-    /// The promo code used at checkout.
-    #[value(name = "promo_code")]
-    PromoCode,
-}
-
-impl From<ExpandArg> for Expand {
-    fn from(arg: ExpandArg) -> Self {
-        match arg {
-            ExpandArg::Product => Expand::Product,
-            ExpandArg::User => Expand::User,
-            ExpandArg::Plan => Expand::Plan,
-            ExpandArg::PromoCode => Expand::PromoCode,
-        }
-    }
-}
-
-/// A credential given as a flag. Its `Debug` never shows it.
-///
-/// Parsing never fails: clap echoes a refused value in its error, so the value is checked later,
-/// by [`whop_client::Token::new`], whose errors never repeat it.
-#[derive(Clone)]
-pub(crate) struct Secret(String);
-
-impl Secret {
-    /// Wraps any value; see the type's docs for why this cannot fail.
-    #[allow(clippy::unnecessary_wraps)]
-    fn parse(value: &str) -> Result<Secret, std::convert::Infallible> {
-        Ok(Secret(value.to_owned()))
-    }
-
-    /// The secret itself, to build the token from.
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
+/// Runs the chosen command.
+pub(crate) async fn run(cli: &Cli) -> Result<Exit, Failure> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Membership(command) => membership::run(global, command).await,
+        Command::Me(command) => me::run(global, command).await,
+        Command::License(command) => license::run(global, command).await,
+        Command::Webhook(command) => webhook::run(global, command),
+        Command::Completions(args) => completions::run(args, Cli::command()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
@@ -317,27 +89,5 @@ mod tests {
         ])
         .expect("valid arguments");
         assert!(!format!("{cli:?}").contains("sk_very_secret"));
-    }
-
-    #[test]
-    fn expand_takes_commas_and_repeats() {
-        let cli = Cli::try_parse_from([
-            "whop",
-            "membership",
-            "cancel",
-            "mem_1",
-            "--expand",
-            "product,user",
-            "--expand",
-            "promo_code",
-        ])
-        .expect("valid arguments");
-        let Command::Membership(MembershipCommand::Cancel(args)) = cli.command else {
-            panic!("parsed as another command");
-        };
-        assert_eq!(
-            args.expand,
-            [ExpandArg::Product, ExpandArg::User, ExpandArg::PromoCode]
-        );
     }
 }

@@ -3,8 +3,8 @@
 
 use whop_client::{Client, Token};
 
-use crate::cli::{GlobalArgs, Secret};
 use crate::exit::{Exit, Failure};
+use crate::global::{GlobalArgs, Secret};
 use crate::mock::{DemoWorld, OR_TRY_MOCK};
 
 /// The variable holding the company API key (v2).
@@ -78,7 +78,10 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
         Credential::CompanyKey => global.api_key.as_ref(),
         Credential::UserToken => global.user_token.as_ref(),
     };
-    let demo = mock.as_ref().map(|world| world.credential(credential));
+    let demo = mock.as_ref().map(|world| match credential {
+        Credential::CompanyKey => world.company_key(),
+        Credential::UserToken => world.user_token(),
+    });
     let token = token(flag, credential, demo)?;
 
     let pacing =

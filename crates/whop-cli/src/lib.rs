@@ -15,23 +15,22 @@
 #![deny(missing_docs)]
 
 mod cli;
-mod cli_help;
 mod commands;
-mod completions;
 mod context;
 mod exit;
+mod global;
+mod help;
+mod listing;
 mod mock;
+mod output;
 mod raw_json;
 mod render;
-mod toolkit;
-mod toolkit_cli;
-mod webhook;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command, LicenseCommand, MeCommand, MembershipCommand};
+use crate::cli::Cli;
 use crate::exit::Exit;
 
 /// The whole `whop` command line: every subcommand, argument and flag, with their help texts.
@@ -58,42 +57,12 @@ pub fn main() -> ExitCode {
             return Exit::Other.code();
         }
     };
-    match runtime.block_on(run(&cli)) {
+    match runtime.block_on(cli::run(&cli)) {
         Ok(exit) => exit.code(),
         Err(failure) => {
             eprintln!("{}", failure.line());
             failure.exit.code()
         }
-    }
-}
-
-/// Runs the chosen command.
-async fn run(cli: &Cli) -> Result<Exit, exit::Failure> {
-    let global = &cli.global;
-    match &cli.command {
-        Command::Membership(MembershipCommand::Cancel(args)) => {
-            commands::cancel(global, args).await
-        }
-        Command::Membership(MembershipCommand::Terminate(args)) => {
-            commands::terminate(global, args).await
-        }
-        Command::Membership(MembershipCommand::Get(args)) => {
-            toolkit::membership_get(global, args).await
-        }
-        Command::Membership(MembershipCommand::List(args)) => {
-            toolkit::membership_list(global, args).await
-        }
-        Command::Me(MeCommand::Membership(args)) => commands::me_membership(global, args).await,
-        Command::Me(MeCommand::Memberships(args)) => toolkit::me_memberships(global, args).await,
-        Command::License(LicenseCommand::Check(args)) => {
-            commands::license_check(global, args).await
-        }
-        Command::License(LicenseCommand::Validate(args)) => {
-            toolkit::license_validate(global, args).await
-        }
-        Command::License(LicenseCommand::Reset(args)) => toolkit::license_reset(global, args).await,
-        Command::Webhook(command) => webhook::run(global, command),
-        Command::Completions(args) => completions::completions(args),
     }
 }
 

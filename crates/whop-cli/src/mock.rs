@@ -5,7 +5,6 @@
 //! built without it (`cargo install --path crates/whop-cli --no-default-features`) links no
 //! server; it still knows the flag, and refuses it with a usage error that says how to get it.
 
-use crate::context::Credential;
 use crate::exit::Failure;
 
 /// What the error for a missing credential suggests last, after its variable and flag.
@@ -25,7 +24,7 @@ pub(crate) use without_mock::DemoWorld;
 mod with_mock {
     use whop_mock::{DEMO_COMPANY_KEY, DEMO_USER_TOKEN, MockServer, MockWhop};
 
-    use super::{Credential, Failure};
+    use super::Failure;
     use crate::exit::Exit;
 
     /// The demo world, served on loopback for as long as the value lives.
@@ -55,19 +54,21 @@ mod with_mock {
             self.server.base_url()
         }
 
-        /// The credential's value in the demo world.
-        pub(crate) fn credential(&self, credential: Credential) -> &'static str {
-            match credential {
-                Credential::CompanyKey => DEMO_COMPANY_KEY,
-                Credential::UserToken => DEMO_USER_TOKEN,
-            }
+        /// The demo company's API key.
+        pub(crate) fn company_key(&self) -> &'static str {
+            DEMO_COMPANY_KEY
+        }
+
+        /// The demo user's token.
+        pub(crate) fn user_token(&self) -> &'static str {
+            DEMO_USER_TOKEN
         }
     }
 }
 
 #[cfg(not(feature = "mock"))]
 mod without_mock {
-    use super::{Credential, Failure};
+    use super::Failure;
     use crate::exit::Exit;
 
     /// No demo world: this binary was built without one. Never constructed.
@@ -91,7 +92,11 @@ mod without_mock {
             match *self {}
         }
 
-        pub(crate) fn credential(&self, _: Credential) -> &'static str {
+        pub(crate) fn company_key(&self) -> &'static str {
+            match *self {}
+        }
+
+        pub(crate) fn user_token(&self) -> &'static str {
             match *self {}
         }
     }

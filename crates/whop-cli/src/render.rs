@@ -101,6 +101,53 @@ pub(crate) fn me_membership(m: &MeMembership, now: OffsetDateTime) -> String {
     rows.render()
 }
 
+/// A v2 membership as one row of a listing: ID, status, valid, license key, user, product.
+pub(crate) fn membership_row(m: &Membership) -> String {
+    row(
+        m.id.as_str(),
+        m.status.as_ref().map(|s| s.as_str()),
+        m.valid,
+        m.license_key.as_ref().map(|k| k.as_str()),
+        m.user_id().map(|u| u.as_str()),
+        m.product_id().map(|p| p.as_str()),
+    )
+}
+
+/// A v5 membership as one row of a listing, in the same columns.
+pub(crate) fn me_membership_row(m: &MeMembership) -> String {
+    row(
+        m.id.as_str(),
+        m.status.as_ref().map(|s| s.as_str()),
+        Some(m.valid),
+        m.license_key.as_ref().map(|k| k.as_str()),
+        m.user_id.as_ref().map(|u| u.as_str()),
+        Some(m.product_id.as_str()),
+    )
+}
+
+/// The columns of a listing's row, `-` for what is absent.
+fn row(
+    id: &str,
+    status: Option<&str>,
+    valid: Option<bool>,
+    key: Option<&str>,
+    user: Option<&str>,
+    product: Option<&str>,
+) -> String {
+    let valid = match valid {
+        Some(true) => "valid",
+        Some(false) => "not-valid",
+        None => "-",
+    };
+    format!(
+        "{id:<20} {:<11} {valid:<9} {:<30} {:<20} {}",
+        status.unwrap_or("-"),
+        key.unwrap_or("-"),
+        user.unwrap_or("-"),
+        product.unwrap_or("-"),
+    )
+}
+
 /// The value, or `-` when absent.
 fn or_dash<T: Display>(value: Option<&T>) -> String {
     value.map_or_else(|| "-".to_owned(), ToString::to_string)

@@ -1,5 +1,9 @@
-//! `whop webhook verify` and `whop webhook sign`: check a delivery by hand, or make one to test
-//! a receiver. No network: the body comes on stdin, the headers as `-H` flags, the secret from
+//! `whop webhook ...`: Whop's webhook signatures, by hand.
+//!
+//! - `webhook verify`: check a delivery (exit 0 valid, 1 rejected, 2 usage error).
+//! - `webhook sign`: print the headers Whop would send with a body, to test a receiver.
+//!
+//! No network: the body comes on stdin, the headers as `-H` flags, the secret from
 //! the variable named by `--secret-env` (never a flag, so it stays out of shell history).
 
 use std::io::Read;
@@ -10,9 +14,9 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use whop_webhooks::{ReceiveError, Scheme, Secret, Verifier, signed_headers};
 
-use crate::cli::GlobalArgs;
-use crate::commands::print;
 use crate::exit::{Exit, Failure};
+use crate::global::GlobalArgs;
+use crate::output::print;
 
 /// The largest body read from stdin.
 const MAX_BODY: u64 = 16 * 1024 * 1024;
