@@ -219,33 +219,6 @@ mod sealed {
     impl<B> Sealed for http::Request<B> {}
 }
 
-/// What a retry copy of a request carries of its extensions when it has only ours: one `Copy`
-/// value, put back with one insert.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct CarriedMeta(Option<CallMeta>);
-
-impl CarriedMeta {
-    /// Ours, when `extensions` holds nothing else; `None` when it does.
-    pub(crate) fn only_ours(extensions: &http::Extensions) -> Option<Self> {
-        let meta = extensions.get::<CallMeta>().copied();
-        (extensions.len() == usize::from(meta.is_some())).then_some(CarriedMeta(meta))
-    }
-
-    pub(crate) fn endpoint(&self) -> Option<&Endpoint> {
-        self.0.as_ref()?.endpoint.as_ref()
-    }
-
-    pub(crate) fn call_deadline(&self) -> Option<Instant> {
-        self.0?.deadline
-    }
-
-    pub(crate) fn put_back(self, extensions: &mut http::Extensions) {
-        if let Some(meta) = self.0 {
-            extensions.insert(meta);
-        }
-    }
-}
-
 /// Displays a request path with its last segment replaced by `{redacted}` and the query dropped,
 /// e.g. `/api/v5/me/memberships/{redacted}`. Formatting happens only when a log line is written.
 pub struct RedactedPath<'a>(pub &'a http::Uri);

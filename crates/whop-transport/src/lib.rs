@@ -173,7 +173,9 @@ pub use error::{BuildError, Error, ErrorKind, RequestSent};
 pub use extensions::{ApiFamily, Attempts, Endpoint, RedactedPath, RequestExt, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
-pub use retry::{Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, retry_after};
+pub use retry::{
+    Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, RetryPolicy, retry_after,
+};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{CredentialId, InvalidToken, Token};
 pub use trace::{Trace, TraceFuture, TraceLayer};

@@ -157,7 +157,7 @@ impl Service<Request<Bytes>> for Transport {
         // Entered by hand rather than with `in_scope`: a closure's result is moved once more on
         // its way out, and the retry layer's future is the largest value a call builds.
         let entered = call.span.enter();
-        let inner = shared.inner.call_ready(req);
+        let inner = shared.inner.clone().call(req);
         drop(entered);
         TransportFuture {
             state: State::Calling {
