@@ -1,7 +1,7 @@
 //! The overall deadline: the whole call, all attempts and backoffs included, ends in time.
 //!
-//! Sits outside the retry layer. It stamps a call deadline on the request
-//! ([`RequestExt::call_deadline`]), so the retry layer never
+//! Sits outside the retry layer. It stamps a [`CallDeadline`](crate::CallDeadline) on the
+//! request, so the retry layer never
 //! sleeps past it and each attempt's timeout stops at it, and it bounds the whole call as a
 //! backstop. A request that already carries an earlier call deadline keeps it.
 
@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::{RequestExt, tighten_call_deadline};
+use crate::extensions::RequestExt;
 
 /// Bounds the whole call by `deadline` from its start. See the [module docs](self).
 #[derive(Clone, Copy, Debug)]
@@ -84,11 +84,16 @@ where
 /// included. A call that runs into it fails with [`ErrorKind::DeadlineExceeded`] from the
 /// attempt's timeout.
 pub(crate) fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
-    match Instant::now().checked_add(deadline) {
-        Some(own) => Some(tighten_call_deadline(req.extensions_mut(), own)),
-        // A deadline too far to represent: the request's own, if any, stands.
-        None => req.call_deadline(),
+    // A deadline too far to represent (`Duration::MAX`): the request's own, if any, stands.
+    let own = Instant::now().checked_add(deadline);
+    let until = match (own, req.call_deadline()) {
+        (Some(own), Some(set)) => Some(own.min(set)),
+        (own, set) => own.or(set),
+    };
+    if let Some(until) = until {
+        req.set_call_deadline(until);
     }
+    until
 }
 
 pin_project! {

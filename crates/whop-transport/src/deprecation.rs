@@ -16,7 +16,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
-use crate::extensions::{RedactedPath, RequestExt};
+use crate::extensions::RequestExt;
+use crate::trace::RedactedPath;
 
 /// The `Deprecation` header (RFC 9745).
 pub const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");

@@ -105,12 +105,12 @@
 //!
 //! # What the client puts in requests
 //!
-//! - An [`Endpoint`] ([`RequestExt::set_endpoint`]) names the route template for the tracing span (without it
+//! - An [`Endpoint`] extension names the route template for the tracing span (without it
 //!   the span shows the path with its last segment, possibly a license key, redacted), the
 //!   [`ApiFamily`] the pacer counts the request under, and whether a non-GET request is safe to
 //!   repeat (cancel is).
 //! - An `Authorization` header overrides the default token for that request.
-//! - A call deadline ([`RequestExt::set_call_deadline`], a `tokio::time::Instant`) shortens the
+//! - A [`CallDeadline`] extension (a `tokio::time::Instant`) shortens the
 //!   overall deadline for that request.
 //!
 //! The transport never logs headers (so never the token), never the query, and never the last
@@ -170,7 +170,7 @@ pub use deprecation::{
     DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, DeprecationNotice, SUNSET,
 };
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
-pub use extensions::{ApiFamily, Attempts, Endpoint, RedactedPath, RequestExt, is_retry_safe};
+pub use extensions::{ApiFamily, Attempts, CallDeadline, Endpoint, RequestExt, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
 pub use retry::{
@@ -178,7 +178,7 @@ pub use retry::{
 };
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{CredentialId, InvalidToken, Token};
-pub use trace::{Trace, TraceFuture, TraceLayer};
+pub use trace::{RedactedPath, Trace, TraceFuture, TraceLayer};
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Transport, TransportBuilder, TransportFuture};
 pub use url_policy::check_base_url;
 pub use user_agent::{DEFAULT_USER_AGENT, UserAgent, UserAgentLayer};

@@ -1,7 +1,7 @@
 //! The per-attempt timeout: one attempt may take at most this long.
 //!
 //! Sits inside the retry layer, so each attempt gets its own clock. When the request carries a
-//! call deadline ([`RequestExt::call_deadline`], set by [`DeadlineLayer`](crate::DeadlineLayer))
+//! call deadline ([`CallDeadline`](crate::CallDeadline), set by [`DeadlineLayer`](crate::DeadlineLayer))
 //! the attempt also stops at the deadline, and the error then says
 //! [`ErrorKind::DeadlineExceeded`] rather than [`ErrorKind::Timeout`], so the retry layer does not
 //! try again. Both may have been sent.

@@ -10,6 +10,7 @@
 //! Field values are formatted only when a subscriber enables the span, so a disabled span costs
 //! next to nothing.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -22,7 +23,7 @@ use tracing::Span;
 use tracing::field::Empty;
 
 use crate::error::Error;
-use crate::extensions::{Attempts, RouteName};
+use crate::extensions::{Attempts, RequestExt};
 
 /// Wraps each call in a `whop_request` span. See the [module docs](self).
 #[derive(Clone, Copy, Debug, Default)]
@@ -155,6 +156,37 @@ where
     }
 }
 
+/// Displays a request path with its last segment replaced by `{redacted}` and the query dropped,
+/// e.g. `/api/v5/me/memberships/{redacted}`. Formatting happens only when a log line is written.
+pub struct RedactedPath<'a>(pub &'a http::Uri);
+
+impl fmt::Display for RedactedPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.0.path();
+        let trimmed = path.trim_end_matches('/');
+        match trimmed.rfind('/') {
+            Some(i) if i + 1 < trimmed.len() => {
+                f.write_str(&trimmed[..=i])?;
+                f.write_str("{redacted}")
+            }
+            _ => f.write_str(path),
+        }
+    }
+}
+
+/// Displays the [`Endpoint`](crate::Endpoint) route of a request if it has one, else its
+/// [`RedactedPath`].
+struct RouteName<'a, B>(&'a Request<B>);
+
+impl<B> fmt::Display for RouteName<'_, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.endpoint() {
+            Some(endpoint) => f.write_str(endpoint.route()),
+            None => RedactedPath(self.0.uri()).fmt(f),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
@@ -168,7 +200,7 @@ mod tests {
     use tracing::{Event, Metadata};
 
     use super::*;
-    use crate::extensions::{ApiFamily, Endpoint, RequestExt};
+    use crate::extensions::{ApiFamily, Endpoint};
 
     /// Writes every span field and event field it sees into one string.
     #[derive(Clone, Default)]
@@ -219,6 +251,21 @@ mod tests {
             http::HeaderValue::from_static("Bearer sk_secret"),
         );
         req
+    }
+
+    fn redacted(uri: &str) -> String {
+        RedactedPath(&uri.parse().expect("test URIs parse")).to_string()
+    }
+
+    #[test]
+    fn redacted_path_hides_the_last_segment_and_the_query() {
+        assert_eq!(
+            redacted("https://api.whop.com/api/v5/me/memberships/LICENSE-KEY?x=1"),
+            "/api/v5/me/memberships/{redacted}"
+        );
+        assert_eq!(redacted("https://h/a/b/"), "/a/{redacted}");
+        assert_eq!(redacted("https://h/"), "/");
+        assert_eq!(redacted("https://h"), "/");
     }
 
     #[tokio::test(flavor = "current_thread")]
