@@ -27,6 +27,7 @@ use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
 use crate::url_policy::refusal;
+use crate::{BoxError, into_error};
 
 /// Whop's API root: every endpoint path (`/v2/…`, `/v5/…`) is appended to it.
 pub const DEFAULT_BASE_URL: &str = "https://api.whop.com/api";
@@ -335,27 +336,25 @@ impl<S> WithBaseUrl<S> {
 
 impl<S, B> Service<Request<B>> for WithBaseUrl<S>
 where
-    S: Service<Request<B>, Error = Error>,
+    S: Service<Request<B>>,
+    S::Error: Into<BoxError>,
 {
     type Response = S::Response;
     type Error = Error;
     type Future = WithBaseUrlFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        match self.base.resolve(&mut req) {
-            Ok(()) => WithBaseUrlFuture {
-                future: Some(self.inner.call(req)),
-                refused: None,
+        let state = match self.base.resolve(&mut req) {
+            Ok(()) => State::Called {
+                future: self.inner.call(req),
             },
-            Err(e) => WithBaseUrlFuture {
-                future: None,
-                refused: Some(e),
-            },
-        }
+            Err(error) => State::Refused { error: Some(error) },
+        };
+        WithBaseUrlFuture { state }
     }
 }
 
@@ -365,23 +364,35 @@ pin_project! {
     #[derive(Debug)]
     pub struct WithBaseUrlFuture<F> {
         #[pin]
-        future: Option<F>,
-        refused: Option<Error>,
+        state: State<F>,
     }
 }
 
-impl<F, T> Future for WithBaseUrlFuture<F>
+pin_project! {
+    #[project = StateProj]
+    #[derive(Debug)]
+    enum State<F> {
+        Called {
+            #[pin]
+            future: F,
+        },
+        Refused {
+            error: Option<Error>,
+        },
+    }
+}
+
+impl<F, T, E> Future for WithBaseUrlFuture<F>
 where
-    F: Future<Output = Result<T, Error>>,
+    F: Future<Output = Result<T, E>>,
+    E: Into<BoxError>,
 {
     type Output = Result<T, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        match this.future.as_pin_mut() {
-            Some(future) => future.poll(cx),
-            None => Poll::Ready(Err(this
-                .refused
+        match self.project().state.project() {
+            StateProj::Called { future } => future.poll(cx).map_err(into_error),
+            StateProj::Refused { error } => Poll::Ready(Err(error
                 .take()
                 .expect("WithBaseUrlFuture polled after completion"))),
         }

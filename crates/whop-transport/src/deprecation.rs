@@ -71,11 +71,11 @@ pub struct DeprecationLayer {
 
 /// The routes already warned about, shared by every service of one layer.
 #[derive(Debug, Default)]
-pub(crate) struct Warned(Mutex<HashSet<String>>);
+struct Warned(Mutex<HashSet<String>>);
 
 impl Warned {
     /// Warns if `response` to the call of `route` is the first of its route marked deprecated.
-    pub(crate) fn observe<RB>(&self, route: &RouteKey, response: &Response<RB>) {
+    fn observe<RB>(&self, route: &RouteKey, response: &Response<RB>) {
         let notice = DeprecationNotice::of(response.headers());
         if notice.deprecation.is_none() && notice.sunset.is_none() {
             return;
@@ -150,13 +150,13 @@ where
 
 /// What a deprecation warning names: the route template, or the redacted path.
 #[derive(Debug)]
-pub(crate) enum RouteKey {
+enum RouteKey {
     Template(&'static str),
     Path(Uri),
 }
 
 impl RouteKey {
-    pub(crate) fn of<B>(req: &Request<B>) -> Self {
+    fn of<B>(req: &Request<B>) -> Self {
         match req.endpoint() {
             Some(endpoint) => RouteKey::Template(endpoint.route()),
             None => RouteKey::Path(req.uri().clone()),

@@ -54,8 +54,15 @@
 //!
 //! # Using the layers alone
 //!
-//! Each layer is a public `Layer` + `Service` pair, so you can build your own stack, or put ours
-//! around another HTTP client (any `Service<http::Request<Bytes>, Error = whop_transport::Error>`):
+//! Each layer is a public `Layer` + `Service` pair, and [`Transport`] is exactly these layers
+//! composed with `tower::ServiceBuilder` (see [`transport`] for the order), so you can build your
+//! own stack, or put ours around another HTTP client. The layers that add headers or read the
+//! request ([`BaseUrlLayer`], [`TraceLayer`], [`DeprecationLayer`], [`UserAgentLayer`],
+//! [`AuthLayer`], [`DeadlineLayer`]) accept an inner service whose error is anything
+//! `Into<BoxError>`, as tower's own layers do; those that make errors of their own turn it into an
+//! [`Error`] (kept as it is when it is one, else [`ErrorKind::Other`] with it as the source).
+//! [`RetryLayer`], [`PacingLayer`] and [`AttemptTimeoutLayer`] read the transport's [`Error`]
+//! (its kind decides a retry), so they go around a service whose error is one:
 //!
 //! ```
 //! use std::time::Duration;
@@ -143,6 +150,19 @@ macro_rules! inner_service_accessors {
     };
 }
 pub(crate) use inner_service_accessors;
+
+/// The boxed error tower's own layers use. This crate's layers accept an inner service whose
+/// error is anything `Into<BoxError>`, as tower's do.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An inner service's `error` as this crate's [`Error`]: itself when it is one (kind, "sent" and
+/// attempts kept), else [`ErrorKind::Other`], may have been sent, with `error` as its source.
+pub(crate) fn into_error(error: impl Into<BoxError>) -> Error {
+    match error.into().downcast::<Error>() {
+        Ok(error) => *error,
+        Err(other) => Error::new(ErrorKind::Other, RequestSent::MaybeSent, Some(other)),
+    }
+}
 
 pub mod auth;
 pub mod base_url;

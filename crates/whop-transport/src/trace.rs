@@ -24,6 +24,7 @@ use tracing::field::Empty;
 
 use crate::error::Error;
 use crate::extensions::{Attempts, RequestExt};
+use crate::{BoxError, into_error};
 
 /// Wraps each call in a `whop_request` span. See the [module docs](self).
 #[derive(Clone, Copy, Debug, Default)]
@@ -54,14 +55,15 @@ crate::inner_service_accessors!(Trace);
 
 impl<S, B, RB> Service<Request<B>> for Trace<S>
 where
-    S: Service<Request<B>, Response = Response<RB>, Error = Error>,
+    S: Service<Request<B>, Response = Response<RB>>,
+    S::Error: Into<BoxError>,
 {
     type Response = S::Response;
     type Error = Error;
     type Future = TraceFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
@@ -73,14 +75,14 @@ where
 
 /// The span of one call, and when the call started (`None` when no subscriber wants the span).
 #[derive(Debug)]
-pub(crate) struct CallSpan {
-    pub(crate) span: Span,
+struct CallSpan {
+    span: Span,
     start: Option<Instant>,
 }
 
 impl CallSpan {
     /// The `whop_request` span of `req` (see the [module docs](self)).
-    pub(crate) fn new<B>(req: &Request<B>) -> Self {
+    fn new<B>(req: &Request<B>) -> Self {
         let span = tracing::debug_span!(
             "whop_request",
             method = %req.method(),
@@ -101,7 +103,7 @@ impl CallSpan {
     }
 
     /// Records how the call ended (call it inside the span).
-    pub(crate) fn record<RB>(&self, result: &Result<Response<RB>, Error>) {
+    fn record<RB>(&self, result: &Result<Response<RB>, Error>) {
         let Some(start) = self.start else {
             return;
         };
@@ -141,16 +143,17 @@ pin_project! {
     }
 }
 
-impl<F, RB> Future for TraceFuture<F>
+impl<F, RB, E> Future for TraceFuture<F>
 where
-    F: Future<Output = Result<Response<RB>, Error>>,
+    F: Future<Output = Result<Response<RB>, E>>,
+    E: Into<BoxError>,
 {
-    type Output = F::Output;
+    type Output = Result<Response<RB>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let _entered = this.call.span.enter();
-        let result = std::task::ready!(this.inner.poll(cx));
+        let result = std::task::ready!(this.inner.poll(cx)).map_err(into_error);
         this.call.record(&result);
         Poll::Ready(result)
     }
@@ -288,6 +291,20 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("sk_secret"), "{out}");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_inner_error_of_another_type_is_recorded_as_an_error_of_kind_other() {
+        let svc = tower::service_fn(|_req: Request<Bytes>| async {
+            Err::<Response<Bytes>, _>(std::io::Error::other("the user's own"))
+        });
+        let error = TraceLayer::new()
+            .layer(svc)
+            .oneshot(request("https://api.whop.com/api/v5/me"))
+            .await
+            .expect_err("fails");
+        assert_eq!(error.kind(), crate::ErrorKind::Other);
+        assert!(!error.is_not_sent(), "may have been sent");
     }
 
     #[tokio::test(flavor = "current_thread")]
