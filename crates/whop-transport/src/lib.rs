@@ -1,8 +1,9 @@
 //! A tower `Service` over hyper and rustls for Whop's API.
 //!
 //! This crate knows HTTP, not Whop's models: its unit is `http::Request<Bytes>` in,
-//! `http::Response<Bytes>` out. Requests carry absolute URIs
-//! (`https://api.whop.com/api/v2/...`). Any status, 5xx and 429 included, comes back as
+//! `http::Response<Bytes>` out. Requests carry a path relative to the API root
+//! (`/v2/memberships/...`), which [`BaseUrlLayer`] puts under the [`BaseUrl`], or an absolute URI.
+//! Any status, 5xx and 429 included, comes back as
 //! `Ok(response)`; an [`Error`] means no usable response arrived, and says whether the request may
 //! have been sent ([`Error::request_sent`]).
 //!

@@ -48,8 +48,8 @@ impl<'a, S: HttpService> CancelMembership<'a, S> {
     /// # Errors
     /// See [`Error`]. [`Error::applied`] tells whether the cancel took place: in particular a
     /// success whose body did not decode is [`Error::Decode`], and the cancel was applied.
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
-        self.client.send(self.call.expand(&self.expand))
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        self.client.send(self.call.expand(&self.expand)).await
     }
 }
 

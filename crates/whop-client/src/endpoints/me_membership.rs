@@ -44,8 +44,8 @@ impl<'a, S: HttpService> RetrieveMyMembership<'a, S> {
     ///
     /// # Errors
     /// See [`Error`]; [`Error::is_not_found`] is true when there is no such membership of yours.
-    pub fn send(self) -> impl Future<Output = Result<Response<MeMembership>, Error>> + Send + 'a {
-        self.client.send(self.call)
+    pub async fn send(self) -> Result<Response<MeMembership>, Error> {
+        self.client.send(self.call).await
     }
 
     /// Sends the lookup; a 404 ("no such membership of yours") is `Ok(None)`, not an error.

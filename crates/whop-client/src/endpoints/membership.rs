@@ -44,8 +44,8 @@ impl<'a, S: HttpService> RetrieveMembership<'a, S> {
     ///
     /// # Errors
     /// See [`Error`]; [`Error::is_not_found`] when your company has no such membership.
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
-        self.client.send(self.call.expand(&self.expand))
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        self.client.send(self.call.expand(&self.expand)).await
     }
 
     /// Sends the lookup; a 404 is `Ok(None)`.

@@ -55,8 +55,8 @@ impl<'a, S: HttpService> TerminateMembership<'a, S> {
     /// See [`Error`]. [`Error::applied`] tells whether the termination took place: a success whose
     /// body did not decode is [`Error::Decode`] (it was applied); a lost answer is
     /// [`Applied::Maybe`](crate::Applied::Maybe).
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
-        self.client.send(self.call.expand(&self.expand))
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        self.client.send(self.call.expand(&self.expand)).await
     }
 }
 

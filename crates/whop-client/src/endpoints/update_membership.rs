@@ -72,12 +72,12 @@ impl<'a, S: HttpService> UpdateMembership<'a, S> {
     ///
     /// # Errors
     /// See [`Error`]; [`Error::applied`] tells whether the update took place.
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
         let call = match self.metadata {
             Ok(metadata) => self.call.json(body(UpdateMembershipRequest { metadata })),
             Err(refused) => self.call.refuse_if(Some(refused)),
         };
-        self.client.send(call.expand(&self.expand))
+        self.client.send(call.expand(&self.expand)).await
     }
 }
 
