@@ -68,6 +68,36 @@ macro_rules! expand_methods {
 }
 pub(crate) use expand_methods;
 
+/// `IntoFuture` for a request builder whose `async fn send` gives `Result<$output, Error>`, so
+/// that `.await` on the builder sends it.
+macro_rules! into_future {
+    ($builder:ident => $output:ty) => {
+        impl<'a, S: $crate::client::HttpService> ::std::future::IntoFuture for $builder<'a, S> {
+            type Output = ::std::result::Result<$output, $crate::error::Error>;
+            type IntoFuture = ::std::pin::Pin<
+                ::std::boxed::Box<
+                    dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+                >,
+            >;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use into_future;
+
+/// What a lookup's `optional()` gives: `Ok(None)` for "no such resource" (a 404 that
+/// [`Error::is_not_found`](crate::Error::is_not_found) accepts), anything else as it is.
+pub(crate) fn found<T>(result: Result<T, crate::Error>) -> Result<Option<T>, crate::Error> {
+    match result {
+        Ok(found) => Ok(Some(found)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// An endpoint of Whop's API, declared with [`endpoint!`].
 #[derive(Debug)]
 pub(crate) struct Route {

@@ -1,12 +1,9 @@
 //! `GET /v5/me/memberships/{id}`: read one of your own memberships by ID or license key.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use whop_models::MeMembership;
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, found, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -53,19 +50,8 @@ impl<'a, S: HttpService> RetrieveMyMembership<'a, S> {
     /// # Errors
     /// Every other failure, as [`send`](Self::send).
     pub async fn optional(self) -> Result<Option<Response<MeMembership>>, Error> {
-        match self.send().await {
-            Ok(found) => Ok(Some(found)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        found(self.send().await)
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for RetrieveMyMembership<'a, S> {
-    type Output = Result<Response<MeMembership>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(RetrieveMyMembership => Response<MeMembership>);

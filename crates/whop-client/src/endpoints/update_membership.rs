@@ -1,14 +1,11 @@
 //! `POST /v2/memberships/{id}`: replace a membership's metadata (answers 201).
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, UpdateMembershipRequest};
 
 use super::validate_license::body;
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
 use crate::response::Response;
 
@@ -81,11 +78,4 @@ impl<'a, S: HttpService> UpdateMembership<'a, S> {
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for UpdateMembership<'a, S> {
-    type Output = Result<Response<Membership>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(UpdateMembership => Response<Membership>);
