@@ -177,6 +177,11 @@ impl<S> Client<S> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// To hand such a client around, return `Client<impl HttpService>` from the function that
+    /// builds it, or [`boxed`](Client::boxed) it into a [`BoxClient`](crate::BoxClient). Your
+    /// service *replaces* the default transport here; to keep the default transport and add a
+    /// layer of yours around it instead, use [`ClientBuilder::layer`].
     pub fn with_service(service: S) -> Client<S> {
         Client {
             service,
