@@ -137,6 +137,8 @@ fn ci() -> Result<(), String> {
             "--exclude",
             "whop-tests",
             "--exclude",
+            "whop-custom-transport",
+            "--exclude",
             "xtask",
             "--exclude",
             "whop-bench",

@@ -5,7 +5,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::Request;
 use serde::de::DeserializeOwned;
-use tower::Service;
+use tower::{Service, ServiceExt};
 use whop_transport::{BaseUrl, DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
 
 use crate::endpoint::Call;
@@ -82,10 +82,6 @@ pub struct Client<S = Transport> {
     /// Where the transport sends requests, when known (a client from the builder): named in the
     /// error for a route that does not exist there.
     base_url: Option<BaseUrl>,
-    /// Whether requests get the absolute URI under `base_url` from the client itself, so that a
-    /// call's path is written and parsed once: only for a client straight over the transport the
-    /// builder made. Your own layers and services see paths relative to the API root.
-    absolute_uris: bool,
 }
 
 impl<S> fmt::Debug for Client<S> {
@@ -146,39 +142,51 @@ impl<S> Client<S> {
     /// service wrapped in your own tower layers, a mock, or another HTTP stack.
     ///
     /// Requests reach `service` with a URI that is a path relative to the API root
-    /// (`/v2/memberships/mem_1/cancel`), a [`whop_transport::Endpoint`] (read it with
-    /// [`whop_transport::RequestExt::endpoint`]), and,
-    /// for a client made with [`with_token`](Client::with_token), a [`Token`] there too. Put
+    /// (`/v2/memberships/mem_1/cancel`), a [`whop_transport::Endpoint`] extension, and, for a
+    /// client made with [`with_token`](Client::with_token), a [`Token`] extension. Put
     /// [`whop_transport::BaseUrlLayer`] and [`whop_transport::AuthLayer`] in front of a service that
-    /// needs an absolute URI and an `Authorization` header:
+    /// needs an absolute URI and an `Authorization` header. Its error may be any error type
+    /// (`Into<BoxError>`): a [`whop_transport::Error`] keeps its detail (was the request sent?),
+    /// any other is reported as "may have been sent", with it as the source.
     ///
     /// ```
+    /// use bytes::Bytes;
     /// use tower::ServiceBuilder;
-    /// use whop_client::Client;
+    /// use whop_client::{Client, Token};
     /// use whop_transport::{AuthLayer, BaseUrl, BaseUrlLayer};
     ///
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let base = BaseUrl::parse("http://127.0.0.1:8080/api")?;
-    /// let mine = tower::service_fn(|request: http::Request<bytes::Bytes>| async move {
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let base = BaseUrl::parse("https://api.whop.com/api")?;
+    /// let mine = tower::service_fn(|request: http::Request<Bytes>| async move {
     ///     // Your HTTP stack here; it sees the absolute URI and the user's Authorization header.
-    ///     assert!(request.uri().to_string().starts_with("http://127.0.0.1:8080/api/v5/"));
-    ///     Ok::<_, std::io::Error>(http::Response::new(bytes::Bytes::new()))
+    ///     assert_eq!(request.uri(), "https://api.whop.com/api/v5/me/memberships/mem_1");
+    ///     assert_eq!(request.headers()["authorization"], "Bearer user_token");
+    ///     let body = r#"{"id":"mem_1","product_id":"prod_1","plan_id":"plan_1",
+    ///         "page_id":"page_1","created_at":1700000000,"quantity":1,"valid":true,
+    ///         "manage_url":"https://whop.com/hub/"}"#;
+    ///     Ok::<_, std::io::Error>(http::Response::new(Bytes::from_static(body.as_bytes())))
     /// });
     /// let service = ServiceBuilder::new()
     ///     .layer(BaseUrlLayer::new(base.clone()))
     ///     .layer(AuthLayer::per_request_only().only_for(base))
     ///     .service(mine);
-    /// let client = Client::with_service(service);
-    /// # let _ = client;
+    /// let client = Client::with_service(service).with_token(&Token::new("user_token")?);
+    /// let membership = client.me_membership("mem_1").await?;
+    /// assert_eq!(membership.id.as_str(), "mem_1");
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// To hand such a client around, return `Client<impl HttpService>` from the function that
+    /// builds it, or [`boxed`](Client::boxed) it into a [`BoxClient`](crate::BoxClient). Your
+    /// service *replaces* the default transport here; to keep the default transport and add a
+    /// layer of yours around it instead, use [`ClientBuilder::layer`].
     pub fn with_service(service: S) -> Client<S> {
         Client {
             service,
             credential: None,
             base_url: None,
-            absolute_uris: false,
         }
     }
 
@@ -194,7 +202,6 @@ impl<S> Client<S> {
             service: self.service.clone(),
             credential: Some(token.clone()),
             base_url: self.base_url.clone(),
-            absolute_uris: self.absolute_uris,
         }
     }
 
@@ -209,36 +216,22 @@ impl<S> Client<S> {
             service: f(self.service),
             credential: self.credential,
             base_url: self.base_url,
-            // `f` may wrap the transport in layers that were promised relative paths.
-            absolute_uris: false,
         }
     }
 }
 
 impl<S: HttpService> Client<S> {
     /// Builds `call`, sends it, and decodes a success into `T`; anything else becomes an [`Error`].
-    ///
-    /// An endpoint's `send` returns this future as it is, not wrapped in an `async fn` of its
-    /// own: each async layer would move the whole future (over 1.5 kB) and its output once more.
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call) -> Result<Response<T>, Error> {
         let route = call.route();
         let side_effect = route.has_side_effect();
-        let root = self.base_url.as_ref().filter(|_| self.absolute_uris);
-        let mut request = call.build(root)?;
+        let mut request = call.build()?;
         if let Some(token) = &self.credential {
             request.extensions_mut().insert(token.clone());
         }
-        // `ready` then `call` rather than `oneshot`: the request and the service's future are
-        // each moved once into this future, not into a `Oneshot` state as well.
-        let mut service = self.service.clone();
-        let ready: Result<(), BoxError> = std::future::poll_fn(|cx| service.poll_ready(cx))
+        let response = ready_then_call(self.service.clone(), request)
             .await
-            .map_err(Into::into);
-        let sent: Result<_, BoxError> = match ready {
-            Ok(()) => service.call(request).await.map_err(Into::into),
-            Err(e) => Err(e),
-        };
-        let response = sent.map_err(|e| Error::from_service(e, side_effect))?;
+            .map_err(|e| Error::from_service(e, side_effect))?;
         let (parts, body) = response.into_parts();
         if parts.status.is_success() {
             match whop_models::decode::<T>(&body) {
@@ -260,6 +253,16 @@ impl<S: HttpService> Client<S> {
             Err(Error::Api(Box::new(error)))
         }
     }
+}
+
+/// `service.ready().await?.call(request).await`, with the service's error boxed (so the future
+/// is `Send` whatever the error type).
+async fn ready_then_call<S: HttpService>(
+    mut service: S,
+    request: Request<Bytes>,
+) -> Result<http::Response<Bytes>, BoxError> {
+    let ready = service.ready().await.map_err(Into::into)?;
+    ready.call(request).await.map_err(Into::into)
 }
 
 /// Builds a [`Client`] over the default transport.
@@ -318,7 +321,6 @@ impl ClientBuilder {
         let base_url = service.base_url().clone();
         Ok(Client {
             base_url: Some(base_url),
-            absolute_uris: true,
             ..Client::with_service(service)
         })
     }

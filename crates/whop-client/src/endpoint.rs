@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe);
-//! let request = CANCEL.call(&[("membership ID", id)]).expand(&expand).build(None)?;
+//! let request = CANCEL.call(&[("membership ID", id)]).expand(&expand).build()?;
 //! ```
 
 use bytes::Bytes;
@@ -18,7 +18,7 @@ use http::uri::PathAndQuery;
 use http::{HeaderValue, Method, Request, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use whop_models::ExpandSet;
-use whop_transport::{BaseUrl, Endpoint, RequestExt};
+use whop_transport::Endpoint;
 
 use crate::error::InvalidInput;
 use crate::path::push_segment;
@@ -67,6 +67,36 @@ macro_rules! expand_methods {
     };
 }
 pub(crate) use expand_methods;
+
+/// `IntoFuture` for a request builder whose `async fn send` gives `Result<$output, Error>`, so
+/// that `.await` on the builder sends it.
+macro_rules! into_future {
+    ($builder:ident => $output:ty) => {
+        impl<'a, S: $crate::client::HttpService> ::std::future::IntoFuture for $builder<'a, S> {
+            type Output = ::std::result::Result<$output, $crate::error::Error>;
+            type IntoFuture = ::std::pin::Pin<
+                ::std::boxed::Box<
+                    dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+                >,
+            >;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use into_future;
+
+/// What a lookup's `optional()` gives: `Ok(None)` for "no such resource" (a 404 that
+/// [`Error::is_not_found`](crate::Error::is_not_found) accepts), anything else as it is.
+pub(crate) fn found<T>(result: Result<T, crate::Error>) -> Result<Option<T>, crate::Error> {
+    match result {
+        Ok(found) => Ok(Some(found)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
 /// An endpoint of Whop's API, declared with [`endpoint!`].
 #[derive(Debug)]
@@ -174,32 +204,24 @@ impl Call {
         self
     }
 
-    /// The request, with the route's [`Endpoint`] set ([`RequestExt::set_endpoint`]). Its URI is the absolute one under
-    /// `root` when given (the path is then parsed once, with the root's path in front), else a
-    /// path relative to the API root (the transport puts the root in front).
+    /// The request, with the route's [`Endpoint`] extension. Its URI is the path relative to the
+    /// API root (the transport's [`BaseUrlLayer`](whop_transport::BaseUrlLayer) puts the root in
+    /// front).
     ///
     /// # Errors
     /// [`InvalidInput`] for a refused path parameter.
-    pub(crate) fn build(self, root: Option<&BaseUrl>) -> Result<Request<Bytes>, InvalidInput> {
-        let refused = |e: &dyn std::fmt::Display| {
-            InvalidInput::new("request path", format!("could not be built: {e}"))
-        };
-        let path = self.path?;
-        let uri = match root {
-            Some(root) => root.join_owned(path).map_err(|e| refused(&e))?,
-            None => Uri::from(
-                PathAndQuery::from_maybe_shared(Bytes::from(path)).map_err(|e| refused(&e))?,
-            ),
-        };
+    pub(crate) fn build(self) -> Result<Request<Bytes>, InvalidInput> {
+        let path = PathAndQuery::from_maybe_shared(Bytes::from(self.path?))
+            .map_err(|e| InvalidInput::new("request path", format!("could not be built: {e}")))?;
         let mut request = Request::new(self.body.clone().unwrap_or_default());
         *request.method_mut() = self.route.method.clone();
-        *request.uri_mut() = uri;
+        *request.uri_mut() = Uri::from(path);
         let headers = request.headers_mut();
         headers.insert(ACCEPT, APPLICATION_JSON);
         if self.body.is_some() {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         }
-        request.set_endpoint(self.route.endpoint);
+        request.extensions_mut().insert(self.route.endpoint);
         Ok(request)
     }
 }
@@ -223,18 +245,15 @@ mod tests {
         let request = TWO_PARAMS
             .call(&[("x", "1/2"), ("y", "é")])
             .query("k", "a b&c")
-            .build(None)
+            .build()
             .expect("builds");
         assert_eq!(request.uri(), "/v2/a/1%2F2/b/%C3%A9?k=a%20b%26c");
     }
 
     #[test]
     fn the_declaration_gives_the_route_name_family_and_retry_safety() {
-        let request = SAFE_POST
-            .call(&[("id", "mem_1")])
-            .build(None)
-            .expect("builds");
-        let endpoint = request.endpoint().expect("set");
+        let request = SAFE_POST.call(&[("id", "mem_1")]).build().expect("builds");
+        let endpoint = request.extensions().get::<Endpoint>().expect("set");
         assert_eq!(endpoint.route(), "POST /v2/memberships/{id}/cancel");
         assert_eq!(endpoint.family(), whop_transport::ApiFamily::V2);
         assert!(whop_transport::is_retry_safe(&request));
@@ -247,7 +266,7 @@ mod tests {
     fn a_refused_parameter_is_an_error_when_built() {
         let e = TWO_PARAMS
             .call(&[("membership ID", ".."), ("y", "1")])
-            .build(None)
+            .build()
             .expect_err("refused");
         assert_eq!(e.what(), "membership ID");
     }
@@ -257,7 +276,7 @@ mod tests {
         let request = SAFE_POST
             .call(&[("id", "mem_1")])
             .json(Bytes::from_static(b"{}"))
-            .build(None)
+            .build()
             .expect("builds");
         assert_eq!(request.headers()[CONTENT_TYPE], "application/json");
         assert_eq!(request.body().as_ref(), b"{}");

@@ -12,8 +12,8 @@
 //! - the URI is a path relative to the API root (`/v2/memberships/mem_1/cancel`); the base URL is
 //!   put in front inside the transport;
 //! - the extensions hold the [`Endpoint`](whop_transport::Endpoint) (route name, API family,
-//!   retry safety; read it with [`RequestExt::endpoint`](whop_transport::RequestExt::endpoint)) and, for a client made with [`Client::with_token`], its
-//!   [`Token`](whop_transport::Token);
+//!   retry safety: `request.extensions().get::<Endpoint>()`) and, for a client made with
+//!   [`Client::with_token`], its [`Token`](whop_transport::Token);
 //! - there is no `Authorization` header yet (the transport adds it inside, for the base URL's
 //!   origin only); a header your layer sets goes out with every attempt, and an `Authorization`
 //!   your layer sets replaces the transport's credential for that request;

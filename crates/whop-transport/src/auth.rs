@@ -65,35 +65,6 @@ impl AuthLayer {
     }
 }
 
-impl AuthLayer {
-    /// What [`Auth`] does to a request: its own credential or the default one in
-    /// `Authorization`, for the origin only; a [`Token`] extension is taken out either way.
-    pub(crate) fn apply<B>(&self, req: &mut Request<B>) {
-        // Taken out either way: a per-request credential never travels further down the stack.
-        let own = req.extensions_mut().remove::<Token>();
-        let for_origin = self
-            .origin
-            .as_ref()
-            .is_none_or(|origin| origin.same_origin(req.uri()));
-        if !for_origin {
-            return;
-        }
-        match own {
-            Some(token) => {
-                req.headers_mut()
-                    .insert(AUTHORIZATION, token.header_value());
-            }
-            None => {
-                if let (Some(token), Entry::Vacant(slot)) =
-                    (&self.token, req.headers_mut().entry(AUTHORIZATION))
-                {
-                    slot.insert(token.header_value());
-                }
-            }
-        }
-    }
-}
-
 impl<S> Layer<S> for AuthLayer {
     type Service = Auth<S>;
 
@@ -134,7 +105,28 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        self.layer.apply(&mut req);
+        // Taken out either way: a per-request credential never travels further down the stack.
+        let own = req.extensions_mut().remove::<Token>();
+        let for_origin = self
+            .layer
+            .origin
+            .as_ref()
+            .is_none_or(|origin| origin.same_origin(req.uri()));
+        if for_origin {
+            match own {
+                Some(token) => {
+                    req.headers_mut()
+                        .insert(AUTHORIZATION, token.header_value());
+                }
+                None => {
+                    if let (Some(token), Entry::Vacant(slot)) =
+                        (&self.layer.token, req.headers_mut().entry(AUTHORIZATION))
+                    {
+                        slot.insert(token.header_value());
+                    }
+                }
+            }
+        }
         self.inner.call(req)
     }
 }

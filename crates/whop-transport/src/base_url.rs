@@ -1,11 +1,10 @@
 //! The API origin: where requests go, parsed and checked once.
 //!
-//! Requests are written with a path relative to the API root (`/v2/memberships/…`), and the root
-//! goes in front (`https://api.whop.com/api/v2/memberships/…`): by [`BaseUrl::join_owned`] when
-//! the client writes the path (the path is then parsed once), or by [`BaseUrlLayer`] for a request
-//! that reaches the transport with a path only. The [auth layer](crate::auth) adds a credential
-//! only to requests for that same origin. So one
-//! value, a [`BaseUrl`], decides both where requests go and where the token may go.
+//! Requests are written with a path relative to the API root (`/v2/memberships/…`), and
+//! [`BaseUrlLayer`] puts the root in front (`https://api.whop.com/api/v2/memberships/…`); the
+//! HTTP client writes the `Host` header from the result. The [auth layer](crate::auth) adds a
+//! credential only to requests for that same origin. So one value, a [`BaseUrl`], decides both
+//! where requests go and where the token may go.
 //!
 //! The rule a base URL must follow is the one [`check_base_url`](crate::check_base_url) applies to every request: `https`,
 //! or plain `http` only to this machine (`localhost`, `127.0.0.0/8`, `::1`), for a local mock. On
@@ -19,14 +18,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use http::header::{Entry, HOST};
 use http::uri::{Authority, PathAndQuery, Scheme};
-use http::{HeaderValue, Request, Uri};
+use http::{Request, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
 use crate::url_policy::refusal;
+use crate::{BoxError, into_error};
 
 /// Whop's API root: every endpoint path (`/v2/…`, `/v5/…`) is appended to it.
 pub const DEFAULT_BASE_URL: &str = "https://api.whop.com/api";
@@ -61,9 +60,6 @@ struct Texts {
     path: String,
     /// The whole base URL, without a trailing slash.
     text: String,
-    /// The `Host` header of requests to this origin, as hyper-util would write it (the host, and
-    /// the port unless it is the scheme's default), made once instead of formatted per call.
-    host: HeaderValue,
 }
 
 impl BaseUrl {
@@ -104,21 +100,12 @@ impl BaseUrl {
                  {WHOP_API_PATH}, or every call would answer 404"
             )));
         }
-        let host = match authority.port() {
-            Some(port) if Some(port.as_u16()) != default_port(scheme) => {
-                format!("{}:{}", authority.host(), port.as_str())
-            }
-            _ => authority.host().to_owned(),
-        };
-        let host = HeaderValue::from_maybe_shared(Bytes::from(host))
-            .map_err(|e| refuse(format!("its host is not a valid header value ({e})")))?;
         Ok(BaseUrl {
             scheme: scheme.clone(),
             authority: authority.clone(),
             texts: Arc::new(Texts {
                 path: path.to_owned(),
                 text: trimmed.to_owned(),
-                host,
             }),
         })
     }
@@ -133,34 +120,8 @@ impl BaseUrl {
     /// # Errors
     /// [`ErrorKind::InvalidRequest`] (never sent) if the joined path is not a valid URI path.
     pub fn join(&self, relative: &PathAndQuery) -> Result<Uri, Error> {
-        let mut path = String::with_capacity(self.texts.path.len() + relative.as_str().len());
-        path.push_str(relative.as_str());
-        self.join_owned(path)
-    }
-
-    /// [`join`](Self::join) for a path and query not parsed yet: the root's path is put in front
-    /// of `relative` in its own buffer (no copy when it has room for it), and the whole path is
-    /// checked once. What the client uses, so that a call's path is written and parsed once.
-    ///
-    /// ```
-    /// let base = whop_transport::BaseUrl::parse("http://127.0.0.1:8080/api")?;
-    /// let uri = base.join_owned(String::from("/v5/me/memberships/mem_1"))?;
-    /// assert_eq!(uri, "http://127.0.0.1:8080/api/v5/me/memberships/mem_1");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidRequest`] (never sent) if `relative` does not start with `/` or the
-    /// joined path is not a valid URI path.
-    pub fn join_owned(&self, mut relative: String) -> Result<Uri, Error> {
-        if !relative.starts_with('/') {
-            return Err(Error::not_sent(
-                ErrorKind::InvalidRequest,
-                "a path under the base URL must start with `/`",
-            ));
-        }
-        relative.insert_str(0, &self.texts.path);
-        let path = PathAndQuery::from_maybe_shared(Bytes::from(relative))
+        let path = format!("{}{}", self.texts.path, relative.as_str());
+        let path = PathAndQuery::from_maybe_shared(Bytes::from(path))
             .map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))?;
         let mut parts = http::uri::Parts::default();
         parts.scheme = Some(self.scheme.clone());
@@ -169,42 +130,27 @@ impl BaseUrl {
         Uri::from_parts(parts).map_err(|e| Error::not_sent(ErrorKind::InvalidRequest, e))
     }
 
-    /// What [`WithBaseUrl`] does to a request: a path-only URI goes under this root, and a
-    /// request to this root's origin without a `Host` header gets this root's.
-    pub(crate) fn resolve<B>(&self, req: &mut Request<B>) -> Result<(), Error> {
-        if req.uri().scheme().is_none() {
-            let uri = match req.uri().path_and_query() {
-                Some(relative) => self.join(relative)?,
-                None => {
-                    return Err(Error::not_sent(
-                        ErrorKind::InvalidRequest,
-                        "the request has neither an absolute URI nor a path",
-                    ));
-                }
-            };
-            *req.uri_mut() = uri;
+    /// What [`WithBaseUrl`] does to a request: a path-only URI goes under this root.
+    fn resolve<B>(&self, req: &mut Request<B>) -> Result<(), Error> {
+        if req.uri().scheme().is_some() {
+            return Ok(());
         }
-        if self.built_here(req.uri())
-            && let Entry::Vacant(host) = req.headers_mut().entry(HOST)
-        {
-            host.insert(self.texts.host.clone());
-        }
+        let uri = match req.uri().path_and_query() {
+            Some(relative) => self.join(relative)?,
+            None => {
+                return Err(Error::not_sent(
+                    ErrorKind::InvalidRequest,
+                    "the request has neither an absolute URI nor a path",
+                ));
+            }
+        };
+        *req.uri_mut() = uri;
         Ok(())
-    }
-
-    /// `true` when `uri` has this root's scheme and authority byte for byte, as every URI
-    /// [`join`](Self::join) builds does.
-    fn built_here(&self, uri: &Uri) -> bool {
-        uri.authority()
-            .is_some_and(|authority| authority.as_str() == self.authority.as_str())
-            && uri.scheme() == Some(&self.scheme)
     }
 
     /// `true` when `uri` has this root's scheme, host and port (default ports made explicit).
     pub fn same_origin(&self, uri: &Uri) -> bool {
         match (uri.scheme(), uri.authority()) {
-            // What `join` built: checked first, for every call.
-            _ if self.built_here(uri) => true,
             (Some(scheme), Some(authority)) => {
                 *scheme == self.scheme
                     && authority.host().eq_ignore_ascii_case(self.authority.host())
@@ -315,9 +261,7 @@ impl<S> Layer<S> for BaseUrlLayer {
 
 /// The service made by [`BaseUrlLayer`]: a request whose URI has no scheme and host (such as
 /// `/v2/memberships/mem_1`) goes to the same path under the base URL; an absolute URI is left as
-/// it is (the auth layer then sends no credential unless it is the same origin). A request to the
-/// base URL's scheme and authority without a `Host` header gets the one made when the base URL
-/// was parsed (what hyper-util would otherwise format for every request).
+/// it is (the auth layer then sends no credential unless it is the same origin).
 #[derive(Clone, Debug)]
 pub struct WithBaseUrl<S> {
     inner: S,
@@ -335,27 +279,25 @@ impl<S> WithBaseUrl<S> {
 
 impl<S, B> Service<Request<B>> for WithBaseUrl<S>
 where
-    S: Service<Request<B>, Error = Error>,
+    S: Service<Request<B>>,
+    S::Error: Into<BoxError>,
 {
     type Response = S::Response;
     type Error = Error;
     type Future = WithBaseUrlFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        match self.base.resolve(&mut req) {
-            Ok(()) => WithBaseUrlFuture {
-                future: Some(self.inner.call(req)),
-                refused: None,
+        let state = match self.base.resolve(&mut req) {
+            Ok(()) => State::Called {
+                future: self.inner.call(req),
             },
-            Err(e) => WithBaseUrlFuture {
-                future: None,
-                refused: Some(e),
-            },
-        }
+            Err(error) => State::Refused { error: Some(error) },
+        };
+        WithBaseUrlFuture { state }
     }
 }
 
@@ -365,23 +307,35 @@ pin_project! {
     #[derive(Debug)]
     pub struct WithBaseUrlFuture<F> {
         #[pin]
-        future: Option<F>,
-        refused: Option<Error>,
+        state: State<F>,
     }
 }
 
-impl<F, T> Future for WithBaseUrlFuture<F>
+pin_project! {
+    #[project = StateProj]
+    #[derive(Debug)]
+    enum State<F> {
+        Called {
+            #[pin]
+            future: F,
+        },
+        Refused {
+            error: Option<Error>,
+        },
+    }
+}
+
+impl<F, T, E> Future for WithBaseUrlFuture<F>
 where
-    F: Future<Output = Result<T, Error>>,
+    F: Future<Output = Result<T, E>>,
+    E: Into<BoxError>,
 {
     type Output = Result<T, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        match this.future.as_pin_mut() {
-            Some(future) => future.poll(cx),
-            None => Poll::Ready(Err(this
-                .refused
+        match self.project().state.project() {
+            StateProj::Called { future } => future.poll(cx).map_err(into_error),
+            StateProj::Refused { error } => Poll::Ready(Err(error
                 .take()
                 .expect("WithBaseUrlFuture polled after completion"))),
         }
@@ -432,62 +386,54 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_request_to_the_base_url_gets_its_host_header_and_others_keep_theirs() {
+    async fn a_path_goes_under_the_base_url_and_an_absolute_uri_is_left_alone() {
         use tower::ServiceExt;
-        let host_of = |base: &str, uri: &'static str, own: Option<&'static str>| {
-            let service = BaseUrlLayer::new(BaseUrl::parse(base).expect("valid")).layer(
-                tower::service_fn(|req: Request<()>| async move {
-                    Ok::<_, Error>(req.headers().get(HOST).cloned())
-                }),
-            );
-            let mut req = Request::get(uri).body(()).expect("valid");
-            if let Some(own) = own {
-                req.headers_mut()
-                    .insert(HOST, HeaderValue::from_static(own));
-            }
-            service.oneshot(req)
-        };
         let cases = [
             (
                 "http://127.0.0.1:8080/api",
-                "/v5/me",
-                None,
-                Some("127.0.0.1:8080"),
+                "/v5/me?x=1",
+                "http://127.0.0.1:8080/api/v5/me?x=1",
             ),
             (
                 "https://api.whop.com/api",
-                "/v5/me",
-                None,
-                Some("api.whop.com"),
+                "/v2/memberships/m",
+                "https://api.whop.com/api/v2/memberships/m",
             ),
-            (
-                "https://api.whop.com:443/api",
-                "/v5/me",
-                None,
-                Some("api.whop.com"),
-            ),
-            ("http://[::1]:9/api", "/v5/me", None, Some("[::1]:9")),
-            (
-                "https://api.whop.com/api",
-                "/v5/me",
-                Some("mine"),
-                Some("mine"),
-            ),
+            ("http://[::1]:9", "/v5/me", "http://[::1]:9/v5/me"),
             (
                 "https://api.whop.com/api",
                 "https://evil.test/x",
-                None,
-                None,
+                "https://evil.test/x",
             ),
         ];
-        for (base, uri, own, expected) in cases {
-            let host = host_of(base, uri, own).await.expect("answered");
-            assert_eq!(
-                host.as_ref().map(|h| h.to_str().expect("ascii")),
-                expected,
-                "{base} {uri}"
+        for (base, uri, expected) in cases {
+            let service = BaseUrlLayer::new(BaseUrl::parse(base).expect("valid")).layer(
+                tower::service_fn(|req: Request<()>| async move {
+                    Ok::<_, std::io::Error>(req.uri().to_string())
+                }),
             );
+            let req = Request::get(uri).body(()).expect("valid");
+            let sent = service.oneshot(req).await.expect("answered");
+            assert_eq!(sent, expected, "{base} {uri}");
         }
+    }
+
+    #[tokio::test]
+    async fn an_inner_error_of_another_type_becomes_an_error_that_keeps_it() {
+        use tower::ServiceExt;
+        let service =
+            BaseUrlLayer::new(BaseUrl::whop()).layer(tower::service_fn(|_: Request<()>| async {
+                Err::<(), _>(std::io::Error::other("the user's own"))
+            }));
+        let req = Request::get("/v5/me").body(()).expect("valid");
+        let error = service.oneshot(req).await.expect_err("fails");
+        assert_eq!(error.kind(), ErrorKind::Other);
+        assert!(!error.is_not_sent());
+        let source = std::error::Error::source(&error).expect("kept");
+        assert!(
+            source.downcast_ref::<std::io::Error>().is_some(),
+            "{source:?}"
+        );
     }
 
     #[test]

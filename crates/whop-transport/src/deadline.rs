@@ -1,7 +1,7 @@
 //! The overall deadline: the whole call, all attempts and backoffs included, ends in time.
 //!
-//! Sits outside the retry layer. It stamps a call deadline on the request
-//! ([`RequestExt::call_deadline`]), so the retry layer never
+//! Sits outside the retry layer. It stamps a [`CallDeadline`](crate::CallDeadline) on the
+//! request, so the retry layer never
 //! sleeps past it and each attempt's timeout stops at it, and it bounds the whole call as a
 //! backstop. A request that already carries an earlier call deadline keeps it.
 
@@ -16,7 +16,9 @@ use tokio::time::Instant;
 use tower::{Layer, Service};
 
 use crate::error::{Error, ErrorKind};
-use crate::extensions::{RequestExt, tighten_call_deadline};
+use crate::extensions::RequestExt;
+use crate::timeout::FOREVER;
+use crate::{BoxError, into_error};
 
 /// Bounds the whole call by `deadline` from its start. See the [module docs](self).
 #[derive(Clone, Copy, Debug)]
@@ -53,42 +55,37 @@ crate::inner_service_accessors!(Deadline);
 
 impl<S, B> Service<Request<B>> for Deadline<S>
 where
-    S: Service<Request<B>, Error = Error>,
+    S: Service<Request<B>>,
+    S::Error: Into<BoxError>,
 {
     type Response = S::Response;
     type Error = Error;
     type Future = DeadlineFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        let until = stamp(&mut req, self.deadline);
-        let inner = self.inner.call(req);
-        let inner = match until {
-            Some(until) => tokio::time::timeout_at(until, inner),
-            None => tokio::time::timeout(Duration::MAX, inner),
-        };
-        DeadlineFuture { inner }
+        let until = stamp(&mut req, self.deadline).unwrap_or_else(|| Instant::now() + FOREVER);
+        DeadlineFuture {
+            inner: tokio::time::timeout_at(until, self.inner.call(req)),
+        }
     }
 }
 
 /// Stamps the earlier of `now + deadline` and the request's own call deadline on `req`; returns it.
-///
-/// What the default stack ([`Transport`](crate::Transport)) does instead of a [`Deadline`]: it
-/// stamps the deadline but arms no timer of its own, saving one timer per call. That holds only
-/// for an inner stack in which every wait is bounded by the stamped deadline, as the
-/// transport's is: the retry layer never sleeps past it, pacing refuses a slot past it, and each
-/// attempt's timeout ([`AttemptTimeout`](crate::AttemptTimeout)) stops at it, connect and body
-/// included. A call that runs into it fails with [`ErrorKind::DeadlineExceeded`] from the
-/// attempt's timeout.
-pub(crate) fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
-    match Instant::now().checked_add(deadline) {
-        Some(own) => Some(tighten_call_deadline(req.extensions_mut(), own)),
-        // A deadline too far to represent: the request's own, if any, stands.
-        None => req.call_deadline(),
+fn stamp<B>(req: &mut Request<B>, deadline: Duration) -> Option<Instant> {
+    // A deadline too far to represent (`Duration::MAX`): the request's own, if any, stands.
+    let own = Instant::now().checked_add(deadline);
+    let until = match (own, req.call_deadline()) {
+        (Some(own), Some(set)) => Some(own.min(set)),
+        (own, set) => own.or(set),
+    };
+    if let Some(until) = until {
+        req.set_call_deadline(until);
     }
+    until
 }
 
 pin_project! {
@@ -100,15 +97,16 @@ pin_project! {
     }
 }
 
-impl<F, R> Future for DeadlineFuture<F>
+impl<F, R, E> Future for DeadlineFuture<F>
 where
-    F: Future<Output = Result<R, Error>>,
+    F: Future<Output = Result<R, E>>,
+    E: Into<BoxError>,
 {
     type Output = Result<R, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match std::task::ready!(self.project().inner.poll(cx)) {
-            Ok(result) => Poll::Ready(result),
+            Ok(result) => Poll::Ready(result.map_err(into_error)),
             Err(elapsed) => Poll::Ready(Err(Error::maybe_sent(
                 ErrorKind::DeadlineExceeded,
                 Some(Box::new(elapsed)),

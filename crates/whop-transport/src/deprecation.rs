@@ -16,7 +16,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
-use crate::extensions::{RedactedPath, RequestExt};
+use crate::extensions::RequestExt;
+use crate::trace::RedactedPath;
 
 /// The `Deprecation` header (RFC 9745).
 pub const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
@@ -70,11 +71,11 @@ pub struct DeprecationLayer {
 
 /// The routes already warned about, shared by every service of one layer.
 #[derive(Debug, Default)]
-pub(crate) struct Warned(Mutex<HashSet<String>>);
+struct Warned(Mutex<HashSet<String>>);
 
 impl Warned {
     /// Warns if `response` to the call of `route` is the first of its route marked deprecated.
-    pub(crate) fn observe<RB>(&self, route: &RouteKey, response: &Response<RB>) {
+    fn observe<RB>(&self, route: &RouteKey, response: &Response<RB>) {
         let notice = DeprecationNotice::of(response.headers());
         if notice.deprecation.is_none() && notice.sunset.is_none() {
             return;
@@ -149,13 +150,13 @@ where
 
 /// What a deprecation warning names: the route template, or the redacted path.
 #[derive(Debug)]
-pub(crate) enum RouteKey {
+enum RouteKey {
     Template(&'static str),
     Path(Uri),
 }
 
 impl RouteKey {
-    pub(crate) fn of<B>(req: &Request<B>) -> Self {
+    fn of<B>(req: &Request<B>) -> Self {
         match req.endpoint() {
             Some(endpoint) => RouteKey::Template(endpoint.route()),
             None => RouteKey::Path(req.uri().clone()),

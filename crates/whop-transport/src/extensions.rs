@@ -1,15 +1,14 @@
 //! Request and response extensions: how the client talks to the layers without new headers.
 //!
-//! `http::Extensions` carry typed values alongside a request. What this crate's layers read of a
-//! request travels in **one** extension, read and written through [`RequestExt`]:
+//! `http::Extensions` carry typed values alongside a request. This crate's layers read two of a
+//! request, each an ordinary extension ([`RequestExt`] is a shorthand for both):
 //! - its [`Endpoint`], which the client sets on every request: the route template the tracing
 //!   span and the deprecation warning show (never the path, which may hold a customer's license
 //!   key), the [`ApiFamily`] the pacer counts it under, and whether it is safe to repeat;
-//! - its call deadline, which the deadline stamp sets so that inner layers know how much time
+//! - its [`CallDeadline`], which the deadline layer sets so that inner layers know how much time
 //!   is left.
 //!
-//! One extension, not one per value, because each extension is a box and a hash-map insert on
-//! every call. A [`Token`](crate::Token) in the extensions is the credential of that one request
+//! A [`Token`](crate::Token) in the extensions is the credential of that one request
 //! (see [`auth`](crate::auth)). The retry layer inserts [`Attempts`] into a response that took
 //! more than one attempt.
 
@@ -49,11 +48,11 @@ impl fmt::Display for ApiFamily {
 /// warning name the [`route`](Self::route) (so a license key in the path is never logged), the
 /// pacer counts the request under its [`family`](Self::family), and the retry layer repeats a
 /// non-GET request only when it is [`retry_safe`](Self::retry_safe). `whop-client` declares one
-/// per endpoint; set your own on requests you build by hand, with [`RequestExt::set_endpoint`]
-/// (an `Endpoint` inserted into the extensions directly is not read):
+/// per endpoint; set your own on requests you build by hand, as an ordinary extension (or with
+/// [`RequestExt::set_endpoint`], the same thing):
 ///
 /// ```
-/// use whop_transport::{ApiFamily, Endpoint, RequestExt};
+/// use whop_transport::{ApiFamily, Endpoint};
 ///
 /// const CANCEL: Endpoint =
 ///     Endpoint::new("POST /v2/memberships/{id}/cancel", ApiFamily::V2).retry_safe();
@@ -61,8 +60,8 @@ impl fmt::Display for ApiFamily {
 /// let mut request = http::Request::post("/v2/memberships/mem_1/cancel")
 ///     .body(bytes::Bytes::new())
 ///     .expect("a valid request");
-/// request.set_endpoint(CANCEL);
-/// assert_eq!(request.endpoint(), Some(&CANCEL));
+/// request.extensions_mut().insert(CANCEL);
+/// assert_eq!(request.extensions().get::<Endpoint>(), Some(&CANCEL));
 /// assert!(whop_transport::is_retry_safe(&request));
 /// ```
 ///
@@ -125,16 +124,30 @@ pub(crate) fn retry_safe(method: &http::Method, endpoint: Option<&Endpoint>) -> 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts(pub u32);
 
-/// What this crate's layers know of a request: the one extension behind [`RequestExt`].
-#[derive(Clone, Copy, Debug, Default)]
-struct CallMeta {
-    endpoint: Option<Endpoint>,
-    deadline: Option<Instant>,
-}
+/// The instant by which a whole call (all attempts and backoffs) must be done: a request
+/// extension. [`DeadlineLayer`](crate::DeadlineLayer) sets it to the earlier of its own deadline
+/// and one already set, so a caller may set an earlier one per request; every layer inside reads
+/// it, and none waits past it.
+///
+/// ```
+/// use std::time::Duration;
+/// use tokio::time::Instant;
+/// use whop_transport::CallDeadline;
+///
+/// let mut request = http::Request::get("/v5/me/memberships/mem_1").body(()).expect("valid");
+/// // This call must be done within 2 s, even if the transport allows more.
+/// let by = Instant::now() + Duration::from_secs(2);
+/// request.extensions_mut().insert(CallDeadline(by));
+/// # use whop_transport::RequestExt;
+/// assert_eq!(request.call_deadline(), Some(by));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CallDeadline(pub Instant);
 
-/// Reads and sets what whop-transport's layers know of a request (its [`Endpoint`] and its call
-/// deadline), on an `http::Request` or on its `http::Extensions`. Both values live in one
-/// extension, so setting the second one costs no allocation.
+/// Shorthands for the two extensions this crate's layers read of a request, its [`Endpoint`]
+/// and its [`CallDeadline`], on an `http::Request` or on its `http::Extensions`. Each is an
+/// ordinary extension: `extensions().get::<Endpoint>()` and `extensions_mut().insert(endpoint)`
+/// read and set the same value.
 ///
 /// ```
 /// use std::time::Duration;
@@ -143,45 +156,40 @@ struct CallMeta {
 ///
 /// let mut request = http::Request::get("/v5/me/memberships/mem_1").body(()).expect("valid");
 /// assert_eq!(request.call_deadline(), None);
-/// // This call must be done within 2 s, even if the transport allows more.
 /// let by = Instant::now() + Duration::from_secs(2);
 /// request.set_call_deadline(by);
 /// assert_eq!(request.call_deadline(), Some(by));
 /// ```
-pub trait RequestExt: sealed::Sealed {
+pub trait RequestExt {
     /// The request's [`Endpoint`], if the client (or you) set one.
     fn endpoint(&self) -> Option<&Endpoint>;
 
     /// Sets the request's [`Endpoint`].
     fn set_endpoint(&mut self, endpoint: Endpoint);
 
-    /// The instant by which the whole call (all attempts and backoffs) must be done, if set.
-    ///
-    /// The transport's deadline stamp sets it to the earlier of its own deadline and one already
-    /// set, so a caller may set an earlier one per request; every layer inside reads it, and none
-    /// waits past it.
+    /// The request's [`CallDeadline`], if set.
     fn call_deadline(&self) -> Option<Instant>;
 
-    /// Sets the call deadline (replacing any earlier one: the transport keeps the earlier of
-    /// this and its own).
+    /// Sets the request's [`CallDeadline`] (replacing any earlier one: the deadline layer keeps
+    /// the earlier of this and its own).
     fn set_call_deadline(&mut self, deadline: Instant);
 }
 
 impl RequestExt for http::Extensions {
     fn endpoint(&self) -> Option<&Endpoint> {
-        self.get::<CallMeta>()?.endpoint.as_ref()
+        self.get::<Endpoint>()
     }
 
     fn set_endpoint(&mut self, endpoint: Endpoint) {
-        self.get_or_insert_default::<CallMeta>().endpoint = Some(endpoint);
+        self.insert(endpoint);
     }
 
     fn call_deadline(&self) -> Option<Instant> {
-        self.get::<CallMeta>()?.deadline
+        self.get::<CallDeadline>().map(|deadline| deadline.0)
     }
 
     fn set_call_deadline(&mut self, deadline: Instant) {
-        self.get_or_insert_default::<CallMeta>().deadline = Some(deadline);
+        self.insert(CallDeadline(deadline));
     }
 }
 
@@ -203,112 +211,32 @@ impl<B> RequestExt for http::Request<B> {
     }
 }
 
-/// Sets the call deadline of `extensions` to the earlier of `by` and the one already set, in one
-/// look-up (the deadline stamp, on every call); returns it.
-pub(crate) fn tighten_call_deadline(extensions: &mut http::Extensions, by: Instant) -> Instant {
-    let meta = extensions.get_or_insert_default::<CallMeta>();
-    let until = meta.deadline.map_or(by, |set| set.min(by));
-    meta.deadline = Some(until);
-    until
-}
-
-mod sealed {
-    /// Only `http::Request` and `http::Extensions` implement [`RequestExt`](super::RequestExt).
-    pub trait Sealed {}
-    impl Sealed for http::Extensions {}
-    impl<B> Sealed for http::Request<B> {}
-}
-
-/// What a retry copy of a request carries of its extensions when it has only ours: one `Copy`
-/// value, put back with one insert.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct CarriedMeta(Option<CallMeta>);
-
-impl CarriedMeta {
-    /// Ours, when `extensions` holds nothing else; `None` when it does.
-    pub(crate) fn only_ours(extensions: &http::Extensions) -> Option<Self> {
-        let meta = extensions.get::<CallMeta>().copied();
-        (extensions.len() == usize::from(meta.is_some())).then_some(CarriedMeta(meta))
-    }
-
-    pub(crate) fn endpoint(&self) -> Option<&Endpoint> {
-        self.0.as_ref()?.endpoint.as_ref()
-    }
-
-    pub(crate) fn call_deadline(&self) -> Option<Instant> {
-        self.0?.deadline
-    }
-
-    pub(crate) fn put_back(self, extensions: &mut http::Extensions) {
-        if let Some(meta) = self.0 {
-            extensions.insert(meta);
-        }
-    }
-}
-
-/// Displays a request path with its last segment replaced by `{redacted}` and the query dropped,
-/// e.g. `/api/v5/me/memberships/{redacted}`. Formatting happens only when a log line is written.
-pub struct RedactedPath<'a>(pub &'a http::Uri);
-
-impl fmt::Display for RedactedPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.0.path();
-        let trimmed = path.trim_end_matches('/');
-        match trimmed.rfind('/') {
-            Some(i) if i + 1 < trimmed.len() => {
-                f.write_str(&trimmed[..=i])?;
-                f.write_str("{redacted}")
-            }
-            _ => f.write_str(path),
-        }
-    }
-}
-
-/// Displays the [`Endpoint`] route of a request if it has one, else its [`RedactedPath`].
-pub(crate) struct RouteName<'a, B>(pub(crate) &'a http::Request<B>);
-
-impl<B> fmt::Display for RouteName<'_, B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.endpoint() {
-            Some(endpoint) => f.write_str(endpoint.route()),
-            None => RedactedPath(self.0.uri()).fmt(f),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn redacted(uri: &str) -> String {
-        RedactedPath(&uri.parse().expect("test URIs parse")).to_string()
+    #[test]
+    fn an_endpoint_inserted_directly_is_the_one_the_layers_read() {
+        let endpoint =
+            Endpoint::new("POST /v2/memberships/{id}/cancel", ApiFamily::V2).retry_safe();
+        let mut req = http::Request::post("https://h/").body(()).expect("valid");
+        req.extensions_mut().insert(endpoint);
+        assert_eq!(req.endpoint(), Some(&endpoint));
+        assert!(is_retry_safe(&req));
     }
 
     #[test]
-    fn redacted_path_hides_the_last_segment_and_the_query() {
-        assert_eq!(
-            redacted("https://api.whop.com/api/v5/me/memberships/LICENSE-KEY?x=1"),
-            "/api/v5/me/memberships/{redacted}"
-        );
-        assert_eq!(redacted("https://h/a/b/"), "/a/{redacted}");
-        assert_eq!(redacted("https://h/"), "/");
-        assert_eq!(redacted("https://h"), "/");
-    }
-
-    #[test]
-    fn the_endpoint_and_the_call_deadline_share_one_extension() {
+    fn the_endpoint_and_the_call_deadline_are_two_extensions() {
         let mut req = http::Request::get("https://h/").body(()).expect("valid");
         assert_eq!((req.endpoint(), req.call_deadline()), (None, None));
         let endpoint = Endpoint::new("GET /", ApiFamily::V5);
         let by = Instant::now();
         req.set_call_deadline(by);
         req.set_endpoint(endpoint);
-        assert_eq!(req.endpoint(), Some(&endpoint));
-        assert_eq!(req.call_deadline(), Some(by));
+        assert_eq!(req.extensions().get::<Endpoint>(), Some(&endpoint));
         assert_eq!(
-            req.extensions().len(),
-            1,
-            "one extension, not one per value"
+            req.extensions().get::<CallDeadline>(),
+            Some(&CallDeadline(by))
         );
         let later = by + std::time::Duration::from_secs(1);
         req.set_call_deadline(later);

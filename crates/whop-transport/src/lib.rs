@@ -1,8 +1,9 @@
 //! A tower `Service` over hyper and rustls for Whop's API.
 //!
 //! This crate knows HTTP, not Whop's models: its unit is `http::Request<Bytes>` in,
-//! `http::Response<Bytes>` out. Requests carry absolute URIs
-//! (`https://api.whop.com/api/v2/...`). Any status, 5xx and 429 included, comes back as
+//! `http::Response<Bytes>` out. Requests carry a path relative to the API root
+//! (`/v2/memberships/...`), which [`BaseUrlLayer`] puts under the [`BaseUrl`], or an absolute URI.
+//! Any status, 5xx and 429 included, comes back as
 //! `Ok(response)`; an [`Error`] means no usable response arrived, and says whether the request may
 //! have been sent ([`Error::request_sent`]).
 //!
@@ -54,8 +55,15 @@
 //!
 //! # Using the layers alone
 //!
-//! Each layer is a public `Layer` + `Service` pair, so you can build your own stack, or put ours
-//! around another HTTP client (any `Service<http::Request<Bytes>, Error = whop_transport::Error>`):
+//! Each layer is a public `Layer` + `Service` pair, and [`Transport`] is exactly these layers
+//! composed with `tower::ServiceBuilder` (see [`transport`] for the order), so you can build your
+//! own stack, or put ours around another HTTP client. The layers that add headers or read the
+//! request ([`BaseUrlLayer`], [`TraceLayer`], [`DeprecationLayer`], [`UserAgentLayer`],
+//! [`AuthLayer`], [`DeadlineLayer`]) accept an inner service whose error is anything
+//! `Into<BoxError>`, as tower's own layers do; those that make errors of their own turn it into an
+//! [`Error`] (kept as it is when it is one, else [`ErrorKind::Other`] with it as the source).
+//! [`RetryLayer`], [`PacingLayer`] and [`AttemptTimeoutLayer`] read the transport's [`Error`]
+//! (its kind decides a retry), so they go around a service whose error is one:
 //!
 //! ```
 //! use std::time::Duration;
@@ -105,12 +113,12 @@
 //!
 //! # What the client puts in requests
 //!
-//! - An [`Endpoint`] ([`RequestExt::set_endpoint`]) names the route template for the tracing span (without it
+//! - An [`Endpoint`] extension names the route template for the tracing span (without it
 //!   the span shows the path with its last segment, possibly a license key, redacted), the
 //!   [`ApiFamily`] the pacer counts the request under, and whether a non-GET request is safe to
 //!   repeat (cancel is).
 //! - An `Authorization` header overrides the default token for that request.
-//! - A call deadline ([`RequestExt::set_call_deadline`], a `tokio::time::Instant`) shortens the
+//! - A [`CallDeadline`] extension (a `tokio::time::Instant`) shortens the
 //!   overall deadline for that request.
 //!
 //! The transport never logs headers (so never the token), never the query, and never the last
@@ -144,6 +152,19 @@ macro_rules! inner_service_accessors {
 }
 pub(crate) use inner_service_accessors;
 
+/// The boxed error tower's own layers use. This crate's layers accept an inner service whose
+/// error is anything `Into<BoxError>`, as tower's do.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An inner service's `error` as this crate's [`Error`]: itself when it is one (kind, "sent" and
+/// attempts kept), else [`ErrorKind::Other`], may have been sent, with `error` as its source.
+pub(crate) fn into_error(error: impl Into<BoxError>) -> Error {
+    match error.into().downcast::<Error>() {
+        Ok(error) => *error,
+        Err(other) => Error::new(ErrorKind::Other, RequestSent::MaybeSent, Some(other)),
+    }
+}
+
 pub mod auth;
 pub mod base_url;
 pub mod deadline;
@@ -170,13 +191,15 @@ pub use deprecation::{
     DEPRECATION, Deprecation, DeprecationFuture, DeprecationLayer, DeprecationNotice, SUNSET,
 };
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
-pub use extensions::{ApiFamily, Attempts, Endpoint, RedactedPath, RequestExt, is_retry_safe};
+pub use extensions::{ApiFamily, Attempts, CallDeadline, Endpoint, RequestExt, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
-pub use retry::{Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, retry_after};
+pub use retry::{
+    Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, RetryPolicy, retry_after,
+};
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{CredentialId, InvalidToken, Token};
-pub use trace::{Trace, TraceFuture, TraceLayer};
+pub use trace::{RedactedPath, Trace, TraceFuture, TraceLayer};
 pub use transport::{DEFAULT_MAX_BODY_BYTES, Transport, TransportBuilder, TransportFuture};
 pub use url_policy::check_base_url;
 pub use user_agent::{DEFAULT_USER_AGENT, UserAgent, UserAgentLayer};

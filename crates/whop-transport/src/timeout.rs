@@ -1,7 +1,7 @@
 //! The per-attempt timeout: one attempt may take at most this long.
 //!
 //! Sits inside the retry layer, so each attempt gets its own clock. When the request carries a
-//! call deadline ([`RequestExt::call_deadline`], set by [`DeadlineLayer`](crate::DeadlineLayer))
+//! call deadline ([`CallDeadline`](crate::CallDeadline), set by [`DeadlineLayer`](crate::DeadlineLayer))
 //! the attempt also stops at the deadline, and the error then says
 //! [`ErrorKind::DeadlineExceeded`] rather than [`ErrorKind::Timeout`], so the retry layer does not
 //! try again. Both may have been sent.
@@ -72,9 +72,6 @@ where
             (Some(own), _) => (own, false),
             (None, None) => (now + FOREVER, false),
         };
-        // One `timeout_at` for every case, not a second `timeout` call for the one without an
-        // Instant: the inner future then goes straight into its place (measured: 63 instructions
-        // a call less).
         AttemptTimeoutFuture {
             inner: tokio::time::timeout_at(until, self.inner.call(req)),
             by_deadline,
@@ -82,9 +79,10 @@ where
     }
 }
 
-/// When an attempt without a representable timeout or deadline stops: what tokio waits for a
-/// timeout of `Duration::MAX`, about 30 years.
-const FOREVER: Duration = Duration::from_secs(86400 * 365 * 30);
+/// When a wait without a representable timeout or deadline stops: what tokio waits for a
+/// timeout of `Duration::MAX`, about 30 years. One `timeout_at` then serves every case, here
+/// and in [`Deadline`](crate::Deadline).
+pub(crate) const FOREVER: Duration = Duration::from_secs(86400 * 365 * 30);
 
 pin_project! {
     /// The future of [`AttemptTimeout`].

@@ -10,6 +10,7 @@
 //! Field values are formatted only when a subscriber enables the span, so a disabled span costs
 //! next to nothing.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -22,7 +23,8 @@ use tracing::Span;
 use tracing::field::Empty;
 
 use crate::error::Error;
-use crate::extensions::{Attempts, RouteName};
+use crate::extensions::{Attempts, RequestExt};
+use crate::{BoxError, into_error};
 
 /// Wraps each call in a `whop_request` span. See the [module docs](self).
 #[derive(Clone, Copy, Debug, Default)]
@@ -53,14 +55,15 @@ crate::inner_service_accessors!(Trace);
 
 impl<S, B, RB> Service<Request<B>> for Trace<S>
 where
-    S: Service<Request<B>, Response = Response<RB>, Error = Error>,
+    S: Service<Request<B>, Response = Response<RB>>,
+    S::Error: Into<BoxError>,
 {
     type Response = S::Response;
     type Error = Error;
     type Future = TraceFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        self.inner.poll_ready(cx).map_err(into_error)
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
@@ -72,14 +75,14 @@ where
 
 /// The span of one call, and when the call started (`None` when no subscriber wants the span).
 #[derive(Debug)]
-pub(crate) struct CallSpan {
-    pub(crate) span: Span,
+struct CallSpan {
+    span: Span,
     start: Option<Instant>,
 }
 
 impl CallSpan {
     /// The `whop_request` span of `req` (see the [module docs](self)).
-    pub(crate) fn new<B>(req: &Request<B>) -> Self {
+    fn new<B>(req: &Request<B>) -> Self {
         let span = tracing::debug_span!(
             "whop_request",
             method = %req.method(),
@@ -100,7 +103,7 @@ impl CallSpan {
     }
 
     /// Records how the call ended (call it inside the span).
-    pub(crate) fn record<RB>(&self, result: &Result<Response<RB>, Error>) {
+    fn record<RB>(&self, result: &Result<Response<RB>, Error>) {
         let Some(start) = self.start else {
             return;
         };
@@ -140,18 +143,50 @@ pin_project! {
     }
 }
 
-impl<F, RB> Future for TraceFuture<F>
+impl<F, RB, E> Future for TraceFuture<F>
 where
-    F: Future<Output = Result<Response<RB>, Error>>,
+    F: Future<Output = Result<Response<RB>, E>>,
+    E: Into<BoxError>,
 {
-    type Output = F::Output;
+    type Output = Result<Response<RB>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let _entered = this.call.span.enter();
-        let result = std::task::ready!(this.inner.poll(cx));
+        let result = std::task::ready!(this.inner.poll(cx)).map_err(into_error);
         this.call.record(&result);
         Poll::Ready(result)
+    }
+}
+
+/// Displays a request path with its last segment replaced by `{redacted}` and the query dropped,
+/// e.g. `/api/v5/me/memberships/{redacted}`. Formatting happens only when a log line is written.
+pub struct RedactedPath<'a>(pub &'a http::Uri);
+
+impl fmt::Display for RedactedPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.0.path();
+        let trimmed = path.trim_end_matches('/');
+        match trimmed.rfind('/') {
+            Some(i) if i + 1 < trimmed.len() => {
+                f.write_str(&trimmed[..=i])?;
+                f.write_str("{redacted}")
+            }
+            _ => f.write_str(path),
+        }
+    }
+}
+
+/// Displays the [`Endpoint`](crate::Endpoint) route of a request if it has one, else its
+/// [`RedactedPath`].
+struct RouteName<'a, B>(&'a Request<B>);
+
+impl<B> fmt::Display for RouteName<'_, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.endpoint() {
+            Some(endpoint) => f.write_str(endpoint.route()),
+            None => RedactedPath(self.0.uri()).fmt(f),
+        }
     }
 }
 
@@ -168,7 +203,7 @@ mod tests {
     use tracing::{Event, Metadata};
 
     use super::*;
-    use crate::extensions::{ApiFamily, Endpoint, RequestExt};
+    use crate::extensions::{ApiFamily, Endpoint};
 
     /// Writes every span field and event field it sees into one string.
     #[derive(Clone, Default)]
@@ -221,6 +256,21 @@ mod tests {
         req
     }
 
+    fn redacted(uri: &str) -> String {
+        RedactedPath(&uri.parse().expect("test URIs parse")).to_string()
+    }
+
+    #[test]
+    fn redacted_path_hides_the_last_segment_and_the_query() {
+        assert_eq!(
+            redacted("https://api.whop.com/api/v5/me/memberships/LICENSE-KEY?x=1"),
+            "/api/v5/me/memberships/{redacted}"
+        );
+        assert_eq!(redacted("https://h/a/b/"), "/a/{redacted}");
+        assert_eq!(redacted("https://h/"), "/");
+        assert_eq!(redacted("https://h"), "/");
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn span_shows_method_host_redacted_route_status_attempts_but_no_key_or_token() {
         let out = traced(request(
@@ -241,6 +291,20 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("sk_secret"), "{out}");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_inner_error_of_another_type_is_recorded_as_an_error_of_kind_other() {
+        let svc = tower::service_fn(|_req: Request<Bytes>| async {
+            Err::<Response<Bytes>, _>(std::io::Error::other("the user's own"))
+        });
+        let error = TraceLayer::new()
+            .layer(svc)
+            .oneshot(request("https://api.whop.com/api/v5/me"))
+            .await
+            .expect_err("fails");
+        assert_eq!(error.kind(), crate::ErrorKind::Other);
+        assert!(!error.is_not_sent(), "may have been sent");
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -1,30 +1,28 @@
 //! The default stack and its builder.
 //!
-//! From the outside in, each call goes through what these layers do (steps 0-5 applied in
-//! order by the transport itself through one shared `Arc`, with each layer's own code, so a call
-//! clones one pointer rather than every layer; 6-9 as a tower stack):
+//! [`Transport`] is this crate's public layers composed with `tower::ServiceBuilder` around a
+//! pooled client, in this order from the outside in (see [`TransportBuilder::build`]):
 //!
-//! 0. [`BaseUrlLayer`]: a request whose URI is a path (`/v2/memberships/mem_1`) goes under the
-//!    [`BaseUrl`] (Whop's API root unless set), and a request to it gets its `Host` header;
-//! 1. [`TraceLayer`]: one span per call (method, host, redacted route, status, attempts, latency);
-//! 2. [`DeprecationLayer`]: a warning once per route for `Deprecation` / `Sunset` headers;
-//! 3. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
-//! 4. [`AuthLayer`]: `Authorization: Bearer <token>`, the request's own [`Token`] or the default
+//! 1. [`BaseUrlLayer`]: a request whose URI is a path (`/v2/memberships/mem_1`) goes under the
+//!    [`BaseUrl`] (Whop's API root unless set);
+//! 2. [`TraceLayer`]: one span per call (method, host, redacted route, status, attempts, latency);
+//! 3. [`DeprecationLayer`]: a warning once per route for `Deprecation` / `Sunset` headers;
+//! 4. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
+//! 5. [`AuthLayer`]: `Authorization: Bearer <token>`, the request's own [`Token`] or the default
 //!    one, only for the base URL's origin (added once, before retries);
-//! 5. the overall deadline, across attempts and backoffs: stamped on the request as a
-//!    call deadline ([`RequestExt::call_deadline`](crate::RequestExt::call_deadline)) and enforced by the layers inside, which never wait past it (the
-//!    same bound as [`DeadlineLayer`], without a second timer per call);
-//! 6. the retry layer ([`RetryLayer`]): backoff with full jitter, a budget, `Retry-After`;
-//! 7. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
+//! 6. [`DeadlineLayer`]: the overall deadline, across attempts and backoffs, stamped on the
+//!    request as its [`CallDeadline`](crate::CallDeadline) so that the layers inside never wait
+//!    past it;
+//! 7. [`RetryLayer`]: tower's `Retry` with backoff and full jitter, a budget, `Retry-After`;
+//! 8. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
 //!    inside the retry layer so that every attempt takes a slot, inside the deadline so that
 //!    waiting counts against it, outside the attempt timeout so that waiting does not eat an
 //!    attempt's time;
-//! 8. [`AttemptTimeoutLayer`]: a timeout for each attempt;
-//! 9. [`HttpClient`]: the base URL policy, hyper-util's pooled client over rustls, the body cap.
+//! 9. [`AttemptTimeoutLayer`]: a timeout for each attempt;
+//! 10. [`HttpClient`]: the base URL policy, hyper-util's pooled client over rustls, the body cap.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -35,35 +33,34 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use pin_project_lite::pin_project;
 use rustls::pki_types::CertificateDer;
-use tower::{Layer, Service};
+use tower::{Service, ServiceBuilder};
 
-use crate::auth::AuthLayer;
-#[cfg(doc)]
-use crate::base_url::BaseUrlLayer;
-use crate::base_url::{BaseUrl, InvalidBaseUrl};
-#[cfg(doc)]
-use crate::deadline::DeadlineLayer;
-use crate::deadline::stamp;
-#[cfg(doc)]
-use crate::deprecation::DeprecationLayer;
-use crate::deprecation::{RouteKey, Warned};
+use crate::auth::{Auth, AuthLayer};
+use crate::base_url::{BaseUrl, BaseUrlLayer, InvalidBaseUrl, WithBaseUrl};
+use crate::deadline::{Deadline, DeadlineLayer};
+use crate::deprecation::{Deprecation, DeprecationLayer};
 use crate::error::{BuildError, Error};
 use crate::http_client::HttpClient;
 use crate::pacing::{Pacing, PacingConfig, PacingLayer};
-use crate::retry::{Retry, RetryConfig, RetryFuture, RetryLayer};
+use crate::retry::{Retry, RetryConfig, RetryLayer};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
 use crate::token::Token;
-use crate::trace::CallSpan;
-#[cfg(doc)]
-use crate::trace::TraceLayer;
-use crate::user_agent::UserAgentLayer;
+use crate::trace::{Trace, TraceLayer};
+use crate::user_agent::{UserAgent, UserAgentLayer};
 
 /// The default response-body cap: 4 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-type Paced = Pacing<AttemptTimeout<HttpClient>>;
+/// The type [`TransportBuilder::build`]'s `ServiceBuilder` expression makes.
+type Stack = WithBaseUrl<
+    Trace<Deprecation<UserAgent<Auth<Deadline<Retry<Pacing<AttemptTimeout<HttpClient>>>>>>>>,
+>;
 
-/// The default transport: every layer of this crate around a pooled hyper-util client over rustls.
+/// The future of [`Stack`].
+type StackFuture = <Stack as Service<Request<Bytes>>>::Future;
+
+/// The default transport: every layer of this crate around a pooled hyper-util client over rustls,
+/// in the order the [module docs](self) list.
 ///
 /// `Clone + Send + Sync + 'static`; clones share the connection pool, the retry budget and the
 /// configuration, so clone it freely and call it from many tasks at once.
@@ -79,8 +76,7 @@ type Paced = Pacing<AttemptTimeout<HttpClient>>;
 ///     .deadline(Duration::from_secs(30))
 ///     .retry(RetryConfig::default().with_max_attempts(4))
 ///     .build()?;
-/// let request = http::Request::get("https://api.whop.com/api/v2/memberships/mem_1")
-///     .body(bytes::Bytes::new())?;
+/// let request = http::Request::get("/v2/memberships/mem_1").body(bytes::Bytes::new())?;
 /// // Inside an async fn: let response = transport.clone().oneshot(request).await?;
 /// # let _ = (transport, request);
 /// # Ok(())
@@ -88,28 +84,14 @@ type Paced = Pacing<AttemptTimeout<HttpClient>>;
 /// ```
 #[derive(Clone)]
 pub struct Transport {
-    shared: Arc<Shared>,
-}
-
-/// The layers' settings and the services inside the retry layer, shared by every clone.
-///
-/// The layers outside the retry layer are applied here in order, through `&self`, rather than
-/// as a tower stack of their own: a call then clones one `Arc` instead of every layer, and its
-/// future is one struct around the retry layer's instead of one per layer. Each step is the
-/// public layer's own code (`BaseUrl::resolve`, `CallSpan`, `RouteKey`, `UserAgentLayer::apply`,
-/// `AuthLayer::apply`, `deadline::stamp`, `Warned::observe`).
-struct Shared {
-    base_url: BaseUrl,
-    user_agent: UserAgentLayer,
-    auth: AuthLayer,
-    deadline: Duration,
-    warned: Warned,
-    inner: Retry<Paced>,
+    inner: Stack,
 }
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transport").finish_non_exhaustive()
+        f.debug_struct("Transport")
+            .field("base_url", self.base_url())
+            .finish_non_exhaustive()
     }
 }
 
@@ -121,7 +103,7 @@ impl Transport {
 
     /// The API root requests with a path-only URI go to.
     pub fn base_url(&self) -> &BaseUrl {
-        &self.shared.base_url
+        self.inner.base_url()
     }
 }
 
@@ -130,67 +112,22 @@ impl Service<Request<Bytes>> for Transport {
     type Error = Error;
     type Future = TransportFuture;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        // Every service inside is always ready: the pooled client queues on its pool, and
-        // pacing and the retry layer wait inside their futures.
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut req: Request<Bytes>) -> Self::Future {
-        let shared = &*self.shared;
-        // 0. the base URL
-        if let Err(refused) = shared.base_url.resolve(&mut req) {
-            return TransportFuture {
-                state: State::Refused {
-                    error: Some(refused),
-                },
-            };
-        }
-        // 1. the span, 2. the route a deprecation warning names
-        let call = CallSpan::new(&req);
-        let route = RouteKey::of(&req);
-        // 3. User-Agent, 4. Authorization, 5. the deadline
-        shared.user_agent.apply(&mut req);
-        shared.auth.apply(&mut req);
-        stamp(&mut req, shared.deadline);
-        // 6. retries, pacing, the attempt timeout and the pooled client
-        // Entered by hand rather than with `in_scope`: a closure's result is moved once more on
-        // its way out, and the retry layer's future is the largest value a call builds.
-        let entered = call.span.enter();
-        let inner = shared.inner.call_ready(req);
-        drop(entered);
+    fn call(&mut self, req: Request<Bytes>) -> Self::Future {
         TransportFuture {
-            state: State::Calling {
-                inner,
-                call,
-                route,
-                shared: Arc::clone(&self.shared),
-            },
+            inner: self.inner.call(req),
         }
     }
 }
 
 pin_project! {
-    /// The future of [`Transport`].
+    /// The future of [`Transport`]: the stack's.
     pub struct TransportFuture {
         #[pin]
-        state: State,
-    }
-}
-
-pin_project! {
-    #[project = StateProj]
-    enum State {
-        Calling {
-            #[pin]
-            inner: RetryFuture<Paced>,
-            call: CallSpan,
-            route: RouteKey,
-            shared: Arc<Shared>,
-        },
-        Refused {
-            error: Option<Error>,
-        },
+        inner: StackFuture,
     }
 }
 
@@ -204,25 +141,7 @@ impl Future for TransportFuture {
     type Output = Result<Response<Bytes>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            StateProj::Calling {
-                inner,
-                call,
-                route,
-                shared,
-            } => {
-                let _entered = call.span.enter();
-                let result = std::task::ready!(inner.poll(cx));
-                if let Ok(response) = &result {
-                    shared.warned.observe(route, response);
-                }
-                call.record(&result);
-                Poll::Ready(result)
-            }
-            StateProj::Refused { error } => Poll::Ready(Err(error
-                .take()
-                .expect("TransportFuture polled after completion"))),
-        }
+        self.project().inner.poll(cx)
     }
 }
 
@@ -384,7 +303,8 @@ impl TransportBuilder {
         Ok(HttpClient::new(client, self.max_body_bytes))
     }
 
-    /// Builds the [`Transport`]. Needs no runtime; calls need a Tokio runtime.
+    /// Builds the [`Transport`]: the layers of the [module docs](self), outermost first, around
+    /// the [`HttpClient`]. Needs no runtime; calls need a Tokio runtime.
     ///
     /// # Errors
     ///
@@ -403,19 +323,18 @@ impl TransportBuilder {
             None => UserAgentLayer::default(),
         };
         let client = self.build_http_client()?;
-        let inner = AttemptTimeoutLayer::new(self.attempt_timeout).layer(client);
-        let inner = PacingLayer::new(self.pacing).layer(inner);
-        let inner = RetryLayer::new(self.retry).layer(inner);
-        Ok(Transport {
-            shared: Arc::new(Shared {
-                base_url,
-                user_agent,
-                auth,
-                deadline: self.deadline,
-                warned: Warned::default(),
-                inner,
-            }),
-        })
+        let inner = ServiceBuilder::new()
+            .layer(BaseUrlLayer::new(base_url))
+            .layer(TraceLayer::new())
+            .layer(DeprecationLayer::new())
+            .layer(user_agent)
+            .layer(auth)
+            .layer(DeadlineLayer::new(self.deadline))
+            .layer(RetryLayer::new(self.retry))
+            .layer(PacingLayer::new(self.pacing))
+            .layer(AttemptTimeoutLayer::new(self.attempt_timeout))
+            .service(client);
+        Ok(Transport { inner })
     }
 }
 

@@ -45,13 +45,6 @@ impl UserAgentLayer {
     }
 }
 
-impl UserAgentLayer {
-    /// What [`UserAgent`] does to a request.
-    pub(crate) fn apply<B>(&self, req: &mut Request<B>) {
-        set_unless_present(&self.value, req);
-    }
-}
-
 /// Sets `User-Agent: value` on `req` unless it has one (one lookup either way).
 fn set_unless_present<B>(value: &HeaderValue, req: &mut Request<B>) {
     if let Entry::Vacant(slot) = req.headers_mut().entry(USER_AGENT) {

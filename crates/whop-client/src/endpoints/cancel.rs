@@ -1,12 +1,9 @@
 //! `POST /v2/memberships/{id}/cancel`: set a membership to cancel at the end of its period.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use whop_models::{ExpandSet, Membership};
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint, expand_methods};
+use crate::endpoint::{Call, endpoint, expand_methods, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -48,16 +45,9 @@ impl<'a, S: HttpService> CancelMembership<'a, S> {
     /// # Errors
     /// See [`Error`]. [`Error::applied`] tells whether the cancel took place: in particular a
     /// success whose body did not decode is [`Error::Decode`], and the cancel was applied.
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
-        self.client.send(self.call.expand(&self.expand))
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        self.client.send(self.call.expand(&self.expand)).await
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for CancelMembership<'a, S> {
-    type Output = Result<Response<Membership>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(CancelMembership => Response<Membership>);

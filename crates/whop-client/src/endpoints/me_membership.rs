@@ -1,12 +1,9 @@
 //! `GET /v5/me/memberships/{id}`: read one of your own memberships by ID or license key.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use whop_models::MeMembership;
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, found, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -44,8 +41,8 @@ impl<'a, S: HttpService> RetrieveMyMembership<'a, S> {
     ///
     /// # Errors
     /// See [`Error`]; [`Error::is_not_found`] is true when there is no such membership of yours.
-    pub fn send(self) -> impl Future<Output = Result<Response<MeMembership>, Error>> + Send + 'a {
-        self.client.send(self.call)
+    pub async fn send(self) -> Result<Response<MeMembership>, Error> {
+        self.client.send(self.call).await
     }
 
     /// Sends the lookup; a 404 ("no such membership of yours") is `Ok(None)`, not an error.
@@ -53,19 +50,8 @@ impl<'a, S: HttpService> RetrieveMyMembership<'a, S> {
     /// # Errors
     /// Every other failure, as [`send`](Self::send).
     pub async fn optional(self) -> Result<Option<Response<MeMembership>>, Error> {
-        match self.send().await {
-            Ok(found) => Ok(Some(found)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        found(self.send().await)
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for RetrieveMyMembership<'a, S> {
-    type Output = Result<Response<MeMembership>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(RetrieveMyMembership => Response<MeMembership>);

@@ -1,12 +1,9 @@
 //! `GET /v2/memberships/{id}`: read a membership by ID or license key, with your company API key.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use whop_models::{ExpandSet, Membership};
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint, expand_methods};
+use crate::endpoint::{Call, endpoint, expand_methods, found, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -44,8 +41,8 @@ impl<'a, S: HttpService> RetrieveMembership<'a, S> {
     ///
     /// # Errors
     /// See [`Error`]; [`Error::is_not_found`] when your company has no such membership.
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
-        self.client.send(self.call.expand(&self.expand))
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        self.client.send(self.call.expand(&self.expand)).await
     }
 
     /// Sends the lookup; a 404 is `Ok(None)`.
@@ -53,19 +50,8 @@ impl<'a, S: HttpService> RetrieveMembership<'a, S> {
     /// # Errors
     /// Every other failure, as [`send`](Self::send).
     pub async fn optional(self) -> Result<Option<Response<Membership>>, Error> {
-        match self.send().await {
-            Ok(found) => Ok(Some(found)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        found(self.send().await)
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for RetrieveMembership<'a, S> {
-    type Output = Result<Response<Membership>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(RetrieveMembership => Response<Membership>);

@@ -1,12 +1,9 @@
 //! `POST /v2/memberships/{id}/terminate`: end a membership now, for good.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use whop_models::{ExpandSet, Membership};
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint, expand_methods};
+use crate::endpoint::{Call, endpoint, expand_methods, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
@@ -55,16 +52,9 @@ impl<'a, S: HttpService> TerminateMembership<'a, S> {
     /// See [`Error`]. [`Error::applied`] tells whether the termination took place: a success whose
     /// body did not decode is [`Error::Decode`] (it was applied); a lost answer is
     /// [`Applied::Maybe`](crate::Applied::Maybe).
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
-        self.client.send(self.call.expand(&self.expand))
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
+        self.client.send(self.call.expand(&self.expand)).await
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for TerminateMembership<'a, S> {
-    type Output = Result<Response<Membership>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(TerminateMembership => Response<Membership>);

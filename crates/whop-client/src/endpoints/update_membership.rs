@@ -1,14 +1,11 @@
 //! `POST /v2/memberships/{id}`: replace a membership's metadata (answers 201).
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, UpdateMembershipRequest};
 
 use super::validate_license::body;
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
 use crate::response::Response;
 
@@ -72,20 +69,13 @@ impl<'a, S: HttpService> UpdateMembership<'a, S> {
     ///
     /// # Errors
     /// See [`Error`]; [`Error::applied`] tells whether the update took place.
-    pub fn send(self) -> impl Future<Output = Result<Response<Membership>, Error>> + Send + 'a {
+    pub async fn send(self) -> Result<Response<Membership>, Error> {
         let call = match self.metadata {
             Ok(metadata) => self.call.json(body(UpdateMembershipRequest { metadata })),
             Err(refused) => self.call.refuse_if(Some(refused)),
         };
-        self.client.send(call.expand(&self.expand))
+        self.client.send(call.expand(&self.expand)).await
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for UpdateMembership<'a, S> {
-    type Output = Result<Response<Membership>, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(UpdateMembership => Response<Membership>);

@@ -1,14 +1,11 @@
 //! `POST /v2/memberships/{id}/validate_license`: validate a license key and bind it to a machine.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-
 use bytes::Bytes;
 use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, ValidateLicenseRequest};
 
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint};
+use crate::endpoint::{Call, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
 use crate::response::Response;
 
@@ -146,14 +143,7 @@ impl<'a, S: HttpService> LicenseValidation<'a, S> {
     }
 }
 
-impl<'a, S: HttpService> IntoFuture for LicenseValidation<'a, S> {
-    type Output = Result<ValidateLicense, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+into_future!(LicenseValidation => ValidateLicense);
 
 /// A request body as JSON. Our request types always encode.
 pub(crate) fn body<T: serde::Serialize>(value: T) -> Bytes {

@@ -31,7 +31,7 @@ pub struct RetryConfig {
 }
 
 /// The retry budget: retries allowed as a share of recent requests, so a failing API does not see
-/// its load multiplied by the number of attempts. Kept by `RetryBudget` (`budget.rs`).
+/// its load multiplied by the number of attempts. Kept by tower's `TpsBudget`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BudgetConfig {
     pub(crate) ttl: Duration,

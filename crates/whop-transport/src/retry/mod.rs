@@ -15,8 +15,9 @@
 //!
 //! The parts:
 //! - `decision.rs`: those rules as a pure function, table-tested.
-//! - [`RetryLayer`] / [`Retry`]: the service that feeds it the clock, jitter and the budget, and
-//!   keeps the copy of the request the next attempt sends.
+//! - [`RetryLayer`] / [`RetryPolicy`]: tower's [`Retry`](tower::retry::Retry) with a policy that
+//!   feeds the decision the clock and jitter, keeps the copy of the request the next attempt
+//!   sends, and asks tower's [`TpsBudget`](tower::retry::budget::TpsBudget) before each retry.
 //! - [`RetryConfig`]: attempts, full-jitter exponential backoff, the retry budget, and the bounds
 //!   on `Retry-After`.
 //! - [`RetryAfter`] / [`retry_after`]: parsing the header in both of its forms.
@@ -24,13 +25,12 @@
 //! A retryable status that persists past the last attempt is returned as `Ok(response)`; only
 //! transport failures are errors.
 
-mod budget;
 mod config;
 mod decision;
+mod policy;
 mod retry_after;
-mod service;
 
 pub use config::RetryConfig;
 pub(crate) use decision::{Decision, Outcome, decide};
+pub use policy::{Retry, RetryFuture, RetryLayer, RetryPolicy};
 pub use retry_after::{RetryAfter, retry_after};
-pub use service::{Retry, RetryFuture, RetryLayer};
