@@ -37,7 +37,7 @@ pub(crate) struct CodecResult {
     pub(crate) ty: &'static str,
     pub(crate) bytes: usize,
     /// ns per object: `whop_models::decode`, `serde_json::from_slice::<T>`, `from_slice::<Value>`,
-    /// `whop_models::encode` of the typed value, `serde_json::to_vec` of the `Value`.
+    /// `serde_json::to_vec` of the typed value, `serde_json::to_vec` of the `Value`.
     pub(crate) ns: [f64; 5],
     /// Per-round ratios (Value decode time / typed decode time), medians: `decode`, `from_slice`.
     pub(crate) speedup_vs_value: [f64; 2],
@@ -50,7 +50,7 @@ pub(crate) const OPS: [&str; 5] = [
     "whop_models::decode",
     "serde_json::from_slice::<T>",
     "serde_json::from_slice::<Value>",
-    "whop_models::encode",
+    "serde_json::to_vec(&T)",
     "serde_json::to_vec(&Value)",
 ];
 
@@ -124,7 +124,7 @@ pub(crate) fn encode_only(body: usize, typed: bool, n: usize) {
     let bytes = fixture(file, pointer);
     fn repeat<T: Serialize>(value: &T, n: usize) {
         for _ in 0..n {
-            drop(black_box(whop_models::encode(black_box(value))));
+            drop(black_box(serde_json::to_vec(black_box(value))));
         }
     }
     if !typed {
@@ -185,7 +185,7 @@ fn bench<T: DeserializeOwned + Serialize>(
                 &bytes,
             ))))
         },
-        &|| drop(black_box(whop_models::encode(black_box(&typed)))),
+        &|| drop(black_box(serde_json::to_vec(black_box(&typed)))),
         &|| drop(black_box(serde_json::to_vec(black_box(&value)))),
     ];
     // Calibrate each op's iteration count so one batch takes about `batch`.

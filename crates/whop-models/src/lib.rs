@@ -62,7 +62,6 @@
 mod amount;
 mod count;
 mod decode;
-mod encode;
 mod error_body;
 mod expand;
 mod expandable;
@@ -88,7 +87,6 @@ pub mod strategy;
 pub use amount::Amount;
 pub use count::WholeNumber;
 pub use decode::{DecodeError, decode};
-pub use encode::encode;
 pub use error_body::{ErrorBody, ErrorCode, V2Error, V2ErrorBody, V5ErrorBody};
 pub use expand::{Expand, ExpandIter, ExpandSet, UnknownExpand};
 pub use expandable::{Expandable, Object};
@@ -111,6 +109,26 @@ pub use v1_membership::{
     V1Company, V1CustomFieldResponse, V1Member, V1Membership, V1Plan, V1Product, V1PromoCode,
     V1User,
 };
+
+/// Encodes a value as the API would send it: compact JSON, `serde_json::to_vec` of the type's
+/// derived `Serialize`. Absent fields (`None`, and raw JSON fields that are `null`) are left out,
+/// as the API leaves them out: decoding the bytes gives the same value back.
+///
+/// ```
+/// use whop_models::{encode, V5ErrorBody};
+///
+/// let body = V5ErrorBody { message: Some("Too many requests".to_owned()) };
+/// assert_eq!(encode(&body)?, br#"{"message":"Too many requests"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// Returns the `serde_json` error if a `Serialize` impl fails (none of this crate's types do), or
+/// if the value holds something JSON cannot represent (a map with non-string keys, for example).
+pub fn encode<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    serde_json::to_vec(value)
+}
 
 // The crate README (shown on crates.io) is run as a doctest, so it cannot rot.
 #[cfg(doctest)]
