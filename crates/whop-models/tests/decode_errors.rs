@@ -92,3 +92,17 @@ fn display_includes_path_message_and_position() {
     assert!(shown.contains("line 1"), "{shown}");
     assert!(std::error::Error::source(&err).is_some());
 }
+
+#[test]
+fn text_cut_off_where_a_key_is_awaited_ends_its_path_in_a_question_mark() {
+    let err = decode::<Membership>(br#"{"id":"mem_1","product":{"id":"prod_1","#).unwrap_err();
+    assert!(err.is_syntax());
+    assert_eq!(err.path(), "product.?");
+}
+
+#[test]
+fn text_cut_off_inside_a_value_names_that_value() {
+    let err = decode::<Membership>(br#"{"id":"mem_1","product":{"id":"prod"#).unwrap_err();
+    assert!(err.is_syntax());
+    assert_eq!(err.path(), "product.id");
+}
