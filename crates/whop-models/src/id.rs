@@ -41,9 +41,38 @@ impl fmt::Display for InvalidId {
 
 impl std::error::Error for InvalidId {}
 
+/// How many characters of a secret identifier its `Debug` shows.
+const REDACTED_VISIBLE_PREFIX: usize = 4;
+
 /// Defines a string-backed identifier type with strict construction and lenient decoding.
+/// `debug = redacted` makes its `Debug` show only the first few characters and the length, for
+/// identifiers that are secrets.
 macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident, $kind:literal) => {
+        string_id!(@type $(#[$meta])* $name, $kind);
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.0)
+            }
+        }
+    };
+    ($(#[$meta:meta])* $name:ident, $kind:literal, debug = redacted) => {
+        string_id!(@type $(#[$meta])* $name, $kind);
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let prefix: String = self.0.chars().take(REDACTED_VISIBLE_PREFIX).collect();
+                write!(
+                    f,
+                    "{}(\"{prefix}…\", {} chars)",
+                    stringify!($name),
+                    self.0.chars().count()
+                )
+            }
+        }
+    };
+    (@type $(#[$meta:meta])* $name:ident, $kind:literal) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -80,12 +109,6 @@ macro_rules! string_id {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
             }
         }
 
@@ -179,81 +202,25 @@ string_id!(
     "experience ID"
 );
 
-/// The license key of a membership.
-///
-/// A license key is a customer secret: anyone holding it can look the membership up. Its
-/// [`Debug`](fmt::Debug) output therefore shows only the first four characters and the length.
-/// [`Display`](fmt::Display) and [`as_str`](Self::as_str) give the whole key, because building
-/// a request needs it; take care where those end up.
-///
-/// ```
-/// use whop_models::LicenseKey;
-///
-/// let key = LicenseKey::new("U-A09280-647203B0-2C0A9EW").unwrap();
-/// assert_eq!(format!("{key:?}"), "LicenseKey(\"U-A0…\", 25 chars)");
-/// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct LicenseKey(String);
-
-impl LicenseKey {
-    const VISIBLE_PREFIX: usize = 4;
-
-    /// Builds a license key from user input. Any content is allowed.
+string_id!(
+    /// The license key of a membership.
     ///
-    /// # Errors
+    /// A license key is a customer secret: anyone holding it can look the membership up. Its
+    /// [`Debug`](fmt::Debug) output therefore shows only the first four characters and the
+    /// length. [`Display`](fmt::Display) and [`as_str`](Self::as_str) give the whole key, because
+    /// building a request needs it; take care where those end up.
     ///
-    /// Returns [`InvalidId`] if the string is empty.
-    pub fn new(key: impl Into<String>) -> Result<Self, InvalidId> {
-        let key = key.into();
-        if key.is_empty() {
-            Err(InvalidId::empty("license key"))
-        } else {
-            Ok(Self(key))
-        }
-    }
-
-    /// The whole key. Treat it as a secret.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// Gives back the owned string.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-impl fmt::Debug for LicenseKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let prefix: String = self.0.chars().take(Self::VISIBLE_PREFIX).collect();
-        write!(
-            f,
-            "LicenseKey(\"{prefix}…\", {} chars)",
-            self.0.chars().count()
-        )
-    }
-}
-
-impl fmt::Display for LicenseKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for LicenseKey {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for LicenseKey {
-    type Err = InvalidId;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+    /// ```
+    /// use whop_models::LicenseKey;
+    ///
+    /// let key = LicenseKey::new("U-A09280-647203B0-2C0A9EW").unwrap();
+    /// assert_eq!(format!("{key:?}"), "LicenseKey(\"U-A0…\", 25 chars)");
+    /// assert_eq!(key, "U-A09280-647203B0-2C0A9EW");
+    /// ```
+    LicenseKey,
+    "license key",
+    debug = redacted
+);
 
 /// What the v5 `me/memberships/{id}` path accepts: a membership ID or a license key.
 ///
@@ -374,6 +341,14 @@ mod tests {
     fn license_key_debug_handles_multibyte_characters() {
         let key = LicenseKey::new("ключ-ключ").unwrap();
         assert_eq!(format!("{key:?}"), "LicenseKey(\"ключ…\", 9 chars)");
+    }
+
+    #[test]
+    fn license_key_converts_and_compares_like_every_other_id() {
+        let key = LicenseKey::try_from("K-1").unwrap();
+        assert_eq!(key, *"K-1");
+        assert_eq!(LicenseKey::try_from(String::from("K-1")).unwrap(), key);
+        assert_eq!(LicenseKey::try_from("").unwrap_err().kind(), "license key");
     }
 
     #[test]
