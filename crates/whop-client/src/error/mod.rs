@@ -13,7 +13,33 @@
 //! A read (a `GET`, such as [`Client::me_membership`](crate::Client::me_membership)) changes
 //! nothing, so its errors always answer [`Applied::No`], and a read whose body did not decode says
 //! that nothing changed.
+//!
+//! # Errors never show a license key or a token
+//!
+//! Errors get logged (`{error}`, `{error:?}`), and a response body can hold secrets: a membership
+//! carries its `license_key`, Whop's 404 names the key it was asked for ("No such Resource found
+//! with the provided ID: …"), a gateway's HTML page may echo the requested path. So no error's
+//! `Display` or `Debug` shows them:
+//!
+//! - `Debug` shows a body's length, never the body (as [`Response`](crate::Response)'s does);
+//! - `Display` shows the start of the body only redacted: in JSON, the value of every secret field
+//!   (any field named like `key`, `license_key`, `token`, `access_token`, `refresh_token`,
+//!   `secret`, `client_secret`, `password`, `authorization`) in any object at any depth is
+//!   replaced by `[redacted]`; in every text shown (JSON string values, a body that is not JSON,
+//!   the API's message), so are what follows "provided ID:" and every word that looks like a
+//!   credential: letters mixed with digits over 8 characters or more, any word of 20 or more, or
+//!   a license key's shape (groups of capitals and digits joined by `-`). Whop's object IDs
+//!   (`mem_…`, `user_…`, `plan_…`, ...) are shown: they name objects and open nothing.
+//!
+//! The rule errs towards hiding: a date or a long word in a gateway page may show as
+//! `[redacted]`. The unredacted body and message stay reachable on purpose, through
+//! [`ApiError::body`], [`ApiError::message`] and [`DecodeError::body`]: take care where those end
+//! up. The decoded models' own `Debug` redacts their license keys (raw JSON fields such as
+//! `metadata` are shown as they are).
 
+mod redact;
+#[cfg(test)]
+mod redaction_tests;
 mod response;
 
 use std::error::Error as StdError;
@@ -44,6 +70,18 @@ pub enum Applied {
 /// Everything that can go wrong in a call.
 ///
 /// Marked `#[non_exhaustive]`: match the cases you handle and keep a `_` arm.
+///
+/// # No license key or token in what an error shows
+///
+/// An error's `Display` and `Debug` (and those of its [`source`](StdError::source) chain) never
+/// show a license key or a token from the response body, so `{error}` can be logged. `Debug`
+/// shows a body's length, not the body. `Display` shows the start of the body redacted: in JSON,
+/// the value of every field named like a secret (`key`, `license_key`, `token`, `access_token`,
+/// `refresh_token`, `secret`, `client_secret`, `password`, `authorization`, at any depth) is
+/// `[redacted]`; in any text shown (JSON strings, a body that is not JSON, the API's message),
+/// so are what follows Whop's "provided ID:" and every word that looks like a credential. Whop's
+/// object IDs (`mem_…`, `user_…`, ...) stay. The raw body and message are there on purpose, and
+/// unredacted: [`ApiError::body`], [`ApiError::message`], [`DecodeError::body`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {

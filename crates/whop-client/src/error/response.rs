@@ -1,5 +1,6 @@
 //! The two ways the API can answer and still fail the call: a status other than success
-//! ([`ApiError`]), or a success whose body did not decode ([`DecodeError`]). Both keep the raw body.
+//! ([`ApiError`]), or a success whose body did not decode ([`DecodeError`]). Both keep the raw body,
+//! and show it only with its secrets redacted (the rule is in the module docs of `error`).
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -7,13 +8,19 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
+use serde_json::Value;
 use whop_models::ErrorBody;
+
+use super::redact::{redact_json, redact_text};
 
 /// How much of a response body an error's `Display` shows.
 const SNIPPET_LEN: usize = 200;
 
 /// The API answered with a status other than success.
-#[derive(Debug)]
+///
+/// Its `Display` and `Debug` never show a license key or a token from the body or the API's
+/// message (see [`Error`](crate::Error)); [`body`](Self::body) and
+/// [`message`](Self::message) give them as the API sent them.
 pub struct ApiError {
     status: StatusCode,
     message: Option<String>,
@@ -66,7 +73,9 @@ impl ApiError {
         self.status
     }
 
-    /// The API's message, when the body was one of Whop's error shapes.
+    /// The API's message, when the body was one of Whop's error shapes, as the API wrote it: it
+    /// may hold a license key (Whop's 404 names the ID it was asked for). The error's `Display`
+    /// shows it redacted.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -81,7 +90,8 @@ impl ApiError {
         self.retry_after
     }
 
-    /// The raw response body, whatever it was (JSON, an HTML gateway page, nothing).
+    /// The raw response body, whatever it was (JSON, an HTML gateway page, nothing). Unredacted:
+    /// it may hold a license key or a token, so take care where it ends up.
     pub fn body(&self) -> &Bytes {
         &self.body
     }
@@ -119,7 +129,7 @@ impl fmt::Display for ApiError {
         }
         write!(f, "Whop API answered {}", self.status)?;
         match &self.message {
-            Some(message) => write!(f, ": {message}")?,
+            Some(message) => write!(f, ": {}", redact_text(message))?,
             None if self.body.is_empty() => f.write_str(" with an empty body")?,
             None => write!(f, ", body: {}", Snippet(&self.body))?,
         }
@@ -130,10 +140,26 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("message", &self.message.as_deref().map(redact_text))
+            .field("code", &self.code.as_deref().map(redact_text))
+            .field("retry_after", &self.retry_after)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("unknown_route", &self.unknown_route)
+            .field("side_effect", &self.side_effect)
+            .finish()
+    }
+}
+
 impl StdError for ApiError {}
 
 /// The API answered with success but its body did not decode.
-#[derive(Debug)]
+///
+/// Its `Display` and `Debug` never show a license key or a token from the body (see
+/// [`Error`](crate::Error)); [`body`](Self::body) gives the body as the API sent it.
 pub struct DecodeError {
     status: StatusCode,
     source: whop_models::DecodeError,
@@ -171,7 +197,8 @@ impl DecodeError {
         &self.source
     }
 
-    /// The raw response body, kept whole so nothing the API said is lost.
+    /// The raw response body, kept whole so nothing the API said is lost. Unredacted: it may hold
+    /// a license key or a token, so take care where it ends up.
     pub fn body(&self) -> &Bytes {
         &self.body
     }
@@ -188,9 +215,20 @@ impl fmt::Display for DecodeError {
             f,
             "the API answered {} ({outcome}) but its body did not decode: {}; body: {}",
             self.status,
-            self.source,
+            redact_text(&self.source.to_string()),
             Snippet(&self.body)
         )
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("source", &self.source)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("side_effect", &self.side_effect)
+            .finish()
     }
 }
 
@@ -200,16 +238,23 @@ impl StdError for DecodeError {
     }
 }
 
-/// The start of a body, as text, for error messages.
+/// The start of a body, as text, for error messages, its secrets redacted: a JSON body is shown
+/// compact, with its secret fields' values and credential-like words replaced; any other body
+/// (an HTML gateway page, text, JSON cut short) as text with credential-like words replaced.
 struct Snippet<'a>(&'a [u8]);
 
 impl fmt::Display for Snippet<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cut = &self.0[..self.0.len().min(SNIPPET_LEN)];
-        let text = String::from_utf8_lossy(cut);
-        let text = text.trim();
-        write!(f, "{text:?}")?;
-        if self.0.len() > SNIPPET_LEN {
+        let shown = match serde_json::from_slice::<Value>(self.0) {
+            Ok(mut json) => {
+                redact_json(&mut json);
+                json.to_string()
+            }
+            Err(_) => redact_text(String::from_utf8_lossy(self.0).trim()).into_owned(),
+        };
+        let cut: String = shown.chars().take(SNIPPET_LEN).collect();
+        write!(f, "{cut:?}")?;
+        if self.0.len() > SNIPPET_LEN || cut.len() < shown.len() {
             write!(f, " ({} bytes in all)", self.0.len())?;
         }
         Ok(())
