@@ -27,9 +27,6 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    // Inlined into the client's `send`: the decoded object (hundreds of bytes) is then built into
-    // the response in place rather than copied in as an argument.
-    #[inline]
     pub(crate) fn new(value: T, status: StatusCode, headers: &HeaderMap, body: Bytes) -> Self {
         let notice = DeprecationNotice::of(headers);
         Response {
@@ -42,7 +39,8 @@ impl<T> Response<T> {
     }
 
     /// The body exactly as the API sent it: the JSON the object was decoded from, with every
-    /// field, known to this SDK or not, in Whop's order and formatting.
+    /// field, known to this SDK or not, in Whop's order and formatting. Unredacted: it may hold a
+    /// license key, so take care where it ends up.
     pub fn raw_body(&self) -> &Bytes {
         &self.body
     }
