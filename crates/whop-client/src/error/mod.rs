@@ -36,6 +36,11 @@
 //! [`ApiError::body`], [`ApiError::message`] and [`DecodeError::body`]: take care where those end
 //! up. The decoded models' own `Debug` redacts their license keys (raw JSON fields such as
 //! `metadata` are shown as they are).
+//!
+//! One limit: serde_json's message quotes a string that sits where another type belongs
+//! (`invalid type: string "…", expected a boolean`). [`DecodeError`]'s `Display` redacts it like
+//! any text; the `whop_models::DecodeError` in its `source()` chain shows serde_json's message as
+//! it is. A secret reaches it only if Whop sends one in a field typed as something else.
 
 mod redact;
 #[cfg(test)]
