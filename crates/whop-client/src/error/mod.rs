@@ -37,10 +37,10 @@
 //! up. The decoded models' own `Debug` redacts their license keys (raw JSON fields such as
 //! `metadata` are shown as they are).
 //!
-//! One limit: serde_json's message quotes a string that sits where another type belongs
-//! (`invalid type: string "…", expected a boolean`). [`DecodeError`]'s `Display` redacts it like
-//! any text; the `whop_models::DecodeError` in its `source()` chain shows serde_json's message as
-//! it is. A secret reaches it only if Whop sends one in a field typed as something else.
+//! serde_json's message quotes a string that sits where another type belongs (`invalid type:
+//! string "…", expected a boolean`). [`DecodeError`]'s `Display` and `Debug` redact it like any
+//! text, and the decoder's own error is kept out of the `source()` chain (a logger that prints
+//! the chain would print it as it is); it stays reachable through [`DecodeError::decode_error`].
 
 mod redact;
 #[cfg(test)]
@@ -280,7 +280,7 @@ impl StdError for Error {
             Error::InvalidInput(e) => Some(e),
             Error::Transport(e) | Error::Timeout(e) => Some(e.source_error()),
             Error::Api(_) => None,
-            Error::Decode(e) => Some(e.decode_error()),
+            Error::Decode(_) => None,
         }
     }
 }

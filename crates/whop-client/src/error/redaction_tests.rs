@@ -79,6 +79,11 @@ fn bodies(key: &str, token: &str, cut: prop::sample::Index) -> Vec<(&'static str
         ),
         ("truncated JSON", truncated),
         (
+            "a secret where a boolean belongs (serde_json's message quotes it)",
+            serde_json::to_vec(&json!({"id": "mem_1", "valid": key, "cancel_at_period_end": token}))
+                .unwrap(),
+        ),
+        (
             "an HTML page echoing the path",
             format!(
                 "<html><head><title>Error</title></head><body><pre>Cannot GET \

@@ -192,7 +192,9 @@ impl DecodeError {
         self.source.path()
     }
 
-    /// The decoder's error.
+    /// The decoder's error. Unredacted: serde_json's message quotes a string that sits where
+    /// another type belongs, so it may hold a secret if the API sent one in an unexpected field.
+    /// It is not in this error's `source()` chain for that reason.
     pub fn decode_error(&self) -> &whop_models::DecodeError {
         &self.source
     }
@@ -225,18 +227,18 @@ impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
             .field("status", &self.status)
-            .field("source", &self.source)
+            .field("path", &self.source.path())
+            .field("message", &redact_text(&self.source.to_string()))
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("side_effect", &self.side_effect)
             .finish()
     }
 }
 
-impl StdError for DecodeError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
-    }
-}
+/// No `source()`: the decoder's error quotes a wrongly typed value as it is, and this error's
+/// `Display` already says everything it says, redacted. It stays reachable on purpose through
+/// [`DecodeError::decode_error`].
+impl StdError for DecodeError {}
 
 /// The start of a body, as text, for error messages, its secrets redacted: a JSON body is shown
 /// compact, with its secret fields' values and credential-like words replaced; any other body
