@@ -29,6 +29,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use tower::{BoxError, Service};
 
 use crate::error::{Error, ErrorKind, RequestSent};
+use crate::tls::VersionMismatch;
 use crate::url_policy::check_base_url;
 
 /// The hyper-util client type underneath [`HttpClient`].
@@ -132,8 +133,14 @@ fn too_large(limit: usize, status: http::StatusCode) -> Error {
 /// Maps hyper-util's error to ours, deciding conservatively whether the request may have left.
 fn classify_request_error(error: hyper_util::client::legacy::Error) -> Error {
     // A TLS failure happens during connect, before any request byte is written.
-    if chain(&error).any(is_rustls_error) {
-        return Error::not_sent(ErrorKind::Tls, error);
+    let tls = chain(&error).find_map(rustls_error).cloned();
+    if let Some(tls) = tls {
+        // A version failure says in words what each side offered (its `Display` is part of ours).
+        let source: BoxError = match VersionMismatch::of(&tls, Box::new(error)) {
+            Ok(mismatch) => Box::new(mismatch),
+            Err(error) => error,
+        };
+        return Error::not_sent(ErrorKind::Tls, source);
     }
     if error.is_connect() {
         return Error::not_sent(ErrorKind::Connect, error);
@@ -170,15 +177,9 @@ fn chain<'a>(
 
 /// `std::io::Error::source` skips the error it wraps (and hyper-rustls wraps rustls's error in two
 /// io errors), so look inside io errors explicitly.
-fn is_rustls_error(error: &(dyn StdError + 'static)) -> bool {
-    if error.is::<rustls::Error>() {
-        return true;
+fn rustls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+        return Some(tls);
     }
-    match error
-        .downcast_ref::<std::io::Error>()
-        .and_then(|io| io.get_ref())
-    {
-        Some(inner) => is_rustls_error(inner),
-        None => false,
-    }
+    rustls_error(error.downcast_ref::<std::io::Error>()?.get_ref()?)
 }
