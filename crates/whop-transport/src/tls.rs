@@ -12,7 +12,7 @@
 //! own `tls12` feature: what the client offers follows this crate's features alone. A handshake
 //! that fails because the two sides share no version says so in words ([`VersionMismatch`]).
 //!
-//! The provider: rustls 0.23.48 deprecates `crypto::ring::default_provider` because *ring* has no
+//! The provider's deprecation: rustls 0.23.48 deprecates `crypto::ring::default_provider` because *ring* has no
 //! post-quantum key exchange, and names no other way to get the *ring* provider (its alternative
 //! is aws-lc-rs, a C library with a far longer cold build). The deprecation is allowed at the one
 //! call, [`ring_provider`].

@@ -219,7 +219,8 @@ where
     B: Send + 'static,
     RB: 'static,
 {
-    /// Waits for the slot `held`, or for the store's answer `pending`, then calls `service`.
+    /// Waits for the slot `slot` holds (`Ok`), or for the store's answer still to come (`Err`),
+    /// then calls `service`.
     pub(crate) fn waiting(
         mut service: S,
         request: Request<B>,
