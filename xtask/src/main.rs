@@ -93,15 +93,16 @@ fn ci() -> Result<(), String> {
         ("redis-server", "redis-server"),
     ])?;
     cargo(&["test", "--workspace", "--locked"], &[])?;
-    // HTTP/2 and TLS 1.2 are off by default (features `http2`, `tls12`): their ALPN and
-    // TLS-1.2-only-server paths are tested here.
+    // HTTP/2 is off by default (feature `http2`), and TLS 1.3 only is the opt-out of the default
+    // `tls12`: their ALPN and TLS-1.2-only-server paths are tested here.
     cargo(
         &[
             "test",
             "--package",
             "whop-transport",
+            "--no-default-features",
             "--features",
-            "http2,tls12",
+            "webpki-roots,http2",
             "--locked",
         ],
         &[],

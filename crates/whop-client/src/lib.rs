@@ -35,9 +35,10 @@
 //! - `webpki-roots` (default) / `native-roots`: which root certificates TLS trusts. Mozilla's
 //!   roots are compiled in by default so that an app works in a container without a certificate
 //!   store; `native-roots` (with `default-features = false`) uses the platform's store instead.
-//! - `tls12`: offer TLS 1.2 as well as TLS 1.3. Off by default: api.whop.com speaks TLS 1.3, and
-//!   rustls's TLS 1.2 half is 116 kB of a minimal app. Turn it on behind a proxy that intercepts
-//!   TLS and speaks only TLS 1.2 (without it, the handshake fails with a TLS error, unsent).
+//! - `tls12` (default): offer TLS 1.2 as well as TLS 1.3, so a proxy that intercepts TLS and
+//!   speaks only TLS 1.2 is reached. Without it (`default-features = false, features =
+//!   ["webpki-roots"]`) the client offers TLS 1.3 only, 116 kB smaller, and a TLS 1.2-only
+//!   server fails with a TLS error, unsent, that says so and names this feature.
 //! - `http2`: offer HTTP/2 as well as HTTP/1.1 by ALPN. Off by default: Whop's limits cap a
 //!   credential at 10 requests a second, which a few pooled HTTP/1.1 connections carry.
 //! - `mock`: `Client::builder_for(&server, token)`, a client ready for a `whop_mock::MockServer`

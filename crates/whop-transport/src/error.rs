@@ -204,6 +204,11 @@ impl fmt::Debug for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.kind.describe())?;
+        let source = self.source.as_deref();
+        if let Some(mismatch) = source.and_then(|s| s.downcast_ref::<crate::tls::VersionMismatch>())
+        {
+            write!(f, ": {mismatch}")?;
+        }
         if let ErrorKind::BodyTooLarge { limit } = self.kind {
             write!(f, " ({limit} bytes)")?;
         }

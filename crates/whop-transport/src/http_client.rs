@@ -2,8 +2,9 @@
 //! size cap.
 //!
 //! A *connector* opens connections: TCP (with a connect timeout), then TLS by rustls, whose ALPN
-//! offers HTTP/1.1 (and HTTP/2 first, with the `http2` feature, so the server picks). The hyper-util client keeps idle connections in
-//! a pool and reuses them; its idle timeout only works when the pool has a timer, which we set.
+//! offers HTTP/1.1 (and HTTP/2 first, with the `http2` feature, so the server picks). The
+//! hyper-util client keeps idle connections in a pool and reuses them; its idle timeout only works
+//! when the pool has a timer, which we set.
 //! hyper-util does not follow redirects, and neither does any layer here: a 3xx is returned.
 //!
 //! Every request is checked against the [base URL policy](crate::check_base_url) before anything
@@ -17,17 +18,18 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::{Method, Request, Response};
-use http_body_util::{Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
 use hyper::body::Body as _;
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use tower::Service;
+use tower::{BoxError, Service};
 
 use crate::error::{Error, ErrorKind, RequestSent};
+use crate::tls::VersionMismatch;
 use crate::url_policy::check_base_url;
 
 /// The hyper-util client type underneath [`HttpClient`].
@@ -74,169 +76,49 @@ impl Service<Request<Bytes>> for HttpClient {
     }
 
     fn call(&mut self, req: Request<Bytes>) -> Self::Future {
-        if let Err(refused) = check_base_url(req.uri()) {
-            return HttpClientFuture {
-                state: State::Refused(Some(refused)),
-            };
-        }
-        // A HEAD response declares the length of a body it does not carry.
-        let limit = BodyLimit {
-            max: self.inner.max_body_bytes,
-            check_declared: req.method() != Method::HEAD,
-        };
-        let response = self.inner.client.request(req.map(Full::new));
-        HttpClientFuture {
-            state: State::Sending { response, limit },
-        }
-    }
-}
-
-/// The future of [`HttpClient`]: the response head, then its body collected under the cap.
-///
-/// Written out by hand rather than boxed: hyper-util's response future is boxed already, and a
-/// second box per call would be one more allocation for nothing.
-pub struct HttpClientFuture {
-    state: State,
-}
-
-impl std::fmt::Debug for HttpClientFuture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HttpClientFuture")
-    }
-}
-
-// Boxing the large variant would bring back the allocation this future exists to avoid.
-#[allow(clippy::large_enum_variant)]
-enum State {
-    Refused(Option<Error>),
-    Sending {
-        response: hyper_util::client::legacy::ResponseFuture,
-        limit: BodyLimit,
-    },
-    Collecting {
-        parts: Option<http::response::Parts>,
-        body: Limited<Incoming>,
-        collected: Collected,
-        limit: usize,
-    },
-}
-
-/// The body so far. Collected by hand rather than with `BodyExt::collect`: a response of one
-/// frame (the usual one) is that frame's bytes as they are, with no list of frames to keep.
-#[derive(Default)]
-enum Collected {
-    #[default]
-    Empty,
-    One(Bytes),
-    Many(BytesMut),
-}
-
-impl Collected {
-    fn push(&mut self, data: Bytes) {
-        *self = match std::mem::take(self) {
-            Collected::Empty => Collected::One(data),
-            Collected::One(first) => {
-                let mut many = BytesMut::with_capacity(first.len() + data.len());
-                many.extend_from_slice(&first);
-                many.extend_from_slice(&data);
-                Collected::Many(many)
+        let inner = Arc::clone(&self.inner);
+        Box::pin(async move {
+            check_base_url(req.uri())?;
+            let max = inner.max_body_bytes;
+            // A HEAD response declares the length of a body it does not carry.
+            let check_declared = req.method() != Method::HEAD;
+            let (parts, body) = inner
+                .client
+                .request(req.map(Full::new))
+                .await
+                .map_err(classify_request_error)?
+                .into_parts();
+            if check_declared && declared_length(&body) > Some(max as u64) {
+                return Err(too_large(max, parts.status));
             }
-            Collected::Many(mut many) => {
-                many.extend_from_slice(&data);
-                Collected::Many(many)
-            }
-        };
-    }
-
-    fn into_bytes(self) -> Bytes {
-        match self {
-            Collected::Empty => Bytes::new(),
-            Collected::One(bytes) => bytes,
-            Collected::Many(many) => many.freeze(),
-        }
+            // Trailers are not kept.
+            let body = Limited::new(body, max)
+                .collect()
+                .await
+                .map_err(|e| body_error(e, max, parts.status))?
+                .to_bytes();
+            Ok(Response::from_parts(parts, body))
+        })
     }
 }
 
-impl Future for HttpClientFuture {
-    type Output = Result<Response<Bytes>, Error>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        loop {
-            match &mut self.state {
-                State::Refused(refused) => {
-                    return Poll::Ready(Err(refused
-                        .take()
-                        .expect("HttpClientFuture polled after completion")));
-                }
-                State::Sending { response, limit } => {
-                    let limit = *limit;
-                    let response = match std::task::ready!(Pin::new(response).poll(cx)) {
-                        Ok(response) => response,
-                        Err(e) => return Poll::Ready(Err(classify_request_error(e))),
-                    };
-                    let (parts, body) = response.into_parts();
-                    if limit.check_declared && declared_length(&body) > Some(limit.max as u64) {
-                        return Poll::Ready(Err(too_large(limit.max, parts.status)));
-                    }
-                    self.state = State::Collecting {
-                        parts: Some(parts),
-                        body: Limited::new(body, limit.max),
-                        collected: Collected::Empty,
-                        limit: limit.max,
-                    };
-                }
-                State::Collecting {
-                    parts,
-                    body,
-                    collected,
-                    limit,
-                } => {
-                    let failure = loop {
-                        match std::task::ready!(Pin::new(&mut *body).poll_frame(cx)) {
-                            // Trailers are not kept (nor were they by `Collected::to_bytes`).
-                            Some(Ok(frame)) => {
-                                if let Ok(data) = frame.into_data()
-                                    && !data.is_empty()
-                                {
-                                    collected.push(data);
-                                }
-                            }
-                            Some(Err(e)) => break Some(e),
-                            None => break None,
-                        }
-                    };
-                    let parts = parts
-                        .take()
-                        .expect("HttpClientFuture polled after completion");
-                    return Poll::Ready(match failure {
-                        None => Ok(Response::from_parts(
-                            parts,
-                            std::mem::take(collected).into_bytes(),
-                        )),
-                        Some(e) if e.is::<LengthLimitError>() => {
-                            Err(too_large(*limit, parts.status))
-                        }
-                        Some(e) => {
-                            Err(Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(e))
-                                .with_status(parts.status))
-                        }
-                    });
-                }
-            }
-        }
-    }
-}
-
-#[derive(Clone, Copy)]
-struct BodyLimit {
-    max: usize,
-    check_declared: bool,
-}
+/// The future of [`HttpClient`]: the response head, then its body collected under the cap (boxed,
+/// like hyper-util's own response future).
+pub type HttpClientFuture = Pin<Box<dyn Future<Output = Result<Response<Bytes>, Error>> + Send>>;
 
 /// The body length the response head declares, if it declares one: hyper has parsed and checked
 /// `Content-Length` already, and says it as the body's exact size.
 fn declared_length(body: &Incoming) -> Option<u64> {
     body.size_hint().exact()
+}
+
+/// A failure while reading the body: over the cap (counted while it arrives), or a read error.
+fn body_error(error: BoxError, limit: usize, status: http::StatusCode) -> Error {
+    if error.is::<LengthLimitError>() {
+        too_large(limit, status)
+    } else {
+        Error::new(ErrorKind::Body, RequestSent::MaybeSent, Some(error)).with_status(status)
+    }
 }
 
 fn too_large(limit: usize, status: http::StatusCode) -> Error {
@@ -251,8 +133,14 @@ fn too_large(limit: usize, status: http::StatusCode) -> Error {
 /// Maps hyper-util's error to ours, deciding conservatively whether the request may have left.
 fn classify_request_error(error: hyper_util::client::legacy::Error) -> Error {
     // A TLS failure happens during connect, before any request byte is written.
-    if chain(&error).any(is_rustls_error) {
-        return Error::not_sent(ErrorKind::Tls, error);
+    let tls = chain(&error).find_map(rustls_error).cloned();
+    if let Some(tls) = tls {
+        // A version failure says in words what each side offered (its `Display` is part of ours).
+        let source: BoxError = match VersionMismatch::of(&tls, Box::new(error)) {
+            Ok(mismatch) => Box::new(mismatch),
+            Err(error) => error,
+        };
+        return Error::not_sent(ErrorKind::Tls, source);
     }
     if error.is_connect() {
         return Error::not_sent(ErrorKind::Connect, error);
@@ -289,15 +177,9 @@ fn chain<'a>(
 
 /// `std::io::Error::source` skips the error it wraps (and hyper-rustls wraps rustls's error in two
 /// io errors), so look inside io errors explicitly.
-fn is_rustls_error(error: &(dyn StdError + 'static)) -> bool {
-    if error.is::<rustls::Error>() {
-        return true;
+fn rustls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+        return Some(tls);
     }
-    match error
-        .downcast_ref::<std::io::Error>()
-        .and_then(|io| io.get_ref())
-    {
-        Some(inner) => is_rustls_error(inner),
-        None => false,
-    }
+    rustls_error(error.downcast_ref::<std::io::Error>()?.get_ref()?)
 }

@@ -10,8 +10,8 @@
 //! # The default stack
 //!
 //! [`Transport`] assembles every layer of this crate around a pooled hyper-util client over rustls
-//! (HTTP/1.1, and HTTP/2 by ALPN with the `http2` feature; TLS 1.3, and TLS 1.2 with the `tls12`
-//! feature; no OpenSSL anywhere):
+//! (HTTP/1.1, and HTTP/2 by ALPN with the `http2` feature; TLS 1.3 and TLS 1.2, or TLS 1.3 only
+//! without the default `tls12` feature; no OpenSSL anywhere):
 //!
 //! ```
 //! use std::time::Duration;

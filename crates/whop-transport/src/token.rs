@@ -26,13 +26,19 @@ impl Token {
     ///
     /// # Errors
     ///
-    /// [`InvalidToken`] if `token` is empty or contains a byte that has no place in a bearer token:
-    /// whitespace, CR, LF, other control characters or non-ASCII. The error never echoes the token.
+    /// [`InvalidToken`] if `token` is empty, starts with `Bearer ` (the prefix is added here: pass
+    /// the bare token), or contains a byte that has no place in a bearer token: whitespace, CR, LF,
+    /// other control characters or non-ASCII. The error never echoes the token.
     pub fn new(token: impl Into<String>) -> Result<Self, InvalidToken> {
         let token = token.into();
         if token.is_empty() {
             return Err(InvalidToken {
                 reason: Reason::Empty,
+            });
+        }
+        if has_bearer_prefix(&token) {
+            return Err(InvalidToken {
+                reason: Reason::BearerPrefix,
             });
         }
         if let Some(position) = token.bytes().position(|b| !b.is_ascii_graphic()) {
@@ -62,6 +68,15 @@ impl Token {
     pub fn credential_id(&self) -> CredentialId {
         CredentialId::from_header_value(&self.header)
     }
+}
+
+/// `Bearer ` (in any case, with any whitespace after it) at the start of `token`: the whole header
+/// value passed where the token alone belongs.
+fn has_bearer_prefix(token: &str) -> bool {
+    let bytes = token.as_bytes();
+    bytes.len() > "Bearer".len()
+        && bytes[.."Bearer".len()].eq_ignore_ascii_case(b"Bearer")
+        && bytes["Bearer".len()].is_ascii_whitespace()
 }
 
 /// Stands for a credential where the credential itself must not be kept: 16 bytes of SHA-256 over
@@ -140,6 +155,7 @@ pub struct InvalidToken {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Reason {
     Empty,
+    BearerPrefix,
     InvalidByte { position: usize },
 }
 
@@ -147,6 +163,9 @@ impl fmt::Display for InvalidToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.reason {
             Reason::Empty => f.write_str("the token is empty"),
+            Reason::BearerPrefix => f.write_str(
+                "the token starts with `Bearer `, which is added for you: pass the bare token",
+            ),
             Reason::InvalidByte { position } => write!(
                 f,
                 "the token contains whitespace, a control character or non-ASCII at byte {position}"
@@ -175,6 +194,23 @@ mod tests {
             let err = Token::new(bad).expect_err(bad);
             assert!(!err.to_string().contains(bad) || bad.is_empty());
         }
+    }
+
+    #[test]
+    fn a_token_with_the_bearer_prefix_is_refused_with_a_hint_to_pass_the_bare_token() {
+        for with_prefix in [
+            "Bearer sk_live_abc",
+            "bearer sk_live_abc",
+            "BEARER\tsk_live_abc",
+        ] {
+            let err = Token::new(with_prefix).expect_err(with_prefix);
+            assert_eq!(
+                err.to_string(),
+                "the token starts with `Bearer `, which is added for you: pass the bare token"
+            );
+        }
+        assert!(Token::new("Bearer_sk_live_abc").is_ok());
+        assert!(Token::new("Bearer").is_ok());
     }
 
     #[test]

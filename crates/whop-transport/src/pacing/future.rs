@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use http::{Request, Response};
 use pin_project_lite::pin_project;
-use tokio::time::{Instant, Sleep};
-use tower::Service;
+use tokio::time::Instant;
+use tower::{Service, ServiceExt};
 
 use super::cooldown::cooldown_after;
 use super::{BucketKey, Reservation, SlotStore, StoreError, StoreFuture};
@@ -53,10 +53,11 @@ pub(crate) fn settle(
         "pacing: waiting for a rate-limit slot"
     );
     Next::Wait(Held {
-        store: Some(Arc::clone(store)),
+        store: Arc::clone(store),
         key,
         ticket,
         send_at,
+        used: false,
     })
 }
 
@@ -99,24 +100,23 @@ impl StdError for PastDeadline {}
 /// A slot reserved in the future. Dropped before its time (the call was cancelled), it goes back
 /// to the store; [`Held::used`] keeps it.
 pub(crate) struct Held {
-    store: Option<Arc<dyn SlotStore>>,
+    store: Arc<dyn SlotStore>,
     key: BucketKey,
     ticket: u64,
     send_at: Instant,
+    used: bool,
 }
 
 impl Held {
     fn used(mut self) {
-        self.store = None;
+        self.used = true;
     }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if let Some(store) = self.store.take()
-            && Instant::now() < self.send_at
-        {
-            store.give_back(&self.key, self.ticket);
+        if !self.used && Instant::now() < self.send_at {
+            self.store.give_back(&self.key, self.ticket);
         }
     }
 }
@@ -169,13 +169,13 @@ pin_project! {
         S: Service<Request<B>>,
     {
         #[pin]
-        state: State<S, B, S::Future>,
+        state: State<S::Future, Result<S::Response, S::Error>>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<S, B, F> {
+    enum State<F, O> {
         Calling {
             #[pin]
             future: F,
@@ -186,24 +186,11 @@ pin_project! {
         // every future of the stack stays small (futures are moved as they are built, and this
         // one is inside all of them).
         Waiting {
-            waiting: Pin<Box<Waiting<S, B>>>,
+            waiting: Pin<Box<dyn Future<Output = O> + Send>>,
         },
         Failed {
             error: Option<Error>,
         },
-    }
-}
-
-pin_project! {
-    #[project = WaitingProj]
-    struct Waiting<S, B> {
-        #[pin]
-        sleep: Sleep,
-        pending: Option<Pending>,
-        service: Option<S>,
-        request: Option<Request<B>>,
-        held: Option<Held>,
-        cooldown: Option<Cooldown>,
     }
 }
 
@@ -223,38 +210,52 @@ where
             state: State::Failed { error: Some(error) },
         }
     }
+}
 
-    /// Waits for the slot `held`, or for the store's answer `pending`, then calls `service`.
-    pub(crate) fn waiting(service: S, request: Request<B>, slot: Result<Held, Pending>) -> Self {
-        let (sleep, cooldown, held, pending) = match slot {
-            Ok(held) => {
-                let store = held.store.as_ref().expect("a held slot has its store");
-                let cooldown = Cooldown::new(store, held.key);
-                (
-                    tokio::time::sleep_until(held.send_at),
-                    cooldown,
-                    Some(held),
-                    None,
-                )
+impl<S, B, RB> PacingFuture<S, B>
+where
+    S: Service<Request<B>, Response = Response<RB>, Error = Error> + Send + 'static,
+    S::Future: Send,
+    B: Send + 'static,
+    RB: 'static,
+{
+    /// Waits for the slot `slot` holds (`Ok`), or for the store's answer still to come (`Err`),
+    /// then calls `service`.
+    pub(crate) fn waiting(
+        mut service: S,
+        request: Request<B>,
+        slot: Result<Held, Pending>,
+    ) -> Self {
+        let waiting = async move {
+            let (held, cooldown) = match slot {
+                Ok(held) => {
+                    let cooldown = Cooldown::new(&held.store, held.key);
+                    (Some(held), cooldown)
+                }
+                Err(Pending { answer, store, key }) => {
+                    let answer = answer.await;
+                    let held = match settle(answer, &store, key, Instant::now()) {
+                        Next::Send => None,
+                        Next::Wait(held) => Some(held),
+                        Next::Fail(error) => return Err(error),
+                    };
+                    (held, Cooldown::new(&store, key))
+                }
+            };
+            if let Some(held) = &held {
+                tokio::time::sleep_until(held.send_at).await;
             }
-            // Reset to the slot's time once the answer is in.
-            Err(pending) => (
-                tokio::time::sleep_until(Instant::now()),
-                Cooldown::new(&pending.store, pending.key),
-                None,
-                Some(pending),
-            ),
+            let ready = service.ready().await?;
+            if let Some(held) = held {
+                held.used();
+            }
+            let response = ready.call(request).await?;
+            cooldown.observe(&response);
+            Ok(response)
         };
         Self {
             state: State::Waiting {
-                waiting: Box::pin(Waiting {
-                    sleep,
-                    pending,
-                    service: Some(service),
-                    request: Some(request),
-                    held,
-                    cooldown: Some(cooldown),
-                }),
+                waiting: Box::pin(waiting),
             },
         }
     }
@@ -270,59 +271,19 @@ where
 {
     type Output = Result<Response<RB>, Error>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        loop {
-            let (future, cooldown) = match self.as_mut().project().state.project() {
-                StateProj::Calling { future, cooldown } => {
-                    let output = ready!(future.poll(cx));
-                    if let (Ok(response), Some(cooldown)) = (&output, cooldown.take()) {
-                        cooldown.observe(response);
-                    }
-                    return Poll::Ready(output);
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Calling { future, cooldown } => {
+                let output = ready!(future.poll(cx));
+                if let (Ok(response), Some(cooldown)) = (&output, cooldown.take()) {
+                    cooldown.observe(response);
                 }
-                StateProj::Failed { error } => {
-                    return Poll::Ready(Err(error.take().unwrap_or_else(polled_after_completion)));
-                }
-                StateProj::Waiting { waiting } => {
-                    let WaitingProj {
-                        mut sleep,
-                        pending,
-                        service,
-                        request,
-                        held,
-                        cooldown,
-                    } = waiting.as_mut().project();
-                    if let Some(waiting_for) = pending {
-                        let answer = ready!(waiting_for.answer.as_mut().poll(cx));
-                        let Pending { store, key, .. } = pending.take().expect("checked above");
-                        match settle(answer, &store, key, Instant::now()) {
-                            Next::Send => {}
-                            Next::Wait(slot) => {
-                                sleep.as_mut().reset(slot.send_at);
-                                *held = Some(slot);
-                            }
-                            Next::Fail(error) => {
-                                request.take();
-                                return Poll::Ready(Err(error));
-                            }
-                        }
-                    }
-                    ready!(sleep.poll(cx));
-                    let (Some(svc), Some(_)) = (service.as_mut(), request.as_ref()) else {
-                        return Poll::Ready(Err(polled_after_completion()));
-                    };
-                    ready!(svc.poll_ready(cx))?;
-                    if let Some(slot) = held.take() {
-                        slot.used();
-                    }
-                    let req = request.take().expect("checked above");
-                    (svc.call(req), cooldown.take())
-                }
-            };
-            self.as_mut()
-                .project()
-                .state
-                .set(State::Calling { future, cooldown });
+                Poll::Ready(output)
+            }
+            StateProj::Waiting { waiting } => waiting.as_mut().poll(cx),
+            StateProj::Failed { error } => {
+                Poll::Ready(Err(error.take().unwrap_or_else(polled_after_completion)))
+            }
         }
     }
 }

@@ -40,7 +40,10 @@ impl<S: fmt::Debug> fmt::Debug for Pacing<S> {
 
 impl<S, B, RB> Service<Request<B>> for Pacing<S>
 where
-    S: Service<Request<B>, Response = Response<RB>, Error = Error> + Clone,
+    S: Service<Request<B>, Response = Response<RB>, Error = Error> + Clone + Send + 'static,
+    S::Future: Send,
+    B: Send + 'static,
+    RB: 'static,
 {
     type Response = Response<RB>;
     type Error = Error;
