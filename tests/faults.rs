@@ -53,8 +53,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use whop_client::transport::{ErrorKind, TransportBuilder};
 use whop_client::{Applied, Client, Error, Membership, RequestSent, RetryConfig};
-use whop_mock::scripted::{RawScript, ScriptedServer, unused_loopback_addr};
 use whop_mock::{Fault, MockServer};
+use whop_test_server::{RawScript, ScriptedServer, unused_loopback_addr};
 use whop_tests::{
     COMPANY_KEY, USER_TOKEN, alive_tasks, bounded, client, eventually, fast_retries, mock_builder,
     sample_membership,

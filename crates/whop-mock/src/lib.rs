@@ -29,10 +29,6 @@
 //! matches no endpoint gets a 404 whose body is [`UNKNOWN_ROUTE_BODY`], plain text, never one of
 //! Whop's JSON error shapes, so a client can tell a wrong base URL from "no such membership".
 //!
-//! For faults below HTTP (resets, a head that never ends, a body cut short) and for scripting a
-//! plain HTTP server response by response, see [`scripted`]: a loopback server for testing any
-//! HTTP client or transport.
-//!
 //! [`MockWhop::demo`] is a ready world for demos, the one `whop --mock` serves: company key
 //! [`DEMO_COMPANY_KEY`], user token [`DEMO_USER_TOKEN`], whose user owns a valid
 //! ([`DEMO_LICENSE_KEY`]), an expired ([`DEMO_EXPIRED_LICENSE_KEY`]) and a
@@ -82,7 +78,6 @@ mod mock;
 mod mutation;
 mod rate_limit;
 mod route;
-pub mod scripted;
 mod seed;
 mod server;
 mod service;
