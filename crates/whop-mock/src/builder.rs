@@ -2,12 +2,13 @@
 
 use http::HeaderValue;
 
-use crate::MockWhop;
+use crate::mock::MockWhop;
 use crate::rate_limit::RateLimits;
 use crate::seed::{
     DEFAULT_COMPANY_ID, MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
 };
 use crate::state::{State, TokenOwner};
+use crate::webhook::{WebhookEndpoint, Webhooks};
 
 /// The value of the `Deprecation` header on v2 responses unless configured otherwise.
 ///
@@ -111,6 +112,28 @@ impl MockWhopBuilder {
                 }
             }
         }
+        self
+    }
+
+    /// Delivers webhooks to `endpoint` when memberships change (see the table in
+    /// [`WebhookEndpoint`]'s module docs). Starts a delivery thread, which ends with the mock.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use whop_mock::{MockMembership, MockWhop, WebhookEndpoint, WebhookScheme};
+    ///
+    /// let endpoint = WebhookEndpoint::new("http://127.0.0.1:9/hooks", "ws_test_secret")?
+    ///     .scheme(WebhookScheme::Legacy)
+    ///     .retry_delay(Duration::from_millis(10));
+    /// let mock = MockWhop::builder()
+    ///     .membership(MockMembership::new("mem_1"))
+    ///     .webhook(endpoint)
+    ///     .build();
+    /// assert!(mock.set_status("mem_1", "expired", false)); // sends membership.went_invalid
+    /// # Ok::<(), whop_mock::WebhookEndpointError>(())
+    /// ```
+    pub fn webhook(mut self, endpoint: WebhookEndpoint) -> Self {
+        self.state.webhooks = Some(Webhooks::start(endpoint));
         self
     }
 

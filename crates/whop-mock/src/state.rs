@@ -1,20 +1,19 @@
-//! The mock's shared state, the request as the handlers see it, and the dispatch from a route to
-//! its handler (in [`crate::handlers`]).
+//! The mock's shared state and the request as the handlers see it (the dispatch from a route to
+//! its handler is in [`crate::handlers`]).
 
 use std::collections::{HashMap, VecDeque};
-use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode};
 use serde_json::Value;
-use tokio::time::Instant;
 
 use crate::body::{self, Related};
-use crate::log::{ApiFamily, Caller, RecordedRequest, Route};
-use crate::mock::{Injection, Periodic};
+use crate::fault::{Injection, Periodic};
+use crate::log::RecordedRequest;
 use crate::rate_limit::{Limiter, RateLimits};
+use crate::route::{ApiFamily, Caller, Route};
 use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
-use crate::webhook::Webhooks;
+use crate::webhook::{Change, Webhooks};
 
 #[derive(Debug, Clone)]
 pub(crate) enum TokenOwner {
@@ -139,37 +138,6 @@ impl State {
         }
     }
 
-    /// The rate limit first (every request of the family counts), then the route's handler.
-    pub(crate) fn answer(&mut self, family: ApiFamily, info: &RequestInfo, now: Instant) -> Answer {
-        if let Err(cooldown_left) = self
-            .limiter
-            .check(&self.rate_limits, family, &info.bucket, now)
-        {
-            let mut answer = Answer::ok(
-                StatusCode::TOO_MANY_REQUESTS,
-                body::v5_error(body::RATE_LIMITED_MESSAGE),
-            );
-            if self.rate_limits.retry_after_header {
-                answer.retry_after = Some(ceil_seconds(cooldown_left));
-            }
-            return answer;
-        }
-        let Some(route) = &info.route else {
-            return Answer::error(family, StatusCode::NOT_FOUND, "Not Found");
-        };
-        let answer = match route {
-            Route::CancelMembership { id } => self.cancel(info, id),
-            Route::RetrieveMyMembership { id_or_key } => self.retrieve_mine(info, id_or_key),
-            Route::ValidateLicense { id_or_key } => self.validate_license(info, id_or_key),
-            Route::RetrieveMembership { id_or_key } => self.retrieve(info, id_or_key),
-            Route::UpdateMembership { id } => self.update(info, id),
-            Route::ListMemberships => self.list(info),
-            Route::ListMyMemberships => self.list_mine(info),
-            Route::TerminateMembership { id } => self.terminate(info, id),
-        };
-        answer.unwrap_or_else(|refused| refused)
-    }
-
     /// The index of a membership of `company_id` whose ID (or, with `by_key`, license key) is
     /// `id`, or the v2 404.
     pub(crate) fn find_for_company(
@@ -191,6 +159,32 @@ impl State {
                     &format!("No such Resource found with the provided ID: {id}"),
                 )
             })
+    }
+
+    /// Sends the webhook event for `change` of `membership` (as it is now), if a webhook is
+    /// registered.
+    pub(crate) fn emit_webhook(&mut self, change: Change, membership: &MockMembership) {
+        if self.webhooks.is_none() {
+            return;
+        }
+        let related = self.related(membership);
+        if let Some(webhooks) = self.webhooks.as_mut() {
+            webhooks.emit(change, membership, &related);
+        }
+    }
+
+    /// Sends an event of `event_type` about the membership `id`; whether it exists and a webhook
+    /// is registered.
+    pub(crate) fn emit_webhook_type(&mut self, event_type: &str, id: &str) -> bool {
+        let Some(membership) = self.memberships.iter().find(|m| m.id == id).cloned() else {
+            return false;
+        };
+        let related = self.related(&membership);
+        let Some(webhooks) = self.webhooks.as_mut() else {
+            return false;
+        };
+        webhooks.emit_type(event_type, &membership, &related);
+        true
     }
 
     pub(crate) fn related(&self, m: &MockMembership) -> Related {
@@ -222,7 +216,3 @@ impl State {
 
 /// The result of a handler: the answer, or the refusal (401, 403, 404, 400) as an answer too.
 pub(crate) type Handled = Result<Answer, Answer>;
-
-fn ceil_seconds(d: Duration) -> u64 {
-    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
-}

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::query::{Query, STATUSES, page_of};
 use crate::body;
-use crate::log::ApiFamily;
+use crate::route::ApiFamily;
 use crate::seed::MockMembership;
 use crate::state::{Answer, Handled, RequestInfo, State};
 

@@ -3,7 +3,7 @@
 use http::StatusCode;
 
 use crate::body;
-use crate::log::ApiFamily;
+use crate::route::ApiFamily;
 use crate::state::{Answer, Handled, RequestInfo, State};
 
 impl State {

@@ -1,6 +1,6 @@
 //! One module an endpoint: what the mock answers, with Whop's semantics. Each handler is a method
-//! of [`State`](crate::state::State), dispatched from `State::answer`; changes to a membership go
-//! through [`State::change_membership`](crate::state::State::change_membership).
+//! of [`State`], dispatched from [`State::answer`] here; changes to a membership go through
+//! [`State::change_membership`].
 
 mod cancel;
 mod list;
@@ -11,11 +11,47 @@ mod query;
 mod terminate;
 mod validate;
 
-use http::StatusCode;
+use std::time::Duration;
 
-use crate::body::Expand;
-use crate::log::ApiFamily;
-use crate::state::Answer;
+use http::StatusCode;
+use tokio::time::Instant;
+
+use crate::body::{self, Expand};
+use crate::route::{ApiFamily, Route};
+use crate::state::{Answer, RequestInfo, State};
+
+impl State {
+    /// The rate limit first (every request of the family counts), then the route's handler.
+    pub(crate) fn answer(&mut self, family: ApiFamily, info: &RequestInfo, now: Instant) -> Answer {
+        if let Err(cooldown_left) = self
+            .limiter
+            .check(&self.rate_limits, family, &info.bucket, now)
+        {
+            let mut answer = Answer::ok(
+                StatusCode::TOO_MANY_REQUESTS,
+                body::v5_error(body::RATE_LIMITED_MESSAGE),
+            );
+            if self.rate_limits.retry_after_header {
+                answer.retry_after = Some(ceil_seconds(cooldown_left));
+            }
+            return answer;
+        }
+        let Some(route) = &info.route else {
+            return Answer::error(family, StatusCode::NOT_FOUND, "Not Found");
+        };
+        let answer = match route {
+            Route::CancelMembership { id } => self.cancel(info, id),
+            Route::RetrieveMyMembership { id_or_key } => self.retrieve_mine(info, id_or_key),
+            Route::ValidateLicense { id_or_key } => self.validate_license(info, id_or_key),
+            Route::RetrieveMembership { id_or_key } => self.retrieve(info, id_or_key),
+            Route::UpdateMembership { id } => self.update(info, id),
+            Route::ListMemberships => self.list(info),
+            Route::ListMyMemberships => self.list_mine(info),
+            Route::TerminateMembership { id } => self.terminate(info, id),
+        };
+        answer.unwrap_or_else(|refused| refused)
+    }
+}
 
 /// The `expand` of a v2 request, or Whop's 400 for an unknown value.
 fn expand(query: Option<&str>) -> Result<Expand, Answer> {
@@ -30,4 +66,8 @@ fn expand(query: Option<&str>) -> Result<Expand, Answer> {
 /// A 400 in the family's error shape.
 fn bad_request(family: ApiFamily, message: &str) -> Answer {
     Answer::error(family, StatusCode::BAD_REQUEST, message)
+}
+
+fn ceil_seconds(d: Duration) -> u64 {
+    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }

@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 
 use super::{bad_request, expand};
 use crate::body;
-use crate::log::ApiFamily;
 use crate::mutation::MembershipChange;
+use crate::route::ApiFamily;
 use crate::state::{Answer, Handled, RequestInfo, State};
 
 /// The message of the 400 for metadata that does not match what is bound.
