@@ -21,7 +21,7 @@ pub const DEFAULT_DEPRECATION: &str = "true";
 #[derive(Debug)]
 #[must_use]
 pub struct MockWhopBuilder {
-    pub(crate) state: State,
+    state: State,
 }
 
 impl Default for MockWhopBuilder {
@@ -41,27 +41,25 @@ impl MockWhopBuilder {
 
     /// Seeds a user (otherwise users are generated from their ID).
     pub fn user(mut self, user: MockUser) -> Self {
-        self.state.users.insert(user.id.clone(), user);
+        self.state.seed_user(user);
         self
     }
 
     /// Seeds a product (otherwise generated from its ID).
     pub fn product(mut self, product: MockProduct) -> Self {
-        self.state.products.insert(product.id.clone(), product);
+        self.state.seed_product(product);
         self
     }
 
     /// Seeds a plan (otherwise generated from its ID).
     pub fn plan(mut self, plan: MockPlan) -> Self {
-        self.state.plans.insert(plan.id.clone(), plan);
+        self.state.seed_plan(plan);
         self
     }
 
     /// Seeds a promo code (otherwise generated from its ID).
     pub fn promo_code(mut self, promo_code: MockPromoCode) -> Self {
-        self.state
-            .promo_codes
-            .insert(promo_code.id.clone(), promo_code);
+        self.state.seed_promo_code(promo_code);
         self
     }
 
@@ -77,22 +75,20 @@ impl MockWhopBuilder {
         company_id: impl Into<String>,
     ) -> Self {
         self.state
-            .tokens
-            .insert(token.into(), TokenOwner::Company(company_id.into()));
+            .add_token(token.into(), TokenOwner::Company(company_id.into()));
         self
     }
 
     /// A user token: it may read that user's memberships on v5.
     pub fn user_token(mut self, token: impl Into<String>, user_id: impl Into<String>) -> Self {
         self.state
-            .tokens
-            .insert(token.into(), TokenOwner::User(user_id.into()));
+            .add_token(token.into(), TokenOwner::User(user_id.into()));
         self
     }
 
     /// Rate limits (default: [`RateLimits::whop`]).
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.state.rate_limits = limits;
+        self.state.set_rate_limits(limits);
         self
     }
 
@@ -105,10 +101,10 @@ impl MockWhopBuilder {
     /// sends none. A value that is not a valid header value is ignored (keeps the previous one).
     pub fn deprecation_header(mut self, value: Option<&str>) -> Self {
         match value {
-            None => self.state.deprecation = None,
+            None => self.state.set_deprecation(None),
             Some(v) => {
                 if let Ok(v) = HeaderValue::from_str(v) {
-                    self.state.deprecation = Some(v);
+                    self.state.set_deprecation(Some(v));
                 }
             }
         }
@@ -133,7 +129,7 @@ impl MockWhopBuilder {
     /// # Ok::<(), whop_mock::WebhookEndpointError>(())
     /// ```
     pub fn webhook(mut self, endpoint: WebhookEndpoint) -> Self {
-        self.state.webhooks = Some(Webhooks::start(endpoint));
+        self.state.set_webhooks(Webhooks::start(endpoint));
         self
     }
 

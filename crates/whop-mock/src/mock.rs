@@ -41,19 +41,21 @@ impl MockWhop {
     /// or [`MockWhop::set_rate_limits`]): what a client pacing itself for this mock should follow.
     #[must_use]
     pub fn rate_limits(&self) -> RateLimits {
-        self.lock().rate_limits
+        self.lock().rate_limits()
     }
 
     /// The current state of a membership, for assertions.
     #[must_use]
     pub fn membership(&self, id: &str) -> Option<MockMembership> {
-        self.lock().memberships.iter().find(|m| m.id == id).cloned()
+        let state = self.lock();
+        let slot = state.memberships().by_id(id)?;
+        Some(state.memberships()[slot].clone())
     }
 
     /// All memberships, in seeding order.
     #[must_use]
     pub fn memberships(&self) -> Vec<MockMembership> {
-        self.lock().memberships.clone()
+        self.lock().memberships().iter().cloned().collect()
     }
 
     /// Adds (or replaces) a membership at run time.
@@ -79,10 +81,10 @@ impl MockWhop {
 
     fn change(&self, id: &str, change: MembershipChange) -> bool {
         let mut state = self.lock();
-        let Some(index) = state.memberships.iter().position(|m| m.id == id) else {
+        let Some(slot) = state.memberships().by_id(id) else {
             return false;
         };
-        state.change_membership(index, change);
+        state.change_membership(slot, change);
         true
     }
 
@@ -97,15 +99,14 @@ impl MockWhop {
     #[must_use]
     pub fn webhook_attempts(&self) -> Vec<WebhookAttempt> {
         self.lock()
-            .webhooks
-            .as_ref()
+            .webhooks()
             .map_or_else(Vec::new, |webhooks| webhooks.attempts())
     }
 
     /// Waits until every webhook event sent so far is delivered or given up on, checking every
     /// few milliseconds, for at most `timeout`. Returns whether that happened in time.
     pub async fn webhooks_settled(&self, timeout: Duration) -> bool {
-        let Some(in_flight) = self.lock().webhooks.as_ref().map(|w| w.in_flight()) else {
+        let Some(in_flight) = self.lock().webhooks().map(|w| w.in_flight()) else {
             return true;
         };
         let deadline = tokio::time::Instant::now() + timeout;
@@ -123,12 +124,12 @@ impl MockWhop {
     /// Every request received so far, in order of arrival.
     #[must_use]
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock().log.clone()
+        self.lock().requests().to_vec()
     }
 
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
-        self.lock().log.clear();
+        self.lock().clear_requests();
     }
 
     /// Queues `fault` for the next `times` requests, in place of the API: those requests change
@@ -158,7 +159,7 @@ impl MockWhop {
     fn push_fault(&self, fault: Fault, times: usize, after_handling: bool) {
         let mut state = self.lock();
         for _ in 0..times {
-            state.faults.push_back(Injection {
+            state.queue_fault(Injection {
                 fault: fault.clone(),
                 after_handling,
             });
@@ -169,14 +170,12 @@ impl MockWhop {
     /// counted).
     #[must_use]
     pub fn pending_faults(&self) -> usize {
-        self.lock().faults.len()
+        self.lock().pending_faults()
     }
 
     /// Drops all queued faults and the periodic one.
     pub fn clear_faults(&self) {
-        let mut state = self.lock();
-        state.faults.clear();
-        state.periodic = None;
+        self.lock().clear_faults();
     }
 
     /// Injects `fault` into every `period`-th request from now on (the `period`-th, the
@@ -185,13 +184,11 @@ impl MockWhop {
     /// deterministically. Queued faults go first; requests they take do not advance the count.
     /// A `period` of 0 turns periodic faults off. Replaces any previous periodic fault.
     pub fn inject_every(&self, fault: Fault, period: usize) {
-        self.lock().periodic = Periodic::every(fault, period);
+        self.lock().set_periodic(Periodic::every(fault, period));
     }
 
     /// Replaces the rate limits and resets all counters and cooldowns.
     pub fn set_rate_limits(&self, limits: RateLimits) {
-        let mut state = self.lock();
-        state.rate_limits = limits;
-        state.limiter.reset();
+        self.lock().set_rate_limits(limits);
     }
 }

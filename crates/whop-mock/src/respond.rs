@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use crate::body::json_response;
 use crate::error::MockError;
-use crate::fault::{Fault, Injection, Periodic, fault_response};
+use crate::fault::{Fault, Injection, fault_response};
 use crate::log::{RecordedRequest, redacted_headers};
 use crate::mock::MockWhop;
 use crate::route::{ApiFamily, Caller, Token, bearer_token, parse_route};
@@ -52,9 +52,7 @@ impl MockWhop {
         };
         let status = result.as_ref().ok().map(|d| d.response.status().as_u16());
         let mut state = self.lock();
-        if let Some(entry) = state.log.iter_mut().rev().find(|r| r.seq == received.seq) {
-            entry.status = status;
-        }
+        state.log_status(received.seq, status);
         result
     }
 
@@ -66,7 +64,7 @@ impl MockWhop {
         let caller = match &token {
             Token::Missing => Caller::Anonymous,
             Token::Malformed => Caller::Malformed,
-            Token::Bearer(token) => match state.tokens.get(token) {
+            Token::Bearer(token) => match state.token_owner(token) {
                 None => Caller::UnknownToken,
                 Some(TokenOwner::Company(id)) => Caller::Company {
                     company_id: id.clone(),
@@ -76,14 +74,9 @@ impl MockWhop {
                 },
             },
         };
-        let injection = match state.faults.pop_front() {
-            Some(queued) => Some(queued),
-            None => state.periodic.as_mut().and_then(Periodic::next),
-        };
-        let seq = state.next_seq;
-        state.next_seq += 1;
-        state.log.push(RecordedRequest {
-            seq,
+        let injection = state.next_injection();
+        let seq = state.log_request(RecordedRequest {
+            seq: 0,
             method: request.method().clone(),
             path: path.to_owned(),
             query: request.uri().query().map(str::to_owned),
@@ -119,7 +112,7 @@ impl MockWhop {
             return crate::unknown_route::response();
         };
         let deprecation = match family {
-            ApiFamily::V2 => state.deprecation.clone(),
+            ApiFamily::V2 => state.deprecation(),
             ApiFamily::V5 => None,
         };
         let answer = state.answer(family, info, Instant::now());

@@ -43,7 +43,7 @@ impl State {
         let equals =
             |wanted: Option<&str>, actual: Option<&str>| wanted.is_none_or(|w| actual == Some(w));
         let mut matching: Vec<&MockMembership> = self
-            .memberships
+            .memberships()
             .iter()
             .filter(|m| m.company_id == company_id)
             .filter(|m| equals(status, Some(&m.status)))

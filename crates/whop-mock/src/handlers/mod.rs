@@ -11,30 +11,18 @@ mod query;
 mod terminate;
 mod validate;
 
-use std::time::Duration;
-
 use http::StatusCode;
 use tokio::time::Instant;
 
-use crate::body::{self, Expand};
+use crate::body::Expand;
 use crate::route::{ApiFamily, Route};
 use crate::state::{Answer, RequestInfo, State};
 
 impl State {
     /// The rate limit first (every request of the family counts), then the route's handler.
     pub(crate) fn answer(&mut self, family: ApiFamily, info: &RequestInfo, now: Instant) -> Answer {
-        if let Err(cooldown_left) = self
-            .limiter
-            .check(&self.rate_limits, family, &info.bucket, now)
-        {
-            let mut answer = Answer::ok(
-                StatusCode::TOO_MANY_REQUESTS,
-                body::v5_error(body::RATE_LIMITED_MESSAGE),
-            );
-            if self.rate_limits.retry_after_header {
-                answer.retry_after = Some(ceil_seconds(cooldown_left));
-            }
-            return answer;
+        if let Err(too_many) = self.check_rate_limit(family, &info.bucket, now) {
+            return too_many;
         }
         let Some(route) = &info.route else {
             return Answer::error(family, StatusCode::NOT_FOUND, "Not Found");
@@ -66,8 +54,4 @@ fn expand(query: Option<&str>) -> Result<Expand, Answer> {
 /// A 400 in the family's error shape.
 fn bad_request(family: ApiFamily, message: &str) -> Answer {
     Answer::error(family, StatusCode::BAD_REQUEST, message)
-}
-
-fn ceil_seconds(d: Duration) -> u64 {
-    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }
