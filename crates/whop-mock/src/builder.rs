@@ -111,8 +111,33 @@ impl MockWhopBuilder {
         self
     }
 
-    /// Delivers webhooks to `endpoint` when memberships change (see the table in
-    /// [`WebhookEndpoint`]'s module docs). Starts a delivery thread, which ends with the mock.
+    /// Delivers webhooks to `endpoint` when memberships change. Starts a delivery thread, which
+    /// ends with the mock.
+    ///
+    /// | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1) |
+    /// | --- | --- | --- |
+    /// | a cancel sets `cancel_at_period_end` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` |
+    /// | [`MockWhop::set_status`] makes it valid | `membership.went_valid` | `membership.activated` |
+    /// | [`MockWhop::set_status`] makes it invalid | `membership.went_invalid` | `membership.deactivated` |
+    /// | [`MockWhop::set_metadata`] changes it | `membership.metadata_updated` | (none: v1 has no such event) |
+    ///
+    /// and [`MockWhop::emit_webhook`] sends any event type for a membership. A change that
+    /// changes nothing (cancelling twice) sends nothing.
+    ///
+    /// Bodies are what Whop sends: legacy `{"action", "data"}` with the v2 membership (product,
+    /// user and plan expanded, as in Whop's examples), or v1 `{"id", "api_version", "timestamp",
+    /// "type", "data", "company_id"}` with the v1 membership (nested objects, RFC 3339 times).
+    /// They are signed here, independently of whop-webhooks: HMAC-SHA256 keyed with the secret's
+    /// raw bytes (a `whsec_` secret: its base64 after the prefix, for Standard Webhooks), over
+    /// `<timestamp>.<body>` (legacy) or `<id>.<timestamp>.<body>`.
+    ///
+    /// Delivery is Whop's: a 2xx answer is success; anything else, a connection failure or a
+    /// timeout is retried up to [`MAX_RETRIES`](crate::MAX_RETRIES) times, after the configured
+    /// delays, each attempt signed afresh with its own timestamp (and, for Standard Webhooks, the
+    /// same `webhook-id`).
+    /// Deliveries go one at a time, in order, from a thread of their own, over plain HTTP/1.1 to
+    /// loopback only. [`MockWhop::webhook_attempts`] records every attempt;
+    /// [`MockWhop::webhooks_settled`] waits until none is pending.
     ///
     /// ```
     /// use std::time::Duration;

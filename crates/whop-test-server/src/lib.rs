@@ -136,7 +136,7 @@ impl ScriptedServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>` (`https://` for [`ScriptedServer::https`]), without a trailing
+    /// `http://127.0.0.1:<port>` (`https://` for `ScriptedServer::https`), without a trailing
     /// slash.
     #[must_use]
     pub fn base_url(&self) -> String {
