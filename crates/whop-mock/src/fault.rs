@@ -43,7 +43,7 @@ pub enum Fault {
     /// [`MockWhop::inject_after_handling`]: crate::MockWhop::inject_after_handling
     Delay(Duration),
     /// Close the connection without a response (over HTTP); as a `Service`, return
-    /// [`MockError::ConnectionDropped`](crate::MockError::ConnectionDropped).
+    /// [`MockError::ConnectionDropped`].
     DropConnection,
     /// `200 OK`, `Content-Type: application/json`, and a body that is not JSON.
     GarbageBody,

@@ -1,14 +1,12 @@
 //! The one place where a membership changes.
 //!
 //! Every change to a membership (a cancel, a metadata update, a license binding or reset, a
-//! change of validity) goes through [`State::change_membership`] with a [`MembershipChange`].
+//! change of validity) goes through `State::change_membership` with a [`MembershipChange`].
 //! That is structural, not a convention: the memberships live in [`Memberships`], whose vector is
 //! private to this module; outside it they can be read, found and replaced whole (seeding), and
 //! the only way to change one in place is [`Memberships::apply`], which only `State` (holding
 //! its `Memberships` privately) calls, from `change_membership`. Anything that must react to a
 //! change (webhook delivery, a log of changes) attaches there.
-//!
-//! [`State::change_membership`]: crate::state::State::change_membership
 
 use std::ops::Index;
 
