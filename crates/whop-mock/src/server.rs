@@ -138,6 +138,8 @@ impl Drop for MockServer {
     }
 }
 
+// whop-test-server's `ScriptedServer` has an accept loop of the same shape. They stay two:
+// whop-mock is published, and sharing one would make it depend on that unpublished crate.
 async fn accept_loop(
     listener: TcpListener,
     mock: MockWhop,
