@@ -147,6 +147,8 @@ fn ci() -> Result<(), String> {
             "xtask-man",
             "--exclude",
             "min-license-check",
+            "--exclude",
+            "whop-test-server",
             "--allow-dirty",
             "--locked",
         ],

@@ -2,12 +2,13 @@
 
 use http::HeaderValue;
 
-use crate::MockWhop;
+use crate::mock::MockWhop;
 use crate::rate_limit::RateLimits;
 use crate::seed::{
     DEFAULT_COMPANY_ID, MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
 };
 use crate::state::{State, TokenOwner};
+use crate::webhook::{WebhookEndpoint, Webhooks};
 
 /// The value of the `Deprecation` header on v2 responses unless configured otherwise.
 ///
@@ -20,7 +21,7 @@ pub const DEFAULT_DEPRECATION: &str = "true";
 #[derive(Debug)]
 #[must_use]
 pub struct MockWhopBuilder {
-    pub(crate) state: State,
+    state: State,
 }
 
 impl Default for MockWhopBuilder {
@@ -40,27 +41,25 @@ impl MockWhopBuilder {
 
     /// Seeds a user (otherwise users are generated from their ID).
     pub fn user(mut self, user: MockUser) -> Self {
-        self.state.users.insert(user.id.clone(), user);
+        self.state.seed_user(user);
         self
     }
 
     /// Seeds a product (otherwise generated from its ID).
     pub fn product(mut self, product: MockProduct) -> Self {
-        self.state.products.insert(product.id.clone(), product);
+        self.state.seed_product(product);
         self
     }
 
     /// Seeds a plan (otherwise generated from its ID).
     pub fn plan(mut self, plan: MockPlan) -> Self {
-        self.state.plans.insert(plan.id.clone(), plan);
+        self.state.seed_plan(plan);
         self
     }
 
     /// Seeds a promo code (otherwise generated from its ID).
     pub fn promo_code(mut self, promo_code: MockPromoCode) -> Self {
-        self.state
-            .promo_codes
-            .insert(promo_code.id.clone(), promo_code);
+        self.state.seed_promo_code(promo_code);
         self
     }
 
@@ -76,22 +75,20 @@ impl MockWhopBuilder {
         company_id: impl Into<String>,
     ) -> Self {
         self.state
-            .tokens
-            .insert(token.into(), TokenOwner::Company(company_id.into()));
+            .add_token(token.into(), TokenOwner::Company(company_id.into()));
         self
     }
 
     /// A user token: it may read that user's memberships on v5.
     pub fn user_token(mut self, token: impl Into<String>, user_id: impl Into<String>) -> Self {
         self.state
-            .tokens
-            .insert(token.into(), TokenOwner::User(user_id.into()));
+            .add_token(token.into(), TokenOwner::User(user_id.into()));
         self
     }
 
     /// Rate limits (default: [`RateLimits::whop`]).
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.state.rate_limits = limits;
+        self.state.set_rate_limits(limits);
         self
     }
 
@@ -104,13 +101,60 @@ impl MockWhopBuilder {
     /// sends none. A value that is not a valid header value is ignored (keeps the previous one).
     pub fn deprecation_header(mut self, value: Option<&str>) -> Self {
         match value {
-            None => self.state.deprecation = None,
+            None => self.state.set_deprecation(None),
             Some(v) => {
                 if let Ok(v) = HeaderValue::from_str(v) {
-                    self.state.deprecation = Some(v);
+                    self.state.set_deprecation(Some(v));
                 }
             }
         }
+        self
+    }
+
+    /// Delivers webhooks to `endpoint` when memberships change. Starts a delivery thread, which
+    /// ends with the mock.
+    ///
+    /// | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1) |
+    /// | --- | --- | --- |
+    /// | a cancel sets `cancel_at_period_end` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` |
+    /// | [`MockWhop::set_status`] makes it valid | `membership.went_valid` | `membership.activated` |
+    /// | [`MockWhop::set_status`] makes it invalid | `membership.went_invalid` | `membership.deactivated` |
+    /// | [`MockWhop::set_metadata`] changes it | `membership.metadata_updated` | (none: v1 has no such event) |
+    ///
+    /// and [`MockWhop::emit_webhook`] sends any event type for a membership. A change that
+    /// changes nothing (cancelling twice) sends nothing.
+    ///
+    /// Bodies are what Whop sends: legacy `{"action", "data"}` with the v2 membership (product,
+    /// user and plan expanded, as in Whop's examples), or v1 `{"id", "api_version", "timestamp",
+    /// "type", "data", "company_id"}` with the v1 membership (nested objects, RFC 3339 times).
+    /// They are signed here, independently of whop-webhooks: HMAC-SHA256 keyed with the secret's
+    /// raw bytes (a `whsec_` secret: its base64 after the prefix, for Standard Webhooks), over
+    /// `<timestamp>.<body>` (legacy) or `<id>.<timestamp>.<body>`.
+    ///
+    /// Delivery is Whop's: a 2xx answer is success; anything else, a connection failure or a
+    /// timeout is retried up to [`MAX_RETRIES`](crate::MAX_RETRIES) times, after the configured
+    /// delays, each attempt signed afresh with its own timestamp (and, for Standard Webhooks, the
+    /// same `webhook-id`).
+    /// Deliveries go one at a time, in order, from a thread of their own, over plain HTTP/1.1 to
+    /// loopback only. [`MockWhop::webhook_attempts`] records every attempt;
+    /// [`MockWhop::webhooks_settled`] waits until none is pending.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use whop_mock::{MockMembership, MockWhop, WebhookEndpoint, WebhookScheme};
+    ///
+    /// let endpoint = WebhookEndpoint::new("http://127.0.0.1:9/hooks", "ws_test_secret")?
+    ///     .scheme(WebhookScheme::Legacy)
+    ///     .retry_delay(Duration::from_millis(10));
+    /// let mock = MockWhop::builder()
+    ///     .membership(MockMembership::new("mem_1"))
+    ///     .webhook(endpoint)
+    ///     .build();
+    /// assert!(mock.set_status("mem_1", "expired", false)); // sends membership.went_invalid
+    /// # Ok::<(), whop_mock::WebhookEndpointError>(())
+    /// ```
+    pub fn webhook(mut self, endpoint: WebhookEndpoint) -> Self {
+        self.state.set_webhooks(Webhooks::start(endpoint));
         self
     }
 

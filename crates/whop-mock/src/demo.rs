@@ -1,7 +1,8 @@
 //! The demo world: [`MockWhop::demo`] and the values it is seeded with.
 
+use crate::builder::MockWhopBuilder;
+use crate::mock::MockWhop;
 use crate::seed::{DEFAULT_PRODUCT_ID, MockMembership, MockProduct, MockUser};
-use crate::{MockWhop, MockWhopBuilder};
 
 /// The company API key of [`MockWhop::demo`].
 pub const DEMO_COMPANY_KEY: &str = "whop_mock_company_key";

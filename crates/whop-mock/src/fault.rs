@@ -14,9 +14,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 
-use crate::MockError;
 use crate::body::{self, json_response};
-use crate::log::ApiFamily;
+use crate::error::MockError;
+use crate::route::ApiFamily;
 
 /// One fault. Faults answer without Whop's headers (no `Deprecation`): they come from "in front
 /// of" the API.
@@ -43,7 +43,7 @@ pub enum Fault {
     /// [`MockWhop::inject_after_handling`]: crate::MockWhop::inject_after_handling
     Delay(Duration),
     /// Close the connection without a response (over HTTP); as a `Service`, return
-    /// [`MockError::ConnectionDropped`](crate::MockError::ConnectionDropped).
+    /// [`MockError::ConnectionDropped`].
     DropConnection,
     /// `200 OK`, `Content-Type: application/json`, and a body that is not JSON.
     GarbageBody,
@@ -177,4 +177,46 @@ pub(crate) fn fault_response(
         }
     };
     Ok(response)
+}
+
+/// A fault queued for a coming request.
+#[derive(Debug, Clone)]
+pub(crate) struct Injection {
+    pub(crate) fault: Fault,
+    /// Applied after the API handled the request ([`MockWhop::inject_after_handling`]), not in
+    /// its place.
+    ///
+    /// [`MockWhop::inject_after_handling`]: crate::MockWhop::inject_after_handling
+    pub(crate) after_handling: bool,
+}
+
+/// A fault injected into every `period`-th request ([`MockWhop::inject_every`]).
+///
+/// [`MockWhop::inject_every`]: crate::MockWhop::inject_every
+#[derive(Debug)]
+pub(crate) struct Periodic {
+    injection: Injection,
+    period: usize,
+    seen: usize,
+}
+
+impl Periodic {
+    /// `fault` in place of the API every `period`-th request from now on; `None` for a period
+    /// of 0.
+    pub(crate) fn every(fault: Fault, period: usize) -> Option<Self> {
+        (period > 0).then(|| Self {
+            injection: Injection {
+                fault,
+                after_handling: false,
+            },
+            period,
+            seen: 0,
+        })
+    }
+
+    /// Counts a request; the injection when it is the `period`-th.
+    pub(crate) fn next(&mut self) -> Option<Injection> {
+        self.seen = (self.seen + 1) % self.period;
+        (self.seen == 0).then(|| self.injection.clone())
+    }
 }

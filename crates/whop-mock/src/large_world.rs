@@ -4,9 +4,10 @@
 
 use serde_json::json;
 
+use crate::builder::MockWhopBuilder;
 use crate::demo::{DEMO_COMPANY_KEY, DEMO_USER_ID, DEMO_USER_TOKEN};
+use crate::mock::MockWhop;
 use crate::seed::{DEFAULT_CREATED_AT, DEFAULT_PRODUCT_ID, MockMembership};
-use crate::{MockWhop, MockWhopBuilder};
 
 /// How many memberships [`MockWhop::large_world`] holds: 5 pages of 50, the last one short.
 pub const LARGE_WORLD_MEMBERSHIPS: usize = 237;

@@ -29,10 +29,6 @@
 //! matches no endpoint gets a 404 whose body is [`UNKNOWN_ROUTE_BODY`], plain text, never one of
 //! Whop's JSON error shapes, so a client can tell a wrong base URL from "no such membership".
 //!
-//! For faults below HTTP (resets, a head that never ends, a body cut short) and for scripting a
-//! plain HTTP server response by response, see [`scripted`]: a loopback server for testing any
-//! HTTP client or transport.
-//!
 //! [`MockWhop::demo`] is a ready world for demos, the one `whop --mock` serves: company key
 //! [`DEMO_COMPANY_KEY`], user token [`DEMO_USER_TOKEN`], whose user owns a valid
 //! ([`DEMO_LICENSE_KEY`]), an expired ([`DEMO_EXPIRED_LICENSE_KEY`]) and a
@@ -74,6 +70,7 @@
 mod body;
 mod builder;
 mod demo;
+mod error;
 mod fault;
 mod handlers;
 mod large_world;
@@ -81,8 +78,8 @@ mod log;
 mod mock;
 mod mutation;
 mod rate_limit;
+mod respond;
 mod route;
-pub mod scripted;
 mod seed;
 mod server;
 mod service;
@@ -97,17 +94,19 @@ pub use demo::{
     DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID, DEMO_OTHER_USER_ID, DEMO_UNBOUND_LICENSE_KEY,
     DEMO_UNBOUND_MEMBERSHIP_ID, DEMO_USER_ID, DEMO_USER_TOKEN,
 };
+pub use error::MockError;
 pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};
 pub use large_world::{GENERATED_PRODUCT_ID, LARGE_WORLD_MEMBERSHIPS};
-pub use log::{ApiFamily, Caller, REDACTED, RecordedRequest, Route};
+pub use log::{REDACTED, RecordedRequest};
 pub use mock::MockWhop;
 pub use rate_limit::{Limit, RateLimits};
+pub use route::{ApiFamily, Caller, Route};
 pub use seed::{
     DEFAULT_COMPANY_ID, DEFAULT_CREATED_AT, DEFAULT_PLAN_ID, DEFAULT_PRODUCT_ID, DEFAULT_USER_ID,
     MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
 };
 pub use server::{MAX_REQUEST_BODY, MockServer};
-pub use service::{MockError, ResponseFuture};
+pub use service::ResponseFuture;
 pub use unknown_route::UNKNOWN_ROUTE_BODY;
 pub use webhook::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_RETRY_DELAYS, MAX_RETRIES, WebhookAttempt, WebhookEndpoint,

@@ -1,27 +1,18 @@
-//! [`MockWhop`]: the shared state, and how one request is recorded, faulted and answered.
+//! [`MockWhop`]: the shared state and what a test does with it (look, change, queue faults,
+//! watch webhooks). How one request is answered is in [`crate::respond`].
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{HeaderValue, Request, Response, StatusCode, header};
-use tokio::time::Instant;
+use serde_json::Value;
 
-use crate::body::json_response;
-use crate::fault::{Fault, fault_response};
-use crate::log::{ApiFamily, Caller, RecordedRequest, redacted_headers};
+use crate::fault::{Fault, Injection, Periodic};
+use crate::log::RecordedRequest;
+use crate::mutation::MembershipChange;
 use crate::rate_limit::RateLimits;
-use crate::route::{Token, bearer_token, parse_route};
 use crate::seed::MockMembership;
-use crate::service::MockError;
-use crate::state::{RequestInfo, State, TokenOwner};
-
-/// A fault queued for a coming request.
-#[derive(Debug, Clone)]
-pub(crate) struct Injection {
-    fault: Fault,
-    after_handling: bool,
-}
+use crate::state::State;
+use crate::webhook::WebhookAttempt;
 
 /// An in-process fake of Whop's membership API.
 ///
@@ -50,19 +41,21 @@ impl MockWhop {
     /// or [`MockWhop::set_rate_limits`]): what a client pacing itself for this mock should follow.
     #[must_use]
     pub fn rate_limits(&self) -> RateLimits {
-        self.lock().rate_limits
+        self.lock().rate_limits()
     }
 
     /// The current state of a membership, for assertions.
     #[must_use]
     pub fn membership(&self, id: &str) -> Option<MockMembership> {
-        self.lock().memberships.iter().find(|m| m.id == id).cloned()
+        let state = self.lock();
+        let slot = state.memberships().by_id(id)?;
+        Some(state.memberships()[slot].clone())
     }
 
     /// All memberships, in seeding order.
     #[must_use]
     pub fn memberships(&self) -> Vec<MockMembership> {
-        self.lock().memberships.clone()
+        self.lock().memberships().iter().cloned().collect()
     }
 
     /// Adds (or replaces) a membership at run time.
@@ -70,15 +63,73 @@ impl MockWhop {
         self.lock().upsert_membership(membership);
     }
 
+    /// Changes a membership's status and validity, as Whop would when a payment fails or a
+    /// period ends. Sends the validity event when `valid` changes (see
+    /// [`MockWhopBuilder::webhook`](crate::MockWhopBuilder::webhook)). Returns whether the
+    /// membership exists.
+    pub fn set_status(&self, id: &str, status: &str, valid: bool) -> bool {
+        let status = status.to_owned();
+        self.change(id, MembershipChange::Validity { status, valid })
+    }
+
+    /// Replaces a membership's metadata (a license key bound to a machine, or reset). Sends
+    /// `membership.metadata_updated` (legacy) when it changes. Returns whether the membership
+    /// exists.
+    pub fn set_metadata(&self, id: &str, metadata: Value) -> bool {
+        self.change(id, MembershipChange::Metadata(metadata))
+    }
+
+    fn change(&self, id: &str, change: MembershipChange) -> bool {
+        let mut state = self.lock();
+        let Some(slot) = state.memberships().by_id(id) else {
+            return false;
+        };
+        state.change_membership(slot, change);
+        true
+    }
+
+    /// Sends an event of any type (`membership.trial_ending_soon`, or one Whop has not
+    /// invented yet) about a membership as it is now. Returns whether the membership exists
+    /// and a webhook is registered.
+    pub fn emit_webhook(&self, event_type: &str, membership_id: &str) -> bool {
+        self.lock().emit_webhook_type(event_type, membership_id)
+    }
+
+    /// Every webhook delivery attempt so far, in order.
+    #[must_use]
+    pub fn webhook_attempts(&self) -> Vec<WebhookAttempt> {
+        self.lock()
+            .webhooks()
+            .map_or_else(Vec::new, |webhooks| webhooks.attempts())
+    }
+
+    /// Waits until every webhook event sent so far is delivered or given up on, checking every
+    /// few milliseconds, for at most `timeout`. Returns whether that happened in time.
+    pub async fn webhooks_settled(&self, timeout: Duration) -> bool {
+        let Some(in_flight) = self.lock().webhooks().map(|w| w.in_flight()) else {
+            return true;
+        };
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if in_flight.is_zero() {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Every request received so far, in order of arrival.
     #[must_use]
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.lock().log.clone()
+        self.lock().requests().to_vec()
     }
 
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
-        self.lock().log.clear();
+        self.lock().clear_requests();
     }
 
     /// Queues `fault` for the next `times` requests, in place of the API: those requests change
@@ -108,7 +159,7 @@ impl MockWhop {
     fn push_fault(&self, fault: Fault, times: usize, after_handling: bool) {
         let mut state = self.lock();
         for _ in 0..times {
-            state.faults.push_back(Injection {
+            state.queue_fault(Injection {
                 fault: fault.clone(),
                 after_handling,
             });
@@ -119,14 +170,12 @@ impl MockWhop {
     /// counted).
     #[must_use]
     pub fn pending_faults(&self) -> usize {
-        self.lock().faults.len()
+        self.lock().pending_faults()
     }
 
     /// Drops all queued faults and the periodic one.
     pub fn clear_faults(&self) {
-        let mut state = self.lock();
-        state.faults.clear();
-        state.periodic = None;
+        self.lock().clear_faults();
     }
 
     /// Injects `fault` into every `period`-th request from now on (the `period`-th, the
@@ -135,214 +184,11 @@ impl MockWhop {
     /// deterministically. Queued faults go first; requests they take do not advance the count.
     /// A `period` of 0 turns periodic faults off. Replaces any previous periodic fault.
     pub fn inject_every(&self, fault: Fault, period: usize) {
-        self.lock().periodic = (period > 0).then(|| Periodic {
-            injection: Injection {
-                fault,
-                after_handling: false,
-            },
-            period,
-            seen: 0,
-        });
+        self.lock().set_periodic(Periodic::every(fault, period));
     }
 
     /// Replaces the rate limits and resets all counters and cooldowns.
     pub fn set_rate_limits(&self, limits: RateLimits) {
-        let mut state = self.lock();
-        state.rate_limits = limits;
-        state.limiter.reset();
+        self.lock().set_rate_limits(limits);
     }
-
-    /// Handles one request: records it, applies any queued fault, answers as Whop would.
-    pub(crate) async fn respond(&self, request: Request<Bytes>) -> Result<Delivered, MockError> {
-        let received = self.record(&request);
-        let api = || self.handle_api(&received.info);
-        let result = match received.injection {
-            None => Ok(Delivered::whole(api())),
-            Some(Injection {
-                fault,
-                after_handling,
-            }) => match fault {
-                Fault::Delay(delay) => {
-                    let early = after_handling.then(api);
-                    tokio::time::sleep(delay).await;
-                    Ok(Delivered::whole(early.unwrap_or_else(api)))
-                }
-                Fault::TruncatedBody { keep } => Ok(Delivered {
-                    response: api(),
-                    delivery: Delivery::Truncated { keep },
-                }),
-                Fault::TrickleBody { chunk, interval } => Ok(Delivered {
-                    response: api(),
-                    delivery: Delivery::Trickle {
-                        chunk: chunk.max(1),
-                        interval,
-                    },
-                }),
-                fault => {
-                    if after_handling {
-                        let _ = api();
-                    }
-                    fault_response(&fault, received.info.family).map(Delivered::whole)
-                }
-            },
-        };
-        let status = result.as_ref().ok().map(|d| d.response.status().as_u16());
-        let mut state = self.lock();
-        if let Some(entry) = state.log.iter_mut().rev().find(|r| r.seq == received.seq) {
-            entry.status = status;
-        }
-        result
-    }
-
-    fn record(&self, request: &Request<Bytes>) -> Received {
-        let path = request.uri().path();
-        let (family, route) = parse_route(request.method(), path);
-        let token = bearer_token(request);
-        let mut state = self.lock();
-        let caller = match &token {
-            Token::Missing => Caller::Anonymous,
-            Token::Malformed => Caller::Malformed,
-            Token::Bearer(token) => match state.tokens.get(token) {
-                None => Caller::UnknownToken,
-                Some(TokenOwner::Company(id)) => Caller::Company {
-                    company_id: id.clone(),
-                },
-                Some(TokenOwner::User(id)) => Caller::User {
-                    user_id: id.clone(),
-                },
-            },
-        };
-        let injection = match state.faults.pop_front() {
-            Some(queued) => Some(queued),
-            None => state.periodic.as_mut().and_then(Periodic::next),
-        };
-        let seq = state.next_seq;
-        state.next_seq += 1;
-        state.log.push(RecordedRequest {
-            seq,
-            method: request.method().clone(),
-            path: path.to_owned(),
-            query: request.uri().query().map(str::to_owned),
-            headers: redacted_headers(request.headers()),
-            body: request.body().clone(),
-            caller: caller.clone(),
-            family,
-            route: route.clone(),
-            fault: injection.as_ref().map(|i| i.fault.clone()),
-            status: None,
-            received_at: Instant::now(),
-        });
-        Received {
-            seq,
-            injection,
-            info: RequestInfo {
-                family,
-                route,
-                caller,
-                bucket: match token {
-                    Token::Bearer(token) => token,
-                    Token::Missing | Token::Malformed => String::new(),
-                },
-                query: request.uri().query().map(str::to_owned),
-                body: request.body().clone(),
-            },
-        }
-    }
-
-    fn handle_api(&self, info: &RequestInfo) -> Response<Bytes> {
-        let mut state = self.lock();
-        let Some(family) = info.family else {
-            return crate::unknown_route::response();
-        };
-        let deprecation = match family {
-            ApiFamily::V2 => state.deprecation.clone(),
-            ApiFamily::V5 => None,
-        };
-        let answer = state.answer(family, info, Instant::now());
-        if info.route.is_none() && answer.status == StatusCode::NOT_FOUND {
-            return crate::unknown_route::response();
-        }
-        let mut response = json_response(answer.status, &answer.body, deprecation);
-        if let Some(seconds) = answer.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        response
-    }
-}
-
-#[derive(Debug)]
-pub(crate) struct Periodic {
-    injection: Injection,
-    period: usize,
-    seen: usize,
-}
-
-impl Periodic {
-    fn next(&mut self) -> Option<Injection> {
-        self.seen = (self.seen + 1) % self.period;
-        (self.seen == 0).then(|| self.injection.clone())
-    }
-}
-
-/// An answer and how its body is to be sent.
-#[derive(Debug)]
-pub(crate) struct Delivered {
-    pub(crate) response: Response<Bytes>,
-    pub(crate) delivery: Delivery,
-}
-
-/// How a body goes out (over HTTP; a Service approximates it, see [`Delivered::into_response`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Delivery {
-    Whole,
-    /// Only the first `keep` bytes, under the whole body's `Content-Length`, then the connection
-    /// closes.
-    Truncated {
-        keep: usize,
-    },
-    /// `chunk` bytes every `interval`.
-    Trickle {
-        chunk: usize,
-        interval: Duration,
-    },
-}
-
-impl Delivered {
-    fn whole(response: Response<Bytes>) -> Self {
-        Self {
-            response,
-            delivery: Delivery::Whole,
-        }
-    }
-
-    /// The response as a Service returns it: a truncated body keeps the whole body's
-    /// `Content-Length`; a trickled one arrives whole after the total time.
-    pub(crate) async fn into_response(self) -> Response<Bytes> {
-        let mut response = self.response;
-        match self.delivery {
-            Delivery::Whole => {}
-            Delivery::Truncated { keep } => {
-                let full = response.body().len();
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_LENGTH, HeaderValue::from(full));
-                let cut = response.body().slice(..keep.min(full));
-                *response.body_mut() = cut;
-            }
-            Delivery::Trickle { chunk, interval } => {
-                let chunks = response.body().len().div_ceil(chunk.max(1));
-                let chunks = u32::try_from(chunks).unwrap_or(u32::MAX);
-                tokio::time::sleep(interval.saturating_mul(chunks)).await;
-            }
-        }
-        response
-    }
-}
-
-struct Received {
-    seq: u64,
-    injection: Option<Injection>,
-    info: RequestInfo,
 }

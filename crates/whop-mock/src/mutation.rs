@@ -1,15 +1,54 @@
 //! The one place where a membership changes.
 //!
-//! Every handler that changes a membership (cancel, a metadata update, a license binding or
-//! reset, a change of validity) goes through [`State::change_membership`] with a
-//! [`MembershipChange`], and nowhere else writes to a stored membership. Anything that must
-//! react to a change (webhook delivery, a log of changes) attaches here.
+//! Every change to a membership (a cancel, a metadata update, a license binding or reset, a
+//! change of validity) goes through `State::change_membership` with a [`MembershipChange`].
+//! That is structural, not a convention: the memberships live in [`Memberships`], whose vector is
+//! private to this module; outside it they can be read, found and replaced whole (seeding), and
+//! the only way to change one in place is [`Memberships::apply`], which only `State` (holding
+//! its `Memberships` privately) calls, from `change_membership`. Anything that must react to a
+//! change (webhook delivery, a log of changes) attaches there.
+
+use std::ops::Index;
 
 use serde_json::Value;
 
 use crate::seed::MockMembership;
-use crate::state::State;
 use crate::webhook::Change;
+
+/// Every membership, in seeding order.
+#[derive(Debug, Default)]
+pub(crate) struct Memberships(Vec<MockMembership>);
+
+/// Where a membership is in [`Memberships`], from a lookup: to read it (`memberships[slot]`) or
+/// to change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slot(usize);
+
+impl Memberships {
+    /// Every membership, in seeding order.
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, MockMembership> {
+        self.0.iter()
+    }
+
+    /// The first membership that `matches`.
+    pub(crate) fn find(&self, matches: impl FnMut(&MockMembership) -> bool) -> Option<Slot> {
+        self.0.iter().position(matches).map(Slot)
+    }
+
+    /// The membership with this ID.
+    pub(crate) fn by_id(&self, id: &str) -> Option<Slot> {
+        self.find(|m| m.id == id)
+    }
+
+    /// Adds `membership`, or replaces the one with its ID (seeding; no event is sent). Never
+    /// removes one, so a [`Slot`] stays valid.
+    pub(crate) fn upsert(&mut self, membership: MockMembership) {
+        match self.by_id(&membership.id) {
+            Some(Slot(index)) => self.0[index] = membership,
+            None => self.0.push(membership),
+        }
+    }
+}
 
 /// A change to one membership.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,17 +67,16 @@ pub(crate) enum MembershipChange {
     },
 }
 
-impl State {
-    /// Applies `change` to the membership at `index` (from a lookup in `memberships`) and returns
-    /// the membership as it now is. Returns it unchanged when the change changes nothing
-    /// (cancelling twice, binding the same metadata again).
-    pub(crate) fn change_membership(
+impl Memberships {
+    /// Applies `change` to the membership at `slot`; returns it as it now is, and what Whop
+    /// reports of the change if it changed anything Whop reports (cancelling twice, binding the
+    /// same metadata again change nothing). For `State::change_membership` only.
+    pub(crate) fn apply(
         &mut self,
-        index: usize,
+        slot: Slot,
         change: MembershipChange,
-    ) -> MockMembership {
-        let membership = &mut self.memberships[index];
-        // What Whop reports of the change, if it changed anything Whop reports.
+    ) -> (MockMembership, Option<Change>) {
+        let membership = &mut self.0[slot.0];
         let event = match change {
             MembershipChange::CancelAtPeriodEnd => {
                 let changed = !membership.cancel_at_period_end;
@@ -57,10 +95,14 @@ impl State {
                 changed.then_some(Change::Validity { valid })
             }
         };
-        let membership = membership.clone();
-        if let Some(event) = event {
-            self.emit_webhook(event, &membership);
-        }
-        membership
+        (membership.clone(), event)
+    }
+}
+
+impl Index<Slot> for Memberships {
+    type Output = MockMembership;
+
+    fn index(&self, slot: Slot) -> &MockMembership {
+        &self.0[slot.0]
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::log::ApiFamily;
+use crate::route::ApiFamily;
 
 /// One family's limit: at most `requests` in any `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

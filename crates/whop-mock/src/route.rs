@@ -1,9 +1,79 @@
-//! Routing on the raw request: which endpoint, which path segment, which bearer token.
+//! Routing on the raw request: which endpoint ([`Route`]), which API family ([`ApiFamily`]),
+//! which bearer token (and so which [`Caller`]).
 
 use bytes::Bytes;
 use http::{Method, Request, header};
 
-use crate::log::{ApiFamily, Route};
+/// The two API families; each has its own error body shape and its own rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiFamily {
+    /// `/api/v2/…` (company API key; `{"error":{"code":…,"message":…}}` errors; `Deprecation`).
+    V2,
+    /// `/api/v5/…` (user token; `{"message":…}` errors).
+    V5,
+}
+
+/// Who the bearer token said the caller was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Caller {
+    /// No `Authorization` header.
+    Anonymous,
+    /// An `Authorization` header that is not `Bearer <token>`.
+    Malformed,
+    /// A bearer token the mock does not know.
+    UnknownToken,
+    /// A company API key.
+    Company {
+        /// The company it belongs to.
+        company_id: String,
+    },
+    /// A user's token.
+    User {
+        /// The user it belongs to.
+        user_id: String,
+    },
+}
+
+/// The endpoint a request matched, with its path segment percent-decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Route {
+    /// `POST /api/v2/memberships/{id}/cancel`.
+    CancelMembership {
+        /// The decoded `{id}` segment.
+        id: String,
+    },
+    /// `POST /api/v2/memberships/{id}/terminate`.
+    TerminateMembership {
+        /// The decoded `{id}` segment.
+        id: String,
+    },
+    /// `GET /api/v5/me/memberships/{id}`.
+    RetrieveMyMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v2/memberships/{id}/validate_license`.
+    ValidateLicense {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `GET /api/v2/memberships/{id}`.
+    RetrieveMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v2/memberships/{id}` (update the metadata).
+    UpdateMembership {
+        /// The decoded `{id}` segment: a membership ID.
+        id: String,
+    },
+    /// `GET /api/v2/memberships`.
+    ListMemberships,
+    /// `GET /api/v5/me/memberships`.
+    ListMyMemberships,
+}
 
 pub(crate) enum Token {
     Missing,

@@ -19,8 +19,9 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Sleep;
 
-use crate::mock::{Delivered, Delivery};
-use crate::{MockError, MockWhop};
+use crate::error::MockError;
+use crate::mock::MockWhop;
+use crate::respond::{Delivered, Delivery};
 
 /// Request bodies larger than this are refused by closing the connection.
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -137,6 +138,8 @@ impl Drop for MockServer {
     }
 }
 
+// whop-test-server's `ScriptedServer` has an accept loop of the same shape. They stay two:
+// whop-mock is published, and sharing one would make it depend on that unpublished crate.
 async fn accept_loop(
     listener: TcpListener,
     mock: MockWhop,

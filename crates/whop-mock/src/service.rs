@@ -1,7 +1,6 @@
 //! [`MockWhop`] as a `tower::Service`: no network, for unit tests of anything that sends
 //! `http::Request<Bytes>` through a Service.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -9,33 +8,8 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http::{Request, Response};
 
-use crate::MockWhop;
-
-/// Why the mock gave no response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum MockError {
-    /// An injected [`Fault::DropConnection`](crate::Fault::DropConnection): over HTTP the socket
-    /// is closed without a response; as a Service this error is returned.
-    ConnectionDropped,
-    /// Over HTTP, the request body could not be read (too large or the connection failed).
-    RequestBody(String),
-}
-
-impl fmt::Display for MockError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::ConnectionDropped => {
-                f.write_str("whop-mock dropped the connection (injected fault)")
-            }
-            Self::RequestBody(reason) => {
-                write!(f, "whop-mock could not read the request body: {reason}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for MockError {}
+use crate::error::MockError;
+use crate::mock::MockWhop;
 
 /// The future of [`MockWhop`]'s `Service::call`.
 pub type ResponseFuture = Pin<Box<dyn Future<Output = Result<Response<Bytes>, MockError>> + Send>>;

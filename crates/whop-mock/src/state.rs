@@ -1,5 +1,5 @@
-//! The mock's shared state, the request as the handlers see it, and the dispatch from a route to
-//! its handler (in [`crate::handlers`]).
+//! The mock's shared state and the request as the handlers see it (the dispatch from a route to
+//! its handler is in [`crate::handlers`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
@@ -10,11 +10,13 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::body::{self, Related};
-use crate::log::{ApiFamily, Caller, RecordedRequest, Route};
-use crate::mock::{Injection, Periodic};
+use crate::fault::{Injection, Periodic};
+use crate::log::RecordedRequest;
+use crate::mutation::{MembershipChange, Memberships, Slot};
 use crate::rate_limit::{Limiter, RateLimits};
+use crate::route::{ApiFamily, Caller, Route};
 use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
-use crate::webhook::Webhooks;
+use crate::webhook::{Change, Webhooks};
 
 #[derive(Debug, Clone)]
 pub(crate) enum TokenOwner {
@@ -22,25 +24,27 @@ pub(crate) enum TokenOwner {
     User(String),
 }
 
+/// Everything the mock knows, behind its one lock. Every field is private: the builder seeds it,
+/// [`MockWhop`](crate::MockWhop) and the handlers go through the methods below.
 #[derive(Debug)]
 pub(crate) struct State {
-    /// Every membership. Handlers read them freely; they change them only through
+    /// Every membership. Read freely ([`State::memberships`]); changed only through
     /// [`State::change_membership`] (see [`crate::mutation`]).
-    pub(crate) memberships: Vec<MockMembership>,
-    pub(crate) users: HashMap<String, MockUser>,
-    pub(crate) products: HashMap<String, MockProduct>,
-    pub(crate) plans: HashMap<String, MockPlan>,
-    pub(crate) promo_codes: HashMap<String, MockPromoCode>,
-    pub(crate) tokens: HashMap<String, TokenOwner>,
-    pub(crate) rate_limits: RateLimits,
-    pub(crate) limiter: Limiter,
-    pub(crate) deprecation: Option<HeaderValue>,
-    pub(crate) faults: VecDeque<Injection>,
-    pub(crate) periodic: Option<Periodic>,
-    pub(crate) log: Vec<RecordedRequest>,
-    pub(crate) next_seq: u64,
+    memberships: Memberships,
+    users: HashMap<String, MockUser>,
+    products: HashMap<String, MockProduct>,
+    plans: HashMap<String, MockPlan>,
+    promo_codes: HashMap<String, MockPromoCode>,
+    tokens: HashMap<String, TokenOwner>,
+    rate_limits: RateLimits,
+    limiter: Limiter,
+    deprecation: Option<HeaderValue>,
+    faults: VecDeque<Injection>,
+    periodic: Option<Periodic>,
+    log: Vec<RecordedRequest>,
+    next_seq: u64,
     /// Where membership changes are delivered as webhooks, if anywhere.
-    pub(crate) webhooks: Option<Webhooks>,
+    webhooks: Option<Webhooks>,
 }
 
 /// A request as a handler sees it.
@@ -115,7 +119,7 @@ impl State {
     /// Nothing seeded, Whop's rate limits, the `Deprecation` header given.
     pub(crate) fn new(deprecation: Option<HeaderValue>) -> Self {
         Self {
-            memberships: Vec::new(),
+            memberships: Memberships::default(),
             users: HashMap::new(),
             products: HashMap::new(),
             plans: HashMap::new(),
@@ -132,55 +136,167 @@ impl State {
         }
     }
 
+    /// Every membership, to read.
+    pub(crate) fn memberships(&self) -> &Memberships {
+        &self.memberships
+    }
+
+    /// Adds a membership, or replaces the one with its ID (seeding; no webhook is sent).
     pub(crate) fn upsert_membership(&mut self, membership: MockMembership) {
-        match self.memberships.iter_mut().find(|m| m.id == membership.id) {
-            Some(existing) => *existing = membership,
-            None => self.memberships.push(membership),
+        self.memberships.upsert(membership);
+    }
+
+    /// Applies `change` to the membership at `slot` (from a lookup in [`State::memberships`])
+    /// and returns it as it now is; sends the webhook event if the change changed anything Whop
+    /// reports. The only way a membership changes.
+    pub(crate) fn change_membership(
+        &mut self,
+        slot: Slot,
+        change: MembershipChange,
+    ) -> MockMembership {
+        let (membership, event) = self.memberships.apply(slot, change);
+        if let Some(event) = event {
+            self.emit_webhook(event, &membership);
+        }
+        membership
+    }
+
+    /// Seeds a user, product, plan or promo code (otherwise generated from its ID).
+    pub(crate) fn seed_user(&mut self, user: MockUser) {
+        self.users.insert(user.id.clone(), user);
+    }
+
+    /// See [`State::seed_user`].
+    pub(crate) fn seed_product(&mut self, product: MockProduct) {
+        self.products.insert(product.id.clone(), product);
+    }
+
+    /// See [`State::seed_user`].
+    pub(crate) fn seed_plan(&mut self, plan: MockPlan) {
+        self.plans.insert(plan.id.clone(), plan);
+    }
+
+    /// See [`State::seed_user`].
+    pub(crate) fn seed_promo_code(&mut self, promo_code: MockPromoCode) {
+        self.promo_codes.insert(promo_code.id.clone(), promo_code);
+    }
+
+    pub(crate) fn add_token(&mut self, token: String, owner: TokenOwner) {
+        self.tokens.insert(token, owner);
+    }
+
+    pub(crate) fn token_owner(&self, token: &str) -> Option<&TokenOwner> {
+        self.tokens.get(token)
+    }
+
+    pub(crate) fn rate_limits(&self) -> RateLimits {
+        self.rate_limits
+    }
+
+    /// Replaces the rate limits and resets all counters and cooldowns.
+    pub(crate) fn set_rate_limits(&mut self, limits: RateLimits) {
+        self.rate_limits = limits;
+        self.limiter.reset();
+    }
+
+    /// Counts a request of `family` from `bucket` against the rate limit; the 429 when over it.
+    pub(crate) fn check_rate_limit(
+        &mut self,
+        family: ApiFamily,
+        bucket: &str,
+        now: Instant,
+    ) -> Result<(), Answer> {
+        let cooldown_left = match self.limiter.check(&self.rate_limits, family, bucket, now) {
+            Ok(()) => return Ok(()),
+            Err(cooldown_left) => cooldown_left,
+        };
+        let mut answer = Answer::ok(
+            StatusCode::TOO_MANY_REQUESTS,
+            body::v5_error(body::RATE_LIMITED_MESSAGE),
+        );
+        if self.rate_limits.retry_after_header {
+            answer.retry_after = Some(ceil_seconds(cooldown_left));
+        }
+        Err(answer)
+    }
+
+    /// The `Deprecation` header of v2 responses, if any.
+    pub(crate) fn deprecation(&self) -> Option<HeaderValue> {
+        self.deprecation.clone()
+    }
+
+    pub(crate) fn set_deprecation(&mut self, value: Option<HeaderValue>) {
+        self.deprecation = value;
+    }
+
+    /// The queued faults, then the periodic one: what the next request gets, if anything.
+    pub(crate) fn next_injection(&mut self) -> Option<Injection> {
+        match self.faults.pop_front() {
+            Some(queued) => Some(queued),
+            None => self.periodic.as_mut().and_then(Periodic::next),
         }
     }
 
-    /// The rate limit first (every request of the family counts), then the route's handler.
-    pub(crate) fn answer(&mut self, family: ApiFamily, info: &RequestInfo, now: Instant) -> Answer {
-        if let Err(cooldown_left) = self
-            .limiter
-            .check(&self.rate_limits, family, &info.bucket, now)
-        {
-            let mut answer = Answer::ok(
-                StatusCode::TOO_MANY_REQUESTS,
-                body::v5_error(body::RATE_LIMITED_MESSAGE),
-            );
-            if self.rate_limits.retry_after_header {
-                answer.retry_after = Some(ceil_seconds(cooldown_left));
-            }
-            return answer;
-        }
-        let Some(route) = &info.route else {
-            return Answer::error(family, StatusCode::NOT_FOUND, "Not Found");
-        };
-        let answer = match route {
-            Route::CancelMembership { id } => self.cancel(info, id),
-            Route::RetrieveMyMembership { id_or_key } => self.retrieve_mine(info, id_or_key),
-            Route::ValidateLicense { id_or_key } => self.validate_license(info, id_or_key),
-            Route::RetrieveMembership { id_or_key } => self.retrieve(info, id_or_key),
-            Route::UpdateMembership { id } => self.update(info, id),
-            Route::ListMemberships => self.list(info),
-            Route::ListMyMemberships => self.list_mine(info),
-            Route::TerminateMembership { id } => self.terminate(info, id),
-        };
-        answer.unwrap_or_else(|refused| refused)
+    pub(crate) fn queue_fault(&mut self, injection: Injection) {
+        self.faults.push_back(injection);
     }
 
-    /// The index of a membership of `company_id` whose ID (or, with `by_key`, license key) is
+    pub(crate) fn pending_faults(&self) -> usize {
+        self.faults.len()
+    }
+
+    /// Drops the queued faults and the periodic one.
+    pub(crate) fn clear_faults(&mut self) {
+        self.faults.clear();
+        self.periodic = None;
+    }
+
+    pub(crate) fn set_periodic(&mut self, periodic: Option<Periodic>) {
+        self.periodic = periodic;
+    }
+
+    /// Logs `request` with the next sequence number; returns it.
+    pub(crate) fn log_request(&mut self, mut request: RecordedRequest) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        request.seq = seq;
+        self.log.push(request);
+        seq
+    }
+
+    /// Records the status answered to the logged request `seq` (if still logged).
+    pub(crate) fn log_status(&mut self, seq: u64, status: Option<u16>) {
+        if let Some(entry) = self.log.iter_mut().rev().find(|r| r.seq == seq) {
+            entry.status = status;
+        }
+    }
+
+    pub(crate) fn requests(&self) -> &[RecordedRequest] {
+        &self.log
+    }
+
+    pub(crate) fn clear_requests(&mut self) {
+        self.log.clear();
+    }
+
+    pub(crate) fn webhooks(&self) -> Option<&Webhooks> {
+        self.webhooks.as_ref()
+    }
+
+    pub(crate) fn set_webhooks(&mut self, webhooks: Webhooks) {
+        self.webhooks = Some(webhooks);
+    }
+
+    /// The slot of a membership of `company_id` whose ID (or, with `by_key`, license key) is
     /// `id`, or the v2 404.
     pub(crate) fn find_for_company(
         &self,
         company_id: &str,
         id: &str,
         by_key: bool,
-    ) -> Result<usize, Answer> {
+    ) -> Result<Slot, Answer> {
         self.memberships
-            .iter()
-            .position(|m| {
+            .find(|m| {
                 m.company_id == company_id
                     && (m.id == id || (by_key && m.license_key.as_deref() == Some(id)))
             })
@@ -191,6 +307,33 @@ impl State {
                     &format!("No such Resource found with the provided ID: {id}"),
                 )
             })
+    }
+
+    /// Sends the webhook event for `change` of `membership` (as it is now), if a webhook is
+    /// registered.
+    fn emit_webhook(&mut self, change: Change, membership: &MockMembership) {
+        if self.webhooks.is_none() {
+            return;
+        }
+        let related = self.related(membership);
+        if let Some(webhooks) = self.webhooks.as_mut() {
+            webhooks.emit(change, membership, &related);
+        }
+    }
+
+    /// Sends an event of `event_type` about the membership `id`; whether it exists and a webhook
+    /// is registered.
+    pub(crate) fn emit_webhook_type(&mut self, event_type: &str, id: &str) -> bool {
+        let Some(slot) = self.memberships.by_id(id) else {
+            return false;
+        };
+        let membership = self.memberships[slot].clone();
+        let related = self.related(&membership);
+        let Some(webhooks) = self.webhooks.as_mut() else {
+            return false;
+        };
+        webhooks.emit_type(event_type, &membership, &related);
+        true
     }
 
     pub(crate) fn related(&self, m: &MockMembership) -> Related {

@@ -5,7 +5,6 @@ mod first_use;
 mod http_server;
 mod rate_limits;
 mod reference_bodies;
-mod scripted;
 mod toolkit;
 mod v2_cancel;
 mod v5_me_membership;

@@ -11,7 +11,7 @@ use whop_transport::{
     RetryConfig, Token, Transport, TransportBuilder,
 };
 
-use whop_mock::scripted::{
+use whop_test_server::{
     RawScript, ScriptedServer, TestCertificate, response, unused_loopback_addr,
 };
 

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::expand;
 use super::query::{Query, STATUSES, page_of};
 use crate::body;
-use crate::log::ApiFamily;
+use crate::route::ApiFamily;
 use crate::seed::MockMembership;
 use crate::state::{Answer, Handled, RequestInfo, State};
 
@@ -43,7 +43,7 @@ impl State {
         let equals =
             |wanted: Option<&str>, actual: Option<&str>| wanted.is_none_or(|w| actual == Some(w));
         let mut matching: Vec<&MockMembership> = self
-            .memberships
+            .memberships()
             .iter()
             .filter(|m| m.company_id == company_id)
             .filter(|m| equals(status, Some(&m.status)))

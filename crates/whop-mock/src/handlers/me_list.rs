@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::query::{Query, STATUSES, page_of};
 use crate::body;
-use crate::log::ApiFamily;
+use crate::route::ApiFamily;
 use crate::seed::MockMembership;
 use crate::state::{Answer, Handled, RequestInfo, State};
 
@@ -29,7 +29,7 @@ impl State {
         let valid = q.flag("valid", Some(true))?;
         let equals = |wanted: Option<&str>, actual: &str| wanted.is_none_or(|w| actual == w);
         let mut matching: Vec<&MockMembership> = self
-            .memberships
+            .memberships()
             .iter()
             .filter(|m| m.user_id == user_id)
             .filter(|m| equals(q.get("company_id"), &m.company_id))

@@ -3,13 +3,13 @@
 use http::StatusCode;
 
 use crate::body;
-use crate::log::ApiFamily;
+use crate::route::ApiFamily;
 use crate::state::{Answer, Handled, RequestInfo, State};
 
 impl State {
     pub(crate) fn retrieve_mine(&self, info: &RequestInfo, id_or_key: &str) -> Handled {
         let user_id = info.user()?;
-        let found = self.memberships.iter().find(|m| {
+        let found = self.memberships().iter().find(|m| {
             m.user_id == user_id
                 && (m.id == id_or_key || m.license_key.as_deref() == Some(id_or_key))
         });

@@ -13,7 +13,7 @@ impl State {
         let company_id = info.company()?;
         let expand = expand(info.query.as_deref())?;
         let index = self.find_for_company(company_id, id_or_key, true)?;
-        let membership = &self.memberships[index];
+        let membership = &self.memberships()[index];
         Ok(Answer::ok(
             StatusCode::OK,
             body::v2_membership(membership, &self.related(membership), expand),

@@ -1,6 +1,6 @@
 //! One module an endpoint: what the mock answers, with Whop's semantics. Each handler is a method
-//! of [`State`](crate::state::State), dispatched from `State::answer`; changes to a membership go
-//! through [`State::change_membership`](crate::state::State::change_membership).
+//! of [`State`], dispatched from [`State::answer`] here; changes to a membership go through
+//! [`State::change_membership`].
 
 mod cancel;
 mod list;
@@ -12,10 +12,34 @@ mod terminate;
 mod validate;
 
 use http::StatusCode;
+use tokio::time::Instant;
 
 use crate::body::Expand;
-use crate::log::ApiFamily;
-use crate::state::Answer;
+use crate::route::{ApiFamily, Route};
+use crate::state::{Answer, RequestInfo, State};
+
+impl State {
+    /// The rate limit first (every request of the family counts), then the route's handler.
+    pub(crate) fn answer(&mut self, family: ApiFamily, info: &RequestInfo, now: Instant) -> Answer {
+        if let Err(too_many) = self.check_rate_limit(family, &info.bucket, now) {
+            return too_many;
+        }
+        let Some(route) = &info.route else {
+            return Answer::error(family, StatusCode::NOT_FOUND, "Not Found");
+        };
+        let answer = match route {
+            Route::CancelMembership { id } => self.cancel(info, id),
+            Route::RetrieveMyMembership { id_or_key } => self.retrieve_mine(info, id_or_key),
+            Route::ValidateLicense { id_or_key } => self.validate_license(info, id_or_key),
+            Route::RetrieveMembership { id_or_key } => self.retrieve(info, id_or_key),
+            Route::UpdateMembership { id } => self.update(info, id),
+            Route::ListMemberships => self.list(info),
+            Route::ListMyMemberships => self.list_mine(info),
+            Route::TerminateMembership { id } => self.terminate(info, id),
+        };
+        answer.unwrap_or_else(|refused| refused)
+    }
+}
 
 /// The `expand` of a v2 request, or Whop's 400 for an unknown value.
 fn expand(query: Option<&str>) -> Result<Expand, Answer> {

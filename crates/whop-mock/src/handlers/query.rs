@@ -2,7 +2,7 @@
 //! the spellings a client may use (`k[]=a&k[]=b`, `k=a&k=b`, `k=a,b`).
 
 use crate::body::decode_query_part;
-use crate::log::ApiFamily;
+use crate::route::ApiFamily;
 use crate::state::Answer;
 
 use super::bad_request;

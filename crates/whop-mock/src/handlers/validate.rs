@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 
 use super::{bad_request, expand};
 use crate::body;
-use crate::log::ApiFamily;
 use crate::mutation::MembershipChange;
+use crate::route::ApiFamily;
 use crate::state::{Answer, Handled, RequestInfo, State};
 
 /// The message of the 400 for metadata that does not match what is bound.
@@ -31,17 +31,17 @@ impl State {
         let expand = expand(info.query.as_deref())?;
         let sent = metadata_of(&info.body)?;
         let index = self.find_for_company(&company_id, id_or_key, true)?;
-        let bound = &self.memberships[index].metadata;
+        let bound = &self.memberships()[index].metadata;
         let bound_is_empty = bound.as_object().is_none_or(Map::is_empty);
         let sent_is_empty = sent.as_object().is_some_and(Map::is_empty);
         let membership = if bound_is_empty || sent_is_empty {
             if *bound == sent {
-                self.memberships[index].clone()
+                self.memberships()[index].clone()
             } else {
                 self.change_membership(index, MembershipChange::Metadata(sent))
             }
         } else if *bound == sent {
-            self.memberships[index].clone()
+            self.memberships()[index].clone()
         } else {
             return Err(bad_request(ApiFamily::V2, METADATA_MISMATCH_MESSAGE));
         };

@@ -29,7 +29,7 @@ pub enum WebhookScheme {
 }
 
 /// Where and how the mock delivers webhooks. From [`WebhookEndpoint::new`], given to
-/// [`MockWhopBuilder::webhook`].
+/// [`MockWhopBuilder::webhook`](crate::MockWhopBuilder::webhook), whose docs list the events.
 #[derive(Clone)]
 pub struct WebhookEndpoint {
     pub(super) addr: SocketAddr,

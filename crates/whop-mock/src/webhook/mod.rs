@@ -1,30 +1,6 @@
 //! Webhook delivery: when a mock membership changes, POST a signed event to the test's receiver.
-//!
-//! Register an endpoint with [`MockWhopBuilder::webhook`]. From then on:
-//!
-//! | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1) |
-//! | --- | --- | --- |
-//! | a cancel sets `cancel_at_period_end` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` |
-//! | [`MockWhop::set_status`] makes it valid | `membership.went_valid` | `membership.activated` |
-//! | [`MockWhop::set_status`] makes it invalid | `membership.went_invalid` | `membership.deactivated` |
-//! | [`MockWhop::set_metadata`] changes it | `membership.metadata_updated` | (none: v1 has no such event) |
-//!
-//! and [`MockWhop::emit_webhook`] sends any event type for a membership. A change that changes
-//! nothing (cancelling twice) sends nothing.
-//!
-//! Bodies are what Whop sends: legacy `{"action", "data"}` with the v2 membership (product,
-//! user and plan expanded, as in Whop's examples), or v1 `{"id", "api_version", "timestamp",
-//! "type", "data", "company_id"}` with the v1 membership (nested objects, RFC 3339 times). They
-//! are signed here, independently of whop-webhooks: HMAC-SHA256 keyed with the secret's raw
-//! bytes (a `whsec_` secret: its base64 after the prefix, for Standard Webhooks), over
-//! `<timestamp>.<body>` (legacy) or `<id>.<timestamp>.<body>`.
-//!
-//! Delivery is Whop's: a 2xx answer is success; anything else, a connection failure or a
-//! timeout is retried up to [`MAX_RETRIES`] times, after the configured delays, each attempt
-//! signed afresh with its own timestamp (and, for Standard Webhooks, the same `webhook-id`).
-//! Deliveries go one at a time, in order, from a thread of their own, over plain HTTP/1.1 to
-//! loopback only. [`MockWhop::webhook_attempts`] records every attempt;
-//! [`MockWhop::webhooks_settled`] waits until none is pending.
+//! What a user sees of it (the events, the bodies, the signatures, the retries) is documented on
+//! [`MockWhopBuilder::webhook`](crate::MockWhopBuilder::webhook), where it renders.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -47,10 +23,7 @@ use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 use crate::body::{self, Expand, Related};
-use crate::mutation::MembershipChange;
 use crate::seed::MockMembership;
-use crate::state::State;
-use crate::{MockWhop, MockWhopBuilder};
 
 mod deliver;
 mod endpoint;
@@ -117,7 +90,7 @@ struct Shared {
 
 impl Webhooks {
     /// Starts the delivery thread. It ends when the mock (and so the queue) is dropped.
-    fn start(endpoint: WebhookEndpoint) -> Self {
+    pub(crate) fn start(endpoint: WebhookEndpoint) -> Self {
         let (queue, receiver) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared::default());
         let worker = DeliveryWorker {
@@ -137,159 +110,75 @@ impl Webhooks {
     }
 }
 
-impl State {
-    /// Sends the event for `change` of `membership` (as it is now), if a webhook is registered
-    /// and the scheme has such an event. The hook for every state change that Whop reports.
-    pub(crate) fn emit_webhook(&mut self, change: Change, membership: &MockMembership) {
-        let Some(scheme) = self.webhooks.as_ref().map(|w| w.endpoint.scheme) else {
-            return;
-        };
-        if let Some(event_type) = change.event_type(scheme) {
-            self.emit_webhook_type(event_type, membership);
+impl Webhooks {
+    /// Sends the event for `change` of `membership` (as it is now, with its `related` objects),
+    /// if the scheme has such an event. The hook for every state change that Whop reports.
+    pub(crate) fn emit(&mut self, change: Change, membership: &MockMembership, related: &Related) {
+        if let Some(event_type) = change.event_type(self.endpoint.scheme) {
+            self.emit_type(event_type, membership, related);
         }
     }
 
-    fn emit_webhook_type(&mut self, event_type: &str, membership: &MockMembership) {
-        let related = self.related(membership);
-        let Some(webhooks) = self.webhooks.as_mut() else {
-            return;
-        };
-        let event_id = format!("msg_mock{:020}", webhooks.next_event);
-        webhooks.next_event += 1;
-        let body = match webhooks.endpoint.scheme {
+    /// Sends an event of `event_type` about `membership` (as it is now).
+    pub(crate) fn emit_type(
+        &mut self,
+        event_type: &str,
+        membership: &MockMembership,
+        related: &Related,
+    ) {
+        let event_id = format!("msg_mock{:020}", self.next_event);
+        self.next_event += 1;
+        let body = match self.endpoint.scheme {
             WebhookScheme::Legacy => legacy_body(
                 event_type,
-                webhooks.endpoint.legacy_object_key,
+                self.endpoint.legacy_object_key,
                 membership,
-                &related,
+                related,
             ),
-            WebhookScheme::Standard => v1_body(&event_id, event_type, membership, &related),
+            WebhookScheme::Standard => v1_body(&event_id, event_type, membership, related),
         };
-        webhooks.shared.in_flight.fetch_add(1, Ordering::SeqCst);
+        self.shared.in_flight.fetch_add(1, Ordering::SeqCst);
         let outgoing = Outgoing {
             event_type: event_type.to_owned(),
             membership_id: membership.id.clone(),
             event_id,
             body: Bytes::from(body.to_string()),
         };
-        if webhooks.queue.send(outgoing).is_err() {
+        if self.queue.send(outgoing).is_err() {
             // The delivery thread is gone (it could not start a runtime): nothing will come.
-            webhooks.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+            self.shared.in_flight.fetch_sub(1, Ordering::SeqCst);
         }
-    }
-}
-
-impl MockWhopBuilder {
-    /// Delivers webhooks to `endpoint` when memberships change (see the table in
-    /// [`WebhookEndpoint`]'s module docs). Starts a delivery thread, which ends with the mock.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use whop_mock::{MockMembership, MockWhop, WebhookEndpoint, WebhookScheme};
-    ///
-    /// let endpoint = WebhookEndpoint::new("http://127.0.0.1:9/hooks", "ws_test_secret")?
-    ///     .scheme(WebhookScheme::Legacy)
-    ///     .retry_delay(Duration::from_millis(10));
-    /// let mock = MockWhop::builder()
-    ///     .membership(MockMembership::new("mem_1"))
-    ///     .webhook(endpoint)
-    ///     .build();
-    /// assert!(mock.set_status("mem_1", "expired", false)); // sends membership.went_invalid
-    /// # Ok::<(), whop_mock::WebhookEndpointError>(())
-    /// ```
-    pub fn webhook(mut self, endpoint: WebhookEndpoint) -> Self {
-        self.state.webhooks = Some(Webhooks::start(endpoint));
-        self
-    }
-}
-
-impl MockWhop {
-    /// Changes a membership's status and validity, as Whop would when a payment fails or a
-    /// period ends. Sends the validity event when `valid` changes. Returns whether the
-    /// membership exists.
-    pub fn set_status(&self, id: &str, status: &str, valid: bool) -> bool {
-        let mut state = self.lock();
-        let Some(index) = state.memberships.iter().position(|m| m.id == id) else {
-            return false;
-        };
-        let status = status.to_owned();
-        state.change_membership(index, MembershipChange::Validity { status, valid });
-        true
-    }
-
-    /// Replaces a membership's metadata (a license key bound to a machine, or reset). Sends
-    /// `membership.metadata_updated` (legacy) when it changes. Returns whether the membership
-    /// exists.
-    pub fn set_metadata(&self, id: &str, metadata: Value) -> bool {
-        let mut state = self.lock();
-        let Some(index) = state.memberships.iter().position(|m| m.id == id) else {
-            return false;
-        };
-        state.change_membership(index, MembershipChange::Metadata(metadata));
-        true
-    }
-
-    /// Sends an event of any type (`membership.trial_ending_soon`, or one Whop has not
-    /// invented yet) about a membership as it is now. Returns whether the membership exists
-    /// and a webhook is registered.
-    pub fn emit_webhook(&self, event_type: &str, membership_id: &str) -> bool {
-        let mut state = self.lock();
-        let Some(membership) = state
-            .memberships
-            .iter()
-            .find(|m| m.id == membership_id)
-            .cloned()
-        else {
-            return false;
-        };
-        if state.webhooks.is_none() {
-            return false;
-        }
-        state.emit_webhook_type(event_type, &membership);
-        true
     }
 
     /// Every delivery attempt so far, in order.
-    #[must_use]
-    pub fn webhook_attempts(&self) -> Vec<WebhookAttempt> {
-        match self.lock().webhooks.as_ref() {
-            Some(webhooks) => webhooks
-                .shared
-                .attempts
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clone(),
-            None => Vec::new(),
-        }
+    pub(crate) fn attempts(&self) -> Vec<WebhookAttempt> {
+        self.shared
+            .attempts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
-    /// Waits until every event sent so far is delivered or given up on, checking every few
-    /// milliseconds, for at most `timeout`. Returns whether that happened in time.
-    pub async fn webhooks_settled(&self, timeout: Duration) -> bool {
-        let Some(shared) = self
-            .lock()
-            .webhooks
-            .as_ref()
-            .map(|webhooks| Arc::clone(&webhooks.shared))
-        else {
-            return true;
-        };
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            if shared.in_flight.load(Ordering::SeqCst) == 0 {
-                return true;
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return false;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+    /// How many events are sent and not yet delivered or given up on; shared with the delivery
+    /// thread, so it can be watched without the mock's lock.
+    pub(crate) fn in_flight(&self) -> InFlight {
+        InFlight(Arc::clone(&self.shared))
+    }
+}
+
+/// The count of events not yet delivered or given up on, from [`Webhooks::in_flight`].
+pub(crate) struct InFlight(Arc<Shared>);
+
+impl InFlight {
+    pub(crate) fn is_zero(&self) -> bool {
+        self.0.in_flight.load(Ordering::SeqCst) == 0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::MockWhop;
 
     #[test]
     fn only_loopback_http_urls_are_accepted() {

@@ -23,7 +23,7 @@ impl ScriptedServer {
     /// `respond(n, &head)`. The request body is not read.
     ///
     /// ```
-    /// use whop_mock::scripted::{ScriptedServer, response};
+    /// use whop_test_server::{ScriptedServer, response};
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {

@@ -26,7 +26,7 @@ const MAX_HEAD: usize = 1024 * 1024;
 ///
 /// ```
 /// use std::time::Duration;
-/// use whop_mock::scripted::RawScript;
+/// use whop_test_server::RawScript;
 ///
 /// // Never answers: a client's attempt timeout must fire.
 /// let silent = RawScript::new();

@@ -1,8 +1,19 @@
+//! Unit tests: one behaviour each, every test bounded in time.
+
+use std::future::Future;
+use std::time::Duration;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::*;
-use crate::scripted::{RawScript, ScriptedServer, response, unused_loopback_addr};
+use crate::{RawScript, ScriptedServer, response, unused_loopback_addr};
+
+/// Fails the test instead of hanging it.
+async fn bounded<F: Future>(future: F) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(5), future)
+        .await
+        .expect("test step took longer than 5 s")
+}
 
 const GET: &[u8] = b"GET /m HTTP/1.1\r\nhost: 127.0.0.1\r\nx-test: 1\r\n\r\n";
 

@@ -76,7 +76,7 @@ impl ScriptedServer {
     /// feature `tls`.
     ///
     /// ```
-    /// use whop_mock::scripted::{ScriptedServer, TestCertificate, response};
+    /// use whop_test_server::{ScriptedServer, TestCertificate, response};
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {

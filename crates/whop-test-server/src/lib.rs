@@ -1,17 +1,17 @@
 //! A loopback server that misbehaves on cue, for testing an HTTP client or transport: yours, or
 //! whop-rs's own.
 //!
-//! [`MockWhop`](crate::MockWhop) fakes Whop's API and its faults at the HTTP level. Some faults an
-//! HTTP server library will not produce: a connection reset before the response, a head that never
-//! ends, a body shorter than its `Content-Length`, a connection that goes silent. A
+//! [whop-mock](https://docs.rs/whop-mock) fakes Whop's API and its faults at the HTTP level. Some
+//! faults an HTTP server library will not produce: a connection reset before the response, a head
+//! that never ends, a body shorter than its `Content-Length`, a connection that goes silent. A
 //! [`ScriptedServer`] produces them, and answers plain HTTP as well:
 //!
 //! - [`ScriptedServer::http`]: a real HTTP/1.1 and HTTP/2 server (keep-alive, HTTP/2 by prior
 //!   knowledge) that answers request number `n` (0-based, counted across connections) with a
 //!   response you compute from `n` and the request head: a status sequence such as 503, 503, 200,
 //!   a `Retry-After`, a redirect;
-//! - [`ScriptedServer::https`] (cargo feature `tls`): the same over TLS with a generated
-//!   [`TestCertificate`], offering `h2` and `http/1.1` by ALPN;
+//! - `ScriptedServer::https` (cargo feature `tls`): the same over TLS with a generated
+//!   `TestCertificate`, offering `h2` and `http/1.1` by ALPN;
 //! - [`ScriptedServer::raw`]: every connection reads one request head, then plays a [`RawScript`]
 //!   of raw bytes, pauses and a close or reset.
 //!
@@ -19,9 +19,12 @@
 //! and closed, requests, each request's headers. Dropping it (or [`ScriptedServer::shutdown`])
 //! stops it and every connection.
 //!
+//! It is part of [whop-rs](https://github.com/whop-rs/whop-rs)'s own tests (the transport's
+//! loopback tests, the workspace's fault tests) and is not published.
+//!
 //! ```
 //! use std::time::Duration;
-//! use whop_mock::scripted::{RawScript, ScriptedServer, response};
+//! use whop_test_server::{RawScript, ScriptedServer, response};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
@@ -43,6 +46,10 @@
 //! # Ok(())
 //! # }
 //! ```
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod raw;
 mod respond;
@@ -73,7 +80,7 @@ type ServeConnection = Arc<
     dyn Fn(TcpStream, usize, Arc<Seen>) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync,
 >;
 
-/// A running scripted server on `127.0.0.1`. See the [module docs](self).
+/// A running scripted server on `127.0.0.1`. See the [crate docs](crate).
 ///
 /// Dropping it stops the accept loop and aborts every connection.
 #[derive(Debug)]
@@ -129,7 +136,7 @@ impl ScriptedServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>` (`https://` for [`ScriptedServer::https`]), without a trailing
+    /// `http://127.0.0.1:<port>` (`https://` for `ScriptedServer::https`), without a trailing
     /// slash.
     #[must_use]
     pub fn base_url(&self) -> String {
@@ -233,3 +240,6 @@ pub fn unused_loopback_addr() -> SocketAddr {
     let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind loopback");
     listener.local_addr().expect("bound address")
 }
+
+#[cfg(test)]
+mod tests;
