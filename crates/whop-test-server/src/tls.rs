@@ -98,16 +98,19 @@ impl ScriptedServer {
         certificate: &TestCertificate,
         respond: impl Fn(usize, &request::Parts) -> Response<Bytes> + Send + Sync + 'static,
     ) -> std::io::Result<ScriptedServer> {
-        let mut config =
-            ServerConfig::builder_with_provider(Arc::new(crypto::ring::default_provider()))
-                .with_safe_default_protocol_versions()
-                .expect("ring supports the default versions")
-                .with_no_client_auth()
-                .with_single_cert(
-                    vec![certificate.leaf.clone()],
-                    PrivateKeyDer::Pkcs8(certificate.key.clone_key()),
-                )
-                .expect("a valid test certificate");
+        // Deprecated since rustls 0.23.48 (no post-quantum key exchange), with no other way to
+        // name the ring provider: see whop-transport's tls.rs.
+        #[allow(deprecated)]
+        let provider = crypto::ring::default_provider();
+        let mut config = ServerConfig::builder_with_provider(Arc::new(provider))
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![certificate.leaf.clone()],
+                PrivateKeyDer::Pkcs8(certificate.key.clone_key()),
+            )
+            .expect("a valid test certificate");
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let acceptor = TlsAcceptor::from(Arc::new(config));
         let respond: Respond = Arc::new(respond);
