@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http::{Response, request};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio_rustls::rustls::{ServerConfig, crypto};
+use tokio_rustls::rustls::{DEFAULT_VERSIONS, ServerConfig, SupportedProtocolVersion, crypto};
 
 use super::ScriptedServer;
 use super::respond::{Respond, serve_connection};
@@ -62,6 +62,30 @@ impl TestCertificate {
     pub fn leaf(&self) -> &CertificateDer<'static> {
         &self.leaf
     }
+
+    /// A rustls server config (the *ring* provider, no ALPN, no client authentication) that
+    /// serves this leaf and offers exactly `versions`: `&[&rustls::version::TLS12]` is a server
+    /// that speaks only TLS 1.2, as an office's TLS-intercepting proxy may.
+    ///
+    /// # Panics
+    /// If rustls refuses the versions or the certificate, which it does not for the versions it
+    /// ships and a [`TestCertificate`].
+    #[must_use]
+    pub fn server_config(&self, versions: &[&'static SupportedProtocolVersion]) -> ServerConfig {
+        // Deprecated since rustls 0.23.48 (no post-quantum key exchange), with no other way to
+        // name the ring provider: see whop-transport's tls.rs.
+        #[allow(deprecated)]
+        let provider = crypto::ring::default_provider();
+        ServerConfig::builder_with_provider(Arc::new(provider))
+            .with_protocol_versions(versions)
+            .expect("ring supports the versions rustls ships")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![self.leaf.clone()],
+                PrivateKeyDer::Pkcs8(self.key.clone_key()),
+            )
+            .expect("a valid test certificate")
+    }
 }
 
 impl Default for TestCertificate {
@@ -98,19 +122,7 @@ impl ScriptedServer {
         certificate: &TestCertificate,
         respond: impl Fn(usize, &request::Parts) -> Response<Bytes> + Send + Sync + 'static,
     ) -> std::io::Result<ScriptedServer> {
-        // Deprecated since rustls 0.23.48 (no post-quantum key exchange), with no other way to
-        // name the ring provider: see whop-transport's tls.rs.
-        #[allow(deprecated)]
-        let provider = crypto::ring::default_provider();
-        let mut config = ServerConfig::builder_with_provider(Arc::new(provider))
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default versions")
-            .with_no_client_auth()
-            .with_single_cert(
-                vec![certificate.leaf.clone()],
-                PrivateKeyDer::Pkcs8(certificate.key.clone_key()),
-            )
-            .expect("a valid test certificate");
+        let mut config = certificate.server_config(DEFAULT_VERSIONS);
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let acceptor = TlsAcceptor::from(Arc::new(config));
         let respond: Respond = Arc::new(respond);

@@ -176,32 +176,10 @@ async fn tls_with_an_untrusted_certificate_fails_as_tls_error_never_sent() {
 /// A server on loopback that speaks only TLS 1.2 and answers one request with `200 ok`, and the
 /// root (DER) that signed its certificate.
 async fn tls12_only_server() -> (String, rustls::pki_types::CertificateDer<'static>) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
-    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let ca_key = KeyPair::generate().expect("CA key");
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = ca_params.self_signed(&ca_key).expect("self-signed CA");
-    let leaf_key = KeyPair::generate().expect("leaf key");
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .expect("leaf params")
-        .signed_by(&leaf_key, &Issuer::new(ca_params, ca_key))
-        .expect("signed leaf");
-    // Deprecated since rustls 0.23.48 (no post-quantum key exchange), with no other way to name
-    // the ring provider: see whop-transport's tls.rs.
-    #[allow(deprecated)]
-    let provider = rustls::crypto::ring::default_provider();
-    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(provider))
-        .with_protocol_versions(&[&rustls::version::TLS12])
-        .expect("ring speaks TLS 1.2")
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
-        )
-        .expect("a valid certificate");
+    let certificate = whop_test_server::TestCertificate::new();
+    let config = certificate.server_config(&[&rustls::version::TLS12]);
     let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -226,7 +204,7 @@ async fn tls12_only_server() -> (String, rustls::pki_types::CertificateDer<'stat
             let _ = stream.shutdown().await;
         }
     });
-    (url, ca.der().clone())
+    (url, certificate.ca().clone())
 }
 
 #[tokio::test]
