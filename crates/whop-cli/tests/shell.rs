@@ -7,6 +7,7 @@ mod support;
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -25,7 +26,15 @@ fn bash_complete(line: &str) -> Vec<String> {
     );
     let out = Whop::bare().run(&["completions", "bash"]);
     out.assert_code(0);
-    let dir = std::env::temp_dir().join(format!("whop-completions-{}", std::process::id()));
+    // One directory per call: the tests of this file run in parallel threads of one process, and
+    // each removes its directory when done, so a directory named by the process alone was
+    // sometimes removed under another test's bash ("whop.bash: No such file or directory").
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "whop-completions-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let script = dir.join("whop.bash");
     std::fs::write(&script, &out.stdout).expect("the script written");
