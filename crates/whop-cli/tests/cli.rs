@@ -347,7 +347,7 @@ fn license_check_of_an_expired_key_exits_1() {
     let api = Api::start();
     let out = api.whop().run(&["license", "check", EXPIRED_KEY]);
     out.assert_code(1);
-    assert!(out.stdout.starts_with("not valid: "), "{}", out.stdout);
+    out.assert_stdout_starts_with("not valid: ");
     assert!(out.stdout.contains(EXPIRED_ID), "{}", out.stdout);
     assert_eq!(out.stdout.lines().count(), 1);
 }
@@ -465,7 +465,7 @@ fn mock_me_membership_works_with_no_environment() {
 fn mock_license_check_works_with_no_environment() {
     let out = Whop::bare().run(&["--mock", "license", "check", whop_mock::DEMO_LICENSE_KEY]);
     out.assert_code(0);
-    assert!(out.stdout.starts_with("valid: "), "{}", out.stdout);
+    out.assert_stdout_starts_with("valid: ");
 }
 
 #[cfg(feature = "mock")]
@@ -646,7 +646,7 @@ fn a_license_key_starting_with_a_hyphen_is_checked_after_double_dash() {
     let api = Api::start();
     let out = api.whop().run(&["license", "check", "--", "-NOT-A-FLAG"]);
     out.assert_code(1);
-    assert!(out.stdout.starts_with("not found: "), "{}", out.stdout);
+    out.assert_stdout_starts_with("not found: ");
 }
 
 // ---- membership terminate (issue 16) ----

@@ -23,7 +23,7 @@ fn validate_binds_an_unbound_key_and_exits_0() {
         "seat=1",
     ]);
     out.assert_code(0);
-    assert!(out.stdout.starts_with("valid: "), "{}", out.stdout);
+    out.assert_stdout_starts_with("valid: ");
     assert_eq!(
         api.mock().membership(ACTIVE_ID).unwrap().metadata,
         json!({ "hwid": "A", "seat": "1" })
@@ -51,11 +51,7 @@ fn validate_from_another_machine_exits_1_and_says_mismatch() {
         .whop()
         .run(&["license", "validate", ACTIVE_KEY, "--hwid", "B"]);
     out.assert_code(1);
-    assert!(
-        out.stdout.starts_with("metadata mismatch: "),
-        "{}",
-        out.stdout
-    );
+    out.assert_stdout_starts_with("metadata mismatch: ");
 }
 
 #[test]
@@ -65,20 +61,12 @@ fn validate_of_an_expired_or_unknown_key_exits_1_and_says_which() {
         .whop()
         .run(&["license", "validate", EXPIRED_KEY, "--hwid", "A"]);
     expired.assert_code(1);
-    assert!(
-        expired.stdout.starts_with("not valid: "),
-        "{}",
-        expired.stdout
-    );
+    expired.assert_stdout_starts_with("not valid: ");
     let unknown = api
         .whop()
         .run(&["license", "validate", "NO-SUCH", "--hwid", "A"]);
     unknown.assert_code(1);
-    assert!(
-        unknown.stdout.starts_with("not found: "),
-        "{}",
-        unknown.stdout
-    );
+    unknown.assert_stdout_starts_with("not found: ");
 }
 
 #[test]

@@ -239,6 +239,13 @@ impl Outcome {
         self
     }
 
+    /// Asserts stdout starts with `prefix`, showing stdout when it does not.
+    #[track_caller]
+    pub(crate) fn assert_stdout_starts_with(&self, prefix: &str) -> &Self {
+        assert!(self.stdout.starts_with(prefix), "{}", self.stdout);
+        self
+    }
+
     /// The one line on stderr, asserting it is one `whop: error:` line.
     #[track_caller]
     pub(crate) fn error_line(&self) -> &str {
