@@ -51,7 +51,8 @@
 //! [`DEMO_COMPANY_KEY`], user token [`DEMO_USER_TOKEN`], whose user owns a valid
 //! ([`DEMO_LICENSE_KEY`]), an expired ([`DEMO_EXPIRED_LICENSE_KEY`]) and a
 //! canceled-at-period-end ([`DEMO_CANCELING_LICENSE_KEY`]) membership ([`DEMO_LICENSE_KEYS`]
-//! lists them). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
+//! lists them), and three keys for the Current API's license flow ([`DEMO_CURRENT_LICENSE_KEYS`]:
+//! bound to `demo-machine`, unbound, expired). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
 //! test making many calls should set [`MockWhopBuilder::rate_limits`] or
 //! [`MockWhopBuilder::no_rate_limits`].
 //!
@@ -113,9 +114,12 @@ mod webhook;
 pub use builder::{DEFAULT_DEPRECATION, MockWhopBuilder};
 pub use demo::{
     DEMO_CANCELING_LICENSE_KEY, DEMO_CANCELING_MEMBERSHIP_ID, DEMO_COMPANY_KEY,
-    DEMO_EXPIRED_LICENSE_KEY, DEMO_EXPIRED_MEMBERSHIP_ID, DEMO_LICENSE_KEY, DEMO_LICENSE_KEYS,
-    DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID, DEMO_OTHER_USER_ID, DEMO_UNBOUND_LICENSE_KEY,
-    DEMO_UNBOUND_MEMBERSHIP_ID, DEMO_USER_ID, DEMO_USER_TOKEN,
+    DEMO_CURRENT_EXPIRED_LICENSE_KEY, DEMO_CURRENT_EXPIRED_MEMBERSHIP_ID, DEMO_CURRENT_LICENSE_KEY,
+    DEMO_CURRENT_LICENSE_KEYS, DEMO_CURRENT_MEMBERSHIP_ID, DEMO_CURRENT_UNBOUND_LICENSE_KEY,
+    DEMO_CURRENT_UNBOUND_MEMBERSHIP_ID, DEMO_EXPIRED_LICENSE_KEY, DEMO_EXPIRED_MEMBERSHIP_ID,
+    DEMO_LICENSE_KEY, DEMO_LICENSE_KEYS, DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID,
+    DEMO_OTHER_USER_ID, DEMO_UNBOUND_LICENSE_KEY, DEMO_UNBOUND_MEMBERSHIP_ID, DEMO_USER_ID,
+    DEMO_USER_TOKEN,
 };
 pub use error::MockError;
 pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};

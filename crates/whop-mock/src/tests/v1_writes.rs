@@ -455,3 +455,37 @@ async fn an_idempotency_key_reused_for_another_request_is_422() {
     assert_eq!(call(&mock, other).await.status(), 422);
     assert!(mock.membership("mem_1").unwrap().valid);
 }
+
+#[tokio::test]
+async fn the_demo_worlds_current_keys_are_bound_unbound_and_expired() {
+    use crate::{
+        DEMO_COMPANY_KEY, DEMO_CURRENT_EXPIRED_LICENSE_KEY, DEMO_CURRENT_LICENSE_KEY,
+        DEMO_CURRENT_LICENSE_KEYS, DEMO_CURRENT_UNBOUND_LICENSE_KEY, DEMO_USER_TOKEN,
+    };
+    let mock = MockWhop::demo();
+    let cases = [
+        (
+            DEMO_CURRENT_LICENSE_KEY,
+            "active",
+            json!({ "hwid": "demo-machine" }),
+        ),
+        (DEMO_CURRENT_UNBOUND_LICENSE_KEY, "active", json!({})),
+        (DEMO_CURRENT_EXPIRED_LICENSE_KEY, "expired", json!({})),
+    ];
+    assert_eq!(
+        DEMO_CURRENT_LICENSE_KEYS.map(|(key, _)| key),
+        cases.clone().map(|c| c.0)
+    );
+    for (key, status, metadata) in cases {
+        for token in [DEMO_COMPANY_KEY, DEMO_USER_TOKEN] {
+            let response = call(
+                &mock,
+                v1("GET", &format!("/memberships/{key}"), token, NEW, None),
+            )
+            .await;
+            assert_eq!(response.status(), 200, "{key}");
+            assert_eq!(json(&response)["status"], status, "{key}");
+            assert_eq!(json(&response)["metadata"], metadata, "{key}");
+        }
+    }
+}
