@@ -6,8 +6,9 @@
 use whop_models::{Membership, Metadata, ValidateLicenseRequest};
 
 use super::Legacy;
-use super::validate_license::{VALIDATE_LICENSE, body};
+use super::validate_license::VALIDATE_LICENSE;
 use crate::client::HttpService;
+use crate::endpoint::body;
 use crate::error::Error;
 use crate::response::Response;
 
