@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 ///
 /// Whop delivers at least once: a delivery that timed out on Whop's side, or that your server
 /// answered with anything but 2xx, is sent again, and a network hiccup can repeat one you
-/// already handled. A Standard Webhooks delivery carries a `webhook-id` that stays the same on
-/// every retry of one event, so remembering the IDs handled recently catches the repeats. (Legacy
-/// deliveries carry no ID; make their handling idempotent instead, for example keyed on the
-/// membership's ID and state.)
+/// already handled. Remembering the keys handled recently catches the repeats; the key of a
+/// delivery is [`Verified::dedup_key`]: the `webhook-id` of a Standard Webhooks delivery (the
+/// same on every retry of one event), the SHA-256 of the body of a legacy one (which carries
+/// no ID; see [`Verified::dedup_key`] for what that key cannot tell apart).
 ///
 /// [`SeenSet`] remembers IDs in this process only, for a bounded time and up to a bounded
 /// number: after a restart, or in a second process behind the same URL, a repeat gets through.
@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 /// "set if absent, with expiry", such as Redis `SET key 1 NX EX 600`). Either way, a
 /// de-duplication set narrows the window; handlers that are idempotent close it.
 ///
+/// [`Verified::dedup_key`]: crate::Verified::dedup_key
 pub trait SeenIds {
     /// Why the store could not answer.
     type Error;
