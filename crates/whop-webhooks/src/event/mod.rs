@@ -142,6 +142,14 @@ impl Event {
     /// let LegacyPayload::MembershipWentInvalid(membership) = event.payload else { unreachable!() };
     /// assert!(!membership.is_valid());
     ///
+    /// // A v1 webhook pinned to a recent version: the Current API's membership.
+    /// let body = br#"{"type":"membership.updated","api_version_date":"2026-09-15","account_id":"biz_1",
+    ///     "data":{"id":"mem_1","account":{"id":"biz_1"},"status":"canceling"},
+    ///     "previous_attributes":{"status":"active"}}"#;
+    /// let Event::Current(event) = Event::decode(body)? else { unreachable!() };
+    /// assert_eq!(event.business_id().unwrap().as_str(), "biz_1");
+    /// assert_eq!(event.previous_attributes.unwrap()["status"], "active");
+    ///
     /// // An event type this crate does not know is not an error.
     /// let body = br#"{"action":"payment.succeeded","data":{"id":"pay_1"}}"#;
     /// assert_eq!(Event::decode(body)?.kind(), "payment.succeeded");
