@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower::ServiceExt;
 use whop_mock::{MockMembership, MockWhop, WebhookEndpoint, WebhookScheme};
+use whop_models::MembershipStatus;
 use whop_webhooks::{Event, LegacyPayload, ObjectKey, Scheme, Secret, V1Payload, Verifier};
 
 const SECRET: &str = "ws_e2e_3b1f0c9a";
@@ -258,6 +259,35 @@ enum Step {
     Metadata,
     /// `MockWhop::emit_webhook` with this event type.
     Emit(&'static str),
+    /// A Current API call at the pinned version: method, path after the membership, JSON body.
+    V1(&'static str, &'static str, &'static str),
+}
+
+/// The Current API calls of the table, at the version the SDK pins.
+const V1_CANCEL_AT_PERIOD_END: Step =
+    Step::V1("POST", "/cancel", r#"{"cancel_at_period_end":true}"#);
+const V1_CANCEL_NOW: Step = Step::V1("POST", "/cancel", r#"{"cancel_at_period_end":false}"#);
+const V1_UNDO_CANCEL: Step = Step::V1("PATCH", "", r#"{"cancel_at_period_end":false}"#);
+const V1_MERGE_METADATA: Step = Step::V1("PATCH", "", r#"{"metadata":{"hwid":"A"}}"#);
+const V1_PAUSE: Step = Step::V1("POST", "/pause", "{}");
+const V1_RESUME: Step = Step::V1("POST", "/resume", "{}");
+const V1_EXTEND: Step = Step::V1("POST", "/extend", r#"{"days":7}"#);
+
+async fn call_v1(mock: &MockWhop, method: &str, path: &str, body: &'static str) {
+    let request = http::Request::builder()
+        .method(method)
+        .uri(format!("/api/v1/memberships/{MEMBERSHIP}{path}"))
+        .header("authorization", format!("Bearer {COMPANY_KEY}"))
+        .header("api-version-date", PINNED)
+        .header("content-type", "application/json")
+        .body(Bytes::from_static(body.as_bytes()))
+        .unwrap();
+    let response = mock.clone().oneshot(request).await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{method} {path}: {}",
+        response.status()
+    );
 }
 
 async fn run(step: Step, mock: &MockWhop) {
@@ -267,6 +297,7 @@ async fn run(step: Step, mock: &MockWhop) {
         Step::Valid => assert!(mock.set_status(MEMBERSHIP, "active", true)),
         Step::Metadata => assert!(mock.set_metadata(MEMBERSHIP, serde_json::json!({"hwid": "A"}))),
         Step::Emit(kind) => assert!(mock.emit_webhook(kind, MEMBERSHIP)),
+        Step::V1(method, path, body) => call_v1(mock, method, path, body).await,
     }
 }
 
@@ -361,7 +392,51 @@ async fn every_event_the_mock_delivers_decodes_into_a_typed_variant() {
             &["current membership.trial_ending_soon"],
         ),
     ];
-    for (config, steps, expected) in cases {
+    let cancel = "current membership.cancel_at_period_end_changed";
+    let updated = "current membership.updated";
+    let v1_calls: &[(Config, &[Step], &[&str])] = &[
+        (
+            Legacy,
+            &[V1_CANCEL_AT_PERIOD_END],
+            &["legacy membership.cancel_at_period_end_changed"],
+        ),
+        (
+            Legacy,
+            &[V1_CANCEL_NOW],
+            &["legacy membership.went_invalid"],
+        ),
+        (
+            Legacy,
+            &[V1_MERGE_METADATA],
+            &["legacy membership.metadata_updated"],
+        ),
+        (Legacy, &[V1_PAUSE, V1_RESUME, V1_EXTEND], &[]),
+        (
+            V1Unpinned,
+            &[V1_CANCEL_AT_PERIOD_END, V1_UNDO_CANCEL],
+            &[
+                "v1 membership.cancel_at_period_end_changed",
+                "v1 membership.cancel_at_period_end_changed",
+            ],
+        ),
+        (V1Unpinned, &[V1_CANCEL_NOW], &["v1 membership.deactivated"]),
+        (V1Unpinned, &[V1_PAUSE, V1_RESUME, V1_EXTEND], &[]),
+        (V1Pinned, &[V1_CANCEL_AT_PERIOD_END], &[cancel, updated]),
+        (
+            V1Pinned,
+            &[V1_CANCEL_AT_PERIOD_END, V1_UNDO_CANCEL],
+            &[cancel, updated, cancel, updated],
+        ),
+        (
+            V1Pinned,
+            &[V1_CANCEL_NOW],
+            &["current membership.deactivated", updated],
+        ),
+        (V1Pinned, &[V1_MERGE_METADATA], &[updated]),
+        (V1Pinned, &[V1_PAUSE, V1_RESUME], &[updated, updated]),
+        (V1Pinned, &[V1_EXTEND], &[updated]),
+    ];
+    for (config, steps, expected) in cases.iter().chain(v1_calls) {
         let case = format!("{config:?} {steps:?}");
         let running = Running::start(app::Receiver::new(verifier())).await;
         let mock = mock(config.endpoint(&running.url));
@@ -411,6 +486,7 @@ async fn a_pinned_cancel_arrives_as_the_current_membership_with_what_changed() {
             .membership()
             .expect("a typed membership event");
         assert_eq!(membership.cancel_at_period_end, Some(true));
+        assert_eq!(membership.status, Some(MembershipStatus::Canceling));
         assert_eq!(membership.license_key.as_ref().unwrap().as_str(), "KEY-E2E");
         assert_eq!(
             membership.account.as_ref().map(|a| a.id.as_str()),
@@ -423,13 +499,13 @@ async fn a_pinned_cancel_arrives_as_the_current_membership_with_what_changed() {
     assert!(matches!(updated.payload, V1Payload::MembershipUpdated(_)));
     assert_eq!(
         updated.previous_attributes,
-        serde_json::json!({"cancel_at_period_end": false})
+        serde_json::json!({"cancel_at_period_end": false, "status": "active"})
             .as_object()
             .cloned()
     );
     assert_eq!(
         handled[1].1,
-        format!("re-read {MEMBERSHIP} (cancel_at_period_end changed)")
+        format!("re-read {MEMBERSHIP} (cancel_at_period_end, status changed)")
     );
     running.stop().await;
 }

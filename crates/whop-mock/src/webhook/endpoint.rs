@@ -42,19 +42,21 @@ pub struct WebhookEndpoint {
     pub(super) retry_delays: [Duration; MAX_RETRIES],
     pub(super) attempt_timeout: Duration,
     pub(super) legacy_object_key: &'static str,
-    pub(super) api_version_date: Option<String>,
+    pub(super) api_version_date: Option<(String, Resource)>,
 }
 
 /// What the deliveries to an endpoint look like: its scheme, and for Standard Webhooks
-/// whether it is pinned.
+/// which membership resource its pin (if any) gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Envelope<'a> {
     /// `{"action", "data" | "body"}`, the v2 membership.
     Legacy,
-    /// v1, unpinned: `api_version_date: null`, `company_id`, the 2025 Legacy membership.
-    V1Unpinned,
-    /// v1 pinned to this date: `account_id`, the Current API's membership.
-    V1Pinned(&'a str),
+    /// v1 with the 2025 Legacy membership and `company_id`: unpinned (`None`, sent as
+    /// `"api_version_date": null`) or pinned to the Legacy resource's date.
+    V1LegacyShape(Option<&'a str>),
+    /// v1 pinned to a date of the new resource: `account_id`, the Current API's membership,
+    /// `membership.updated` after every change.
+    V1Current(&'a str),
 }
 
 impl fmt::Debug for WebhookEndpoint {
@@ -66,7 +68,10 @@ impl fmt::Debug for WebhookEndpoint {
             )
             .field("secret", &"<redacted>")
             .field("scheme", &self.scheme)
-            .field("api_version_date", &self.api_version_date)
+            .field(
+                "api_version_date",
+                &self.api_version_date.as_ref().map(|(date, _)| date),
+            )
             .field("retry_delays", &self.retry_delays)
             .field("attempt_timeout", &self.attempt_timeout)
             .finish_non_exhaustive()
@@ -135,10 +140,13 @@ impl WebhookEndpoint {
 
     /// What the deliveries look like: the scheme, and for Standard Webhooks the pin.
     pub(super) fn envelope(&self) -> Envelope<'_> {
-        match (self.scheme, self.api_version_date.as_deref()) {
+        match (self.scheme, &self.api_version_date) {
             (WebhookScheme::Legacy, _) => Envelope::Legacy,
-            (WebhookScheme::Standard, None) => Envelope::V1Unpinned,
-            (WebhookScheme::Standard, Some(date)) => Envelope::V1Pinned(date),
+            (WebhookScheme::Standard, None) => Envelope::V1LegacyShape(None),
+            (WebhookScheme::Standard, Some((date, Resource::Legacy))) => {
+                Envelope::V1LegacyShape(Some(date))
+            }
+            (WebhookScheme::Standard, Some((date, Resource::Current))) => Envelope::V1Current(date),
         }
     }
 
@@ -164,22 +172,26 @@ impl WebhookEndpoint {
     }
 
     /// Pins the Standard Webhooks deliveries to an `Api-Version-Date`, as a webhook created
-    /// with `api_version: v1` and `api_version_date` is (default: unpinned). A pinned webhook
-    /// sends that version's envelope: `"api_version_date": "<date>"`, `account_id` instead of
+    /// with `api_version: v1` and `api_version_date` is (default: unpinned, which gets the
+    /// Legacy resource). Pinned to a date of the new resource (one of
+    /// [`SUPPORTED_API_VERSION_DATES`](crate::SUPPORTED_API_VERSION_DATES) after
+    /// [`LEGACY_API_VERSION_DATE`](crate::LEGACY_API_VERSION_DATE)), a webhook sends that
+    /// version's envelope: `"api_version_date": "<date>"`, `account_id` instead of
     /// `company_id`, the Current API's membership in `data`, and `membership.updated` (with
-    /// `previous_attributes`) after each change besides the specific event. Legacy-scheme
-    /// deliveries ignore it.
+    /// `previous_attributes`) after each change, besides the specific event. Pinned to the
+    /// Legacy date, it sends what an unpinned one does, with the date. Legacy-scheme deliveries
+    /// ignore it.
     ///
     /// # Errors
     ///
-    /// [`WebhookEndpointError`] if the mock does not serve `date`.
+    /// [`WebhookEndpointError`] if `date` is not one of
+    /// [`SUPPORTED_API_VERSION_DATES`](crate::SUPPORTED_API_VERSION_DATES), as Whop refuses to
+    /// create a webhook pinned to a version it does not have.
     pub fn api_version_date(mut self, date: &str) -> Result<Self, WebhookEndpointError> {
-        if date.is_empty() {
-            return Err(WebhookEndpointError::new(
-                "the API version date is not one the mock supports",
-            ));
-        }
-        self.api_version_date = Some(date.to_owned());
+        let resource = version::resource(Some(date)).map_err(|_| {
+            WebhookEndpointError::new("the API version date is not one the mock supports")
+        })?;
+        self.api_version_date = Some((date.to_owned(), resource));
         Ok(self)
     }
 

@@ -24,6 +24,7 @@ use tokio::sync::mpsc;
 
 use crate::body::{self, Expand, Related};
 use crate::seed::MockMembership;
+use crate::version::{self, Resource};
 
 mod deliver;
 mod endpoint;
@@ -41,8 +42,12 @@ use envelope::{legacy_body, v1_body};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Change {
     CancelAtPeriodEnd,
-    Validity { valid: bool },
+    Validity {
+        valid: bool,
+    },
     Metadata,
+    /// Anything else Whop reports only as `membership.updated` (a pause, a resume, an extend).
+    Other,
 }
 
 /// The event types the mock sends, each in the envelopes that have it.
@@ -60,19 +65,19 @@ impl Change {
     /// `membership.updated`"; it fires on any change, metadata included).
     fn event_types(self, envelope: Envelope<'_>) -> &'static [&'static str] {
         match (self, envelope) {
-            (Self::CancelAtPeriodEnd, Envelope::V1Pinned(_)) => {
+            (Self::CancelAtPeriodEnd, Envelope::V1Current(_)) => {
                 &[CANCEL_AT_PERIOD_END_CHANGED, UPDATED]
             }
             (Self::CancelAtPeriodEnd, _) => &[CANCEL_AT_PERIOD_END_CHANGED],
             (Self::Validity { valid: true }, Envelope::Legacy) => &[WENT_VALID],
             (Self::Validity { valid: false }, Envelope::Legacy) => &[WENT_INVALID],
-            (Self::Validity { valid: true }, Envelope::V1Unpinned) => &[ACTIVATED],
-            (Self::Validity { valid: false }, Envelope::V1Unpinned) => &[DEACTIVATED],
-            (Self::Validity { valid: true }, Envelope::V1Pinned(_)) => &[ACTIVATED, UPDATED],
-            (Self::Validity { valid: false }, Envelope::V1Pinned(_)) => &[DEACTIVATED, UPDATED],
+            (Self::Validity { valid: true }, Envelope::V1LegacyShape(_)) => &[ACTIVATED],
+            (Self::Validity { valid: false }, Envelope::V1LegacyShape(_)) => &[DEACTIVATED],
+            (Self::Validity { valid: true }, Envelope::V1Current(_)) => &[ACTIVATED, UPDATED],
+            (Self::Validity { valid: false }, Envelope::V1Current(_)) => &[DEACTIVATED, UPDATED],
             (Self::Metadata, Envelope::Legacy) => &[METADATA_UPDATED],
-            (Self::Metadata, Envelope::V1Unpinned) => &[],
-            (Self::Metadata, Envelope::V1Pinned(_)) => &[UPDATED],
+            (Self::Metadata | Self::Other, Envelope::V1Current(_)) => &[UPDATED],
+            (Self::Metadata, Envelope::V1LegacyShape(_)) | (Self::Other, _) => &[],
         }
     }
 }
@@ -233,8 +238,9 @@ mod tests {
 
     #[test]
     fn each_change_sends_the_events_of_its_envelope() {
-        let pinned = Envelope::V1Pinned("2026-09-15");
-        let cases: [(Change, Envelope<'_>, &[&str]); 12] = [
+        let unpinned = Envelope::V1LegacyShape(None);
+        let pinned = Envelope::V1Current("2026-09-15");
+        let cases: [(Change, Envelope<'_>, &[&str]); 15] = [
             (
                 Change::CancelAtPeriodEnd,
                 Envelope::Legacy,
@@ -242,7 +248,7 @@ mod tests {
             ),
             (
                 Change::CancelAtPeriodEnd,
-                Envelope::V1Unpinned,
+                unpinned,
                 &[CANCEL_AT_PERIOD_END_CHANGED],
             ),
             (
@@ -255,11 +261,7 @@ mod tests {
                 Envelope::Legacy,
                 &[WENT_VALID],
             ),
-            (
-                Change::Validity { valid: true },
-                Envelope::V1Unpinned,
-                &[ACTIVATED],
-            ),
+            (Change::Validity { valid: true }, unpinned, &[ACTIVATED]),
             (
                 Change::Validity { valid: true },
                 pinned,
@@ -270,19 +272,18 @@ mod tests {
                 Envelope::Legacy,
                 &[WENT_INVALID],
             ),
-            (
-                Change::Validity { valid: false },
-                Envelope::V1Unpinned,
-                &[DEACTIVATED],
-            ),
+            (Change::Validity { valid: false }, unpinned, &[DEACTIVATED]),
             (
                 Change::Validity { valid: false },
                 pinned,
                 &[DEACTIVATED, UPDATED],
             ),
             (Change::Metadata, Envelope::Legacy, &[METADATA_UPDATED]),
-            (Change::Metadata, Envelope::V1Unpinned, &[]),
+            (Change::Metadata, unpinned, &[]),
             (Change::Metadata, pinned, &[UPDATED]),
+            (Change::Other, Envelope::Legacy, &[]),
+            (Change::Other, unpinned, &[]),
+            (Change::Other, pinned, &[UPDATED]),
         ];
         for (change, envelope, expected) in cases {
             assert_eq!(
@@ -291,6 +292,24 @@ mod tests {
                 "{change:?} {envelope:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_a_supported_date_pins_an_endpoint() {
+        let endpoint = || WebhookEndpoint::new("http://127.0.0.1:1/", "ws_x").unwrap();
+        for date in crate::SUPPORTED_API_VERSION_DATES {
+            assert!(endpoint().api_version_date(date).is_ok(), "{date}");
+        }
+        for date in ["2026-09-14", "", "latest", "2026-09-15 "] {
+            assert!(endpoint().api_version_date(date).is_err(), "{date:?}");
+        }
+        let legacy = endpoint()
+            .api_version_date(crate::LEGACY_API_VERSION_DATE)
+            .unwrap();
+        assert_eq!(
+            legacy.envelope(),
+            Envelope::V1LegacyShape(Some(crate::LEGACY_API_VERSION_DATE))
+        );
     }
 
     /// A receiver on loopback that answers each request with the next status of `statuses`
