@@ -124,12 +124,13 @@ impl MockWhopBuilder {
     /// Delivers webhooks to `endpoint` when memberships change. Starts a delivery thread, which
     /// ends with the mock.
     ///
-    /// | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1), unpinned | v1 pinned ([`WebhookEndpoint::api_version_date`](crate::WebhookEndpoint::api_version_date)) |
+    /// | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1), unpinned | v1 pinned to a new-resource date ([`WebhookEndpoint::api_version_date`](crate::WebhookEndpoint::api_version_date)) |
     /// | --- | --- | --- | --- |
-    /// | a cancel sets `cancel_at_period_end` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed`, `membership.updated` |
+    /// | a cancel at period end, or its undo, flips `cancel_at_period_end` (v2 or v1) | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed`, `membership.updated` |
     /// | [`MockWhop::set_status`] makes it valid | `membership.went_valid` | `membership.activated` | `membership.activated`, `membership.updated` |
-    /// | [`MockWhop::set_status`] makes it invalid | `membership.went_invalid` | `membership.deactivated` | `membership.deactivated`, `membership.updated` |
-    /// | [`MockWhop::set_metadata`] changes it | `membership.metadata_updated` | (none) | `membership.updated` |
+    /// | [`MockWhop::set_status`] or a v1 cancel now makes it invalid | `membership.went_invalid` | `membership.deactivated` | `membership.deactivated`, `membership.updated` |
+    /// | [`MockWhop::set_metadata`] or a v2/v1 metadata update changes it | `membership.metadata_updated` | (none) | `membership.updated` |
+    /// | a v1 pause, resume or extend changes it | (none) | (none) | `membership.updated` |
     ///
     /// and [`MockWhop::emit_webhook`] sends any event type for a membership. A change that
     /// changes nothing (cancelling twice) sends nothing.
