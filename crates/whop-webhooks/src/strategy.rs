@@ -10,10 +10,8 @@ use proptest::option;
 use proptest::prelude::*;
 use serde_json::Value;
 use whop_models::strategy::{
-    company_id, json_map, json_value, license_key, membership, membership_id, membership_status,
-    plan_id, product_id, rfc3339_time, user_id, v1_membership,
+    company_id, json_map, json_value, membership, rfc3339_time, v1_membership,
 };
-use whop_models::v1;
 
 /// The event names this crate types, in either envelope, in either spelling.
 const TYPED: &[&str] = &[
@@ -101,52 +99,10 @@ pub fn current_payload() -> BoxedStrategy<CurrentPayload> {
     let data = unknown_data().prop_filter("Legacy-shaped data", |data| {
         !(data.get("company").is_some() && data.get("account").is_none())
     });
-    payload_of(current_membership().boxed(), data.boxed())
-}
-
-/// The Current API's membership, enough of it to tell a round trip from a loss: whop-models
-/// has no strategy for it yet.
-fn current_membership() -> impl Strategy<Value = v1::Membership> {
-    let account = (
-        company_id(),
-        option::of("[a-z-]{1,12}"),
-        option::of("[A-Za-z ]{1,12}"),
+    payload_of(
+        whop_models::strategy::v1::membership().boxed(),
+        data.boxed(),
     )
-        .prop_map(|(id, route, title)| v1::Account {
-            id,
-            logo_url: None,
-            route,
-            title,
-        });
-    (
-        membership_id(),
-        option::of(account),
-        option::of(any::<bool>()),
-        option::of(rfc3339_time()),
-        option::of(license_key()),
-        option::of(json_map()),
-        option::of(membership_status()),
-        (
-            option::of(plan_id()),
-            option::of(product_id()),
-            option::of(user_id()),
-        ),
-    )
-        .prop_map(
-            |(id, account, cancels, period_end, key, metadata, status, (plan, product, user))| {
-                let mut membership = v1::Membership::with_id(id);
-                membership.account = account;
-                membership.cancel_at_period_end = cancels;
-                membership.current_period_end = period_end;
-                membership.license_key = key;
-                membership.metadata = metadata;
-                membership.status = status;
-                membership.plan_id = plan;
-                membership.product_id = product;
-                membership.user_id = user;
-                membership
-            },
-        )
 }
 
 /// The fields every v1 envelope has besides its payload, with `api_version_date` from `dates`.
