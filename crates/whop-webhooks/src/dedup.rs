@@ -5,6 +5,8 @@ use std::convert::Infallible;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::Verified;
+
 /// Somewhere to remember which deliveries were handled.
 ///
 /// Whop delivers at least once: a delivery that timed out on Whop's side, or that your server
@@ -20,7 +22,6 @@ use std::time::{Duration, Instant};
 /// "set if absent, with expiry", such as Redis `SET key 1 NX EX 600`). Either way, a
 /// de-duplication set narrows the window; handlers that are idempotent close it.
 ///
-/// [`Verified::dedup_key`]: crate::Verified::dedup_key
 pub trait SeenIds {
     /// Why the store could not answer.
     type Error;
@@ -32,6 +33,17 @@ pub trait SeenIds {
     ///
     /// When the store cannot answer. Whether to handle the event anyway is the caller's call.
     fn first_sighting(&self, id: &str) -> Result<bool, Self::Error>;
+
+    /// [`first_sighting`](Self::first_sighting) of a verified delivery's
+    /// [`dedup_key`](Verified::dedup_key): `Ok(false)` for a repeat of a delivery already seen,
+    /// legacy or Standard Webhooks.
+    ///
+    /// # Errors
+    ///
+    /// As [`first_sighting`](Self::first_sighting).
+    fn first_sighting_of(&self, verified: &Verified) -> Result<bool, Self::Error> {
+        self.first_sighting(verified.dedup_key())
+    }
 }
 
 /// An in-memory [`SeenIds`]: at most `capacity` IDs, each forgotten `ttl` after it was first
@@ -159,6 +171,44 @@ mod tests {
         assert!(!seen.first_sighting_at("c", t0));
         assert!(!seen.first_sighting_at("b", t0));
         assert!(seen.first_sighting_at("a", t0), "a was evicted");
+    }
+
+    #[test]
+    fn a_redelivered_legacy_body_is_a_repeat_and_another_body_is_not() {
+        let seen = SeenSet::new(10, Duration::from_secs(60));
+        let cancel =
+            br#"{"action":"membership.cancel_at_period_end_changed","data":{"id":"mem_1"}}"#;
+        let metadata = br#"{"action":"membership.metadata_updated","data":{"id":"mem_1"}}"#;
+        // A retry is signed afresh: another timestamp, the same body.
+        assert_eq!(
+            seen.first_sighting_of(&Verified::legacy(1_700_000_000, cancel)),
+            Ok(true)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::legacy(1_700_000_060, cancel)),
+            Ok(false)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::legacy(1_700_000_060, metadata)),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn a_standard_delivery_is_a_repeat_by_its_webhook_id_whatever_its_body() {
+        let seen = SeenSet::new(10, Duration::from_secs(60));
+        assert_eq!(
+            seen.first_sighting_of(&Verified::standard(1, "msg_1")),
+            Ok(true)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::standard(2, "msg_1")),
+            Ok(false)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::standard(2, "msg_2")),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@
 //!         Err(ReceiveError::Verify(_)) => return 401, // not from Whop (or not this secret)
 //!         Err(_) => return 400,                       // from Whop, but not an event we can read
 //!     };
-//!     if seen.first_sighting(delivery.verified.dedup_key()) == Ok(false) {
+//!     if seen.first_sighting_of(&delivery.verified) == Ok(false) {
 //!         return 200; // a retry of an event already handled
 //!     }
 //!     match &delivery.event {

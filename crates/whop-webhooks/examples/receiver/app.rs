@@ -79,7 +79,7 @@ impl Receiver {
                 return (StatusCode::BAD_REQUEST, "not an event");
             }
         };
-        if self.seen.first_sighting(delivery.verified.dedup_key()) == Ok(false) {
+        if self.seen.first_sighting_of(&delivery.verified) == Ok(false) {
             return (StatusCode::OK, "duplicate");
         }
         let action = dispatch(&delivery.event);

@@ -21,7 +21,7 @@ pub struct Verified {
 const LEGACY_KEY_PREFIX: &str = "legacy-sha256:";
 
 impl Verified {
-    pub(super) fn legacy(timestamp: u64, body: &[u8]) -> Self {
+    pub(crate) fn legacy(timestamp: u64, body: &[u8]) -> Self {
         Self {
             scheme: Scheme::Legacy,
             timestamp,
@@ -30,7 +30,7 @@ impl Verified {
         }
     }
 
-    pub(super) fn standard(timestamp: u64, webhook_id: &str) -> Self {
+    pub(crate) fn standard(timestamp: u64, webhook_id: &str) -> Self {
         Self {
             scheme: Scheme::Standard,
             timestamp,
