@@ -93,11 +93,12 @@ pub fn v1_payload() -> BoxedStrategy<V1Payload> {
 }
 
 /// What a v1 event with the Current API's membership says happened. An unknown event's data
-/// never has `company` without `account`: at a date after [`crate::LAST_LEGACY_SHAPE_DATE`]
+/// never has a `company` and no `account`: at a date after [`crate::LAST_LEGACY_SHAPE_DATE`]
 /// that data is read as the Legacy shape.
 pub fn current_payload() -> BoxedStrategy<CurrentPayload> {
-    let data = unknown_data().prop_filter("Legacy-shaped data", |data| {
-        !(data.get("company").is_some() && data.get("account").is_none())
+    let set = |data: &Value, key: &str| data.get(key).is_some_and(|value| !value.is_null());
+    let data = unknown_data().prop_filter("Legacy-shaped data", move |data| {
+        !set(data, "company") || set(data, "account")
     });
     payload_of(
         whop_models::strategy::v1::membership().boxed(),

@@ -45,9 +45,9 @@ pub type CurrentPayload = V1Payload<whop_models::v1::Membership>;
 ///   - a later date: Whop has not documented the date at which membership events switched
 ///     shape (it lies between 2026-07-20, the last date seen with the Legacy shape, and
 ///     2026-09-15, the pin of Whop's Rust SDK whose `Membership` is the new one), so the data
-///     decides: `company` without `account` is the Legacy shape ([`Event::V1`]), anything else
-///     the Current API's ([`Event::Current`]). A value that is not a date is read as a later
-///     one.
+///     decides: a `company` (not `null`) and no `account` is the Legacy shape ([`Event::V1`]),
+///     anything else the Current API's ([`Event::Current`]). A value that is not a date is read
+///     as a later one.
 ///
 /// A body with `action` is legacy, one with `type` is v1. Every other event type is kept as
 /// `Unknown { kind, data }` with its data as raw JSON: Whop adds event types, and a receiver

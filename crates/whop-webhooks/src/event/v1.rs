@@ -185,8 +185,9 @@ struct ShapeHint<'a> {
 impl Shape {
     /// The rule documented on [`Event`](crate::Event): no date or a date up to
     /// [`LAST_LEGACY_SHAPE_DATE`] is Legacy; after it (or a value that is not a date), the data
-    /// decides, because the date of the switch is not documented: `company` without `account`
-    /// is Legacy, anything else Current.
+    /// decides, because the date of the switch is not documented: `company` set (not `null`)
+    /// and `account` not is Legacy, anything else Current. Either shape, encoded again, is
+    /// read as the same shape.
     pub(super) fn of(api_version_date: Option<&str>, data: Option<&RawValue>) -> Self {
         let Some(date) = api_version_date else {
             return Self::Legacy;
@@ -196,12 +197,13 @@ impl Shape {
         {
             return Self::Legacy;
         }
-        let hint = data.and_then(|raw| serde_json::from_str::<ShapeHint<'_>>(raw.get()).ok());
+        // Only an object has keys (serde would read an array into the hint by position).
+        let hint = data
+            .filter(|raw| raw.get().trim_start().starts_with('{'))
+            .and_then(|raw| serde_json::from_str::<ShapeHint<'_>>(raw.get()).ok());
+        let set = |value: Option<&RawValue>| value.is_some_and(|raw| raw.get() != "null");
         match hint {
-            Some(ShapeHint {
-                account: None,
-                company: Some(_),
-            }) => Self::Legacy,
+            Some(hint) if set(hint.company) && !set(hint.account) => Self::Legacy,
             _ => Self::Current,
         }
     }
@@ -244,6 +246,26 @@ mod tests {
             (Some("2026-10-07-2"), current, Shape::Current),
             (Some("latest"), bare, Shape::Current),
             (Some("2026-09-15"), "null", Shape::Current),
+            (
+                Some("2026-09-15"),
+                r#"[null, {"id":"biz_1"}]"#,
+                Shape::Current,
+            ),
+            (
+                Some("2026-09-15"),
+                r#"{"id":"mem_1","company":null}"#,
+                Shape::Current,
+            ),
+            (
+                Some("2026-09-15"),
+                r#"{"id":"mem_1","company":{"id":"biz_1"},"account":null}"#,
+                Shape::Legacy,
+            ),
+            (
+                Some("2026-09-15"),
+                r#"{"id":"mem_1","company":{"id":"biz_1"},"account":{"id":"biz_1"}}"#,
+                Shape::Current,
+            ),
         ];
         for (date, data, expected) in cases {
             assert_eq!(
