@@ -12,7 +12,7 @@ use super::future::{Cooldown, Next, PacingFuture, Pending, settle};
 use super::layer::Pacer;
 use super::{RequestHead, Reserve};
 use crate::error::Error;
-use crate::extensions::RequestExt;
+use crate::extensions::{Endpoint, RequestExt};
 
 /// The service made by [`PacingLayer`](super::PacingLayer). Clones share the pacer.
 #[derive(Clone)]
@@ -43,7 +43,7 @@ where
     S: Service<Request<B>, Response = Response<RB>, Error = Error> + Clone + Send + 'static,
     S::Future: Send,
     B: Send + 'static,
-    RB: 'static,
+    RB: AsRef<[u8]> + 'static,
 {
     type Response = Response<RB>;
     type Error = Error;
@@ -68,10 +68,13 @@ where
             .map(|d| d.saturating_duration_since(now));
         match pacer.store.reserve(&bucket.key, limit, max_wait) {
             Reserve::Ready(answer) => match settle(answer, &pacer.store, bucket.key, now) {
-                Next::Send => PacingFuture::calling(
-                    self.inner.call(req),
-                    Some(Cooldown::new(&pacer.store, bucket.key)),
-                ),
+                Next::Send => {
+                    let family = req.endpoint().map(Endpoint::family);
+                    PacingFuture::calling(
+                        self.inner.call(req),
+                        Some(Cooldown::new(&pacer.store, bucket.key, family)),
+                    )
+                }
                 Next::Wait(held) => PacingFuture::waiting(self.take_ready(), req, Ok(held)),
                 Next::Fail(error) => PacingFuture::failed(error),
             },
@@ -114,9 +117,9 @@ mod tests {
     struct Recorder(Arc<Mutex<Vec<Instant>>>);
 
     impl Service<Request<()>> for Recorder {
-        type Response = Response<()>;
+        type Response = Response<bytes::Bytes>;
         type Error = Error;
-        type Future = std::future::Ready<Result<Response<()>, Error>>;
+        type Future = std::future::Ready<Result<Response<bytes::Bytes>, Error>>;
 
         fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
             Poll::Ready(Ok(()))
@@ -133,7 +136,14 @@ mod tests {
             if let Some(wait) = req.headers().get("x-retry-after") {
                 response = response.header(http::header::RETRY_AFTER, wait);
             }
-            std::future::ready(Ok(response.body(()).expect("valid")))
+            // And a body (`x-body`).
+            let body = req
+                .headers()
+                .get("x-body")
+                .map_or_else(bytes::Bytes::new, |b| {
+                    bytes::Bytes::copy_from_slice(b.as_bytes())
+                });
+            std::future::ready(Ok(response.body(body).expect("valid")))
         }
     }
 
@@ -592,5 +602,67 @@ mod tests {
             .collect();
         // Each answer takes 10 ms; the fourth slot is one window (with margin) after the first three.
         assert_eq!(offsets, [10, 10, 10, 1110]);
+    }
+
+    fn v1_request(route: &'static str) -> Request<()> {
+        let mut req = Request::post("https://api.whop.com/api/v1/x")
+            .body(())
+            .expect("valid");
+        req.set_endpoint(Endpoint::new(route, ApiFamily::V1));
+        req
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn v1_is_paced_per_operation() {
+        let (service, sent) = paced(
+            PacingConfig::disabled()
+                .with_v1(Some(PacingLimit::new(2, Duration::from_secs(1))))
+                .with_safety_margin(Duration::ZERO),
+        );
+        let (cancel, update) = ("POST /v1/m/{id}/cancel", "PATCH /v1/m/{id}");
+        let t0 = Instant::now();
+        for route in [cancel, cancel, update, update, cancel] {
+            service
+                .clone()
+                .oneshot(v1_request(route))
+                .await
+                .expect("sent");
+        }
+        let offsets: Vec<u128> = sent
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .map(|t| (*t - t0).as_millis())
+            .collect();
+        // Two per operation go at once; only the third cancel waits for its own window.
+        assert_eq!(offsets, [0, 0, 0, 0, 1000]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_v1_429_reports_the_wait_in_its_message_and_none_without_one() {
+        let store = Scripted::new(Reservation::Granted {
+            wait: Duration::ZERO,
+            ticket: 0,
+        });
+        let config = PacingConfig::disabled()
+            .with_v1(Some(PacingLimit::new(600, Duration::from_secs(60))))
+            .with_store(Arc::clone(&store));
+        let (service, _sent) = paced(config);
+        let route = "POST /v1/memberships/{id}/cancel";
+        let message =
+            r#"{"error":{"type":"rate_limit_exceeded","message":"Try again in 12 seconds."}}"#;
+        for body in [Some(message), None] {
+            let mut req = answered_with(v1_request(route), "429", None);
+            if let Some(body) = body {
+                req.headers_mut()
+                    .insert("x-body", http::HeaderValue::from_static(body));
+            }
+            service.clone().oneshot(req).await.expect("answered");
+        }
+        let cooldowns = store.cooldowns.lock().expect("not poisoned").clone();
+        assert_eq!(
+            cooldowns,
+            [(BucketKey::new(route, None), Duration::from_secs(12))]
+        );
     }
 }
