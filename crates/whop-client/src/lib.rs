@@ -88,7 +88,7 @@ pub use error::{
 pub use futures_core::Stream;
 pub use layered::{BoxClient, BoxHttpService, LayeredClientBuilder};
 pub use legacy::Legacy;
-pub use pacing_env::{ENV_PACING_REDIS_URL, pacing_from_env};
+pub use pacing_env::{ENV_PACING_REDIS_FALLBACK, ENV_PACING_REDIS_URL, PacingEnv, pacing_from_env};
 pub use paging::{CursorPages, Direction, Items, PageError, Pages};
 pub use response::Response;
 
