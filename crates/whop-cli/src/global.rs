@@ -1,10 +1,15 @@
-//! The flags every subcommand takes (`--json`, `--verbose`, `--mock`, the credentials, the base URL
-//! and `--timeout`), before or after the subcommand.
+//! The flags every subcommand takes (`--json`, `--verbose`, `--mock`, `--api`, the credentials, the
+//! base URL and `--timeout`), before or after the subcommand.
 
 use std::fmt;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
+
+use crate::exit::{Exit, Failure};
+
+/// The variable that chooses the API when `--api` is not given.
+pub(crate) const ENV_API: &str = "WHOP_API";
 
 /// Flags every subcommand takes (before or after the subcommand).
 #[derive(Debug, Args)]
@@ -31,6 +36,13 @@ pub(crate) struct GlobalArgs {
     )]
     pub(crate) mock: bool,
 
+    /// Which of Whop's APIs the command calls [env: WHOP_API] [default: current]: `current`, the
+    /// Current API (/api/v1, with this release's pinned Api-Version-Date), or `legacy`, this
+    /// tool's older calls (v2 with the company API key, v5 `me` with a user token). Whop switched
+    /// v2 off; `legacy` is for servers that still answer it, such as `--mock`.
+    #[arg(long, global = true, value_enum, value_name = "API")]
+    pub(crate) api: Option<ApiChoice>,
+
     /// Whop's API root [env: WHOP_BASE_URL] [default: `https://api.whop.com/api`]. https only, or
     /// http to a loopback host.
     #[arg(long, global = true, value_name = "URL")]
@@ -51,6 +63,61 @@ pub(crate) struct GlobalArgs {
     /// 60]
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_timeout)]
     pub(crate) timeout: Option<Duration>,
+}
+
+impl GlobalArgs {
+    /// The API to call: `--api`, else `WHOP_API`, else the Current API.
+    ///
+    /// # Errors
+    /// `WHOP_API` holds anything but `current` or `legacy` ([`Exit::Usage`]; clap refuses a bad
+    /// `--api` itself).
+    pub(crate) fn api(&self) -> Result<ApiChoice, Failure> {
+        if let Some(api) = self.api {
+            return Ok(api);
+        }
+        match std::env::var(ENV_API) {
+            Err(std::env::VarError::NotPresent) => Ok(ApiChoice::Current),
+            Ok(value) if value.is_empty() => Ok(ApiChoice::Current),
+            Ok(value) => ApiChoice::from_str(&value, false).map_err(|_| invalid_env_api(&value)),
+            Err(std::env::VarError::NotUnicode(value)) => {
+                Err(invalid_env_api(&value.to_string_lossy()))
+            }
+        }
+    }
+}
+
+/// The usage error for a `WHOP_API` that names no API.
+fn invalid_env_api(value: &str) -> Failure {
+    Failure::new(
+        Exit::Usage,
+        format!(
+            "{ENV_API}={value:?} names no API: expected `current` (the default) or `legacy`; \
+             nothing was sent"
+        ),
+    )
+}
+
+/// Which of Whop's APIs a command calls (`--api`, `WHOP_API`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ApiChoice {
+    /// The Current API (/api/v1), with this release's pinned Api-Version-Date.
+    Current,
+    /// This tool's older calls: v2 with the company API key, v5 `me` with a user token.
+    Legacy,
+}
+
+/// The usage error for a flag or command the chosen API does not have; nothing is sent.
+pub(crate) fn only_on(api: ApiChoice, what: &str) -> Failure {
+    let message = match api {
+        ApiChoice::Current => format!(
+            "{what} is only in the legacy API (v2), which Whop switched off; use --api legacy \
+             against a server that still has it; nothing was sent"
+        ),
+        ApiChoice::Legacy => {
+            format!("{what} is only on the Current API: drop --api legacy; nothing was sent")
+        }
+    };
+    Failure::new(Exit::Usage, message)
 }
 
 /// Parses `--timeout`: a positive number of seconds.

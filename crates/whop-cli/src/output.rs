@@ -1,4 +1,5 @@
-//! Writing to stdout: text, the API's own JSON as Whop sent it, and a v2 membership either way.
+//! Writing to stdout: text, the API's own JSON as Whop sent it, and a membership (Current API or
+//! v2) either way.
 
 use time::OffsetDateTime;
 use whop_client::Response;
