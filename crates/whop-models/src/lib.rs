@@ -1,13 +1,53 @@
 //! Typed, lenient serde models of Whop's membership API.
 //!
-//! Pure data: no I/O, no async, no HTTP. The types cover the two endpoints whop-rs speaks:
+//! Pure data: no I/O, no async, no HTTP.
+//!
+//! # The Current API: [`v1`]
+//!
+//! Whop switched API v2 off on 2026-11-13; memberships and licenses now live on the Current API
+//! (`https://api.whop.com/api/v1`), whose resource depends on the `Api-Version-Date` request
+//! header. The [`v1`] module has its models at the date whop-rs pins: [`v1::Membership`] (what a
+//! retrieve by `mem_` ID or license key, an update, a cancel, … return), [`v1::MembershipPage`] (a
+//! cursor-paged list), [`v1::ErrorBody`], and the request bodies ([`v1::UpdateMembership`],
+//! [`v1::CancelMembership`], [`v1::PauseMembership`], [`v1::ExtendMembership`]). The resource
+//! Whop answers without the header, the 2025 "Legacy" one, is [`V1Membership`]
+//! (also [`v1::LegacyMembership`]).
+//!
+//! ```
+//! use whop_models::{decode, v1, MembershipStatus};
+//!
+//! let body = br#"{
+//!     "id": "mem_1",
+//!     "account": {"id": "biz_1", "logo_url": null, "route": "acme", "title": "Acme"},
+//!     "cancel_at_period_end": true,
+//!     "created_at": "2025-01-31T12:00:00.000Z",
+//!     "current_period_end": "2025-03-01T12:00:00.000Z",
+//!     "license_key": null,
+//!     "member": null,
+//!     "metadata": {},
+//!     "phone_number": null,
+//!     "plan_id": "plan_1",
+//!     "product_id": "prod_1",
+//!     "status": "canceling",
+//!     "user_id": "user_1"
+//! }"#;
+//! let membership: v1::Membership = decode(body)?;
+//! assert!(membership.grants_access());
+//! assert_eq!(membership.status, Some(MembershipStatus::Canceling));
+//! assert_eq!(membership.current_period_end.unwrap().unix_timestamp(), 1_740_830_400);
+//! # Ok::<(), whop_models::DecodeError>(())
+//! ```
+//!
+//! # Legacy: v2 and v5
+//!
+//! The models of the calls whop-rs made before the Current API stay, for the legacy calls:
 //!
 //! - `POST /v2/memberships/{id}/cancel` returns a [`Membership`], whose `product`, `user`,
 //!   `plan`, `promo_code` (and deprecated `access_pass`) are [`Expandable`]: an ID, or the whole
-//!   object when the request asked for it with [`Expand`].
+//!   object when the request asked for it with [`Expand`]. Whop retired v2 on 2026-11-13.
 //! - `GET /v5/me/memberships/{id}` returns a [`MeMembership`]; the `{id}` is a
 //!   [`MembershipRef`], a membership ID or a license key.
-//! - Either may answer with an [`ErrorBody`].
+//! - Any of them may answer with an [`ErrorBody`], which also reads the Current API's shape.
 //!
 //! # Leniency
 //!
@@ -15,10 +55,15 @@
 //! fields are ignored, unknown enum values are kept as `Unknown(String)` and written back
 //! unchanged, IDs are never checked for their prefix, fields the API may leave out or send as
 //! `null` are `Option`, and fields whose shape differs between spec and reality are raw
-//! [`serde_json::Value`]s. Timestamps are [`time::OffsetDateTime`], read from Unix seconds;
-//! one out of range is a decode error, not a panic.
+//! [`serde_json::Value`]s.
 //!
-//! # Example
+//! # Timestamps
+//!
+//! Times are [`time::OffsetDateTime`]. Every timestamp field of every model reads each form Whop
+//! has sent times in: Unix seconds (an integer, a float or a numeric string), ISO 8601 / RFC 3339
+//! text, and `"YYYY-MM-DD HH:MM:SS +HHMM"` text (Whop's 2023 webhook examples). The v2/v5 models
+//! write Unix seconds ([`UnixSeconds`]), the Current API's write RFC 3339 ([`Iso8601`]). A time
+//! out of range is a decode error, not a panic.
 //!
 //! ```
 //! use whop_models::{decode, Expandable, Membership, MembershipStatus};
@@ -30,7 +75,7 @@
 //!     "status": "completed",
 //!     "valid": true,
 //!     "payment_processor": "sezzle",
-//!     "created_at": 1675816599,
+//!     "created_at": "2023-02-08 02:36:39 +0200",
 //!     "expires_at": null
 //! }"#;
 //!
@@ -80,6 +125,8 @@ mod timestamp;
 mod user;
 mod v1_membership;
 
+pub mod v1;
+
 #[cfg(any(test, feature = "proptest"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategy;
@@ -103,7 +150,7 @@ pub use plan::{Plan, PlanType, ReleaseMethod};
 pub use product::{Product, Visibility};
 pub use promo_code::{PromoCode, PromoCodeStatus, PromoDuration, PromoType};
 pub use status::MembershipStatus;
-pub use timestamp::UnixSeconds;
+pub use timestamp::{Iso8601, UnixSeconds};
 pub use user::{SocialAccount, User};
 pub use v1_membership::{
     V1Company, V1CustomFieldResponse, V1Member, V1Membership, V1Plan, V1Product, V1PromoCode,
@@ -111,8 +158,10 @@ pub use v1_membership::{
 };
 
 /// Encodes a value as the API would send it: compact JSON, `serde_json::to_vec` of the type's
-/// derived `Serialize`. Absent fields (`None`, and raw JSON fields that are `null`) are left out,
-/// as the API leaves them out: decoding the bytes gives the same value back.
+/// derived `Serialize`. Absent fields are written as the API writes them: the v2/v5 models and
+/// request bodies leave out `None` (and raw JSON fields that are `null`), the Current API's
+/// response models ([`v1::Membership`], [`V1Membership`]) write `null`, as Whop does for their
+/// nullable fields. Either way, decoding the bytes gives the same value back.
 ///
 /// ```
 /// use whop_models::{encode, V5ErrorBody};

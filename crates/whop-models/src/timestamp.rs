@@ -1,19 +1,34 @@
-//! Unix-seconds timestamps.
+//! Timestamps: one reader for every form Whop sends, two writers.
 //!
-//! Whop sends times as whole seconds since the Unix epoch (`int32` in the v2 spec, `number` in
-//! v5). [`UnixSeconds`] is the `serde_with` adapter the models use to turn them into
-//! [`time::OffsetDateTime`] (UTC). It reads integers, floats (the fraction is kept to the
-//! nanosecond) and numeric strings; it writes whole seconds, as the API does. A value outside
-//! the range `time` can represent is a decode error, never a panic.
+//! The same field arrives in different forms depending on the API and the age of the body:
+//!
+//! - Unix seconds (v2 and v5, and early snapshots of the Current API): an integer, a float (the
+//!   fraction is kept to the nanosecond) or a numeric string;
+//! - ISO 8601 / RFC 3339 text (the Current API: `"2023-12-01T05:00:00.401Z"`);
+//! - `"YYYY-MM-DD HH:MM:SS +HHMM"` text (Whop's own 2023 webhook examples:
+//!   `"2022-12-05 02:28:57 +0200"`; Ruby's default time format, also with `UTC` for the offset).
+//!
+//! Every timestamp field of every model reads all of them through one visitor, so no field can
+//! fall behind another. The writers differ because the APIs do: [`UnixSeconds`] writes whole
+//! seconds (the v2/v5 models), [`Iso8601`] writes RFC 3339 (the Current API's models). A value
+//! outside the range `time` can represent is a decode error, never a panic.
 
 use std::fmt;
 
 use serde::de::{self, Visitor};
 use serde::{Deserializer, Serializer};
 use serde_with::{DeserializeAs, SerializeAs};
-use time::OffsetDateTime;
+use time::format_description::BorrowedFormatItem;
+use time::format_description::well_known::{Iso8601 as Iso8601Format, Rfc3339};
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
-/// `serde_with` adapter: [`OffsetDateTime`] as Unix seconds.
+/// `serde_with` adapter: [`OffsetDateTime`] written as whole Unix seconds (the v2/v5 models).
+///
+/// It reads every form Whop sends a time in, as [`Iso8601`] does: Unix seconds (an integer, a
+/// float, whose fraction is kept to the nanosecond, or a numeric string), ISO 8601 / RFC 3339
+/// text, and `"YYYY-MM-DD HH:MM:SS +HHMM"` text (also with `UTC` for the offset). A time outside
+/// the range `time` represents is a decode error, never a panic.
 ///
 /// Use it through `serde_with::As`, as the models do (or with `#[serde_as(as = "UnixSeconds")]`
 /// if your own crate enables serde_with's `macros` feature):
@@ -31,9 +46,36 @@ use time::OffsetDateTime;
 ///
 /// let event: Event = serde_json::from_str(r#"{"at": 1675816599}"#).unwrap();
 /// assert_eq!(event.at.unix_timestamp(), 1675816599);
+/// let event: Event = serde_json::from_str(r#"{"at": "2023-02-08 02:36:39 +0200"}"#).unwrap();
+/// assert_eq!(event.at.unix_timestamp(), 1675816599);
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UnixSeconds;
+
+/// `serde_with` adapter: [`OffsetDateTime`] written as RFC 3339 text (`"2025-01-31T12:00:00Z"`),
+/// as the Current API writes it (the v1 models).
+///
+/// It reads every form Whop sends a time in, as [`UnixSeconds`] does: Unix seconds (an integer,
+/// a float or a numeric string), ISO 8601 / RFC 3339 text, and `"YYYY-MM-DD HH:MM:SS +HHMM"`
+/// text. Writing fails (an error, not a panic) for a time RFC 3339 cannot spell: a year outside
+/// 0 to 9999, or an offset with seconds.
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// use time::OffsetDateTime;
+/// use whop_models::Iso8601;
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Event {
+///     #[serde(with = "serde_with::As::<Iso8601>")]
+///     at: OffsetDateTime,
+/// }
+///
+/// let event: Event = serde_json::from_str(r#"{"at": 1738324800}"#).unwrap();
+/// assert_eq!(serde_json::to_string(&event).unwrap(), r#"{"at":"2025-01-31T12:00:00Z"}"#);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Iso8601;
 
 impl SerializeAs<OffsetDateTime> for UnixSeconds {
     fn serialize_as<S: Serializer>(
@@ -46,11 +88,40 @@ impl SerializeAs<OffsetDateTime> for UnixSeconds {
 
 impl<'de> DeserializeAs<'de, OffsetDateTime> for UnixSeconds {
     fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
-        deserializer.deserialize_any(UnixSecondsVisitor)
+        deserializer.deserialize_any(TimestampVisitor)
     }
 }
 
-struct UnixSecondsVisitor;
+impl SerializeAs<OffsetDateTime> for Iso8601 {
+    fn serialize_as<S: Serializer>(
+        source: &OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        // RFC 3339 cannot spell a year outside 0..=9999 or an offset with seconds: an error, as
+        // a time the API could not have sent.
+        let text = source.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+impl<'de> DeserializeAs<'de, OffsetDateTime> for Iso8601 {
+    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
+        deserializer.deserialize_any(TimestampVisitor)
+    }
+}
+
+/// `"2022-12-05 02:28:57 +0200"`, with an optional fraction of a second.
+const SPACED_WITH_OFFSET: &[BorrowedFormatItem<'static>] = format_description!(
+    "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]] [offset_hour sign:mandatory][optional [:]][offset_minute]"
+);
+
+/// `"2022-12-05 00:28:57 UTC"`: the same form for a UTC time, as Ruby writes it.
+const SPACED_UTC: &[BorrowedFormatItem<'static>] = format_description!(
+    "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]] UTC"
+);
+
+/// The one reader of timestamps.
+struct TimestampVisitor;
 
 fn out_of_range<E: de::Error>(value: impl fmt::Display) -> E {
     E::custom(format_args!(
@@ -58,11 +129,19 @@ fn out_of_range<E: de::Error>(value: impl fmt::Display) -> E {
     ))
 }
 
-impl Visitor<'_> for UnixSecondsVisitor {
+fn parse_text(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .or_else(|_| OffsetDateTime::parse(text, &Iso8601Format::PARSING))
+        .or_else(|_| OffsetDateTime::parse(text, SPACED_WITH_OFFSET))
+        .or_else(|_| PrimitiveDateTime::parse(text, SPACED_UTC).map(|at| at.assume_utc()))
+        .ok()
+}
+
+impl Visitor<'_> for TimestampVisitor {
     type Value = OffsetDateTime;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Unix timestamp in seconds")
+        f.write_str("a Unix timestamp in seconds or an ISO 8601 date-time")
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
@@ -86,6 +165,8 @@ impl Visitor<'_> for UnixSecondsVisitor {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         if let Ok(whole) = v.parse::<i64>() {
             self.visit_i64(whole)
+        } else if let Some(at) = parse_text(v) {
+            Ok(at)
         } else if let Ok(float) = v.parse::<f64>() {
             self.visit_f64(float)
         } else {
@@ -96,55 +177,108 @@ impl Visitor<'_> for UnixSecondsVisitor {
 
 #[cfg(test)]
 mod tests {
-    use serde::Deserialize;
+    use serde::{Deserialize, Serialize};
     use time::OffsetDateTime;
 
-    use super::UnixSeconds;
+    use super::{Iso8601, UnixSeconds};
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, Deserialize, Serialize)]
     struct At(#[serde(with = "serde_with::As::<UnixSeconds>")] OffsetDateTime);
 
+    #[derive(Debug, Deserialize, Serialize)]
+    struct Iso(#[serde(with = "serde_with::As::<Iso8601>")] OffsetDateTime);
+
+    fn read(json: &str) -> Result<OffsetDateTime, serde_json::Error> {
+        serde_json::from_str::<At>(json).map(|At(at)| at)
+    }
+
+    /// (JSON, the instant it means in Unix nanoseconds).
+    const FORMS: &[(&str, i128)] = &[
+        ("1642834868", 1_642_834_868_000_000_000),
+        ("1642834868.5", 1_642_834_868_500_000_000),
+        ("\"1642834868\"", 1_642_834_868_000_000_000),
+        ("\"1642834868.5\"", 1_642_834_868_500_000_000),
+        ("\"2022-01-22T07:01:08Z\"", 1_642_834_868_000_000_000),
+        ("\"2022-01-22T09:01:08.5+02:00\"", 1_642_834_868_500_000_000),
+        ("\"2022-01-22t07:01:08z\"", 1_642_834_868_000_000_000),
+        ("\"20220122T070108Z\"", 1_642_834_868_000_000_000),
+        ("\"2022-01-22T07:01Z\"", 1_642_834_860_000_000_000),
+        ("\"2022-01-22 09:01:08 +0200\"", 1_642_834_868_000_000_000),
+        ("\"2022-01-22 04:31:08 -0230\"", 1_642_834_868_000_000_000),
+        ("\"2022-01-22 09:01:08 +02:00\"", 1_642_834_868_000_000_000),
+        (
+            "\"2022-01-22 09:01:08.250 +0200\"",
+            1_642_834_868_250_000_000,
+        ),
+        ("\"2022-01-22 07:01:08 UTC\"", 1_642_834_868_000_000_000),
+    ];
+
     #[test]
-    fn integer_seconds_decode() {
-        let At(at) = serde_json::from_str("1642834868").unwrap();
-        assert_eq!(at.unix_timestamp(), 1_642_834_868);
+    fn every_form_decodes_to_its_instant() {
+        for &(json, nanos) in FORMS {
+            let at = read(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(at.unix_timestamp_nanos(), nanos, "{json}");
+        }
     }
 
     #[test]
-    fn float_seconds_keep_their_fraction() {
-        let At(at) = serde_json::from_str("1642834868.5").unwrap();
-        assert_eq!(at.unix_timestamp(), 1_642_834_868);
-        assert_eq!(at.millisecond(), 500);
+    fn a_text_offset_is_kept() {
+        let at = read("\"2022-12-05 02:28:57 +0200\"").unwrap();
+        assert_eq!(at.offset().whole_hours(), 2);
     }
 
     #[test]
-    fn numeric_string_decodes() {
-        let At(at) = serde_json::from_str("\"1642834868\"").unwrap();
-        assert_eq!(at.unix_timestamp(), 1_642_834_868);
-    }
-
-    #[test]
-    fn out_of_range_integer_is_an_error() {
-        let err = serde_json::from_str::<At>("99999999999999999").unwrap_err();
-        assert!(
-            err.to_string().contains("out of the supported range"),
-            "{err}"
+    fn unix_seconds_writes_whole_seconds_and_iso8601_writes_rfc3339() {
+        let at = read("\"2022-01-22T09:01:08.5+02:00\"").unwrap();
+        assert_eq!(serde_json::to_string(&At(at)).unwrap(), "1642834868");
+        assert_eq!(
+            serde_json::to_string(&Iso(at)).unwrap(),
+            "\"2022-01-22T09:01:08.5+02:00\""
         );
     }
 
     #[test]
-    fn out_of_range_float_and_u64_are_errors() {
-        assert!(serde_json::from_str::<At>("1e300").is_err());
-        assert!(serde_json::from_str::<At>("-1e300").is_err());
-        assert!(serde_json::from_str::<At>("18446744073709551615").is_err());
+    fn out_of_range_values_are_errors() {
+        for json in [
+            "99999999999999999",
+            "1e300",
+            "-1e300",
+            "18446744073709551615",
+            "\"99999999999999999\"",
+            "\"1e300\"",
+            "\"NaN\"",
+            "\"inf\"",
+        ] {
+            let err = read(json).unwrap_err();
+            assert!(
+                err.to_string().contains("out of the supported range"),
+                "{json}: {err}"
+            );
+        }
     }
 
     #[test]
-    fn boolean_is_refused() {
-        let err = serde_json::from_str::<At>("true").unwrap_err();
-        assert!(
-            err.to_string().contains("a Unix timestamp in seconds"),
-            "{err}"
-        );
+    fn text_that_is_no_time_is_refused() {
+        for json in [
+            "\"yesterday\"",
+            "\"\"",
+            "\"2022-13-01T00:00:00Z\"",
+            "\"2022-01-22 09:01:08\"",
+            "\"2022-01-22\"",
+            "true",
+        ] {
+            let err = read(json).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("a Unix timestamp in seconds or an ISO 8601 date-time"),
+                "{json}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unwritable_time_is_a_serialize_error_not_a_panic() {
+        let far = OffsetDateTime::from_unix_timestamp(-100_000_000_000).unwrap();
+        assert!(serde_json::to_string(&Iso(far)).is_err());
     }
 }

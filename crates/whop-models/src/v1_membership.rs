@@ -1,25 +1,25 @@
-//! The v1 membership: the `data` of Whop's current (API version v1) membership webhooks.
+//! The 2025 "Legacy" membership resource of the Current API (`/api/v1/memberships` without an
+//! `Api-Version-Date` header, or with an old one); also [`crate::v1::LegacyMembership`].
 //!
-//! Whop's newer API describes a membership differently from v2: related records are small nested
+//! This resource describes a membership differently from v2: related records are small nested
 //! objects (`company`, `plan`, `product`, `user`, `member`, `promo_code`) rather than IDs that
-//! `expand` may turn into objects, and times are RFC 3339 strings (`"2025-01-31T12:00:00Z"`) rather
-//! than Unix seconds. Decoding stays lenient as everywhere in this crate: every field but `id` may be
-//! absent or `null`, unknown fields are ignored, unknown statuses are kept. A time is read from an
-//! RFC 3339 string and, because the newer API's own field docs still say "as a Unix timestamp",
-//! also from Unix seconds; it is always written as RFC 3339.
+//! `expand` may turn into objects, and times are RFC 3339 strings (`"2025-01-31T12:00:00Z"`)
+//! rather than Unix seconds. Decoding stays lenient as everywhere in this crate: every field but
+//! `id` may be absent or `null`, unknown fields are ignored, unknown statuses are kept. A time is
+//! read in every form Whop sends (the resource's own field docs still say "as a Unix timestamp")
+//! and always written as RFC 3339 ([`Iso8601`]).
 
-use std::fmt;
-
-use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use serde_with::{DeserializeAs, SerializeAs};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
-use crate::{CompanyId, LicenseKey, MembershipId, MembershipStatus, PlanId, ProductId, UserId};
+use crate::{
+    CompanyId, Iso8601, LicenseKey, MembershipId, MembershipStatus, PlanId, ProductId, UserId,
+};
 
-/// One customer's purchase of one product, as Whop's v1 API (and its webhooks) describe it.
+/// One customer's purchase of one product, as the Current API's 2025 "Legacy" resource (and
+/// webhooks pinned to it) describe it. For the resource at a recent `Api-Version-Date`, see
+/// [`crate::v1::Membership`].
 ///
 /// ```
 /// use whop_models::{decode, MembershipStatus, V1Membership};
@@ -48,7 +48,7 @@ pub struct V1Membership {
     /// The reason the customer picked from Whop's list when cancelling, as sent.
     pub cancel_option: Option<String>,
     /// When the customer started cancelling; `None` if they have not.
-    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
+    #[serde(default, with = "serde_with::As::<Option<Iso8601>>")]
     pub canceled_at: Option<OffsetDateTime>,
     /// The customer's own words on why they cancelled, if any.
     pub cancellation_reason: Option<String>,
@@ -57,14 +57,14 @@ pub struct V1Membership {
     /// The company (seller) the membership belongs to.
     pub company: Option<V1Company>,
     /// When the membership was created.
-    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
+    #[serde(default, with = "serde_with::As::<Option<Iso8601>>")]
     pub created_at: Option<OffsetDateTime>,
     /// The currency the membership is billed in (`usd`, …), as sent.
     pub currency: Option<String>,
     /// The customer's answers to the product's checkout questions.
     pub custom_field_responses: Option<Vec<V1CustomFieldResponse>>,
     /// When the customer first joined the company; `None` without a member record.
-    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
+    #[serde(default, with = "serde_with::As::<Option<Iso8601>>")]
     pub joined_at: Option<OffsetDateTime>,
     /// The software license key, for products that issue them. Redacted in `Debug`.
     pub license_key: Option<LicenseKey>,
@@ -83,15 +83,15 @@ pub struct V1Membership {
     /// The promo code applied to the membership's billing, if any.
     pub promo_code: Option<V1PromoCode>,
     /// End of the current billing period, for recurring memberships.
-    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
+    #[serde(default, with = "serde_with::As::<Option<Iso8601>>")]
     pub renewal_period_end: Option<OffsetDateTime>,
     /// Start of the current billing period, for recurring memberships.
-    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
+    #[serde(default, with = "serde_with::As::<Option<Iso8601>>")]
     pub renewal_period_start: Option<OffsetDateTime>,
     /// Where the membership is in its lifecycle.
     pub status: Option<MembershipStatus>,
     /// When the membership last changed.
-    #[serde(default, with = "serde_with::As::<Option<Rfc3339Lenient>>")]
+    #[serde(default, with = "serde_with::As::<Option<Iso8601>>")]
     pub updated_at: Option<OffsetDateTime>,
     /// The customer; `None` if their account was deleted.
     pub user: Option<V1User>,
@@ -222,62 +222,6 @@ pub struct V1CustomFieldResponse {
     pub answer: Option<String>,
     /// The question as shown.
     pub question: Option<String>,
-}
-
-/// `serde_with` adapter: an RFC 3339 time, also read from Unix seconds; written as RFC 3339.
-pub(crate) struct Rfc3339Lenient;
-
-impl SerializeAs<OffsetDateTime> for Rfc3339Lenient {
-    fn serialize_as<S: Serializer>(
-        source: &OffsetDateTime,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let text = source.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
-    }
-}
-
-impl<'de> DeserializeAs<'de, OffsetDateTime> for Rfc3339Lenient {
-    fn deserialize_as<D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
-        deserializer.deserialize_any(Rfc3339Visitor)
-    }
-}
-
-struct Rfc3339Visitor;
-
-impl Rfc3339Visitor {
-    fn from_seconds<E: de::Error>(seconds: i64) -> Result<OffsetDateTime, E> {
-        OffsetDateTime::from_unix_timestamp(seconds)
-            .map_err(|_| E::custom(format_args!("timestamp {seconds} is out of range")))
-    }
-}
-
-impl Visitor<'_> for Rfc3339Visitor {
-    type Value = OffsetDateTime;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an RFC 3339 date-time or Unix seconds")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if let Ok(at) = OffsetDateTime::parse(v, &Rfc3339) {
-            return Ok(at);
-        }
-        match v.parse::<i64>() {
-            Ok(seconds) => Self::from_seconds(seconds),
-            Err(_) => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
-        }
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Self::from_seconds(v)
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        let seconds = i64::try_from(v)
-            .map_err(|_| E::custom(format_args!("timestamp {v} is out of range")))?;
-        Self::from_seconds(seconds)
-    }
 }
 
 #[cfg(test)]

@@ -231,7 +231,7 @@ fn v2_spec_error_bodies_give_their_code_and_message() {
     ] {
         let body = ErrorBody::parse(&fixture(file)).unwrap_or_else(|| panic!("{file}"));
         assert!(matches!(body, ErrorBody::V2(_)), "{file}");
-        assert_eq!(body.code(), Some(&ErrorCode::Number(code)), "{file}");
+        assert_eq!(body.code(), Some(ErrorCode::Number(code)), "{file}");
         assert!(body.message().unwrap().starts_with(message_start), "{file}");
     }
 }
