@@ -111,6 +111,16 @@ impl MockWhopBuilder {
         self
     }
 
+    /// Makes every `/api/v2/` route answer as Whop does since it retired API v2 (default
+    /// `false`): `404` with an HTML page ([`V2_RETIRED_BODY`](crate::V2_RETIRED_BODY)), to
+    /// rehearse a migration to the Current API. Whop's exact answer is not documented; see
+    /// [`V2_RETIRED_BODY`](crate::V2_RETIRED_BODY) for why this one. `/api/v5/` and `/api/v1/`
+    /// are untouched.
+    pub fn v2_retired(mut self, retired: bool) -> Self {
+        self.state.set_v2_retired(retired);
+        self
+    }
+
     /// Delivers webhooks to `endpoint` when memberships change. Starts a delivery thread, which
     /// ends with the mock.
     ///

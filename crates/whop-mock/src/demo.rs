@@ -37,8 +37,46 @@ pub const DEMO_UNBOUND_MEMBERSHIP_ID: &str = "mem_demo000000005";
 /// The license key of [`DEMO_UNBOUND_MEMBERSHIP_ID`]: **valid**, bound to no machine yet.
 pub const DEMO_UNBOUND_LICENSE_KEY: &str = "DEMO-UNBOUND-00000000-0000005";
 
-/// Every license key of [`MockWhop::demo`] with what it demonstrates, for help texts and tests:
-/// `(key, what)`.
+/// A valid membership of [`DEMO_USER_ID`] for the Current API's license flow, its key
+/// [`DEMO_CURRENT_LICENSE_KEY`] bound to the hardware ID `demo-machine` (metadata
+/// `{"hwid": "demo-machine"}`).
+pub const DEMO_CURRENT_MEMBERSHIP_ID: &str = "mem_demo000000006";
+/// The license key of [`DEMO_CURRENT_MEMBERSHIP_ID`]: **valid**, bound to `demo-machine`.
+pub const DEMO_CURRENT_LICENSE_KEY: &str = "DEMO-CURRENT-BOUND-0000006";
+/// A valid membership of [`DEMO_USER_ID`] for the Current API's license flow, its key
+/// [`DEMO_CURRENT_UNBOUND_LICENSE_KEY`] bound to no machine yet (empty metadata).
+pub const DEMO_CURRENT_UNBOUND_MEMBERSHIP_ID: &str = "mem_demo000000007";
+/// The license key of [`DEMO_CURRENT_UNBOUND_MEMBERSHIP_ID`]: **valid**, bound to no machine.
+pub const DEMO_CURRENT_UNBOUND_LICENSE_KEY: &str = "DEMO-CURRENT-UNBOUND-0000007";
+/// An expired membership of [`DEMO_USER_ID`] (status `expired`, no access, its period over) for
+/// the Current API's license flow.
+pub const DEMO_CURRENT_EXPIRED_MEMBERSHIP_ID: &str = "mem_demo000000008";
+/// The license key of [`DEMO_CURRENT_EXPIRED_MEMBERSHIP_ID`]: found, **not valid** (expired).
+pub const DEMO_CURRENT_EXPIRED_LICENSE_KEY: &str = "DEMO-CURRENT-EXPIRED-0000008";
+
+/// The license keys of [`MockWhop::demo`] meant for the Current API's license flow (look up by
+/// key, check the status, bind the hardware ID into `metadata`), with what each demonstrates:
+/// `(key, what)`. Every key of the demo world answers on every API (they share one state); these
+/// are kept apart from [`DEMO_LICENSE_KEYS`] so that a Current API demo and a legacy one do not
+/// bind each other's keys.
+pub const DEMO_CURRENT_LICENSE_KEYS: [(&str, &str); 3] = [
+    (
+        DEMO_CURRENT_LICENSE_KEY,
+        "valid, bound to hardware ID demo-machine",
+    ),
+    (
+        DEMO_CURRENT_UNBOUND_LICENSE_KEY,
+        "valid, bound to no machine yet",
+    ),
+    (
+        DEMO_CURRENT_EXPIRED_LICENSE_KEY,
+        "expired: found, not valid",
+    ),
+];
+
+/// The license keys of [`MockWhop::demo`] that the legacy (v2/v5) demonstrations use, with what
+/// each demonstrates, for help texts and tests: `(key, what)`. See also
+/// [`DEMO_CURRENT_LICENSE_KEYS`].
 pub const DEMO_LICENSE_KEYS: [(&str, &str); 4] = [
     (DEMO_LICENSE_KEY, "valid, bound to hardware ID demo-machine"),
     (DEMO_UNBOUND_LICENSE_KEY, "valid, bound to no machine yet"),
@@ -62,8 +100,11 @@ impl MockWhop {
     /// [`DEMO_LICENSE_KEY`]), [`DEMO_EXPIRED_MEMBERSHIP_ID`] (expired, [`DEMO_EXPIRED_LICENSE_KEY`])
     /// and [`DEMO_CANCELING_MEMBERSHIP_ID`] (cancels at period end,
     /// [`DEMO_CANCELING_LICENSE_KEY`]) and [`DEMO_UNBOUND_MEMBERSHIP_ID`] (valid, its key
-    /// [`DEMO_UNBOUND_LICENSE_KEY`] bound to no machine); [`DEMO_OTHER_MEMBERSHIP_ID`] belongs to
-    /// [`DEMO_OTHER_USER_ID`]. Whop's rate limits. The `whop --mock` command serves this world.
+    /// [`DEMO_UNBOUND_LICENSE_KEY`] bound to no machine), and, for the Current API's license flow
+    /// ([`DEMO_CURRENT_LICENSE_KEYS`]), [`DEMO_CURRENT_MEMBERSHIP_ID`] (bound to `demo-machine`),
+    /// [`DEMO_CURRENT_UNBOUND_MEMBERSHIP_ID`] (unbound) and [`DEMO_CURRENT_EXPIRED_MEMBERSHIP_ID`]
+    /// (expired); [`DEMO_OTHER_MEMBERSHIP_ID`] belongs to [`DEMO_OTHER_USER_ID`]. Whop's rate
+    /// limits. The `whop --mock` command serves this world.
     pub fn demo_builder() -> MockWhopBuilder {
         Self::builder()
             .company_token(DEMO_COMPANY_KEY)
@@ -97,6 +138,23 @@ impl MockWhop {
                 MockMembership::new(DEMO_UNBOUND_MEMBERSHIP_ID)
                     .user(DEMO_USER_ID)
                     .license_key(DEMO_UNBOUND_LICENSE_KEY),
+            )
+            .membership(
+                MockMembership::new(DEMO_CURRENT_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(DEMO_CURRENT_LICENSE_KEY)
+                    .metadata(serde_json::json!({ "hwid": "demo-machine" })),
+            )
+            .membership(
+                MockMembership::new(DEMO_CURRENT_UNBOUND_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(DEMO_CURRENT_UNBOUND_LICENSE_KEY),
+            )
+            .membership(
+                MockMembership::new(DEMO_CURRENT_EXPIRED_MEMBERSHIP_ID)
+                    .user(DEMO_USER_ID)
+                    .license_key(DEMO_CURRENT_EXPIRED_LICENSE_KEY)
+                    .status("expired", false),
             )
             .membership(
                 MockMembership::new(DEMO_OTHER_MEMBERSHIP_ID)

@@ -17,14 +17,15 @@ use http::{HeaderValue, Response, StatusCode, header};
 use crate::body::{self, json_response};
 use crate::error::MockError;
 use crate::route::ApiFamily;
+use crate::v1_body;
 
 /// One fault. Faults answer without Whop's headers (no `Deprecation`): they come from "in front
 /// of" the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
-    /// Answer with this status and a JSON error body in the request's API family shape. A status
-    /// outside 100..=999 is sent as 500.
+    /// Answer with this status and a JSON error body in the request's API family shape (on v1,
+    /// a 429's message says "Try again in 1 seconds."). A status outside 100..=999 is sent as 500.
     Status(u16),
     /// Answer with exactly this status, `Content-Type` (if any) and body. See [`Fault::html_502`].
     Respond {
@@ -48,7 +49,10 @@ pub enum Fault {
     /// `200 OK`, `Content-Type: application/json`, and a body that is not JSON.
     GarbageBody,
     /// `429` with Whop's rate-limit body and, if given, this exact `Retry-After` value (seconds,
-    /// an HTTP date, or garbage: sent as given if it is a valid header value, else left out).
+    /// an HTTP date, or garbage: sent as given if it is a valid header value, else left out). On
+    /// `/api/v1` the body is v1's, whose message carries the wait ("Try again in N seconds.":
+    /// the `Retry-After` seconds, else 1); to get the message without the header, as Whop sends
+    /// it, give `retry_after: None`.
     RateLimited {
         /// The raw `Retry-After` value.
         retry_after: Option<String>,
@@ -94,6 +98,18 @@ impl Fault {
         }
     }
 
+    /// Whop's v1 429: `{"error": {"type": "rate_limit_exceeded", "message": "Try again in
+    /// <seconds> seconds."}}`, the wait in the message only, no `Retry-After`.
+    pub fn v1_rate_limited(seconds: u64) -> Self {
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let body = v1_body::error(status, &v1_body::rate_limited_message(seconds));
+        Self::Respond {
+            status: status.as_u16(),
+            content_type: Some("application/json; charset=utf-8".to_owned()),
+            body: Bytes::from(body.to_string()),
+        }
+    }
+
     /// A 429 with `Retry-After: <seconds>`.
     pub fn rate_limited_for(seconds: u64) -> Self {
         Self::RateLimited {
@@ -120,6 +136,10 @@ pub(crate) fn fault_response(
             };
             let body = match family {
                 Some(ApiFamily::V2) => body::v2_error(status.as_u16(), message),
+                Some(ApiFamily::V1) if status == StatusCode::TOO_MANY_REQUESTS => {
+                    v1_body::error(status, &v1_body::rate_limited_message(1))
+                }
+                Some(ApiFamily::V1) => v1_body::error(status, message),
                 Some(ApiFamily::V5) | None => body::v5_error(message),
             };
             json_response(status, &body, None)
@@ -148,11 +168,16 @@ pub(crate) fn fault_response(
             response
         }
         Fault::RateLimited { retry_after } => {
-            let mut response = json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                &body::v5_error(body::RATE_LIMITED_MESSAGE),
-                None,
-            );
+            let body = if family == Some(ApiFamily::V1) {
+                // The wait in the message, as Whop's v1 429 has it: the `Retry-After` value when
+                // it is a number of seconds, else 1.
+                let seconds = retry_after.as_deref().and_then(|v| v.parse().ok());
+                let status = StatusCode::TOO_MANY_REQUESTS;
+                v1_body::error(status, &v1_body::rate_limited_message(seconds.unwrap_or(1)))
+            } else {
+                body::v5_error(body::RATE_LIMITED_MESSAGE)
+            };
+            let mut response = json_response(StatusCode::TOO_MANY_REQUESTS, &body, None);
             if let Some(value) = retry_after
                 .as_deref()
                 .and_then(|v| HeaderValue::from_str(v).ok())

@@ -2,6 +2,20 @@
 //!
 //! It fakes the endpoints whop-rs covers, with Whop's real behaviour and body shapes:
 //!
+//! - The Current API, `/api/v1/memberships…` (company API key, or a user token for the user's
+//!   own memberships), served from the same memberships as v2 and v5 (a cancel through v1 shows
+//!   in a v5 read): list (cursor pages: `first` 1 to 100, `after`, `last`, `before`,
+//!   `page_info`), retrieve by ID or license key, `PATCH`, `cancel`, `pause`, `resume`,
+//!   `extend`, and the Legacy `uncancel` and `add_free_days`. The `Api-Version-Date` header picks
+//!   the resource: none gets the Legacy one (`company`, `renewal_period_*`, plural filters,
+//!   metadata replaced, cancel at period end by default), a date of
+//!   [`SUPPORTED_API_VERSION_DATES`] after [`LEGACY_API_VERSION_DATE`] the new one (`account`,
+//!   `current_period_end`, singular filters, metadata merged, **a cancel without
+//!   `cancel_at_period_end` revoking access at once**), any other date a `400` listing the
+//!   supported ones. Errors as `{"error":{"type":"not_found","message":"..."}}`; limited per
+//!   operation and credential (600 a minute), the 429's wait only in its message ("Try again in
+//!   12 seconds."); a repeated `Idempotency-Key` gets its first answer back, applied once.
+//!   [`MockWhopBuilder::v2_retired`] makes every `/api/v2/` route answer as a retired API does.
 //! - `POST /api/v2/memberships/{id}/cancel` (company API key): `201` with the v2 Membership,
 //!   `cancel_at_period_end: true` (cancelling twice is the same as once), `expand` honoured
 //!   (`expand[]=plan&expand[]=user`, also `expand=plan,user`), a `Deprecation` header on every
@@ -29,11 +43,16 @@
 //! matches no endpoint gets a 404 whose body is [`UNKNOWN_ROUTE_BODY`], plain text, never one of
 //! Whop's JSON error shapes, so a client can tell a wrong base URL from "no such membership".
 //!
+//! [`RecordedRequest::api_version_date`] and [`RecordedRequest::v1_cancel_body`] let a test check
+//! that every `/api/v1/` request carried `Api-Version-Date` and that no cancel left
+//! `cancel_at_period_end` to a default.
+//!
 //! [`MockWhop::demo`] is a ready world for demos, the one `whop --mock` serves: company key
 //! [`DEMO_COMPANY_KEY`], user token [`DEMO_USER_TOKEN`], whose user owns a valid
 //! ([`DEMO_LICENSE_KEY`]), an expired ([`DEMO_EXPIRED_LICENSE_KEY`]) and a
 //! canceled-at-period-end ([`DEMO_CANCELING_LICENSE_KEY`]) membership ([`DEMO_LICENSE_KEYS`]
-//! lists them). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
+//! lists them), and three keys for the Current API's license flow ([`DEMO_CURRENT_LICENSE_KEYS`]:
+//! bound to `demo-machine`, unbound, expired). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
 //! test making many calls should set [`MockWhopBuilder::rate_limits`] or
 //! [`MockWhopBuilder::no_rate_limits`].
 //!
@@ -67,32 +86,40 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod answer;
 mod body;
 mod builder;
 mod demo;
 mod error;
 mod fault;
 mod handlers;
+mod idempotency;
 mod large_world;
 mod log;
 mod mock;
 mod mutation;
 mod rate_limit;
 mod respond;
+mod retired;
 mod route;
 mod seed;
 mod server;
 mod service;
 mod state;
 mod unknown_route;
+mod v1_body;
+mod version;
 mod webhook;
 
 pub use builder::{DEFAULT_DEPRECATION, MockWhopBuilder};
 pub use demo::{
     DEMO_CANCELING_LICENSE_KEY, DEMO_CANCELING_MEMBERSHIP_ID, DEMO_COMPANY_KEY,
-    DEMO_EXPIRED_LICENSE_KEY, DEMO_EXPIRED_MEMBERSHIP_ID, DEMO_LICENSE_KEY, DEMO_LICENSE_KEYS,
-    DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID, DEMO_OTHER_USER_ID, DEMO_UNBOUND_LICENSE_KEY,
-    DEMO_UNBOUND_MEMBERSHIP_ID, DEMO_USER_ID, DEMO_USER_TOKEN,
+    DEMO_CURRENT_EXPIRED_LICENSE_KEY, DEMO_CURRENT_EXPIRED_MEMBERSHIP_ID, DEMO_CURRENT_LICENSE_KEY,
+    DEMO_CURRENT_LICENSE_KEYS, DEMO_CURRENT_MEMBERSHIP_ID, DEMO_CURRENT_UNBOUND_LICENSE_KEY,
+    DEMO_CURRENT_UNBOUND_MEMBERSHIP_ID, DEMO_EXPIRED_LICENSE_KEY, DEMO_EXPIRED_MEMBERSHIP_ID,
+    DEMO_LICENSE_KEY, DEMO_LICENSE_KEYS, DEMO_MEMBERSHIP_ID, DEMO_OTHER_MEMBERSHIP_ID,
+    DEMO_OTHER_USER_ID, DEMO_UNBOUND_LICENSE_KEY, DEMO_UNBOUND_MEMBERSHIP_ID, DEMO_USER_ID,
+    DEMO_USER_TOKEN,
 };
 pub use error::MockError;
 pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};
@@ -100,6 +127,7 @@ pub use large_world::{GENERATED_PRODUCT_ID, LARGE_WORLD_MEMBERSHIPS};
 pub use log::{REDACTED, RecordedRequest};
 pub use mock::MockWhop;
 pub use rate_limit::{Limit, RateLimits};
+pub use retired::V2_RETIRED_BODY;
 pub use route::{ApiFamily, Caller, Route};
 pub use seed::{
     DEFAULT_COMPANY_ID, DEFAULT_CREATED_AT, DEFAULT_PLAN_ID, DEFAULT_PRODUCT_ID, DEFAULT_USER_ID,
@@ -108,6 +136,7 @@ pub use seed::{
 pub use server::{MAX_REQUEST_BODY, MockServer};
 pub use service::ResponseFuture;
 pub use unknown_route::UNKNOWN_ROUTE_BODY;
+pub use version::{LEGACY_API_VERSION_DATE, SUPPORTED_API_VERSION_DATES};
 pub use webhook::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_RETRY_DELAYS, MAX_RETRIES, WebhookAttempt, WebhookEndpoint,
     WebhookEndpointError, WebhookScheme,

@@ -38,9 +38,38 @@ pub struct RecordedRequest {
     /// When it arrived, on the clock the rate limiter counts with (Tokio's, so a paused test
     /// clock shows here too): for tests of when requests came, such as pacing.
     pub received_at: tokio::time::Instant,
+    /// The `Api-Version-Date` header's value, if the request had one (text; lossily decoded if
+    /// it was not UTF-8). Recorded for every request, so a test can check that every `/api/v1/`
+    /// request carried one ([`RecordedRequest::is_v1`]).
+    pub api_version_date: Option<String>,
 }
 
 impl RecordedRequest {
+    /// Whether it went to the Current API (`/api/v1/…`).
+    #[must_use]
+    pub fn is_v1(&self) -> bool {
+        self.family == Some(ApiFamily::V1)
+    }
+
+    /// For a cancel on the Current API (`POST /api/v1/memberships/{id}/cancel`), the body as
+    /// sent, parsed: what a test checks for an explicit `cancel_at_period_end`. `Value::Null` for
+    /// an empty body or one that is not JSON; `None` for any other request.
+    ///
+    /// ```
+    /// # fn check(mock: &whop_mock::MockWhop) {
+    /// for request in mock.requests() {
+    ///     if let Some(body) = request.v1_cancel_body() {
+    ///         assert!(body["cancel_at_period_end"].is_boolean(), "a cancel left it to a default");
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn v1_cancel_body(&self) -> Option<serde_json::Value> {
+        matches!(self.route, Some(Route::V1CancelMembership { .. }))
+            .then(|| serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null))
+    }
+
     /// The raw path split on `/`, without the leading empty segment.
     pub fn path_segments(&self) -> Vec<&str> {
         self.path.split('/').skip(1).collect()

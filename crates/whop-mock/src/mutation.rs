@@ -53,8 +53,29 @@ impl Memberships {
 /// A change to one membership.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum MembershipChange {
-    /// Set to cancel at the end of its period (v2 cancel).
-    CancelAtPeriodEnd,
+    /// Set (`true`: v2 cancel, a v1 cancel at period end) or unset (`false`: a v1 PATCH or
+    /// uncancel) to cancel at the end of its period.
+    CancelAtPeriodEnd(bool),
+    /// Canceled now (a v1 immediate cancel): status `canceled`, no access, `canceled_at`.
+    CancelNow {
+        /// Unix seconds of the cancel.
+        at: i64,
+        /// The reason given, if any.
+        reason: Option<String>,
+    },
+    /// Payment collection paused (v1 pause), until `resumes_at` if given.
+    Pause {
+        /// Unix seconds when it resumes by itself, if ever.
+        resumes_at: Option<i64>,
+    },
+    /// Payment collection resumed (v1 resume).
+    Resume,
+    /// The current period (and the expiry, if any) pushed back by `seconds` (v1 extend, Legacy
+    /// add_free_days).
+    Extend {
+        /// How far.
+        seconds: i64,
+    },
     /// Its metadata replaced: a license key bound to a machine (first validate), a binding reset
     /// (an update or a validate with `{}`), or any metadata update.
     Metadata(Value),
@@ -78,10 +99,37 @@ impl Memberships {
     ) -> (MockMembership, Option<Change>) {
         let membership = &mut self.0[slot.0];
         let event = match change {
-            MembershipChange::CancelAtPeriodEnd => {
-                let changed = !membership.cancel_at_period_end;
-                membership.cancel_at_period_end = true;
+            MembershipChange::CancelAtPeriodEnd(cancel) => {
+                let changed = membership.cancel_at_period_end != cancel;
+                membership.cancel_at_period_end = cancel;
                 changed.then_some(Change::CancelAtPeriodEnd)
+            }
+            MembershipChange::CancelNow { at, reason } => {
+                let changed = membership.valid;
+                membership.status = "canceled".to_owned();
+                membership.valid = false;
+                membership.cancel_at_period_end = false;
+                membership.canceled_at = Some(at);
+                membership.cancellation_reason = reason;
+                changed.then_some(Change::Validity { valid: false })
+            }
+            // Whop's webhooks for these (`membership.updated`) are the webhook module's concern;
+            // none of the events it sends today covers them.
+            MembershipChange::Pause { resumes_at } => {
+                membership.payment_collection_paused = true;
+                membership.resumes_at = resumes_at;
+                None
+            }
+            MembershipChange::Resume => {
+                membership.payment_collection_paused = false;
+                membership.resumes_at = None;
+                None
+            }
+            MembershipChange::Extend { seconds } => {
+                let push = |at: &mut Option<i64>| *at = at.map(|t| t.saturating_add(seconds));
+                push(&mut membership.renewal_period_end);
+                push(&mut membership.expires_at);
+                None
             }
             MembershipChange::Metadata(metadata) => {
                 let changed = membership.metadata != metadata;

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use crate::body::json_response;
 use crate::error::MockError;
 use crate::fault::{Fault, Injection, fault_response};
+use crate::idempotency::REPLAYED_HEADER;
 use crate::log::{RecordedRequest, redacted_headers};
 use crate::mock::MockWhop;
 use crate::route::{ApiFamily, Caller, Token, bearer_token, parse_route};
@@ -74,6 +75,7 @@ impl MockWhop {
                 },
             },
         };
+        let api_version_date = header_text(request, API_VERSION_DATE);
         let injection = state.next_injection();
         let seq = state.log_request(RecordedRequest {
             seq: 0,
@@ -88,6 +90,7 @@ impl MockWhop {
             fault: injection.as_ref().map(|i| i.fault.clone()),
             status: None,
             received_at: Instant::now(),
+            api_version_date: api_version_date.clone(),
         });
         Received {
             seq,
@@ -102,6 +105,10 @@ impl MockWhop {
                 },
                 query: request.uri().query().map(str::to_owned),
                 body: request.body().clone(),
+                method: request.method().clone(),
+                path: path.to_owned(),
+                api_version_date,
+                idempotency_key: header_text(request, IDEMPOTENCY_KEY),
             },
         }
     }
@@ -111,9 +118,12 @@ impl MockWhop {
         let Some(family) = info.family else {
             return crate::unknown_route::response();
         };
+        if family == ApiFamily::V2 && state.v2_retired() {
+            return crate::retired::response();
+        }
         let deprecation = match family {
             ApiFamily::V2 => state.deprecation(),
-            ApiFamily::V5 => None,
+            ApiFamily::V1 | ApiFamily::V5 => None,
         };
         let answer = state.answer(family, info, Instant::now());
         if info.route.is_none() && answer.status == StatusCode::NOT_FOUND {
@@ -124,6 +134,11 @@ impl MockWhop {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if answer.replayed {
+            response
+                .headers_mut()
+                .insert(REPLAYED_HEADER, HeaderValue::from_static("true"));
         }
         response
     }
@@ -182,6 +197,19 @@ impl Delivered {
         }
         response
     }
+}
+
+/// The `Api-Version-Date` request header.
+const API_VERSION_DATE: &str = "api-version-date";
+/// The `Idempotency-Key` request header.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// A header's value as text (lossily, if it is not UTF-8), if present.
+fn header_text(request: &Request<Bytes>, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 struct Received {

@@ -4,9 +4,13 @@
 use bytes::Bytes;
 use http::{Method, Request, header};
 
-/// The two API families; each has its own error body shape and its own rate limit.
+/// The API families; each has its own error body shape and its own rate limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApiFamily {
+    /// `/api/v1/…`, the Current API (company API key or user token; `Api-Version-Date` picks the
+    /// resource; `{"error":{"type":…,"message":…}}` errors; limited per operation).
+    V1,
     /// `/api/v2/…` (company API key; `{"error":{"code":…,"message":…}}` errors; `Deprecation`).
     V2,
     /// `/api/v5/…` (user token; `{"message":…}` errors).
@@ -73,6 +77,69 @@ pub enum Route {
     ListMemberships,
     /// `GET /api/v5/me/memberships`.
     ListMyMemberships,
+    /// `GET /api/v1/memberships`.
+    V1ListMemberships,
+    /// `GET /api/v1/memberships/{id}`.
+    V1RetrieveMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `PATCH /api/v1/memberships/{id}`.
+    V1UpdateMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v1/memberships/{id}/cancel`.
+    V1CancelMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v1/memberships/{id}/uncancel` (Legacy resource only).
+    V1UncancelMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v1/memberships/{id}/pause`.
+    V1PauseMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v1/memberships/{id}/resume`.
+    V1ResumeMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v1/memberships/{id}/extend` (new resource only).
+    V1ExtendMembership {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+    /// `POST /api/v1/memberships/{id}/add_free_days` (Legacy resource only).
+    V1AddFreeDays {
+        /// The decoded `{id}` segment: a membership ID or a license key.
+        id_or_key: String,
+    },
+}
+
+impl Route {
+    /// The operation a v1 request is counted under for the rate limit (Whop counts per operation
+    /// and credential): the method and the path template, such as `POST /v1/memberships/{id}/cancel`.
+    /// `None` for the v2 and v5 routes, which are limited per family.
+    #[must_use]
+    pub fn v1_operation(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::V1ListMemberships => "GET /v1/memberships",
+            Self::V1RetrieveMembership { .. } => "GET /v1/memberships/{id}",
+            Self::V1UpdateMembership { .. } => "PATCH /v1/memberships/{id}",
+            Self::V1CancelMembership { .. } => "POST /v1/memberships/{id}/cancel",
+            Self::V1UncancelMembership { .. } => "POST /v1/memberships/{id}/uncancel",
+            Self::V1PauseMembership { .. } => "POST /v1/memberships/{id}/pause",
+            Self::V1ResumeMembership { .. } => "POST /v1/memberships/{id}/resume",
+            Self::V1ExtendMembership { .. } => "POST /v1/memberships/{id}/extend",
+            Self::V1AddFreeDays { .. } => "POST /v1/memberships/{id}/add_free_days",
+            _ => return None,
+        })
+    }
 }
 
 pub(crate) enum Token {
@@ -102,7 +169,9 @@ pub(crate) fn bearer_token(request: &Request<Bytes>) -> Token {
 /// an empty one, or one that does not decode to UTF-8 is a route miss (404), as on a server whose
 /// front end resolves dot segments before routing.
 pub(crate) fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Option<Route>) {
-    let family = if path.starts_with("/api/v2/") {
+    let family = if path.starts_with("/api/v1/") {
+        Some(ApiFamily::V1)
+    } else if path.starts_with("/api/v2/") {
         Some(ApiFamily::V2)
     } else if path.starts_with("/api/v5/") {
         Some(ApiFamily::V5)
@@ -110,7 +179,11 @@ pub(crate) fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Op
         None
     };
     let segments: Vec<&str> = path.split('/').collect();
-    let route = match segments.as_slice() {
+    (family, match_route(method, &segments))
+}
+
+fn match_route(method: &Method, segments: &[&str]) -> Option<Route> {
+    match segments {
         ["", "api", "v2", "memberships", id, "cancel"] if method == Method::POST => {
             decode_segment(id).map(|id| Route::CancelMembership { id })
         }
@@ -133,9 +206,31 @@ pub(crate) fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Op
         ["", "api", "v5", "me", "memberships"] if method == Method::GET => {
             Some(Route::ListMyMemberships)
         }
+        ["", "api", "v1", "memberships"] if method == Method::GET => Some(Route::V1ListMemberships),
+        ["", "api", "v1", "memberships", id] => {
+            let id_or_key = decode_segment(id)?;
+            if method == Method::GET {
+                Some(Route::V1RetrieveMembership { id_or_key })
+            } else if method == Method::PATCH {
+                Some(Route::V1UpdateMembership { id_or_key })
+            } else {
+                None
+            }
+        }
+        ["", "api", "v1", "memberships", id, action] if method == Method::POST => {
+            let id_or_key = decode_segment(id)?;
+            match *action {
+                "cancel" => Some(Route::V1CancelMembership { id_or_key }),
+                "uncancel" => Some(Route::V1UncancelMembership { id_or_key }),
+                "pause" => Some(Route::V1PauseMembership { id_or_key }),
+                "resume" => Some(Route::V1ResumeMembership { id_or_key }),
+                "extend" => Some(Route::V1ExtendMembership { id_or_key }),
+                "add_free_days" => Some(Route::V1AddFreeDays { id_or_key }),
+                _ => None,
+            }
+        }
         _ => None,
-    };
-    (family, route)
+    }
 }
 
 fn decode_segment(raw: &str) -> Option<String> {

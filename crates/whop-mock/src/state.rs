@@ -4,19 +4,20 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::{HeaderValue, StatusCode};
-use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::body::{self, Related};
 use crate::fault::{Injection, Periodic};
+use crate::idempotency::Idempotency;
 use crate::log::RecordedRequest;
 use crate::mutation::{MembershipChange, Memberships, Slot};
 use crate::rate_limit::{Limiter, RateLimits};
-use crate::route::{ApiFamily, Caller, Route};
+use crate::route::ApiFamily;
 use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
 use crate::webhook::{Change, Webhooks};
+
+pub(crate) use crate::answer::{Answer, Handled, RequestInfo};
 
 #[derive(Debug, Clone)]
 pub(crate) enum TokenOwner {
@@ -45,74 +46,10 @@ pub(crate) struct State {
     next_seq: u64,
     /// Where membership changes are delivered as webhooks, if anywhere.
     webhooks: Option<Webhooks>,
-}
-
-/// A request as a handler sees it.
-pub(crate) struct RequestInfo {
-    pub(crate) family: Option<ApiFamily>,
-    pub(crate) route: Option<Route>,
-    pub(crate) caller: Caller,
-    /// The rate-limit counter's key: the raw bearer token (empty without one).
-    pub(crate) bucket: String,
-    /// The raw query string, without `?`.
-    pub(crate) query: Option<String>,
-    /// The request body.
-    pub(crate) body: Bytes,
-}
-
-impl RequestInfo {
-    /// The company of a company API key, or the error answer (401, or 403 for a user token).
-    pub(crate) fn company(&self) -> Result<&str, Answer> {
-        let v2 = ApiFamily::V2;
-        match &self.caller {
-            Caller::Company { company_id } => Ok(company_id),
-            Caller::User { .. } => Err(Answer::error(v2, StatusCode::FORBIDDEN, "Forbidden")),
-            Caller::Anonymous | Caller::Malformed | Caller::UnknownToken => {
-                Err(Answer::error(v2, StatusCode::UNAUTHORIZED, "Unauthorized"))
-            }
-        }
-    }
-
-    /// The user of a user token, or the error answer (401, or 403 for a company key).
-    pub(crate) fn user(&self) -> Result<&str, Answer> {
-        let v5 = ApiFamily::V5;
-        match &self.caller {
-            Caller::User { user_id } => Ok(user_id),
-            Caller::Company { .. } => Err(Answer::error(
-                v5,
-                StatusCode::FORBIDDEN,
-                "This endpoint requires a user token, not a company API key",
-            )),
-            Caller::Anonymous | Caller::Malformed | Caller::UnknownToken => {
-                Err(Answer::error(v5, StatusCode::UNAUTHORIZED, "Unauthorized"))
-            }
-        }
-    }
-}
-
-/// What the API answers: status, JSON body, and `Retry-After` seconds on a 429 if configured.
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Value,
-    pub(crate) retry_after: Option<u64>,
-}
-
-impl Answer {
-    pub(crate) fn ok(status: StatusCode, body: Value) -> Self {
-        Self {
-            status,
-            body,
-            retry_after: None,
-        }
-    }
-
-    pub(crate) fn error(family: ApiFamily, status: StatusCode, message: &str) -> Self {
-        let body = match family {
-            ApiFamily::V2 => body::v2_error(status.as_u16(), message),
-            ApiFamily::V5 => body::v5_error(message),
-        };
-        Self::ok(status, body)
-    }
+    /// Every `/api/v2/` route answers as a retired API does.
+    v2_retired: bool,
+    /// The answers kept for `Idempotency-Key`s.
+    idempotency: Idempotency,
 }
 
 impl State {
@@ -133,6 +70,8 @@ impl State {
             log: Vec::new(),
             next_seq: 0,
             webhooks: None,
+            v2_retired: false,
+            idempotency: Idempotency::default(),
         }
     }
 
@@ -218,6 +157,43 @@ impl State {
             answer.retry_after = Some(ceil_seconds(cooldown_left));
         }
         Err(answer)
+    }
+
+    /// Counts a v1 request of `operation` from `bucket`; Whop's v1 429 when over the limit.
+    pub(crate) fn check_operation_limit(
+        &mut self,
+        operation: &str,
+        bucket: &str,
+        now: Instant,
+    ) -> Result<(), Answer> {
+        let wait = match self
+            .limiter
+            .check_operation(&self.rate_limits, operation, bucket, now)
+        {
+            Ok(()) => return Ok(()),
+            Err(wait) => ceil_seconds(wait).max(1),
+        };
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let mut answer = Answer::ok(
+            status,
+            crate::v1_body::error(status, &crate::v1_body::rate_limited_message(wait)),
+        );
+        if self.rate_limits.retry_after_header {
+            answer.retry_after = Some(wait);
+        }
+        Err(answer)
+    }
+
+    pub(crate) fn v2_retired(&self) -> bool {
+        self.v2_retired
+    }
+
+    pub(crate) fn set_v2_retired(&mut self, retired: bool) {
+        self.v2_retired = retired;
+    }
+
+    pub(crate) fn idempotency(&mut self) -> &mut Idempotency {
+        &mut self.idempotency
     }
 
     /// The `Deprecation` header of v2 responses, if any.
@@ -362,9 +338,6 @@ impl State {
         }
     }
 }
-
-/// The result of a handler: the answer, or the refusal (401, 403, 404, 400) as an answer too.
-pub(crate) type Handled = Result<Answer, Answer>;
 
 fn ceil_seconds(d: Duration) -> u64 {
     d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))

@@ -6,6 +6,9 @@ mod http_server;
 mod rate_limits;
 mod reference_bodies;
 mod toolkit;
+mod v1_errors;
+mod v1_list;
+mod v1_writes;
 mod v2_cancel;
 mod v5_me_membership;
 
@@ -86,4 +89,31 @@ async fn try_call(
 
 fn json(response: &Response<Bytes>) -> Value {
     serde_json::from_slice(response.body()).expect("JSON body")
+}
+
+/// The new resource's date, as whop-rs pins it.
+const NEW: Option<&str> = Some("2026-09-15");
+/// No `Api-Version-Date`: the Legacy resource.
+const LEGACY: Option<&str> = None;
+
+/// A request to `/api/v1{path}` with the `Api-Version-Date` given (if any) and a JSON body (if
+/// any).
+fn v1(
+    method: &str,
+    path: &str,
+    token: &str,
+    date: Option<&str>,
+    body: Option<&Value>,
+) -> Request<Bytes> {
+    let mut request = request(method, &format!("/api/v1{path}"), Some(token));
+    if let Some(date) = date {
+        request.headers_mut().insert(
+            "api-version-date",
+            http::HeaderValue::from_str(date).expect("a header value"),
+        );
+    }
+    if let Some(body) = body {
+        *request.body_mut() = Bytes::from(body.to_string());
+    }
+    request
 }

@@ -12,7 +12,7 @@ impl State {
         let company_id = info.company()?.to_owned();
         let expand = expand(info.query.as_deref())?;
         let index = self.find_for_company(&company_id, id, false)?;
-        let membership = self.change_membership(index, MembershipChange::CancelAtPeriodEnd);
+        let membership = self.change_membership(index, MembershipChange::CancelAtPeriodEnd(true));
         let related = self.related(&membership);
         Ok(Answer::ok(
             StatusCode::CREATED,

@@ -9,6 +9,7 @@ mod me_membership;
 mod membership;
 mod query;
 mod terminate;
+mod v1;
 mod validate;
 
 use http::StatusCode;
@@ -19,8 +20,12 @@ use crate::route::{ApiFamily, Route};
 use crate::state::{Answer, RequestInfo, State};
 
 impl State {
-    /// The rate limit first (every request of the family counts), then the route's handler.
+    /// The rate limit first (every request of the family counts), then the route's handler; v1
+    /// has its own order ([`State::answer_v1`]).
     pub(crate) fn answer(&mut self, family: ApiFamily, info: &RequestInfo, now: Instant) -> Answer {
+        if family == ApiFamily::V1 {
+            return self.answer_v1(info, now);
+        }
         if let Err(too_many) = self.check_rate_limit(family, &info.bucket, now) {
             return too_many;
         }
@@ -36,6 +41,8 @@ impl State {
             Route::ListMemberships => self.list(info),
             Route::ListMyMemberships => self.list_mine(info),
             Route::TerminateMembership { id } => self.terminate(info, id),
+            // v1 routes are answered by `answer_v1`, whose family is the only one they carry.
+            _ => Err(Answer::error(family, StatusCode::NOT_FOUND, "Not Found")),
         };
         answer.unwrap_or_else(|refused| refused)
     }

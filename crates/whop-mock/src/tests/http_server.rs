@@ -278,3 +278,21 @@ async fn trickled_body_over_http_arrives_in_chunks_over_time() {
     assert!(started.elapsed() >= Duration::from_millis(10) * u32::try_from(chunks).unwrap());
     assert_eq!(json(&response)["id"], "mem_1");
 }
+
+#[tokio::test]
+async fn a_v1_patch_over_http_merges_and_is_logged_with_its_api_version_date() {
+    let mock = world().build();
+    let server = mock.serve().await.expect("serve");
+    let mut sender = connect(&server).await;
+    let body = serde_json::json!({ "metadata": { "hwid": "A" } });
+    let response = send(
+        &mut sender,
+        v1("PATCH", "/memberships/K-1", COMPANY_KEY, NEW, Some(&body)),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(&response)["metadata"]["hwid"], "A");
+    let logged = mock.requests().pop().expect("logged");
+    assert_eq!(logged.api_version_date.as_deref(), NEW);
+    assert!(logged.is_v1());
+}

@@ -292,7 +292,7 @@ async fn unknown_route_is_404() {
     let mock = world().build();
     for path in [
         "/",
-        "/api/v1/memberships",
+        "/api/v1/accounts",
         // `GET /api/v2/memberships/mem_1` is a route now (retrieve); a sub-path still is not.
         "/api/v2/memberships/mem_1/unknown",
         "/api/v5/me",
