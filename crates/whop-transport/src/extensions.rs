@@ -20,6 +20,10 @@ use tokio::time::Instant;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiFamily {
+    /// `/v1/...`: Whop's Current API, any credential; 600 requests per minute per operation
+    /// (the [`Endpoint`]'s route) and credential. Every request carries `Api-Version-Date`
+    /// (see [`api_version`](crate::api_version)).
+    V1,
     /// `/v2/...`: company API keys; 100 requests per 10 s.
     V2,
     /// `/v5/...`: user tokens for the `me` endpoints; 20 requests per 10 s.
@@ -27,9 +31,10 @@ pub enum ApiFamily {
 }
 
 impl ApiFamily {
-    /// `"v2"` or `"v5"`, as in the path.
+    /// `"v1"`, `"v2"` or `"v5"`, as in the path.
     pub const fn as_str(self) -> &'static str {
         match self {
+            ApiFamily::V1 => "v1",
             ApiFamily::V2 => "v2",
             ApiFamily::V5 => "v5",
         }
@@ -43,6 +48,9 @@ impl fmt::Display for ApiFamily {
 }
 
 /// Which endpoint a request is: its route template, its API family and whether it may be repeated.
+///
+/// Declare v1 writes *without* [`retry_safe`](Self::retry_safe): the transport sends each with
+/// an `Idempotency-Key`, which is what makes it safe to repeat.
 ///
 /// The one description of a request that every layer reads: the tracing span and the deprecation
 /// warning name the [`route`](Self::route) (so a license key in the path is never logged), the
@@ -108,15 +116,24 @@ impl Endpoint {
     }
 }
 
-/// `true` when `request` may be repeated: GET, HEAD, or an [`Endpoint`] marked retry-safe.
+/// `true` when `request` may be repeated: GET, HEAD, an [`Endpoint`] marked retry-safe, or a
+/// request carrying an [`Idempotency-Key`](crate::IDEMPOTENCY_KEY) (the server acts on a key
+/// once, however often it arrives; the transport gives every v1 write one, see
+/// [`idempotency`](crate::idempotency)).
 pub fn is_retry_safe<B>(request: &http::Request<B>) -> bool {
-    retry_safe(request.method(), request.endpoint())
+    retry_safe(request.method(), request.endpoint(), request.headers())
 }
 
-/// [`is_retry_safe`] from a request's method and its [`Endpoint`], if any.
-pub(crate) fn retry_safe(method: &http::Method, endpoint: Option<&Endpoint>) -> bool {
+/// [`is_retry_safe`] from a request's method, its [`Endpoint`] if any, and its headers: the one
+/// place the rule is written.
+pub(crate) fn retry_safe(
+    method: &http::Method,
+    endpoint: Option<&Endpoint>,
+    headers: &http::HeaderMap,
+) -> bool {
     matches!(*method, http::Method::GET | http::Method::HEAD)
         || endpoint.is_some_and(Endpoint::is_retry_safe)
+        || headers.contains_key(crate::idempotency::IDEMPOTENCY_KEY)
 }
 
 /// Inserted into a response's extensions by the retry layer when the call took more than one
@@ -242,6 +259,18 @@ mod tests {
         req.set_call_deadline(later);
         assert_eq!(req.call_deadline(), Some(later), "set replaces");
         assert_eq!(req.endpoint(), Some(&endpoint), "and keeps the endpoint");
+    }
+
+    #[test]
+    fn a_post_carrying_an_idempotency_key_is_retry_safe() {
+        let mut post = http::Request::post("https://h/").body(()).expect("valid");
+        post.set_endpoint(Endpoint::new("POST /v1/x", ApiFamily::V1));
+        assert!(!is_retry_safe(&post));
+        post.headers_mut().insert(
+            crate::IDEMPOTENCY_KEY,
+            http::HeaderValue::from_static("k-1"),
+        );
+        assert!(is_retry_safe(&post));
     }
 
     #[test]

@@ -59,7 +59,7 @@
 //! composed with `tower::ServiceBuilder` (see [`transport`] for the order), so you can build your
 //! own stack, or put ours around another HTTP client. The layers that add headers or read the
 //! request ([`BaseUrlLayer`], [`TraceLayer`], [`DeprecationLayer`], [`UserAgentLayer`],
-//! [`AuthLayer`], [`DeadlineLayer`]) accept an inner service whose error is anything
+//! [`ApiVersionLayer`], [`IdempotencyLayer`], [`AuthLayer`], [`DeadlineLayer`]) accept an inner service whose error is anything
 //! `Into<BoxError>`, as tower's own layers do; those that make errors of their own turn it into an
 //! [`Error`] (kept as it is when it is one, else [`ErrorKind::Other`] with it as the source).
 //! [`RetryLayer`], [`PacingLayer`] and [`AttemptTimeoutLayer`] read the transport's [`Error`]
@@ -89,13 +89,19 @@
 //! # Errors, retries and statuses
 //!
 //! - Connect failures (never sent) are retried for any request; 500/502/503/504, timeouts and
-//!   connections dropped after sending only for retry-safe ones; 429 only with `Retry-After`
-//!   (see [`retry`] for every rule). A status that persists past the last attempt comes
-//!   back as `Ok(response)`, with an [`Attempts`] extension.
-//! - Requests are paced under Whop's rate limits by default (v2 100, v5 20 per 10 s): a request
-//!   waits for a slot rather than trip Whop's 60 s cooldown, and one whose slot would come after
-//!   its deadline fails at once, never sent ([`ErrorKind::RateLimitedLocally`]). See [`pacing`],
-//!   and [`TransportBuilder::pacing`] to configure or disable it.
+//!   connections dropped after sending only for retry-safe ones (GET, HEAD, an `Endpoint` marked
+//!   so, or a request with an `Idempotency-Key`, which every v1 write gets); 429 only with a wait
+//!   (`Retry-After`, or a v1 message's "Try again in 12 seconds.") (see [`retry`] for every
+//!   rule). A status that persists past the last attempt comes back as `Ok(response)`, with an
+//!   [`Attempts`] extension.
+//! - Requests are paced under Whop's rate limits by default (v1 600 per minute per operation,
+//!   v2 100 and v5 20 per 10 s, each per credential): a request waits for a slot rather than
+//!   trip Whop's limit, and one whose slot would come after its deadline fails at once, never
+//!   sent ([`ErrorKind::RateLimitedLocally`]). See [`pacing`], and [`TransportBuilder::pacing`]
+//!   to configure or disable it.
+//! - Every v1 (Current API) request carries `Api-Version-Date`, pinned per release
+//!   ([`ApiVersionDate::PINNED`], overridable with [`TransportBuilder::api_version_date`]): see
+//!   [`api_version`] for why it must never be absent.
 //! - Every [`Error`] has a [`kind`](Error::kind), says whether the request may have been sent
 //!   ([`request_sent`](Error::request_sent)) and how many [`attempts`](Error::attempts) were made.
 //! - To report how long a 429 asks to wait, read its `Retry-After` with [`retry_after`]:
@@ -115,8 +121,9 @@
 //!
 //! - An [`Endpoint`] extension names the route template for the tracing span (without it
 //!   the span shows the path with its last segment, possibly a license key, redacted), the
-//!   [`ApiFamily`] the pacer counts the request under, and whether a non-GET request is safe to
-//!   repeat (cancel is).
+//!   [`ApiFamily`] the pacer counts the request under (and, for v1, whether it gets
+//!   `Api-Version-Date` and an `Idempotency-Key`), and whether a non-GET request is safe to
+//!   repeat (v2's cancel is).
 //! - An `Authorization` header overrides the default token for that request.
 //! - A [`CallDeadline`] extension (a `tokio::time::Instant`) shortens the
 //!   overall deadline for that request.
@@ -165,6 +172,7 @@ pub(crate) fn into_error(error: impl Into<BoxError>) -> Error {
     }
 }
 
+pub mod api_version;
 pub mod auth;
 pub mod base_url;
 pub mod deadline;
@@ -172,6 +180,7 @@ pub mod deprecation;
 pub mod error;
 pub mod extensions;
 pub mod http_client;
+pub mod idempotency;
 pub mod pacing;
 pub mod retry;
 pub mod timeout;
@@ -182,6 +191,10 @@ pub mod transport;
 pub mod url_policy;
 pub mod user_agent;
 
+pub use api_version::{
+    API_VERSION_DATE, ApiVersion, ApiVersionDate, ApiVersionLayer, InvalidApiVersionDate,
+    PINNED_API_VERSION_DATE,
+};
 pub use auth::{Auth, AuthLayer};
 pub use base_url::{
     BaseUrl, BaseUrlLayer, DEFAULT_BASE_URL, InvalidBaseUrl, WithBaseUrl, WithBaseUrlFuture,
@@ -193,9 +206,11 @@ pub use deprecation::{
 pub use error::{BuildError, Error, ErrorKind, RequestSent};
 pub use extensions::{ApiFamily, Attempts, CallDeadline, Endpoint, RequestExt, is_retry_safe};
 pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
+pub use idempotency::{IDEMPOTENCY_KEY, Idempotency, IdempotencyLayer};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
 pub use retry::{
     Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, RetryPolicy, retry_after,
+    retry_after_in_message,
 };
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{CredentialId, InvalidToken, Token};

@@ -8,18 +8,24 @@
 //! 2. [`TraceLayer`]: one span per call (method, host, redacted route, status, attempts, latency);
 //! 3. [`DeprecationLayer`]: a warning once per route for `Deprecation` / `Sunset` headers;
 //! 4. [`UserAgentLayer`]: `User-Agent: whop-rs/<version>` unless set;
-//! 5. [`AuthLayer`]: `Authorization: Bearer <token>`, the request's own [`Token`] or the default
+//! 5. [`ApiVersionLayer`]: `Api-Version-Date` on every v1 request that has none (the pin, or
+//!    [`TransportBuilder::api_version_date`]; see [`api_version`](crate::api_version));
+//! 6. [`IdempotencyLayer`]: a random `Idempotency-Key` on every v1 write that has none, once per
+//!    call, outside the retry layer so that every attempt sends the same key (see
+//!    [`idempotency`](crate::idempotency));
+//! 7. [`AuthLayer`]: `Authorization: Bearer <token>`, the request's own [`Token`] or the default
 //!    one, only for the base URL's origin (added once, before retries);
-//! 6. [`DeadlineLayer`]: the overall deadline, across attempts and backoffs, stamped on the
+//! 8. [`DeadlineLayer`]: the overall deadline, across attempts and backoffs, stamped on the
 //!    request as its [`CallDeadline`](crate::CallDeadline) so that the layers inside never wait
 //!    past it;
-//! 7. [`RetryLayer`]: tower's `Retry` with backoff and full jitter, a budget, `Retry-After`;
-//! 8. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
-//!    inside the retry layer so that every attempt takes a slot, inside the deadline so that
-//!    waiting counts against it, outside the attempt timeout so that waiting does not eat an
-//!    attempt's time;
-//! 9. [`AttemptTimeoutLayer`]: a timeout for each attempt;
-//! 10. [`HttpClient`]: the base URL policy, hyper-util's pooled client over rustls, the body cap.
+//! 9. [`RetryLayer`]: tower's `Retry` with backoff and full jitter, a budget, `Retry-After` (and
+//!    a v1 429's wait in its message);
+//! 10. [`PacingLayer`]: waits for a slot under Whop's rate limits (see [`pacing`](crate::pacing)):
+//!     inside the retry layer so that every attempt takes a slot, inside the deadline so that
+//!     waiting counts against it, outside the attempt timeout so that waiting does not eat an
+//!     attempt's time;
+//! 11. [`AttemptTimeoutLayer`]: a timeout for each attempt;
+//! 12. [`HttpClient`]: the base URL policy, hyper-util's pooled client over rustls, the body cap.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -35,12 +41,14 @@ use pin_project_lite::pin_project;
 use rustls::pki_types::CertificateDer;
 use tower::{Service, ServiceBuilder};
 
+use crate::api_version::{ApiVersion, ApiVersionDate, ApiVersionLayer};
 use crate::auth::{Auth, AuthLayer};
 use crate::base_url::{BaseUrl, BaseUrlLayer, InvalidBaseUrl, WithBaseUrl};
 use crate::deadline::{Deadline, DeadlineLayer};
 use crate::deprecation::{Deprecation, DeprecationLayer};
 use crate::error::{BuildError, Error};
 use crate::http_client::HttpClient;
+use crate::idempotency::{Idempotency, IdempotencyLayer};
 use crate::pacing::{Pacing, PacingConfig, PacingLayer};
 use crate::retry::{Retry, RetryConfig, RetryLayer};
 use crate::timeout::{AttemptTimeout, AttemptTimeoutLayer};
@@ -53,7 +61,13 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// The type [`TransportBuilder::build`]'s `ServiceBuilder` expression makes.
 type Stack = WithBaseUrl<
-    Trace<Deprecation<UserAgent<Auth<Deadline<Retry<Pacing<AttemptTimeout<HttpClient>>>>>>>>,
+    Trace<
+        Deprecation<
+            UserAgent<
+                ApiVersion<Idempotency<Auth<Deadline<Retry<Pacing<AttemptTimeout<HttpClient>>>>>>>,
+            >,
+        >,
+    >,
 >;
 
 /// The future of [`Stack`].
@@ -157,6 +171,7 @@ impl Future for TransportFuture {
 /// | [`max_body_bytes`](Self::max_body_bytes) | 4 MiB |
 /// | [`retry`](Self::retry) | [`RetryConfig::default()`] |
 /// | [`pacing`](Self::pacing) | [`PacingConfig::default()`]: Whop's limits |
+/// | [`api_version_date`](Self::api_version_date) | [`ApiVersionDate::PINNED`]: `2026-09-15` |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s |
 /// | roots | Mozilla's (feature `webpki-roots`), the platform's (feature `native-roots`) |
 #[derive(Debug)]
@@ -169,6 +184,7 @@ pub struct TransportBuilder {
     max_body_bytes: usize,
     retry: RetryConfig,
     pacing: PacingConfig,
+    api_version_date: ApiVersionDate,
     pool_idle_timeout: Duration,
     user_agent: Option<String>,
     extra_roots: Vec<CertificateDer<'static>>,
@@ -186,6 +202,7 @@ impl Default for TransportBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             retry: RetryConfig::default(),
             pacing: PacingConfig::default(),
+            api_version_date: ApiVersionDate::PINNED,
             pool_idle_timeout: Duration::from_secs(90),
             user_agent: None,
             extra_roots: Vec::new(),
@@ -245,6 +262,26 @@ impl TransportBuilder {
     /// transport and its clones share one pacer. See [`pacing`](crate::pacing).
     pub fn pacing(mut self, pacing: PacingConfig) -> Self {
         self.pacing = pacing;
+        self
+    }
+
+    /// The `Api-Version-Date` sent on every v1 request that carries none (default
+    /// [`ApiVersionDate::PINNED`], the date this release's models are written for; see
+    /// [`api_version`](crate::api_version)). A request's own header wins.
+    ///
+    /// ```
+    /// use whop_transport::{ApiVersionDate, Transport};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let transport = Transport::builder()
+    ///     .api_version_date(ApiVersionDate::new("2026-09-29")?)
+    ///     .build()?;
+    /// # let _ = transport;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn api_version_date(mut self, date: ApiVersionDate) -> Self {
+        self.api_version_date = date;
         self
     }
 
@@ -328,6 +365,8 @@ impl TransportBuilder {
             .layer(TraceLayer::new())
             .layer(DeprecationLayer::new())
             .layer(user_agent)
+            .layer(ApiVersionLayer::new(&self.api_version_date))
+            .layer(IdempotencyLayer::new())
             .layer(auth)
             .layer(DeadlineLayer::new(self.deadline))
             .layer(RetryLayer::new(self.retry))

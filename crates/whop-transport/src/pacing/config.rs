@@ -56,7 +56,7 @@ impl PacingLimit {
 /// use std::time::Duration;
 /// use whop_transport::{PacingConfig, PacingLimit};
 ///
-/// let config = PacingConfig::default() // v2 100 per 10 s, v5 20 per 10 s
+/// let config = PacingConfig::default() // v1 600 per 60 s per operation, v2 100, v5 20 per 10 s
 ///     .with_v5(Some(PacingLimit::new(10, Duration::from_secs(10))))
 ///     .with_safety_margin(Duration::from_millis(250));
 /// assert_eq!(config.v5(), Some(PacingLimit::new(10, Duration::from_secs(10))));
@@ -97,8 +97,9 @@ impl fmt::Debug for PacingConfig {
 }
 
 impl PacingConfig {
-    /// Whop's documented limits, v2 100 per 10 s and v5 20 per 10 s ([`WhopLimits`]), with a 1 s
-    /// safety margin, counted in memory ([`MemoryStore`](super::MemoryStore)).
+    /// Whop's documented limits, v1 600 per 60 s per operation, v2 100 per 10 s and v5 20 per
+    /// 10 s ([`WhopLimits`]), with a 1 s safety margin, counted in memory
+    /// ([`MemoryStore`](super::MemoryStore)).
     pub fn whop() -> Self {
         Self {
             whop: WhopLimits::default(),
@@ -114,6 +115,12 @@ impl PacingConfig {
             whop: WhopLimits::unpaced(),
             ..Self::whop()
         }
+    }
+
+    /// The v1 limit of Whop's policy, per operation and credential (`None`: v1 unpaced).
+    pub fn with_v1(mut self, limit: Option<PacingLimit>) -> Self {
+        self.whop = self.whop.with_v1(limit);
+        self
     }
 
     /// The v2 limit of Whop's policy (`None`: v2 unpaced).
@@ -135,7 +142,7 @@ impl PacingConfig {
         self
     }
 
-    /// Classify requests with `policy` instead of Whop's v2/v5 limits (which
+    /// Classify requests with `policy` instead of Whop's limits (which [`with_v1`](Self::with_v1),
     /// [`with_v2`](Self::with_v2) and [`with_v5`](Self::with_v5) then no longer affect). The
     /// safety margin still applies.
     pub fn with_policy(mut self, policy: impl PacingPolicy) -> Self {
@@ -149,6 +156,11 @@ impl PacingConfig {
     pub fn with_store(mut self, store: impl SlotStore) -> Self {
         self.store = Some(Arc::new(store));
         self
+    }
+
+    /// The v1 limit of Whop's policy, per operation and credential.
+    pub fn v1(&self) -> Option<PacingLimit> {
+        self.whop.v1()
     }
 
     /// The v2 limit of Whop's policy.

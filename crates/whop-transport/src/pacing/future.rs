@@ -16,6 +16,7 @@ use tower::{Service, ServiceExt};
 use super::cooldown::cooldown_after;
 use super::{BucketKey, Reservation, SlotStore, StoreError, StoreFuture};
 use crate::error::{Error, ErrorKind};
+use crate::extensions::{ApiFamily, Endpoint, RequestExt};
 
 /// What a call does once the store has answered.
 pub(crate) enum Next {
@@ -134,24 +135,31 @@ impl Pending {
     }
 }
 
-/// Where a paced call reports a 429: its bucket, and the store that keeps the bucket's cooldown.
+/// Where a paced call reports a 429: its bucket, the store that keeps the bucket's cooldown, and
+/// the request's API family (whose rule the cooldown follows).
 pub(crate) struct Cooldown {
     store: Arc<dyn SlotStore>,
     key: BucketKey,
+    family: Option<ApiFamily>,
 }
 
 impl Cooldown {
-    pub(crate) fn new(store: &Arc<dyn SlotStore>, key: BucketKey) -> Self {
+    pub(crate) fn new(
+        store: &Arc<dyn SlotStore>,
+        key: BucketKey,
+        family: Option<ApiFamily>,
+    ) -> Self {
         Self {
             store: Arc::clone(store),
             key,
+            family,
         }
     }
 
     /// Tells the store if `response` is a 429 (the pacer sits inside the retry layer, so it sees
     /// every attempt's answer).
-    fn observe<B>(self, response: &Response<B>) {
-        if let Some(wait) = cooldown_after(response) {
+    fn observe<B: AsRef<[u8]>>(self, response: &Response<B>) {
+        if let Some(wait) = cooldown_after(response, self.family) {
             tracing::debug!(
                 bucket = self.key.name(),
                 wait_ms = wait.as_millis() as u64,
@@ -217,7 +225,7 @@ where
     S: Service<Request<B>, Response = Response<RB>, Error = Error> + Send + 'static,
     S::Future: Send,
     B: Send + 'static,
-    RB: 'static,
+    RB: AsRef<[u8]> + 'static,
 {
     /// Waits for the slot `slot` holds (`Ok`), or for the store's answer still to come (`Err`),
     /// then calls `service`.
@@ -226,10 +234,11 @@ where
         request: Request<B>,
         slot: Result<Held, Pending>,
     ) -> Self {
+        let family = request.endpoint().map(Endpoint::family);
         let waiting = async move {
             let (held, cooldown) = match slot {
                 Ok(held) => {
-                    let cooldown = Cooldown::new(&held.store, held.key);
+                    let cooldown = Cooldown::new(&held.store, held.key, family);
                     (Some(held), cooldown)
                 }
                 Err(Pending { answer, store, key }) => {
@@ -239,7 +248,7 @@ where
                         Next::Wait(held) => Some(held),
                         Next::Fail(error) => return Err(error),
                     };
-                    (held, Cooldown::new(&store, key))
+                    (held, Cooldown::new(&store, key, family))
                 }
             };
             if let Some(held) = &held {
@@ -268,6 +277,7 @@ fn polled_after_completion() -> Error {
 impl<S, B, RB> Future for PacingFuture<S, B>
 where
     S: Service<Request<B>, Response = Response<RB>, Error = Error>,
+    RB: AsRef<[u8]>,
 {
     type Output = Result<Response<RB>, Error>;
 

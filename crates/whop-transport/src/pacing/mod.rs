@@ -2,11 +2,20 @@
 //!
 //! # Why
 //!
-//! Whop allows 100 requests per 10 s on its v2 API and 20 per 10 s on v5. The request over the
-//! limit does not merely fail: it starts a **60 s cooldown** in which every request of that family
-//! gets 429. A burst of 21 license checks therefore costs a minute of outage, and retrying 429s
-//! only extends it. A client that knows the limits can do better: hold the 21st request back until
-//! a slot is free, a few seconds at most, and never see a 429.
+//! Whop's limits, each per credential:
+//!
+//! | family | limit | counted per | over the limit |
+//! | --- | --- | --- | --- |
+//! | v1 (Current API) | 600 per 60 s | operation (the [`Endpoint`](crate::Endpoint)'s route) | 429 "Try again in N seconds." |
+//! | v2 | 100 per 10 s | family | 429 and a 60 s cooldown |
+//! | v5 | 20 per 10 s | family | 429 and a 60 s cooldown |
+//!
+//! On v2 and v5 the request over the limit does not merely fail: it starts a **60 s cooldown** in
+//! which every request of that family gets 429. A burst of 21 license checks therefore costs a
+//! minute of outage, and retrying 429s only extends it. A client that knows the limits can do
+//! better: hold the 21st request back until a slot is free, a few seconds at most, and never see
+//! a 429. v1 documents no such lock-out, only the wait in the 429's message, which the retry
+//! layer and the cooldown below read.
 //!
 //! # How
 //!
@@ -17,8 +26,9 @@
 //!   the request's [`Endpoint`](crate::Endpoint) (a request without one is not paced) and counts
 //!   per credential, as Whop does: an app calling v5 with many users' tokens through one client is
 //!   not held to 20 calls per 10 s in total. The window is named by a [`BucketKey`]: the family
-//!   and the [`CredentialId`](crate::CredentialId), a one-way hash of the `Authorization` value
-//!   (the token itself is never stored).
+//!   (for v1, the operation's route, e.g. `GET /v1/memberships/{id}`) and the
+//!   [`CredentialId`](crate::CredentialId), a one-way hash of the `Authorization` value (the
+//!   token itself is never stored).
 //! - **The store** ([`SlotStore`], in `store.rs`) keeps each window's slots and hands out the
 //!   next one. The default, [`MemoryStore`], keeps a log of the last N send times per window and
 //!   lets a request go only if at most N sends fall in any window: a sliding window, the
@@ -54,8 +64,10 @@
 //!   future requests queued behind ghosts.
 //! - **A 429 cools the credential down.** The layer sees every attempt's answer; on a 429 it
 //!   tells the store ([`SlotStore::record_cooldown`]) that the bucket's credential must wait the
-//!   `Retry-After` (seconds or a date), else Whop's documented 60 s (at most 15 min), and no slot
-//!   of that bucket is handed out before then: a call whose slot would fall past its deadline
+//!   `Retry-After` (seconds or a date), else on v2 and v5 Whop's documented 60 s, and on v1 the
+//!   wait in the message ("Try again in 12 seconds."), or nothing if there is none (v1 has no
+//!   documented lock-out, and its window already holds the next request back); at most 15 min.
+//!   No slot of that bucket is handed out before then: a call whose slot would fall past its deadline
 //!   fails at once with [`ErrorKind::RateLimitedLocally`](crate::ErrorKind::RateLimitedLocally)
 //!   rather than hammer the API inside the cooldown. The in-memory store keeps the cooldown for
 //!   this process; a shared store for every process on the key. A call that already held a slot

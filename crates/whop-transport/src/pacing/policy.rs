@@ -6,6 +6,7 @@
 //! counting. [`WhopLimits`], Whop's documented per-family limits, is the default policy.
 
 use std::fmt;
+use std::time::Duration;
 
 use http::header::AUTHORIZATION;
 use http::{Extensions, HeaderMap, Method, Request, Uri};
@@ -110,7 +111,8 @@ pub struct Bucket {
     pub limit: PacingLimit,
 }
 
-/// Names one sliding window: a bucket name (`"v2"`, `"v5"`, or a custom policy's) and the
+/// Names one sliding window: a bucket name (`"v2"`, `"v5"`, a v1 operation's route such as
+/// `"POST /v1/memberships/{id}/cancel"`, or a custom policy's) and the
 /// credential it counts for. Holds no token: only its [`CredentialId`], so a store may use the
 /// key as it is, in memory or in a shared store's key names ([`Display`](fmt::Display):
 /// `v5:<32 hex digits>`, or `v5:anonymous` for requests without credentials).
@@ -147,22 +149,31 @@ impl fmt::Display for BucketKey {
     }
 }
 
-/// The default policy, Whop's documented limits: each request with an [`Endpoint`] counts in
-/// the window of its [`ApiFamily`] and its credential (Whop counts per token: an app calling v5
-/// with many users' tokens is not held to 20 calls per 10 s in total). A request without an
-/// `Endpoint`, or of a family set to `None`, is not paced.
+/// The default policy, Whop's documented limits: each request with an [`Endpoint`] counts in a
+/// window of its credential (Whop counts per token: an app calling v5 with many users' tokens is
+/// not held to 20 calls per 10 s in total), named after its [`ApiFamily`] for v2 and v5, and
+/// after its operation (the [`Endpoint::route`]) for v1, which Whop limits per operation. A
+/// request without an `Endpoint`, or of a family set to `None`, is not paced.
+///
+/// | family | default limit | window per |
+/// | --- | --- | --- |
+/// | v1 (Current API) | 600 per 60 s | operation and credential |
+/// | v2 | 100 per 10 s | credential |
+/// | v5 | 20 per 10 s | credential |
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WhopLimits {
+    v1: Option<PacingLimit>,
     v2: Option<PacingLimit>,
     v5: Option<PacingLimit>,
 }
 
 impl Default for WhopLimits {
-    /// v2: 100 per 10 s; v5: 20 per 10 s.
+    /// v1: 600 per 60 s (per operation); v2: 100 per 10 s; v5: 20 per 10 s.
     fn default() -> Self {
         Self {
-            v2: Some(PacingLimit::new(100, std::time::Duration::from_secs(10))),
-            v5: Some(PacingLimit::new(20, std::time::Duration::from_secs(10))),
+            v1: Some(PacingLimit::new(600, Duration::from_secs(60))),
+            v2: Some(PacingLimit::new(100, Duration::from_secs(10))),
+            v5: Some(PacingLimit::new(20, Duration::from_secs(10))),
         }
     }
 }
@@ -170,7 +181,17 @@ impl Default for WhopLimits {
 impl WhopLimits {
     /// No family paced.
     pub fn unpaced() -> Self {
-        Self { v2: None, v5: None }
+        Self {
+            v1: None,
+            v2: None,
+            v5: None,
+        }
+    }
+
+    /// The v1 limit, per operation and credential (`None`: v1 unpaced).
+    pub fn with_v1(mut self, limit: Option<PacingLimit>) -> Self {
+        self.v1 = limit;
+        self
     }
 
     /// The v2 limit (`None`: v2 unpaced).
@@ -183,6 +204,11 @@ impl WhopLimits {
     pub fn with_v5(mut self, limit: Option<PacingLimit>) -> Self {
         self.v5 = limit;
         self
+    }
+
+    /// The v1 limit, per operation and credential.
+    pub fn v1(&self) -> Option<PacingLimit> {
+        self.v1
     }
 
     /// The v2 limit.
@@ -198,6 +224,7 @@ impl WhopLimits {
     /// The limit of `family`, if paced.
     pub fn limit(&self, family: ApiFamily) -> Option<PacingLimit> {
         match family {
+            ApiFamily::V1 => self.v1,
             ApiFamily::V2 => self.v2,
             ApiFamily::V5 => self.v5,
         }
@@ -205,16 +232,21 @@ impl WhopLimits {
 
     /// `true` if any family is paced.
     pub fn is_enabled(&self) -> bool {
-        self.v2.is_some() || self.v5.is_some()
+        self.v1.is_some() || self.v2.is_some() || self.v5.is_some()
     }
 }
 
 impl PacingPolicy for WhopLimits {
     fn classify(&self, request: &RequestHead<'_>) -> Option<Bucket> {
-        let family = request.endpoint()?.family();
+        let endpoint = request.endpoint()?;
+        let family = endpoint.family();
         let limit = self.limit(family)?;
+        let name = match family {
+            ApiFamily::V1 => endpoint.route(),
+            _ => family.as_str(),
+        };
         Some(Bucket {
-            key: BucketKey::new(family.as_str(), request.credential()),
+            key: BucketKey::new(name, request.credential()),
             limit,
         })
     }
@@ -222,8 +254,6 @@ impl PacingPolicy for WhopLimits {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn request(endpoint: Option<Endpoint>, authorization: Option<&'static str>) -> Request<()> {

@@ -12,7 +12,7 @@ use super::future::{Cooldown, Next, PacingFuture, Pending, settle};
 use super::layer::Pacer;
 use super::{RequestHead, Reserve};
 use crate::error::Error;
-use crate::extensions::RequestExt;
+use crate::extensions::{Endpoint, RequestExt};
 
 /// The service made by [`PacingLayer`](super::PacingLayer). Clones share the pacer.
 #[derive(Clone)]
@@ -43,7 +43,7 @@ where
     S: Service<Request<B>, Response = Response<RB>, Error = Error> + Clone + Send + 'static,
     S::Future: Send,
     B: Send + 'static,
-    RB: 'static,
+    RB: AsRef<[u8]> + 'static,
 {
     type Response = Response<RB>;
     type Error = Error;
@@ -68,10 +68,13 @@ where
             .map(|d| d.saturating_duration_since(now));
         match pacer.store.reserve(&bucket.key, limit, max_wait) {
             Reserve::Ready(answer) => match settle(answer, &pacer.store, bucket.key, now) {
-                Next::Send => PacingFuture::calling(
-                    self.inner.call(req),
-                    Some(Cooldown::new(&pacer.store, bucket.key)),
-                ),
+                Next::Send => {
+                    let family = req.endpoint().map(Endpoint::family);
+                    PacingFuture::calling(
+                        self.inner.call(req),
+                        Some(Cooldown::new(&pacer.store, bucket.key, family)),
+                    )
+                }
                 Next::Wait(held) => PacingFuture::waiting(self.take_ready(), req, Ok(held)),
                 Next::Fail(error) => PacingFuture::failed(error),
             },
@@ -114,9 +117,9 @@ mod tests {
     struct Recorder(Arc<Mutex<Vec<Instant>>>);
 
     impl Service<Request<()>> for Recorder {
-        type Response = Response<()>;
+        type Response = Response<bytes::Bytes>;
         type Error = Error;
-        type Future = std::future::Ready<Result<Response<()>, Error>>;
+        type Future = std::future::Ready<Result<Response<bytes::Bytes>, Error>>;
 
         fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
             Poll::Ready(Ok(()))
@@ -133,7 +136,14 @@ mod tests {
             if let Some(wait) = req.headers().get("x-retry-after") {
                 response = response.header(http::header::RETRY_AFTER, wait);
             }
-            std::future::ready(Ok(response.body(()).expect("valid")))
+            // And a body (`x-body`).
+            let body = req
+                .headers()
+                .get("x-body")
+                .map_or_else(bytes::Bytes::new, |b| {
+                    bytes::Bytes::copy_from_slice(b.as_bytes())
+                });
+            std::future::ready(Ok(response.body(body).expect("valid")))
         }
     }
 

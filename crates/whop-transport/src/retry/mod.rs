@@ -4,10 +4,13 @@
 //! - a failure that provably happened before sending ([`ErrorKind::Connect`](crate::ErrorKind::Connect))
 //!   is retried for any request: repeating it cannot duplicate an effect;
 //! - 500, 502, 503 and 504, per-attempt timeouts and connections dropped after sending are retried
-//!   only for retry-safe requests (GET, HEAD, or an [`Endpoint`](crate::Endpoint) marked
-//!   [`retry_safe`](crate::Endpoint::retry_safe));
-//! - 429 with `Retry-After` is retried for any request (the server refused it without acting),
-//!   after exactly that wait; without `Retry-After` it is returned unless configured otherwise;
+//!   only for retry-safe requests (GET, HEAD, an [`Endpoint`](crate::Endpoint) marked
+//!   [`retry_safe`](crate::Endpoint::retry_safe), or a request carrying an `Idempotency-Key`,
+//!   which the transport gives every v1 write: see [`is_retry_safe`](crate::is_retry_safe));
+//! - 429 with a wait is retried for any request (the server refused it without acting), after
+//!   exactly that wait; the wait is `Retry-After`, or for a v1 request without it, the one in
+//!   the message (`"Try again in 12 seconds."`, see [`retry_after_in_message`]); a 429 without
+//!   a wait is returned unless configured otherwise;
 //! - a `Retry-After` longer than `max_retry_after`, or any wait that would not leave time before the
 //!   deadline, returns the outcome instead of sleeping;
 //! - everything else (2xx, 3xx, other 4xx, TLS failures, refused URLs, oversized bodies, pacing
@@ -20,7 +23,8 @@
 //!   sends, and asks tower's [`TpsBudget`](tower::retry::budget::TpsBudget) before each retry.
 //! - [`RetryConfig`]: attempts, full-jitter exponential backoff, the retry budget, and the bounds
 //!   on `Retry-After`.
-//! - [`RetryAfter`] / [`retry_after`]: parsing the header in both of its forms.
+//! - [`RetryAfter`] / [`retry_after`]: parsing the header in both of its forms;
+//!   [`retry_after_in_message`]: the Current API's wait in its error message.
 //!
 //! A retryable status that persists past the last attempt is returned as `Ok(response)`; only
 //! transport failures are errors.
@@ -33,4 +37,5 @@ mod retry_after;
 pub use config::RetryConfig;
 pub(crate) use decision::{Decision, Outcome, decide};
 pub use policy::{Retry, RetryFuture, RetryLayer, RetryPolicy};
-pub use retry_after::{RetryAfter, retry_after};
+pub(crate) use retry_after::requested_wait;
+pub use retry_after::{RetryAfter, retry_after, retry_after_in_message};

@@ -20,9 +20,9 @@ use tower::Layer;
 use tower::retry::Policy;
 use tower::retry::budget::{Budget, TpsBudget};
 
-use super::{Decision, Outcome, RetryConfig, decide, retry_after};
+use super::{Decision, Outcome, RetryConfig, decide, requested_wait};
 use crate::error::Error;
-use crate::extensions::{Attempts, RequestExt, retry_safe};
+use crate::extensions::{Attempts, Endpoint, RequestExt, retry_safe};
 
 /// The service made by [`RetryLayer`]: tower's `Retry` with a [`RetryPolicy`].
 pub type Retry<S> = tower::retry::Retry<RetryPolicy, S>;
@@ -145,7 +145,12 @@ impl Tries {
         let outcome = match result {
             Ok(response) => Outcome::Response {
                 status: response.status(),
-                retry_after: retry_after(response.headers()),
+                retry_after: requested_wait(
+                    response.status(),
+                    response.headers(),
+                    response.body(),
+                    req.endpoint().map(Endpoint::family),
+                ),
             },
             Err(error) => Outcome::Error {
                 kind: error.kind(),
@@ -155,7 +160,7 @@ impl Tries {
         let remaining = req
             .call_deadline()
             .map(|d| d.saturating_duration_since(Instant::now()));
-        let safe = retry_safe(req.method(), req.endpoint());
+        let safe = retry_safe(req.method(), req.endpoint(), req.headers());
         let decision = decide(
             &shared.config,
             self.attempt,
