@@ -1,27 +1,15 @@
 //! Property tests: every public data type survives value → JSON → value unchanged.
 
-use std::fmt::Debug;
+mod support;
 
 use proptest::prelude::*;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use support::assert_round_trips;
 use whop_models::strategy::*;
 use whop_models::{
     Amount, ErrorBody, ExpandSet, MembershipRef, MembershipStatus, PaymentProcessor, PlanType,
     Product, PromoCodeStatus, PromoDuration, PromoType, ReleaseMethod, Visibility, decode, encode,
 };
-
-fn assert_round_trips<T>(value: &T) -> Result<(), TestCaseError>
-where
-    T: Serialize + DeserializeOwned + PartialEq + Debug,
-{
-    let bytes = encode(value).expect("our types always encode");
-    let back: T = decode(&bytes).map_err(|e| {
-        TestCaseError::fail(format!("{e}\nbody: {}", String::from_utf8_lossy(&bytes)))
-    })?;
-    prop_assert_eq!(&back, value);
-    Ok(())
-}
 
 macro_rules! round_trip_tests {
     ($($test:ident: $strategy:expr;)+) => {

@@ -1,29 +1,16 @@
 //! Property tests for the license-key and listing toolkit's types: request bodies, pagination and
 //! list envelopes survive value → JSON → value unchanged, and decode what Whop sends.
 
-use std::fmt::Debug;
+mod support;
 
 use proptest::prelude::*;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::json;
+use support::assert_round_trips;
 use whop_models::strategy::*;
 use whop_models::{
     MeMembershipPage, MembershipPage, Metadata, V2Pagination, V5Pagination, ValidateLicenseRequest,
     decode, encode,
 };
-
-fn assert_round_trips<T>(value: &T) -> Result<(), TestCaseError>
-where
-    T: Serialize + DeserializeOwned + PartialEq + Debug,
-{
-    let bytes = encode(value).expect("our types always encode");
-    let back: T = decode(&bytes).map_err(|e| {
-        TestCaseError::fail(format!("{e}\nbody: {}", String::from_utf8_lossy(&bytes)))
-    })?;
-    prop_assert_eq!(&back, value);
-    Ok(())
-}
 
 proptest! {
     #[test]

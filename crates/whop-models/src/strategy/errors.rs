@@ -1,4 +1,4 @@
-//! Error bodies of both API versions.
+//! Error bodies of every API version.
 
 use proptest::option;
 use proptest::prelude::*;
@@ -31,9 +31,14 @@ pub fn v5_error_body() -> impl Strategy<Value = V5ErrorBody> {
     opt_text().prop_map(|message| V5ErrorBody { message })
 }
 
-/// An error body that [`ErrorBody::parse`] recognises (a v5 body needs its message for that).
+/// An error body that [`ErrorBody::parse`] recognises (a v5 body needs its message for that,
+/// a Current API one its `type`).
 pub fn error_body() -> impl Strategy<Value = ErrorBody> {
     prop_oneof![
+        (super::v1::error(), "[a-z][a-z_]{0,23}").prop_map(|(mut error, error_type)| {
+            error.r#type = Some(error_type);
+            ErrorBody::V1(crate::v1::ErrorBody { error })
+        }),
         v2_error_body().prop_map(ErrorBody::V2),
         text().prop_map(|m| ErrorBody::V5(V5ErrorBody { message: Some(m) })),
     ]

@@ -1,9 +1,13 @@
 //! Proptest strategies for every type in this crate (feature `proptest`).
 //!
 //! They produce values the API could plausibly send: prefixed IDs, known and unknown enum
-//! values, whole-second timestamps in the spec's `int32` range (1970 to 2038), expanded and
-//! unexpanded fields, and absent optional fields. Use them to property-test code that consumes
-//! these models.
+//! values, whole-second timestamps in the spec's `int32` range (1970 to 2038) for v2/v5 and
+//! RFC 3339 times to the millisecond for the Current API, expanded and unexpanded fields, and
+//! absent optional fields. Use them to property-test code that consumes these models.
+//!
+//! The Current API's models have theirs in [`v1`], named as the types are
+//! (`strategy::v1::membership()` for [`crate::v1::Membership`]); the flat `v1_membership()` is
+//! the Legacy resource's [`crate::V1Membership`].
 //!
 //! Every strategy builds its struct from named fields (`prop_compose!`), one binding a field, so
 //! no two fields can swap strategies unnoticed.
@@ -90,6 +94,8 @@ pub use values::{amount, json_map, json_value, text, timestamp};
 
 use values::{opt_bool, opt_count, opt_currency, opt_text, opt_timestamp};
 
-// Strategies for the v1 membership (the data of v1 webhooks), in a file of their own.
-mod v1;
-pub use v1::*;
+// Strategies for the Legacy resource's `V1Membership`, in a file of their own.
+mod v1_membership;
+pub use v1_membership::*;
+
+pub mod v1;

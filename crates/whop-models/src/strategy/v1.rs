@@ -1,162 +1,168 @@
-//! Strategies for the v1 membership and its nested objects.
+//! Strategies for the Current API's models ([`crate::v1`]), named as the types are:
+//! `strategy::v1::membership()` makes a [`v1::Membership`].
+//!
+//! Times are RFC 3339 as the Current API sends them (to the millisecond, at any whole-minute
+//! offset); enums include unknown values; optional fields are absent or not.
 
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
-use time::{OffsetDateTime, UtcOffset};
+use proptest::sample::select;
+use serde_json::Number;
 
 use super::{
-    company_id, json_map, license_key, membership_id, membership_status, plan_id, product_id,
-    promo_code_id, text, timestamp, user_id,
+    company_id, json_map, license_key, membership_id, membership_status, opt_bool, opt_text,
+    plan_id, product_id, rfc3339_time, text, user_id,
 };
-use crate::{
-    V1Company, V1CustomFieldResponse, V1Member, V1Membership, V1Plan, V1Product, V1PromoCode,
-    V1User,
-};
+use crate::v1;
+
+/// An access level, known or not.
+pub fn access_level() -> impl Strategy<Value = v1::AccessLevel> {
+    prop_oneof![
+        3 => select(v1::AccessLevel::KNOWN),
+        1 => "[a-z][a-z_]{0,15}".prop_map(v1::AccessLevel::from),
+    ]
+}
+
+/// A member's position as sent: an integer, or a number with up to two decimals. (Not any
+/// `f64`: serde_json, without its `float_roundtrip` feature, may read a 17-digit float back one
+/// unit in the last place off.)
+fn position() -> impl Strategy<Value = Number> {
+    prop_oneof![
+        any::<i64>().prop_map(Number::from),
+        (-1_000_000_000i64..1_000_000_000)
+            .prop_filter_map("finite", |hundredths| Number::from_f64(
+                hundredths as f64 / 100.0
+            )),
+    ]
+}
 
 prop_compose! {
-    /// An RFC 3339 time as the v1 API sends it: 1970 to 2038, to the millisecond, at any
-    /// whole-minute UTC offset.
-    pub fn rfc3339_time()(
-        at in timestamp(),
-        millis in 0u16..1000,
-        offset_minutes in -(12 * 60)..=(14 * 60),
-    ) -> OffsetDateTime {
-        let offset = UtcOffset::from_whole_seconds(offset_minutes * 60)
-            .expect("within ±14 h by construction");
-        at.replace_millisecond(millis)
-            .expect("a millisecond below 1000")
-            .to_offset(offset)
+    /// The account a membership belongs to.
+    pub fn account()(
+        id in company_id(),
+        logo_url in opt_text(),
+        route in option::of("[a-z0-9-]{1,16}"),
+        title in opt_text(),
+    ) -> v1::Account {
+        v1::Account { id, logo_url, route, title }
     }
 }
 
 prop_compose! {
-    /// The company of a v1 membership.
-    pub fn v1_company()(id in company_id(), title in option::of(text())) -> V1Company {
-        V1Company { id, title }
+    /// The caller's member record.
+    pub fn member()(
+        access_level in option::of(access_level()),
+        last_accessed_at in option::of(rfc3339_time()),
+        position in option::of(position()),
+    ) -> v1::Member {
+        v1::Member { access_level, last_accessed_at, position }
     }
 }
 
 prop_compose! {
-    /// The member record of a v1 membership.
-    pub fn v1_member()(id in "mber_[A-Za-z0-9]{1,16}") -> V1Member {
-        V1Member { id }
-    }
-}
-
-prop_compose! {
-    /// The plan of a v1 membership.
-    pub fn v1_plan()(id in plan_id(), metadata in option::of(json_map())) -> V1Plan {
-        V1Plan { id, metadata }
-    }
-}
-
-prop_compose! {
-    /// The product of a v1 membership.
-    pub fn v1_product()(
-        id in product_id(),
-        metadata in option::of(json_map()),
-        title in option::of(text()),
-    ) -> V1Product {
-        V1Product { id, metadata, title }
-    }
-}
-
-prop_compose! {
-    /// The promo code of a v1 membership.
-    pub fn v1_promo_code()(id in promo_code_id()) -> V1PromoCode {
-        V1PromoCode { id: id.into_string() }
-    }
-}
-
-prop_compose! {
-    /// The customer of a v1 membership.
-    pub fn v1_user()(
-        id in user_id(),
-        email in option::of(text()),
-        name in option::of(text()),
-        username in option::of(text()),
-    ) -> V1User {
-        V1User { id, email, name, username }
-    }
-}
-
-prop_compose! {
-    /// A checkout question of a v1 membership with its answer.
-    pub fn v1_custom_field_response()(
-        id in text(),
-        answer in option::of(text()),
-        question in option::of(text()),
-    ) -> V1CustomFieldResponse {
-        V1CustomFieldResponse { id, answer, question }
-    }
-}
-
-prop_compose! {
-    /// The relations and state of a v1 membership; [`v1_membership`] adds the rest.
-    fn v1_membership_core()(
+    /// A membership of the Current API: absent fields and unknown statuses included.
+    pub fn membership()(
         id in membership_id(),
-        company in option::of(v1_company()),
-        member in option::of(v1_member()),
-        plan in option::of(v1_plan()),
-        product in option::of(v1_product()),
-        promo_code in option::of(v1_promo_code()),
-        user in option::of(v1_user()),
-        status in option::of(membership_status()),
-        cancel_at_period_end in option::of(any::<bool>()),
-        payment_collection_paused in option::of(any::<bool>()),
+        account in option::of(account()),
+        cancel_at_period_end in opt_bool(),
+        created_at in option::of(rfc3339_time()),
+        current_period_end in option::of(rfc3339_time()),
         license_key in option::of(license_key()),
+        member in option::of(member()),
         metadata in option::of(json_map()),
-    ) -> V1Membership {
-        V1Membership {
-            company,
-            member,
-            plan,
-            product,
-            promo_code,
-            user,
-            status,
+        phone_number in option::of("\\+[0-9]{6,14}"),
+        plan_id in option::of(plan_id()),
+        product_id in option::of(product_id()),
+        status in option::of(membership_status()),
+        user_id in option::of(user_id()),
+    ) -> v1::Membership {
+        v1::Membership {
+            id,
+            account,
             cancel_at_period_end,
-            payment_collection_paused,
+            created_at,
+            current_period_end,
             license_key,
+            member,
             metadata,
-            ..V1Membership::with_id(id)
+            phone_number,
+            plan_id,
+            product_id,
+            status,
+            user_id,
         }
     }
 }
 
 prop_compose! {
-    /// A v1 membership: nested objects, RFC 3339 times, absent fields and unknown statuses
-    /// included.
-    pub fn v1_membership()(
-        core in v1_membership_core(),
-        canceled_at in option::of(rfc3339_time()),
-        created_at in option::of(rfc3339_time()),
-        joined_at in option::of(rfc3339_time()),
-        renewal_period_start in option::of(rfc3339_time()),
-        renewal_period_end in option::of(rfc3339_time()),
-        updated_at in option::of(rfc3339_time()),
-        cancel_option in option::of("[a-z_]{1,16}"),
-        cancellation_reason in option::of(text()),
-        checkout_configuration_id in option::of("ch_[A-Za-z0-9]{1,16}"),
-        currency in option::of("[a-z]{3}"),
-        custom_field_responses in option::of(vec(v1_custom_field_response(), 0..3)),
-        manage_url in option::of(text()),
-    ) -> V1Membership {
-        V1Membership {
-            canceled_at,
-            created_at,
-            joined_at,
-            renewal_period_start,
-            renewal_period_end,
-            updated_at,
-            cancel_option,
-            cancellation_reason,
-            checkout_configuration_id,
-            currency,
-            custom_field_responses,
-            manage_url,
-            ..core
-        }
+    /// Where a page sits in a list.
+    pub fn page_info()(
+        end_cursor in opt_text(),
+        start_cursor in opt_text(),
+        has_next_page in opt_bool(),
+        has_previous_page in opt_bool(),
+    ) -> v1::PageInfo {
+        v1::PageInfo { end_cursor, start_cursor, has_next_page, has_previous_page }
+    }
+}
+
+prop_compose! {
+    /// A page of the membership list: up to three memberships, `page_info` present or not.
+    pub fn membership_page()(
+        data in vec(membership(), 0..3),
+        page_info in option::of(page_info()),
+    ) -> v1::MembershipPage {
+        v1::MembershipPage { data, page_info }
+    }
+}
+
+prop_compose! {
+    /// The inside of an error envelope, any field present or not.
+    pub fn error()(
+        r#type in option::of("[a-z][a-z_]{0,23}"),
+        message in opt_text(),
+        code in option::of(text()),
+    ) -> v1::Error {
+        v1::Error { r#type, message, code }
+    }
+}
+
+/// An error envelope.
+pub fn error_body() -> impl Strategy<Value = v1::ErrorBody> {
+    error().prop_map(|error| v1::ErrorBody { error })
+}
+
+prop_compose! {
+    /// A `PATCH` body: metadata, `cancel_at_period_end`, both or neither.
+    pub fn update_membership()(
+        metadata in option::of(json_map()),
+        cancel_at_period_end in opt_bool(),
+    ) -> v1::UpdateMembership {
+        v1::UpdateMembership { metadata, cancel_at_period_end }
+    }
+}
+
+prop_compose! {
+    /// A cancel body, at period end or now, with a reason or not.
+    pub fn cancel_membership()(
+        cancel_at_period_end in any::<bool>(),
+        reason in opt_text(),
+    ) -> v1::CancelMembership {
+        v1::CancelMembership { cancel_at_period_end, reason }
+    }
+}
+
+prop_compose! {
+    /// A pause body, with an end or not.
+    pub fn pause_membership()(until in option::of(rfc3339_time())) -> v1::PauseMembership {
+        v1::PauseMembership { until }
+    }
+}
+
+prop_compose! {
+    /// An extend body, within the 1 to 1095 days Whop accepts.
+    pub fn extend_membership()(days in 1u32..=1095) -> v1::ExtendMembership {
+        v1::ExtendMembership { days }
     }
 }
