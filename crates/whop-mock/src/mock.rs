@@ -187,6 +187,13 @@ impl MockWhop {
         self.lock().set_periodic(Periodic::every(fault, period));
     }
 
+    /// Retires `/api/v2/` from now on (or brings it back), as
+    /// [`MockWhopBuilder::v2_retired`](crate::MockWhopBuilder::v2_retired) does at build time:
+    /// for a test that works against v2, then sees it go.
+    pub fn set_v2_retired(&self, retired: bool) {
+        self.lock().set_v2_retired(retired);
+    }
+
     /// Replaces the rate limits and resets all counters and cooldowns.
     pub fn set_rate_limits(&self, limits: RateLimits) {
         self.lock().set_rate_limits(limits);

@@ -203,6 +203,17 @@ async fn a_retired_v2_answers_every_route_with_an_html_404_and_changes_nothing()
 }
 
 #[tokio::test]
+async fn v2_can_be_retired_and_restored_at_run_time() {
+    let mock = world().build();
+    let read = || request("GET", "/api/v2/memberships/mem_1", Some(COMPANY_KEY));
+    assert_eq!(call(&mock, read()).await.status(), 200);
+    mock.set_v2_retired(true);
+    assert_eq!(call(&mock, read()).await.body(), V2_RETIRED_BODY.as_bytes());
+    mock.set_v2_retired(false);
+    assert_eq!(call(&mock, read()).await.status(), 200);
+}
+
+#[tokio::test]
 async fn the_log_records_the_api_version_date_and_the_cancel_body() {
     let mock = world().build();
     call(

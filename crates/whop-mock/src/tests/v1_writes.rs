@@ -489,3 +489,48 @@ async fn the_demo_worlds_current_keys_are_bound_unbound_and_expired() {
         }
     }
 }
+
+#[tokio::test]
+async fn pause_refuses_a_bad_end_and_a_membership_without_access() {
+    let mock = world()
+        .membership(MockMembership::new("mem_x").status("expired", false))
+        .build();
+    // (date, membership, body, status)
+    let cases = [
+        (
+            NEW,
+            "mem_1",
+            json!({ "until": "2001-01-01T00:00:00Z" }),
+            422,
+        ),
+        (NEW, "mem_1", json!({ "until": "next week" }), 400),
+        (
+            LEGACY,
+            "mem_1",
+            json!({ "resumes_at": "2001-01-01T00:00:00Z" }),
+            422,
+        ),
+        (LEGACY, "mem_1", json!({ "void_payments": "yes" }), 400),
+        (NEW, "mem_x", json!({}), 409),
+    ];
+    for (date, id, body, status) in cases {
+        let path = format!("/memberships/{id}/pause");
+        let response = call(&mock, v1("POST", &path, COMPANY_KEY, date, Some(&body))).await;
+        assert_eq!(response.status(), status, "{date:?} {id} {body}");
+    }
+    assert!(!mock.membership("mem_1").unwrap().payment_collection_paused);
+}
+
+#[tokio::test]
+async fn a_legacy_pause_takes_resumes_at_and_shows_in_the_legacy_shape() {
+    let mock = world().build();
+    let body = json!({ "resumes_at": "2099-01-01T00:00:00Z", "void_payments": true });
+    let path = "/memberships/mem_1/pause";
+    let response = call(&mock, v1("POST", path, COMPANY_KEY, LEGACY, Some(&body))).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(json(&response)["payment_collection_paused"], true);
+    assert_eq!(
+        mock.membership("mem_1").unwrap().resumes_at,
+        Some(4_070_908_800)
+    );
+}
