@@ -7,8 +7,9 @@ use http::header::{AUTHORIZATION, LOCATION, USER_AGENT};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use tower::ServiceExt;
 use whop_transport::{
-    ApiFamily, Attempts, DEPRECATION, Endpoint, Error, ErrorKind, RequestExt, RequestSent,
-    RetryConfig, Token, Transport, TransportBuilder,
+    API_VERSION_DATE, ApiFamily, ApiVersionDate, Attempts, DEPRECATION, Endpoint, Error, ErrorKind,
+    IDEMPOTENCY_KEY, RequestExt, RequestSent, RetryConfig, RetryLayer, Token, Transport,
+    TransportBuilder,
 };
 
 use whop_test_server::{
@@ -675,4 +676,179 @@ async fn unbounded_timeouts_and_cap_do_not_overflow() {
         .expect("ok");
 
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// A request to `url` declared as `route` of `family`.
+fn endpoint_request(
+    method: Method,
+    url: &str,
+    route: &'static str,
+    family: ApiFamily,
+) -> Request<Bytes> {
+    let mut req = request(method, url);
+    req.set_endpoint(Endpoint::new(route, family));
+    req
+}
+
+/// The `name` header of each request the server received, in order.
+fn received(server: &ScriptedServer, name: &http::HeaderName) -> Vec<Option<String>> {
+    server
+        .headers()
+        .iter()
+        .map(|headers| {
+            headers
+                .get(name)
+                .map(|v| v.to_str().expect("ASCII").to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_v1_request_carries_the_pinned_api_version_date_and_v2_and_v5_requests_none() {
+    let server = status(200).await;
+    let transport = transport();
+    // (family, expected Api-Version-Date)
+    let cases = [
+        (ApiFamily::V1, Some(ApiVersionDate::PINNED.to_string())),
+        (ApiFamily::V2, None),
+        (ApiFamily::V5, None),
+    ];
+    for (family, _) in &cases {
+        let req = endpoint_request(Method::GET, &server.url("/m"), "GET /m", *family);
+        send(&transport, req).await.expect("ok");
+    }
+    let expected: Vec<_> = cases.into_iter().map(|(_, date)| date).collect();
+    assert_eq!(received(&server, &API_VERSION_DATE), expected);
+}
+
+#[tokio::test]
+async fn a_requests_own_api_version_date_wins_over_the_transports() {
+    let server = status(200).await;
+    let mut req = endpoint_request(Method::GET, &server.url("/m"), "GET /m", ApiFamily::V1);
+    req.headers_mut()
+        .insert(API_VERSION_DATE, HeaderValue::from_static("2026-09-02-2"));
+    send(&transport(), req).await.expect("ok");
+    assert_eq!(
+        received(&server, &API_VERSION_DATE),
+        [Some("2026-09-02-2".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn the_transports_api_version_date_replaces_the_pin() {
+    let server = status(200).await;
+    let transport = builder()
+        .api_version_date("2026-09-29".parse().expect("valid"))
+        .build()
+        .expect("builds");
+    let req = endpoint_request(Method::GET, &server.url("/m"), "GET /m", ApiFamily::V1);
+    send(&transport, req).await.expect("ok");
+    assert_eq!(
+        received(&server, &API_VERSION_DATE),
+        [Some("2026-09-29".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn only_v1_writes_get_an_idempotency_key() {
+    let server = status(200).await;
+    let transport = transport();
+    // (method, family, expects a key)
+    let cases = [
+        (Method::POST, ApiFamily::V1, true),
+        (Method::PATCH, ApiFamily::V1, true),
+        (Method::GET, ApiFamily::V1, false),
+        (Method::POST, ApiFamily::V2, false),
+        (Method::POST, ApiFamily::V5, false),
+    ];
+    for (method, family, _) in &cases {
+        let req = endpoint_request(method.clone(), &server.url("/w"), "W /w", *family);
+        send(&transport, req).await.expect("ok");
+    }
+    let keys = received(&server, &IDEMPOTENCY_KEY);
+    for ((method, family, expected), key) in cases.iter().zip(&keys) {
+        assert_eq!(key.is_some(), *expected, "{method} {family}: {key:?}");
+    }
+    assert_ne!(keys[0], keys[1], "a fresh key per call");
+}
+
+#[tokio::test]
+async fn every_attempt_of_a_v1_write_sends_the_same_idempotency_key() {
+    let server = serve(|i| response(if i == 0 { 503 } else { 200 }, &[], "ok")).await;
+    let req = endpoint_request(
+        Method::POST,
+        &server.url("/v1/memberships/mem_1/cancel"),
+        "POST /v1/memberships/{id}/cancel",
+        ApiFamily::V1,
+    );
+
+    let response = send(&transport(), req).await.expect("ok");
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(attempts(&response), 2);
+    let keys = received(&server, &IDEMPOTENCY_KEY);
+    assert_eq!(keys.len(), 2);
+    assert!(keys[0].is_some(), "{keys:?}");
+    assert_eq!(keys[0], keys[1]);
+}
+
+#[tokio::test]
+async fn a_callers_idempotency_key_is_kept() {
+    let server = status(200).await;
+    let mut req = endpoint_request(Method::POST, &server.url("/w"), "POST /w", ApiFamily::V1);
+    req.headers_mut()
+        .insert(IDEMPOTENCY_KEY, HeaderValue::from_static("my-key-1"));
+    send(&transport(), req).await.expect("ok");
+    assert_eq!(
+        received(&server, &IDEMPOTENCY_KEY),
+        [Some("my-key-1".to_owned())]
+    );
+}
+
+/// The default stack's retry layer without the idempotency layer: a v1 POST is then an ordinary
+/// POST. What makes the default stack retry it is the key, not the family.
+#[tokio::test]
+async fn a_v1_post_on_503_is_retried_because_of_its_idempotency_key() {
+    let server = status(503).await;
+    let without_keys = tower::ServiceBuilder::new()
+        .layer(RetryLayer::new(fast_retry()))
+        .service(builder().build_http_client().expect("builds"));
+    let v1_post = || endpoint_request(Method::POST, &server.url("/w"), "POST /w", ApiFamily::V1);
+
+    let unkeyed = tokio::time::timeout(Duration::from_secs(9), without_keys.oneshot(v1_post()))
+        .await
+        .expect("within the bound")
+        .expect("a 503 is a response");
+    assert_eq!(attempts(&unkeyed), 1, "no key: not retry-safe");
+
+    let keyed = send(&transport(), v1_post())
+        .await
+        .expect("a 503 is a response");
+    assert_eq!(keyed.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(attempts(&keyed), 3, "the key makes it retry-safe");
+    assert_eq!(server.requests(), 4);
+}
+
+#[tokio::test]
+async fn a_v1_429_waits_the_seconds_its_message_names_then_succeeds() {
+    let server = serve(|i| {
+        if i == 0 {
+            let body =
+                r#"{"error":{"type":"rate_limit_exceeded","message":"Try again in 1 seconds."}}"#;
+            response(429, &[], body)
+        } else {
+            response(200, &[], "")
+        }
+    })
+    .await;
+    let req = endpoint_request(Method::GET, &server.url("/m"), "GET /m", ApiFamily::V1);
+
+    let start = Instant::now();
+    let response = send(&transport(), req).await.expect("ok");
+    let waited = start.elapsed();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(server.requests(), 2);
+    assert!(waited >= Duration::from_millis(950), "waited {waited:?}");
+    assert!(waited < Duration::from_millis(4000), "waited {waited:?}");
 }

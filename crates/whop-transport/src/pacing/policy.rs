@@ -313,4 +313,18 @@ mod tests {
         assert!(!shown.contains("secret") && !format!("{key:?}").contains("secret"));
         assert_eq!(BucketKey::new("v5", None).to_string(), "v5:anonymous");
     }
+
+    #[test]
+    fn whop_limits_bucket_v1_by_operation_at_600_per_minute() {
+        let cancel = Endpoint::new("POST /v1/memberships/{id}/cancel", ApiFamily::V1);
+        let request = request(Some(cancel), Some("Bearer alice"));
+        let bucket = WhopLimits::default()
+            .classify(&RequestHead::new(&request))
+            .expect("paced");
+        assert_eq!(bucket.key.name(), "POST /v1/memberships/{id}/cancel");
+        assert!(bucket.key.credential().is_some());
+        assert_eq!(bucket.limit, PacingLimit::new(600, Duration::from_secs(60)));
+        let off = WhopLimits::default().with_v1(None);
+        assert_eq!(off.classify(&RequestHead::new(&request)), None);
+    }
 }

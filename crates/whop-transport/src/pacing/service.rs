@@ -603,4 +603,66 @@ mod tests {
         // Each answer takes 10 ms; the fourth slot is one window (with margin) after the first three.
         assert_eq!(offsets, [10, 10, 10, 1110]);
     }
+
+    fn v1_request(route: &'static str) -> Request<()> {
+        let mut req = Request::post("https://api.whop.com/api/v1/x")
+            .body(())
+            .expect("valid");
+        req.set_endpoint(Endpoint::new(route, ApiFamily::V1));
+        req
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn v1_is_paced_per_operation() {
+        let (service, sent) = paced(
+            PacingConfig::disabled()
+                .with_v1(Some(PacingLimit::new(2, Duration::from_secs(1))))
+                .with_safety_margin(Duration::ZERO),
+        );
+        let (cancel, update) = ("POST /v1/m/{id}/cancel", "PATCH /v1/m/{id}");
+        let t0 = Instant::now();
+        for route in [cancel, cancel, update, update, cancel] {
+            service
+                .clone()
+                .oneshot(v1_request(route))
+                .await
+                .expect("sent");
+        }
+        let offsets: Vec<u128> = sent
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .map(|t| (*t - t0).as_millis())
+            .collect();
+        // Two per operation go at once; only the third cancel waits for its own window.
+        assert_eq!(offsets, [0, 0, 0, 0, 1000]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_v1_429_reports_the_wait_in_its_message_and_none_without_one() {
+        let store = Scripted::new(Reservation::Granted {
+            wait: Duration::ZERO,
+            ticket: 0,
+        });
+        let config = PacingConfig::disabled()
+            .with_v1(Some(PacingLimit::new(600, Duration::from_secs(60))))
+            .with_store(Arc::clone(&store));
+        let (service, _sent) = paced(config);
+        let route = "POST /v1/memberships/{id}/cancel";
+        let message =
+            r#"{"error":{"type":"rate_limit_exceeded","message":"Try again in 12 seconds."}}"#;
+        for body in [Some(message), None] {
+            let mut req = answered_with(v1_request(route), "429", None);
+            if let Some(body) = body {
+                req.headers_mut()
+                    .insert("x-body", http::HeaderValue::from_static(body));
+            }
+            service.clone().oneshot(req).await.expect("answered");
+        }
+        let cooldowns = store.cooldowns.lock().expect("not poisoned").clone();
+        assert_eq!(
+            cooldowns,
+            [(BucketKey::new(route, None), Duration::from_secs(12))]
+        );
+    }
 }
