@@ -21,7 +21,7 @@ use serde_with::{DeserializeAs, SerializeAs};
 use time::format_description::BorrowedFormatItem;
 use time::format_description::well_known::{Iso8601 as Iso8601Format, Rfc3339};
 use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// `serde_with` adapter: [`OffsetDateTime`] written as whole Unix seconds (the v2/v5 models).
 ///
@@ -57,8 +57,8 @@ pub struct UnixSeconds;
 ///
 /// It reads every form Whop sends a time in, as [`UnixSeconds`] does: Unix seconds (an integer,
 /// a float or a numeric string), ISO 8601 / RFC 3339 text, and `"YYYY-MM-DD HH:MM:SS +HHMM"`
-/// text. Writing fails (an error, not a panic) for a time RFC 3339 cannot spell: a year outside
-/// 0 to 9999, or an offset with seconds.
+/// text. Writing never fails: a time at an offset with seconds, which RFC 3339 cannot spell, is
+/// written in UTC, and one outside the years 0 to 9999 as whole Unix seconds.
 ///
 /// ```
 /// use serde::{Deserialize, Serialize};
@@ -97,10 +97,16 @@ impl SerializeAs<OffsetDateTime> for Iso8601 {
         source: &OffsetDateTime,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        // RFC 3339 cannot spell a year outside 0..=9999 or an offset with seconds: an error, as
-        // a time the API could not have sent.
-        let text = source.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
+        // RFC 3339 cannot spell an offset with seconds (the same instant in UTC it can) nor a
+        // year outside 0..=9999 (Unix seconds it can: the reader takes them back). So writing
+        // never fails, and what is written always reads back.
+        let text = source
+            .format(&Rfc3339)
+            .or_else(|_| source.to_offset(UtcOffset::UTC).format(&Rfc3339));
+        match text {
+            Ok(text) => serializer.serialize_str(&text),
+            Err(_) => serializer.serialize_i64(source.unix_timestamp()),
+        }
     }
 }
 
@@ -277,8 +283,44 @@ mod tests {
     }
 
     #[test]
-    fn an_unwritable_time_is_a_serialize_error_not_a_panic() {
+    fn a_year_rfc3339_cannot_spell_is_written_as_unix_seconds_and_reads_back() {
         let far = OffsetDateTime::from_unix_timestamp(-100_000_000_000).unwrap();
-        assert!(serde_json::to_string(&Iso(far)).is_err());
+        let json = serde_json::to_string(&Iso(far)).unwrap();
+        assert_eq!(json, "-100000000000");
+        assert_eq!(serde_json::from_str::<Iso>(&json).unwrap().0, far);
+    }
+
+    proptest::proptest! {
+        /// Any time `time` represents, at any offset, is written by both adapters in a form
+        /// that reads back to the same instant.
+        #[test]
+        fn every_representable_time_writes_and_reads_back(
+            seconds in OffsetDateTime::new_utc(time::Date::MIN, time::Time::MIDNIGHT).unix_timestamp()
+                ..=OffsetDateTime::new_utc(time::Date::MAX, time::Time::MIDNIGHT).unix_timestamp(),
+            offset_seconds in -(25 * 3600 + 59 * 60 + 59)..=(25 * 3600 + 59 * 60 + 59),
+        ) {
+            let offset = time::UtcOffset::from_whole_seconds(offset_seconds).unwrap();
+            // The ends of the range shifted by the offset fall outside it: nothing to write.
+            let Some(at) = OffsetDateTime::from_unix_timestamp(seconds)
+                .ok()
+                .and_then(|at| at.checked_to_offset(offset))
+            else {
+                return Ok(());
+            };
+            let iso = serde_json::to_string(&Iso(at)).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<Iso>(&iso).unwrap().0, at, "{}", iso);
+            let unix = serde_json::to_string(&At(at)).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<At>(&unix).unwrap().0, at, "{}", unix);
+        }
+    }
+
+    #[test]
+    fn an_offset_with_seconds_is_written_in_utc() {
+        let offset = time::UtcOffset::from_hms(1, 0, 30).unwrap();
+        let at = OffsetDateTime::from_unix_timestamp(1_642_834_868)
+            .unwrap()
+            .to_offset(offset);
+        let json = serde_json::to_string(&Iso(at)).unwrap();
+        assert_eq!(json, "\"2022-01-22T07:01:08Z\"");
     }
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use whop_models::{
     ErrorBody, ErrorCode, Expandable, MeMembership, Membership, MembershipStatus, PaymentProcessor,
-    PlanType, Visibility, decode,
+    PlanType, Visibility, decode, v1,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -34,6 +34,12 @@ fn every_fixture_is_covered_by_a_test() {
     assert_eq!(
         names,
         [
+            "example_v1_error_429_rate_limited__docs_troubleshooting.json",
+            "example_v1_error_code_form__docs_troubleshooting.json",
+            "example_v1_error_top_level_message__SYNTHETIC_from_rs_sdk_parser.json",
+            "example_v1_error_type_and_code__SYNTHETIC_from_rs_sdk.json",
+            "example_v1_membership__SYNTHETIC_from_rs_sdk_fields.json",
+            "example_v1_membership_list_page__SYNTHETIC_from_rs_sdk_fields.json",
             "example_v2_error_400__spec_example.json",
             "example_v2_error_401__spec_example.json",
             "example_v2_error_403__spec_example.json",
@@ -266,4 +272,157 @@ fn decoded_fixtures_encode_and_decode_to_the_same_value() {
         "an unexpanded field encodes as its ID"
     );
     assert_eq!(decode::<Membership>(&bytes).unwrap(), m);
+}
+
+/// The Current API's membership at the pinned `Api-Version-Date`, every field of Whop's Rust SDK
+/// type (facts 4.1) present: each decodes to what the body says.
+#[test]
+fn v1_membership_decodes_every_field() {
+    let m: v1::Membership = decode(&fixture(
+        "example_v1_membership__SYNTHETIC_from_rs_sdk_fields.json",
+    ))
+    .unwrap();
+    assert_eq!(m.id, "mem_XXXXXXXXXXXXXX");
+    let account = m.account.as_ref().unwrap();
+    assert_eq!(account.id.as_str(), "biz_XXXXXXXXXXXXXX");
+    assert_eq!(
+        account.logo_url.as_deref(),
+        Some("https://assets.whop.com/uploads/XXXXXXXX/logo.png")
+    );
+    assert_eq!(account.route.as_deref(), Some("acme-software"));
+    assert_eq!(account.title.as_deref(), Some("Acme Software"));
+    assert_eq!(m.cancel_at_period_end, Some(false));
+    let created = m.created_at.unwrap();
+    assert_eq!(created.unix_timestamp(), 1_789_912_991);
+    assert_eq!(created.millisecond(), 401);
+    assert_eq!(m.current_period_end, at(1_792_504_991));
+    assert_eq!(
+        m.license_key.as_ref().unwrap().as_str(),
+        "XXXXX-XXXXXX-XXXXXXXX-XXXXXXX"
+    );
+    let member = m.member.as_ref().unwrap();
+    assert_eq!(member.access_level, Some(v1::AccessLevel::Customer));
+    assert_eq!(member.last_accessed_at, at(1_796_026_500));
+    assert_eq!(member.position, Some(42.into()));
+    assert_eq!(
+        m.metadata.as_ref().unwrap()["hwid"],
+        serde_json::json!("098H52ST479QE053V2")
+    );
+    assert_eq!(m.phone_number, None);
+    assert_eq!(m.plan_id.as_ref().unwrap().as_str(), "plan_XXXXXXXXXXXXX");
+    assert_eq!(
+        m.product_id.as_ref().unwrap().as_str(),
+        "prod_XXXXXXXXXXXXX"
+    );
+    assert_eq!(m.status, Some(MembershipStatus::Active));
+    assert_eq!(m.user_id.as_ref().unwrap().as_str(), "user_XXXXXXXXXXXXX");
+    assert!(m.grants_access());
+}
+
+#[test]
+fn v1_membership_fixture_encodes_every_key_it_came_with_and_decodes_to_the_same_value() {
+    let body = fixture("example_v1_membership__SYNTHETIC_from_rs_sdk_fields.json");
+    let m: v1::Membership = decode(&body).unwrap();
+    let bytes = whop_models::encode(&m).unwrap();
+    assert_eq!(decode::<v1::Membership>(&bytes).unwrap(), m);
+    let sent: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let written: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&written), keys(&sent));
+    assert_eq!(written["created_at"], "2026-09-20T14:03:11.401Z");
+    assert_eq!(written["phone_number"], serde_json::Value::Null);
+}
+
+#[test]
+fn v1_list_page_gives_its_memberships_and_cursors() {
+    let page: v1::MembershipPage = decode(&fixture(
+        "example_v1_membership_list_page__SYNTHETIC_from_rs_sdk_fields.json",
+    ))
+    .unwrap();
+    let ids: Vec<&str> = page.data.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["mem_AAAAAAAAAAAAAA", "mem_BBBBBBBBBBBBBB"]);
+    let [canceling, lifetime] = &page.data[..] else {
+        panic!("two memberships");
+    };
+    assert_eq!(canceling.status, Some(MembershipStatus::Canceling));
+    assert_eq!(canceling.cancel_at_period_end, Some(true));
+    assert!(canceling.grants_access());
+    assert_eq!(canceling.created_at, at(1_785_574_800));
+    assert_eq!(canceling.phone_number.as_deref(), Some("+15555550100"));
+    assert_eq!(lifetime.status, Some(MembershipStatus::Completed));
+    assert_eq!(lifetime.current_period_end, None);
+    assert_eq!(lifetime.user_id, None);
+    assert_eq!(
+        page.page_info,
+        Some(v1::PageInfo {
+            end_cursor: Some("MjAyNi0wNy0xNVQxODozMDowMFo".to_owned()),
+            start_cursor: Some("MjAyNi0wOC0wMVQwOTowMDowMFo".to_owned()),
+            has_next_page: Some(true),
+            has_previous_page: Some(false),
+        })
+    );
+}
+
+/// Each v1 error form: which variant it parses as, its type, message and code.
+#[test]
+fn v1_error_bodies_give_their_type_message_and_code() {
+    type Expected = (
+        &'static str,
+        fn(&ErrorBody) -> bool,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+    let cases: [Expected; 4] = [
+        (
+            "example_v1_error_429_rate_limited__docs_troubleshooting.json",
+            |b| matches!(b, ErrorBody::V1(_)),
+            Some("rate_limit_exceeded"),
+            Some("Try again in 12 seconds."),
+            None,
+        ),
+        (
+            "example_v1_error_type_and_code__SYNTHETIC_from_rs_sdk.json",
+            |b| matches!(b, ErrorBody::V1(_)),
+            Some("bad_request"),
+            Some("Acknowledge the bank warning before retrying."),
+            Some("bank_warning_not_acknowledged"),
+        ),
+        (
+            // The troubleshooting page prints `code` where the SDKs read `type`.
+            "example_v1_error_code_form__docs_troubleshooting.json",
+            |b| matches!(b, ErrorBody::V2(_)),
+            Some("invalid_request"),
+            Some("..."),
+            Some("invalid_request"),
+        ),
+        (
+            "example_v1_error_top_level_message__SYNTHETIC_from_rs_sdk_parser.json",
+            |b| matches!(b, ErrorBody::V5(_)),
+            None,
+            Some("Unauthorized"),
+            None,
+        ),
+    ];
+    for (file, shape, error_type, message, code) in cases {
+        let body = ErrorBody::parse(&fixture(file)).unwrap_or_else(|| panic!("{file}"));
+        assert!(shape(&body), "{file}: {body:?}");
+        assert_eq!(body.error_type(), error_type, "{file}");
+        assert_eq!(body.message(), message, "{file}");
+        assert_eq!(
+            body.code(),
+            code.map(|c| ErrorCode::Text(c.to_owned())),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn v1_error_envelope_decodes_as_the_public_struct() {
+    let body: v1::ErrorBody = decode(&fixture(
+        "example_v1_error_429_rate_limited__docs_troubleshooting.json",
+    ))
+    .unwrap();
+    assert_eq!(body.error.r#type.as_deref(), Some("rate_limit_exceeded"));
+    assert_eq!(body.error.code, None);
 }

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use whop_models::{
     CustomFieldResponse, Discord, ErrorBody, MeMembership, Membership, Plan, Product, PromoCode,
-    SocialAccount, User, V2ErrorBody, V5ErrorBody, decode,
+    SocialAccount, User, V2ErrorBody, V5ErrorBody, decode, v1,
 };
 
 /// Decodes `body` as a `T` and checks that, written back, it has the body's fields and nothing
@@ -69,6 +69,28 @@ minimal_body_tests! {
     custom_field_response_needs_only_its_id: CustomFieldResponse = r#"{"id":"cfr_1"}"#;
     v2_error_body_needs_only_an_error_object: V2ErrorBody = r#"{"error":{}}"#;
     v5_error_body_needs_nothing: V5ErrorBody = "{}";
+    v1_membership_needs_only_its_id: v1::Membership = r#"{"id":"mem_1"}"#;
+    v1_account_needs_only_its_id: v1::Account = r#"{"id":"biz_1"}"#;
+    v1_member_needs_nothing: v1::Member = "{}";
+    v1_page_info_needs_nothing: v1::PageInfo = "{}";
+    v1_error_body_needs_only_an_error_object: v1::ErrorBody = r#"{"error":{}}"#;
+    v1_update_membership_needs_nothing: v1::UpdateMembership = "{}";
+    v1_cancel_membership_needs_only_cancel_at_period_end: v1::CancelMembership =
+        r#"{"cancel_at_period_end":true}"#;
+    v1_pause_membership_needs_nothing: v1::PauseMembership = "{}";
+}
+
+#[test]
+fn v1_membership_page_without_data_or_page_info_is_empty() {
+    for body in ["{}", r#"{"data":null,"page_info":null}"#] {
+        let page: v1::MembershipPage = decode(body.as_bytes()).unwrap();
+        assert_eq!(page, v1::MembershipPage::default(), "{body}");
+    }
+}
+
+#[test]
+fn v1_cancel_without_cancel_at_period_end_does_not_decode() {
+    assert!(decode::<v1::CancelMembership>(b"{}").is_err());
 }
 
 #[test]

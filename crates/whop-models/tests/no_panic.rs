@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use whop_models::{
     ErrorBody, Expand, ExpandSet, MeMembership, Membership, MembershipRef, Plan, Product,
-    PromoCode, User, decode,
+    PromoCode, User, V1Membership, decode, v1,
 };
 
 fn try_every_decoder(bytes: &[u8]) {
@@ -19,6 +19,11 @@ fn try_every_decoder(bytes: &[u8]) {
     let _ = decode::<ErrorBody>(bytes);
     let _ = decode::<whop_models::CompanyBuyerId>(bytes);
     let _ = decode::<whop_models::Amount>(bytes);
+    let _ = decode::<V1Membership>(bytes);
+    let _ = decode::<v1::Membership>(bytes);
+    let _ = decode::<v1::MembershipPage>(bytes);
+    let _ = decode::<v1::ErrorBody>(bytes);
+    let _ = decode::<v1::PauseMembership>(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
         let _ = MembershipRef::parse(text);
     }
@@ -54,6 +59,16 @@ fn jsonish() -> impl Strategy<Value = String> {
             "\"code\":",
             "\"valid\":",
             "\"metadata\":",
+            "\"type\":",
+            "\"data\":",
+            "\"page_info\":",
+            "\"account\":",
+            "\"member\":",
+            "\"position\":",
+            "\"current_period_end\":",
+            "\"2022-12-05 02:28:57 +0200\"",
+            "\"+99999-01-01T00:00:00Z\"",
+            "\"2026-09-20T14:03:11.401Z\"",
         ])
         .prop_map(str::to_owned),
         any::<i64>().prop_map(|n| n.to_string()),
@@ -75,6 +90,13 @@ proptest! {
     #[test]
     fn jsonish_text_never_panics_a_decoder(text in jsonish()) {
         try_every_decoder(text.as_bytes());
+    }
+
+    #[test]
+    fn any_text_as_a_timestamp_never_panics(text in "[0-9T:. +Z-]{0,32}|\\PC{0,32}") {
+        let body = serde_json::json!({"id": "m", "created_at": text}).to_string();
+        let _ = decode::<Membership>(body.as_bytes());
+        let _ = decode::<v1::Membership>(body.as_bytes());
     }
 
     #[test]
