@@ -52,8 +52,8 @@
 //! ([`DEMO_LICENSE_KEY`]), an expired ([`DEMO_EXPIRED_LICENSE_KEY`]) and a
 //! canceled-at-period-end ([`DEMO_CANCELING_LICENSE_KEY`]) membership ([`DEMO_LICENSE_KEYS`]
 //! lists them), and three keys for the Current API's license flow ([`DEMO_CURRENT_LICENSE_KEYS`]:
-//! bound to `demo-machine`, unbound, expired). Whop's rate limits apply by default (v5: 20 requests per 10 s), so a
-//! test making many calls should set [`MockWhopBuilder::rate_limits`] or
+//! bound to `demo-machine`, unbound, expired). Whop's rate limits apply by default (v5: 20
+//! requests per 10 s), so a test making many calls should set [`MockWhopBuilder::rate_limits`] or
 //! [`MockWhopBuilder::no_rate_limits`].
 //!
 //! ```

@@ -87,7 +87,8 @@ impl MockServer {
     }
 
     /// `http://127.0.0.1:<port>/api`: the API root, exactly what a client's base URL takes
-    /// (whop-client: `TransportBuilder::base_url`). Endpoint paths (`/v2/…`, `/v5/…`) go after it.
+    /// (whop-client: `TransportBuilder::base_url`). Endpoint paths (`/v1/…`, `/v2/…`, `/v5/…`)
+    /// go after it.
     #[must_use]
     pub fn base_url(&self) -> String {
         format!("{}/api", self.origin())
