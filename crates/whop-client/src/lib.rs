@@ -83,7 +83,7 @@ pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, T
 /// The async-stream trait [`Pages`] and [`Items`] implement (re-exported from `futures-core`).
 pub use futures_core::Stream;
 pub use layered::{BoxClient, BoxHttpService, LayeredClientBuilder};
-pub use pacing_env::{ENV_PACING_REDIS_URL, pacing_from_env};
+pub use pacing_env::{ENV_PACING_REDIS_FALLBACK, ENV_PACING_REDIS_URL, PacingEnv, pacing_from_env};
 pub use paging::{Items, PageError, Pages};
 pub use response::Response;
 

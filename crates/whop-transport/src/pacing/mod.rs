@@ -164,6 +164,8 @@ pub use memory::MemoryStore;
 pub use policy::{Bucket, BucketKey, PacingPolicy, RequestHead, WhopLimits};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use redis_store::{InvalidRedisUrl, RedisFallback, RedisStore, RedisStoreBuilder};
+pub use redis_store::{
+    InvalidRedisUrl, RedisFallback, RedisStore, RedisStoreBuilder, RedisUnreachable,
+};
 pub use service::Pacing;
 pub use store::{Reservation, Reserve, SlotStore, StoreError, StoreFuture};

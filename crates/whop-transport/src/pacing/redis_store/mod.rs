@@ -33,9 +33,11 @@
 //!   reserved. Time is Redis's `TIME`, never a caller's clock, so processes whose clocks disagree
 //!   still agree on the schedule; the answer is a wait from now, which each process sleeps on its
 //!   own clock.
-//! - **Keys.** Per bucket (API family and credential), three keys under the prefix (default
-//!   `whop:pacing`), with the bucket in a hash tag so a script's keys share one cluster slot:
-//!   `<prefix>:{v2:<credential id>}:slots` (a sorted set: ticket → slot time in µs),
+//! - **Keys.** Per bucket (API family, or v1 operation, and credential), three keys under the
+//!   prefix (default `whop:pacing`), with the bucket in a hash tag so a script's keys share one
+//!   cluster slot: `<prefix>:{v2:<credential id>}:slots` (a sorted set: ticket → slot time in µs;
+//!   a v1 bucket's tag is its route with `<id>` for `{id}`, e.g.
+//!   `{POST /v1/memberships/<id>/cancel:<credential id>}`),
 //!   `...:seq` (the last ticket) and `...:cool` ("cooling down until", in µs). Slots older than a
 //!   window are dropped at each reservation; `slots` and `seq` expire a window (and a second)
 //!   after their last slot, `cool` a second after its cooldown: an idle credential leaves nothing
@@ -65,11 +67,14 @@
 //! back (an `info!` says so). [`RedisFallback::Fail`] fails the calls instead, never sent, with
 //! [`ErrorKind::PacingUnavailable`](crate::ErrorKind::PacingUnavailable). While the store
 //! falls back, processes pace themselves alone and together may exceed the limit.
+//! [`RedisStore::check`] asks Redis now (connect and `PING`), so a program can say at start-up
+//! that a configured Redis is unreachable rather than fall back unnoticed.
 //!
 //! The connection (the `redis` crate's `ConnectionManager`, which reconnects by itself) is made on
 //! first use, on the Tokio runtime of that first call; it is tied to that runtime.
 
 mod builder;
+mod check;
 mod circuit;
 
 use std::fmt;
@@ -81,6 +86,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::time::Instant;
 
 pub use self::builder::{InvalidRedisUrl, RedisFallback, RedisStoreBuilder};
+pub use self::check::RedisUnreachable;
 use self::circuit::{Change, Circuit, Route};
 use super::{BucketKey, MemoryStore, PacingLimit, Reservation, Reserve, SlotStore, StoreError};
 
@@ -375,10 +381,34 @@ impl SlotStore for RedisStore {
 
 /// The key names of `key`'s window under `prefix`: `slots`, `seq`, `cool`.
 fn key_names(prefix: &str, key: &BucketKey) -> [String; 3] {
-    let base = format!("{prefix}:{{{key}}}");
+    // A v1 bucket is named by its route, whose `{id}` would end the cluster hash tag early.
+    let tag = key.to_string().replace('{', "<").replace('}', ">");
+    let base = format!("{prefix}:{{{tag}}}");
     [
         format!("{base}:slots"),
         format!("{base}:seq"),
         format!("{base}:cool"),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_v1_buckets_keys_share_one_hash_tag_that_holds_the_whole_bucket() {
+        let key = BucketKey::new("POST /v1/memberships/{id}/cancel", None);
+        let names = key_names("p", &key);
+        for name in &names {
+            assert!(
+                name.starts_with("p:{POST /v1/memberships/<id>/cancel:anonymous}:"),
+                "{name}"
+            );
+            assert_eq!(name.matches('{').count(), 1, "{name}");
+        }
+        assert_eq!(
+            key_names("p", &BucketKey::new("v2", None))[0],
+            "p:{v2:anonymous}:slots"
+        );
+    }
 }
