@@ -63,10 +63,12 @@ impl<S> HttpService for S where
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), whop_client::Error> {
-/// use whop_client::{Client, Expand};
+/// use whop_client::Client;
+/// use whop_client::legacy::Expand;
 ///
 /// let client = Client::from_env()?; // WHOP_API_KEY
 /// let membership = client
+///     .legacy()
 ///     .cancel_membership("mem_XXXXXXXXXXXXXX")
 ///     .expand(Expand::Plan)
 ///     .send()
@@ -172,7 +174,7 @@ impl<S> Client<S> {
     ///     .layer(AuthLayer::per_request_only().only_for(base))
     ///     .service(mine);
     /// let client = Client::with_service(service).with_token(&Token::new("user_token")?);
-    /// let membership = client.me_membership("mem_1").await?;
+    /// let membership = client.legacy().me_membership("mem_1").await?;
     /// assert_eq!(membership.id.as_str(), "mem_1");
     /// # Ok(())
     /// # }

@@ -1,23 +1,23 @@
 //! A Rust client for Whop's membership API.
 //!
 //! Fully typed, with your company API key (v2):
-//! - [`Client::cancel_membership`]: `POST /v2/memberships/{id}/cancel`, with `expand`. The
+//! - [`legacy().cancel_membership`](legacy::Legacy::cancel_membership): `POST /v2/memberships/{id}/cancel`, with `expand`. The
 //!   membership is set to cancel at the end of its period.
-//! - [`Client::terminate_membership`]: `POST /v2/memberships/{id}/terminate`: access ends at
+//! - [`legacy().terminate_membership`](legacy::Legacy::terminate_membership): `POST /v2/memberships/{id}/terminate`: access ends at
 //!   once, irreversibly.
-//! - [`Client::validate_license`]: `POST /v2/memberships/{id}/validate_license`, binding a
+//! - [`legacy().validate_license`](legacy::Legacy::validate_license): `POST /v2/memberships/{id}/validate_license`, binding a
 //!   license key to a machine (a hardware ID in its metadata) on first use; a typed
-//!   [`ValidateLicense`] outcome. [`Client::reset_license`] clears the binding (see
-//!   [`ResetMethod`] for which of Whop's two documented resets it uses, and why).
-//! - [`Client::membership`]: `GET /v2/memberships/{id}` by ID or license key;
-//!   [`Client::update_membership_metadata`]: `POST /v2/memberships/{id}`.
-//! - [`Client::list_memberships`]: `GET /v2/memberships` with every filter, one page or an async
+//!   [`ValidateLicense`](legacy::ValidateLicense) outcome. [`legacy().reset_license`](legacy::Legacy::reset_license) clears the binding (see
+//!   [`ResetMethod`](legacy::ResetMethod) for which of Whop's two documented resets it uses, and why).
+//! - [`legacy().membership`](legacy::Legacy::membership): `GET /v2/memberships/{id}` by ID or license key;
+//!   [`legacy().update_membership_metadata`](legacy::Legacy::update_membership_metadata): `POST /v2/memberships/{id}`.
+//! - [`legacy().list_memberships`](legacy::Legacy::list_memberships): `GET /v2/memberships` with every filter, one page or an async
 //!   [`Pages`]/[`Items`] stream that fetches lazily and ends on an empty or short page.
 //!
 //! With a user's token (v5 `me`, a client from [`Client::with_token`]):
-//! - [`Client::me_membership`] and [`Client::check_license`]: `GET /v5/me/memberships/{id}`, by
+//! - [`legacy().me_membership`](legacy::Legacy::me_membership) and [`legacy().check_license`](legacy::Legacy::check_license): `GET /v5/me/memberships/{id}`, by
 //!   membership ID or license key.
-//! - [`Client::my_memberships`]: `GET /v5/me/memberships`, one page or a stream.
+//! - [`legacy().my_memberships`](legacy::Legacy::my_memberships): `GET /v5/me/memberships`, one page or a stream.
 //!
 //! The client is thin: it builds each request from the endpoint's one declaration (a path relative
 //! to the API root, the query, and a [`whop_transport::Endpoint`] describing it), sends it through
@@ -58,9 +58,9 @@
 pub mod blocking;
 mod client;
 mod endpoint;
-mod endpoints;
 mod error;
 pub mod layered;
+pub mod legacy;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pacing_env;
@@ -69,29 +69,17 @@ mod path;
 mod response;
 
 pub use client::{Client, ClientBuilder, ENV_API_KEY, ENV_BASE_URL, HttpService};
-pub use endpoints::cancel::CancelMembership;
-pub use endpoints::license::LicenseCheck;
-pub use endpoints::list_memberships::{Direction, ListMemberships, V2_MAX_PER_PAGE};
-pub use endpoints::list_my_memberships::{ListMyMemberships, V5_DEFAULT_PER_PAGE};
-pub use endpoints::me_membership::RetrieveMyMembership;
-pub use endpoints::membership::RetrieveMembership;
-pub use endpoints::reset_license::ResetMethod;
-pub use endpoints::terminate::TerminateMembership;
-pub use endpoints::update_membership::UpdateMembership;
-pub use endpoints::validate_license::{LicenseValidation, ValidateLicense};
 pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, TransportError};
 /// The async-stream trait [`Pages`] and [`Items`] implement (re-exported from `futures-core`).
 pub use futures_core::Stream;
 pub use layered::{BoxClient, BoxHttpService, LayeredClientBuilder};
+pub use legacy::Legacy;
 pub use pacing_env::{ENV_PACING_REDIS_FALLBACK, ENV_PACING_REDIS_URL, PacingEnv, pacing_from_env};
-pub use paging::{Items, PageError, Pages};
+pub use paging::{Direction, Items, PageError, Pages};
 pub use response::Response;
 
 pub use whop_models as models;
-pub use whop_models::{
-    Expand, ExpandSet, Expandable, LicenseKey, MeMembership, MeMembershipPage, Membership,
-    MembershipId, MembershipPage, MembershipRef, MembershipStatus, Metadata,
-};
+pub use whop_models::{LicenseKey, MembershipId, MembershipRef, MembershipStatus, Metadata};
 pub use whop_transport as transport;
 pub use whop_transport::{
     BaseUrl, DEFAULT_BASE_URL, InvalidBaseUrl, InvalidToken, PacingConfig, PacingLimit,

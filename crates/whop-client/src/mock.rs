@@ -7,7 +7,7 @@
 //! license checks against an unlimited mock wait for about ten seconds.
 //!
 //! ```
-//! use whop_client::{Client, LicenseCheck, Token};
+//! use whop_client::{Client, Token};
 //! use whop_mock::{DEMO_LICENSE_KEY, DEMO_USER_TOKEN, MockWhop};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -16,7 +16,7 @@
 //! let server = mock.serve().await?;
 //! let client = Client::builder_for(&server, Token::new(DEMO_USER_TOKEN)?).build()?;
 //! for _ in 0..25 {
-//!     assert!(client.check_license(DEMO_LICENSE_KEY).await?.is_valid());
+//!     assert!(client.legacy().check_license(DEMO_LICENSE_KEY).await?.is_valid());
 //! }
 //! # Ok(())
 //! # }

@@ -36,6 +36,24 @@ use crate::response::Response;
 type PageFuture<P> = Pin<Box<dyn Future<Output = Result<Response<P>, Error>> + Send>>;
 type Fetch<P> = Arc<dyn Fn(u32) -> PageFuture<P> + Send + Sync>;
 
+/// The order of a listing, by creation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Oldest first.
+    Asc,
+    /// Newest first (Whop's default).
+    Desc,
+}
+
+impl Direction {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Direction::Asc => "asc",
+            Direction::Desc => "desc",
+        }
+    }
+}
+
 /// A page that failed: which page, and why. Resume the listing from [`page`](PageError::page).
 #[derive(Debug)]
 pub struct PageError {

@@ -10,7 +10,7 @@
 //! | [`Error::Api`] | yes, refused | `No` for 4xx, `Maybe` for 5xx |
 //! | [`Error::Decode`] | yes, accepted | [`Applied::Yes`]: the API said yes, the body did not decode |
 //!
-//! A read (a `GET`, such as [`Client::me_membership`](crate::Client::me_membership)) changes
+//! A read (a `GET`, such as [`Legacy::me_membership`](crate::legacy::Legacy::me_membership)) changes
 //! nothing, so its errors always answer [`Applied::No`], and a read whose body did not decode says
 //! that nothing changed.
 //!

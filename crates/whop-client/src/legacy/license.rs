@@ -2,11 +2,12 @@
 
 use whop_models::MeMembership;
 
-use crate::client::{Client, HttpService};
+use super::Legacy;
+use crate::client::HttpService;
 use crate::error::Error;
 use crate::response::Response;
 
-/// The answer to "does this license key grant access?", from [`Client::check_license`].
+/// The answer to "does this license key grant access?", from [`Legacy::check_license`].
 ///
 /// "No such key" is an ordinary answer here, not an error: a customer mistyped it, or it belongs
 /// to someone else. Errors are kept for what went wrong on the way (network, token, rate limit).
@@ -36,7 +37,7 @@ impl LicenseCheck {
     }
 }
 
-impl<S: HttpService> Client<S> {
+impl<'a, S: HttpService> Legacy<'a, S> {
     /// Checks a license key against the caller's memberships (`GET /v5/me/memberships/{key}`).
     ///
     /// # Errors

@@ -4,6 +4,7 @@ use bytes::Bytes;
 use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, ValidateLicenseRequest};
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
 use crate::endpoint::{Call, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
@@ -26,7 +27,7 @@ pub enum ValidateLicense {
     /// metadata sent is now bound to it (the device binding).
     Valid(Response<Membership>),
     /// 400: the key is bound to other metadata (another machine). The user must reset the key
-    /// (from their Whop dashboard, or you with [`Client::reset_license`]). `message` is the API's.
+    /// (from their Whop dashboard, or you with [`Legacy::reset_license`]). `message` is the API's.
     MetadataMismatch {
         /// What the API said.
         message: String,
@@ -52,7 +53,7 @@ impl ValidateLicense {
     }
 }
 
-/// A license validation, from [`Client::validate_license`]. Give the metadata to bind or compare
+/// A license validation, from [`Legacy::validate_license`]. Give the metadata to bind or compare
 /// ([`hwid`](Self::hwid), [`metadata`](Self::metadata)), then `.send().await` (or `.await`).
 #[must_use = "a request does nothing until it is sent"]
 pub struct LicenseValidation<'a, S> {
@@ -62,7 +63,7 @@ pub struct LicenseValidation<'a, S> {
     expand: ExpandSet,
 }
 
-impl<S> Client<S> {
+impl<'a, S> Legacy<'a, S> {
     /// Validates a license key (or membership ID) with your company API key, binding it to the
     /// metadata you send on first use (`POST /v2/memberships/{id}/validate_license`).
     ///
@@ -71,9 +72,9 @@ impl<S> Client<S> {
     ///
     /// The key is sent as one percent-encoded path segment; an empty key or a dot segment is
     /// refused before anything is sent.
-    pub fn validate_license(&self, license_key: impl AsRef<str>) -> LicenseValidation<'_, S> {
+    pub fn validate_license(&self, license_key: impl AsRef<str>) -> LicenseValidation<'a, S> {
         LicenseValidation {
-            client: self,
+            client: self.client,
             call: VALIDATE_LICENSE.call(&[("membership ID or license key", license_key.as_ref())]),
             metadata: Ok(Metadata::new()),
             expand: ExpandSet::new(),
