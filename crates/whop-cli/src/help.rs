@@ -45,6 +45,7 @@ Examples:
   whop --mock membership cancel mem_demo000000001
   whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
   whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW; echo $?
+  whop --mock license validate DEMO-CURRENT-UNBOUND-0000007 --hwid my-laptop; echo $?
   whop --mock --api legacy membership cancel mem_demo000000001 --expand product,user,plan
   WHOP_MOCK_V2_RETIRED=1 whop --mock --api legacy membership get mem_demo000000001  # fails: v2 gone
   WHOP_API_KEY=... whop membership cancel mem_XXXXXXXXXXXXXX --json | jq .cancel_at_period_end
@@ -54,8 +55,11 @@ The --mock world (whop-mock's MockWhop::demo): the demo user owns mem_demo000000
 DEMO-1A2B3C-4D5E6F70-8A9B0CW, valid, bound to hardware ID demo-machine), mem_demo000000003
 (DEMO-EXPIRED-00000000-0000000, expired), mem_demo000000004 (DEMO-CANCELING-0000000-0000000,
 valid, cancels at period end) and mem_demo000000005 (DEMO-UNBOUND-00000000-0000005, valid, bound
-to no machine);
-mem_demo000000002 belongs to someone else (404 for the demo user on v5).
+to no machine), used by the legacy demonstrations; and, for `license validate|reset` on the
+Current API, mem_demo000000006 (DEMO-CURRENT-BOUND-0000006, valid, bound to demo-machine),
+mem_demo000000007 (DEMO-CURRENT-UNBOUND-0000007, valid, bound to no machine) and
+mem_demo000000008 (DEMO-CURRENT-EXPIRED-0000008, expired);
+mem_demo000000002 belongs to someone else (404 for the demo user).
 
 ",
     "Exit codes:\n",

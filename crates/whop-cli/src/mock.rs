@@ -65,10 +65,7 @@ mod with_mock {
         /// ([`Exit::Other`]).
         pub(crate) async fn start() -> Result<DemoWorld, Failure> {
             let retired = v2_retired_from_env()?;
-            if retired {
-                return Err(Failure::new(Exit::Usage, "not in this build yet"));
-            }
-            let mock = MockWhop::demo_builder().build();
+            let mock = MockWhop::demo_builder().v2_retired(retired).build();
             let server = mock.serve().await.map_err(|e| {
                 Failure::new(
                     Exit::Other,

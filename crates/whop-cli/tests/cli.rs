@@ -690,7 +690,10 @@ fn terminate_help_says_it_is_irreversible_and_needs_yes() {
 fn top_level_help_lists_every_demo_key_of_the_one_demo_world() {
     let out = Whop::legacy().run(&["--help"]);
     out.assert_code(0);
-    for (key, what) in whop_mock::DEMO_LICENSE_KEYS {
+    let keys = whop_mock::DEMO_LICENSE_KEYS
+        .iter()
+        .chain(&whop_mock::DEMO_CURRENT_LICENSE_KEYS);
+    for (key, what) in keys {
         assert!(out.stdout.contains(key), "--help lacks {key} ({what})");
     }
 }

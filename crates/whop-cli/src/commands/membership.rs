@@ -295,6 +295,15 @@ pub(crate) enum DirectionArg {
     Desc,
 }
 
+impl From<DirectionArg> for whop_client::Direction {
+    fn from(arg: DirectionArg) -> Self {
+        match arg {
+            DirectionArg::Asc => whop_client::Direction::Asc,
+            DirectionArg::Desc => whop_client::Direction::Desc,
+        }
+    }
+}
+
 /// A related object `--expand` can include in full (--api legacy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExpandArg {

@@ -2,7 +2,8 @@
 //! token, `validate` and `reset` on Whop's v2 API (switched off on the real service; the client's
 //! error says so, and names the Current API call) with the company API key.
 
-use whop_client::{LicenseCheck, Metadata, ValidateLicense};
+use whop_client::Metadata;
+use whop_client::legacy::{LicenseCheck, ValidateLicense};
 
 use super::{CheckArgs, LicenseCommand, ResetArgs, ValidateArgs, not_valid, print_outcome};
 use crate::context::{Credential, target};
@@ -25,6 +26,7 @@ async fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Failure> {
     let target = target(global, Credential::UserToken).await?;
     let check = target
         .client
+        .legacy()
         .check_license(key)
         .await
         .map_err(|e| classify(&e, Call::Lookup))?;
@@ -62,6 +64,7 @@ async fn validate(global: &GlobalArgs, args: &ValidateArgs) -> Result<Exit, Fail
     }
     let outcome = target
         .client
+        .legacy()
         .validate_license(&args.key)
         .metadata(metadata)
         .await
@@ -109,6 +112,7 @@ async fn reset(global: &GlobalArgs, args: &ResetArgs) -> Result<Exit, Failure> {
     let target = target(global, Credential::CompanyKey).await?;
     let membership = target
         .client
+        .legacy()
         .reset_license(&args.key)
         .await
         .map_err(|e| classify(&e, Call::Reset))?;

@@ -24,6 +24,7 @@ async fn membership(global: &GlobalArgs, args: &MembershipArgs) -> Result<Exit, 
     let target = target(global, Credential::UserToken).await?;
     let membership = target
         .client
+        .legacy()
         .me_membership(&args.id_or_license_key)
         .send()
         .await
@@ -53,6 +54,7 @@ async fn memberships(global: &GlobalArgs, args: &MembershipsArgs) -> Result<Exit
     let target = target(global, Credential::UserToken).await?;
     let mut listing = target
         .client
+        .legacy()
         .my_memberships()
         .page(args.paging.page.unwrap_or(1));
     if let Some(per) = args.paging.per {

@@ -1,27 +1,16 @@
 //! `whop --api legacy membership ...`: the seed's calls on Whop's v2 API, which Whop switched off
 //! on the real service (the client's error says so, and names the Current API call).
 
-use whop_client::{Direction, Expand, V2_MAX_PER_PAGE};
+use whop_client::legacy::{Expand, V2_MAX_PER_PAGE};
 use whop_models::{Membership, MembershipPage};
 
-use super::{
-    CancelArgs, DirectionArg, ExpandArg, GetArgs, ListArgs, MembershipCommand, TerminateArgs,
-};
+use super::{CancelArgs, ExpandArg, GetArgs, ListArgs, MembershipCommand, TerminateArgs};
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::global::{ApiChoice, GlobalArgs, only_on};
 use crate::listing::{Listing, legacy_page_failure};
 use crate::output::print_membership;
 use crate::render::membership_row;
-
-impl From<DirectionArg> for Direction {
-    fn from(arg: DirectionArg) -> Self {
-        match arg {
-            DirectionArg::Asc => Direction::Asc,
-            DirectionArg::Desc => Direction::Desc,
-        }
-    }
-}
 
 impl From<ExpandArg> for Expand {
     fn from(arg: ExpandArg) -> Self {
@@ -55,6 +44,7 @@ async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exit, Failure>
     let expand = args.expand.iter().copied().map(Expand::from);
     let membership = target
         .client
+        .legacy()
         .cancel_membership(&args.id)
         .expand_all(expand)
         .send()
@@ -69,6 +59,7 @@ async fn terminate(global: &GlobalArgs, args: &TerminateArgs) -> Result<Exit, Fa
     let expand = args.expand.iter().copied().map(Expand::from);
     let membership = target
         .client
+        .legacy()
         .terminate_membership(&args.id)
         .expand_all(expand)
         .send()
@@ -82,6 +73,7 @@ async fn get(global: &GlobalArgs, args: &GetArgs) -> Result<Exit, Failure> {
     let target = target(global, Credential::CompanyKey).await?;
     let membership = target
         .client
+        .legacy()
         .membership(&args.id_or_key)
         .expand_all(args.expand.iter().copied().map(Expand::from))
         .await
@@ -118,6 +110,7 @@ async fn list(global: &GlobalArgs, args: &ListArgs) -> Result<Exit, Failure> {
     let page = args.paging.page.unwrap_or(1);
     let mut listing = target
         .client
+        .legacy()
         .list_memberships()
         .page(page)
         .per(args.paging.per.unwrap_or(V2_MAX_PER_PAGE))
