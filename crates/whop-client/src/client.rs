@@ -9,7 +9,7 @@ use tower::{Service, ServiceExt};
 use whop_transport::{BaseUrl, DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
 
 use crate::endpoint::Call;
-use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput};
+use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput, Retired, means_retired};
 use crate::response::Response;
 
 /// The environment variable [`Client::from_env`] reads the API key from.
@@ -235,6 +235,16 @@ impl<S: HttpService> Client<S> {
             .await
             .map_err(|e| Error::from_service(e, side_effect))?;
         let (parts, body) = response.into_parts();
+        let describe = || {
+            let base = self.base_url.as_ref().map_or("<base URL>", BaseUrl::as_str);
+            route.describe(base)
+        };
+        if let Some(successor) = route.successor_call()
+            && means_retired(parts.status, &body)
+        {
+            let retired = Retired::new(parts.status, describe(), successor, body);
+            return Err(Error::Retired(Box::new(retired)));
+        }
         if parts.status.is_success() {
             match whop_models::decode::<T>(&body) {
                 Ok(value) => Ok(Response::new(value, parts.status, &parts.headers, body)),
@@ -247,11 +257,9 @@ impl<S: HttpService> Client<S> {
             }
         } else {
             let retry_after = whop_transport::retry_after(&parts.headers);
-            let error =
-                ApiError::new(parts.status, retry_after, body, side_effect).requested(|| {
-                    let base = self.base_url.as_ref().map_or("<base URL>", BaseUrl::as_str);
-                    route.describe(base)
-                });
+            let error = ApiError::new(parts.status, retry_after, body, side_effect)
+                .requested(describe)
+                .retired_successor(route.successor_call());
             Err(Error::Api(Box::new(error)))
         }
     }

@@ -47,9 +47,10 @@ impl Client {
 pub fn pacing_for(limits: &RateLimits) -> PacingConfig {
     let limit = |limit: Option<Limit>| limit.map(|l| PacingLimit::new(l.requests, l.window));
     let config = PacingConfig::disabled()
+        .with_v1(limit(limits.v1))
         .with_v2(limit(limits.v2))
         .with_v5(limit(limits.v5));
-    let shortest = [limits.v2, limits.v5]
+    let shortest = [limits.v1, limits.v2, limits.v5]
         .into_iter()
         .flatten()
         .map(|l| l.window)

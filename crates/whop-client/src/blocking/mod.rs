@@ -6,16 +6,18 @@
 //!
 //! ```no_run
 //! use whop_client::blocking::Client;
-//! use whop_client::Token;
 //!
 //! # fn main() -> Result<(), whop_client::Error> {
-//! let client = Client::new(Token::new("user-oauth-token")?)?;
-//! if !client.legacy().check_license("XXXXX-XXXXXX-XXXXXXXX-XXXXXXX")?.is_valid() {
+//! // On your license server (it holds the API key; never ship it in the app).
+//! let client = Client::from_env()?; // WHOP_API_KEY
+//! if !client.validate_license("XXXXX-XXXXXX-XXXXXXXX-XXXXXXX", "machine-id")?.is_valid() {
 //!     std::process::exit(1);
 //! }
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The legacy v2/v5 calls are under [`Client::legacy`].
 //!
 //! # How it runs
 //!
@@ -41,6 +43,7 @@ use whop_transport::{ErrorKind, RequestSent, Token};
 use crate::client::ClientBuilder;
 use crate::error::Error;
 
+mod current;
 mod legacy;
 
 pub use legacy::Legacy;
@@ -110,12 +113,12 @@ impl Client {
     ///
     /// ```no_run
     /// use whop_client::blocking::Client;
-    /// use whop_client::{MembershipStatus, Token};
+    /// use whop_client::{MembershipFilter, Token};
     ///
     /// # fn main() -> Result<(), whop_client::Error> {
     /// let client = Client::new(Token::new("company-api-key")?)?;
     /// let page = client.call(|c| async move {
-    ///     c.legacy().list_memberships().status(MembershipStatus::Active).per(50).send().await
+    ///     c.list_memberships().status(MembershipFilter::Active).first(50).send().await
     /// })?;
     /// for membership in &page.get().data {
     ///     println!("{}", membership.id);

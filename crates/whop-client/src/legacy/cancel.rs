@@ -8,7 +8,7 @@ use crate::endpoint::{Call, endpoint, expand_methods, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
-endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe);
+endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe; successor "Client::cancel_membership_at_period_end");
 
 /// A cancel request, from [`Legacy::cancel_membership`]. Add [`expand`](Self::expand) choices, then
 /// `.send().await` (or `.await` it directly).

@@ -11,7 +11,7 @@ use crate::error::{Error, InvalidInput};
 use crate::paging::{Direction, Items, PageShape, Pages};
 use crate::response::Response;
 
-endpoint!(LIST_MEMBERSHIPS = GET "/v2/memberships", V2);
+endpoint!(LIST_MEMBERSHIPS = GET "/v2/memberships", V2; successor "Client::list_memberships");
 
 /// The most memberships a v2 page holds: the spec's "limit of 50 results per page".
 pub const V2_MAX_PER_PAGE: u32 = 50;

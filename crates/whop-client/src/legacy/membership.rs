@@ -8,7 +8,7 @@ use crate::endpoint::{Call, endpoint, expand_methods, found, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
-endpoint!(RETRIEVE_MEMBERSHIP = GET "/v2/memberships/{id}", V2);
+endpoint!(RETRIEVE_MEMBERSHIP = GET "/v2/memberships/{id}", V2; successor "Client::membership");
 
 /// A membership lookup, from [`Legacy::membership`]. Add [`expand`](Self::expand) choices, then
 /// `.send().await` (or `.await`); [`optional`](Self::optional) turns a 404 into `None`.

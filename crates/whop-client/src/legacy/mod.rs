@@ -3,7 +3,7 @@
 //! Whop retired API v2 on [2026-11-13](V2_RETIRED_ON) (its migration page, "Migrate from Previous
 //! Versions": `https://api.whop.com/api/v2` "stops working November 13, 2026"). Every v2 call
 //! below now fails against the real Whop; this crate reports such a failure as
-//! an error, naming the Current API call to use instead. The v5
+//! [`Error::Retired`](crate::Error::Retired), naming the Current API call to use instead. The v5
 //! `me` calls have no published retirement date and still stand.
 //!
 //! They are reached through [`Client::legacy`]: `client.legacy().cancel_membership(id)`. The
@@ -12,15 +12,15 @@
 //!
 //! | legacy call | request | Current API call |
 //! | --- | --- | --- |
-//! | [`Legacy::cancel_membership`] | `POST /v2/memberships/{id}/cancel` | `Client::cancel_membership_at_period_end` |
-//! | [`Legacy::terminate_membership`] | `POST /v2/memberships/{id}/terminate` | `Client::cancel_membership_now` |
-//! | [`Legacy::validate_license`] | `POST /v2/memberships/{key}/validate_license` | `Client::validate_license` |
-//! | [`Legacy::reset_license`] | `GET` then `POST /v2/memberships/{id}` | `Client::reset_license` |
-//! | [`Legacy::membership`] | `GET /v2/memberships/{id or key}` | `Client::membership` |
-//! | [`Legacy::update_membership_metadata`] | `POST /v2/memberships/{id}` (replaces) | `Client::merge_membership_metadata` (merges), `Client::clear_membership_metadata` |
-//! | [`Legacy::list_memberships`] | `GET /v2/memberships` | `Client::list_memberships` |
-//! | [`Legacy::me_membership`] | `GET /v5/me/memberships/{id or key}` | `Client::membership` with the user's token |
-//! | [`Legacy::check_license`] | `GET /v5/me/memberships/{key}` | `Client::membership` with the user's token, then `grants_access()` |
+//! | [`Legacy::cancel_membership`] | `POST /v2/memberships/{id}/cancel` | [`Client::cancel_membership_at_period_end`] |
+//! | [`Legacy::terminate_membership`] | `POST /v2/memberships/{id}/terminate` | [`Client::cancel_membership_now`] |
+//! | [`Legacy::validate_license`] | `POST /v2/memberships/{key}/validate_license` | [`Client::validate_license`] |
+//! | [`Legacy::reset_license`] | `GET` then `POST /v2/memberships/{id}` | [`Client::reset_license`] |
+//! | [`Legacy::membership`] | `GET /v2/memberships/{id or key}` | [`Client::membership`] |
+//! | [`Legacy::update_membership_metadata`] | `POST /v2/memberships/{id}` (replaces) | [`Client::merge_membership_metadata`] (merges), [`Client::clear_membership_metadata`] |
+//! | [`Legacy::list_memberships`] | `GET /v2/memberships` | [`Client::list_memberships`] |
+//! | [`Legacy::me_membership`] | `GET /v5/me/memberships/{id or key}` | [`Client::membership`] with the user's token |
+//! | [`Legacy::check_license`] | `GET /v5/me/memberships/{key}` | [`Client::membership`] with the user's token, then `grants_access()` |
 //! | [`Legacy::my_memberships`] | `GET /v5/me/memberships` | `Client::list_memberships().me()` with the user's token |
 //!
 //! Two meanings changed on the way, and the Current API calls name them: v2's metadata update

@@ -13,7 +13,7 @@ use crate::response::Response;
 // (it may well be an error). An automatic retry after an answer was lost could then report a
 // failure for a termination that took place, so a lost answer is left to the caller, as
 // `Applied::Maybe`.
-endpoint!(TERMINATE = POST "/v2/memberships/{id}/terminate", V2);
+endpoint!(TERMINATE = POST "/v2/memberships/{id}/terminate", V2; successor "Client::cancel_membership_now");
 
 /// A terminate request, from [`Legacy::terminate_membership`]. Add [`expand`](Self::expand)
 /// choices, then `.send().await` (or `.await` it directly).

@@ -4,16 +4,15 @@ use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, UpdateMembershipRequest};
 
 use super::Legacy;
-use super::validate_license::body;
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint, into_future};
+use crate::endpoint::{Call, body, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
 use crate::response::Response;
 
 // Safe to repeat: the update replaces the metadata with the value sent, so a second attempt
 // leaves the membership as the first did (as an HTTP PUT would). A retry can overwrite a change
 // someone else made between the two attempts, the same race as any two concurrent updates.
-endpoint!(UPDATE_MEMBERSHIP = POST "/v2/memberships/{id}", V2, retry_safe);
+endpoint!(UPDATE_MEMBERSHIP = POST "/v2/memberships/{id}", V2, retry_safe; successor "Client::merge_membership_metadata");
 
 /// A metadata update, from [`Legacy::update_membership_metadata`]. `.send().await` (or `.await`).
 #[must_use = "a request does nothing until it is sent"]

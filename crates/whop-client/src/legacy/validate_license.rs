@@ -1,12 +1,11 @@
 //! `POST /v2/memberships/{id}/validate_license`: validate a license key and bind it to a machine.
 
-use bytes::Bytes;
 use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, ValidateLicenseRequest};
 
 use super::Legacy;
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint, into_future};
+use crate::endpoint::{Call, body, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
 use crate::response::Response;
 
@@ -14,7 +13,7 @@ use crate::response::Response;
 // key to this metadata and its answer was lost, the retry finds the same metadata bound and is
 // answered 201 as the first was; if it bound nothing (a mismatch, a 404), nothing changed. With
 // `{}` (a reset, in the 2023 guide's reading), clearing twice is clearing once.
-endpoint!(VALIDATE_LICENSE = POST "/v2/memberships/{id}/validate_license", V2, retry_safe);
+endpoint!(VALIDATE_LICENSE = POST "/v2/memberships/{id}/validate_license", V2, retry_safe; successor "Client::validate_license");
 
 /// What `validate_license` said about a key: the expected answers, typed. Errors (401, 429, 5xx,
 /// network, a body that did not decode) stay [`Error`]s.
@@ -145,8 +144,3 @@ impl<'a, S: HttpService> LicenseValidation<'a, S> {
 }
 
 into_future!(LicenseValidation => ValidateLicense);
-
-/// A request body as JSON. Our request types always encode.
-pub(crate) fn body<T: serde::Serialize>(value: T) -> Bytes {
-    Bytes::from(whop_models::encode(&value).expect("request bodies always encode"))
-}

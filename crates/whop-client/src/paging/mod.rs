@@ -21,7 +21,7 @@
 //! fails is yielded as a [`PageError`] carrying its page number, and the stream ends there;
 //! [`Pages::resume_from`] (or the listing's `.page(n)`) picks it up again from that page.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -32,6 +32,11 @@ use futures_core::Stream;
 
 use crate::error::Error;
 use crate::response::Response;
+
+pub use cursor::CursorPages;
+pub(crate) use cursor::CursorShape;
+
+mod cursor;
 
 type PageFuture<P> = Pin<Box<dyn Future<Output = Result<Response<P>, Error>> + Send>>;
 type Fetch<P> = Arc<dyn Fn(u32) -> PageFuture<P> + Send + Sync>;
@@ -58,14 +63,24 @@ impl Direction {
 #[derive(Debug)]
 pub struct PageError {
     page: u32,
+    /// For a cursor listing: the cursor the failed page was asked for after.
+    after: Option<String>,
     error: Error,
 }
 
 impl PageError {
     /// The page number that failed (from 1): resume from it with [`Pages::resume_from`] or the
-    /// listing's `.page(n)`.
+    /// listing's `.page(n)`. For a cursor listing ([`CursorPages`]), the how-manieth page of the
+    /// stream it was; resume it with [`after`](Self::after).
     pub fn page(&self) -> u32 {
         self.page
+    }
+
+    /// For a cursor listing ([`CursorPages`]): the cursor the failed page was asked for after
+    /// (`None` for its first page). Resume with [`CursorPages::resume_after`] or the listing's
+    /// `.after(cursor)`. `None` for a numbered listing.
+    pub fn after(&self) -> Option<&str> {
+        self.after.as_deref()
     }
 
     /// Why it failed.
@@ -191,7 +206,11 @@ impl<P> Stream for Pages<P> {
                     }
                     Err(error) => {
                         this.next_page = None;
-                        Err(PageError { page, error })
+                        Err(PageError {
+                            page,
+                            after: None,
+                            error,
+                        })
                     }
                 }));
             }
@@ -203,16 +222,22 @@ impl<P> Stream for Pages<P> {
     }
 }
 
+/// An object's key, and the keys yielded so far.
+type Once<T> = (fn(&T) -> &str, HashSet<String>);
+
 /// The objects of a listing, one by one, fetched a page at a time as the stream is polled. From a
-/// listing's `.items()`; a failed page is one `Err` item (see [`Pages`]).
+/// listing's `.items()`; a failed page is one `Err` item (see [`Pages`] and [`CursorPages`], the
+/// two kinds of page stream `Src` may be).
 #[must_use = "a stream does nothing until polled"]
-pub struct Items<P, T> {
-    pages: Pages<P>,
+pub struct Items<P, T, Src = Pages<P>> {
+    pages: Src,
     buffer: VecDeque<T>,
     into_items: fn(P) -> Vec<T>,
+    /// For a listing that yields each object once: its key, and the keys yielded so far.
+    once: Option<Once<T>>,
 }
 
-impl<P, T> fmt::Debug for Items<P, T> {
+impl<P, T, Src: fmt::Debug> fmt::Debug for Items<P, T, Src> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)
@@ -221,15 +246,34 @@ impl<P, T> fmt::Debug for Items<P, T> {
     }
 }
 
-impl<P, T> Items<P, T> {
-    pub(crate) fn new(pages: Pages<P>, into_items: fn(P) -> Vec<T>) -> Self {
+impl<P, T, Src> Items<P, T, Src> {
+    pub(crate) fn new(pages: Src, into_items: fn(P) -> Vec<T>) -> Self {
         Items {
             pages,
             buffer: VecDeque::new(),
             into_items,
+            once: None,
         }
     }
 
+    /// The same stream, yielding each object once: an object whose `key` was already yielded
+    /// (a server that hands a page back twice) is skipped.
+    pub(crate) fn once_by(mut self, key: fn(&T) -> &str) -> Self {
+        self.once = Some((key, HashSet::new()));
+        self
+    }
+}
+
+impl<P, T> Items<P, T, CursorPages<P>> {
+    /// Continues a cursor listing after `cursor` (after a [`PageError`], its
+    /// [`after`](PageError::after)); objects fetched and not yet yielded are dropped.
+    pub fn resume_after(&mut self, cursor: Option<String>) {
+        self.buffer.clear();
+        self.pages.resume_after(cursor);
+    }
+}
+
+impl<P, T> Items<P, T> {
     /// Continues the listing from `page` (after a [`PageError`], its page); objects already
     /// fetched and not yet yielded are dropped.
     pub fn resume_from(&mut self, page: u32) {
@@ -238,13 +282,21 @@ impl<P, T> Items<P, T> {
     }
 }
 
-impl<P, T: Unpin> Stream for Items<P, T> {
+impl<P, T: Unpin, Src> Stream for Items<P, T, Src>
+where
+    Src: Stream<Item = Result<Response<P>, PageError>> + Unpin,
+{
     type Item = Result<T, PageError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
             if let Some(item) = this.buffer.pop_front() {
+                if let Some((key, seen)) = &mut this.once
+                    && !seen.insert(key(&item).to_owned())
+                {
+                    continue;
+                }
                 return Poll::Ready(Some(Ok(item)));
             }
             match Pin::new(&mut this.pages).poll_next(cx) {
