@@ -218,3 +218,43 @@ async fn with_redis_down_the_store_falls_back_at_once_or_fails_unsent_as_configu
     })
     .await;
 }
+
+#[tokio::test]
+async fn check_answers_when_redis_is_up_and_each_v1_operation_has_its_own_shared_window() {
+    bounded(async {
+        let server = RedisServer::start();
+        let store = RedisStore::new(server.url()).expect("valid URL");
+        store
+            .check()
+            .await
+            .expect("the test's redis-server answers PING");
+        let credential = Some(Token::new("alice-key").expect("valid").credential_id());
+        let cancel = BucketKey::new("POST /v1/memberships/{id}/cancel", credential);
+        let update = BucketKey::new("PATCH /v1/memberships/{id}", credential);
+        let limit = PacingLimit::new(2, Duration::from_secs(1));
+        // Two per operation at once; the third cancel waits a window, an update does not.
+        for _ in 0..2 {
+            assert!(
+                granted(answer(&store, &cancel, limit, None).await)
+                    .0
+                    .is_zero()
+            );
+        }
+        let third = granted(answer(&store, &cancel, limit, None).await).0;
+        assert!(near(third, Duration::from_secs(1)), "{third:?}");
+        assert!(
+            granted(answer(&store, &update, limit, None).await)
+                .0
+                .is_zero()
+        );
+        // The window lives in Redis, under one hash tag per operation.
+        let [slots, ..] = store.key_names(&cancel);
+        assert!(
+            slots.contains("{POST /v1/memberships/<id>/cancel:"),
+            "{slots}"
+        );
+        let count: usize = redis(&server).zcard(&slots).expect("ZCARD");
+        assert_eq!(count, 3);
+    })
+    .await;
+}

@@ -21,6 +21,8 @@ const TARGETS: &[&str] = &[
     "decode_user",
     "decode_plan",
     "decode_promo_code",
+    "decode_v1_membership",
+    "decode_v1_membership_page",
     "parse_error_body",
     "webhook_verify_and_decode",
 ];

@@ -124,19 +124,24 @@ impl MockWhopBuilder {
     /// Delivers webhooks to `endpoint` when memberships change. Starts a delivery thread, which
     /// ends with the mock.
     ///
-    /// | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1) |
-    /// | --- | --- | --- |
-    /// | a cancel sets `cancel_at_period_end` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` |
-    /// | [`MockWhop::set_status`] makes it valid | `membership.went_valid` | `membership.activated` |
-    /// | [`MockWhop::set_status`] makes it invalid | `membership.went_invalid` | `membership.deactivated` |
-    /// | [`MockWhop::set_metadata`] changes it | `membership.metadata_updated` | (none: v1 has no such event) |
+    /// | change | legacy scheme (`X-Whop-Signature`) | Standard Webhooks (v1), unpinned | v1 pinned to a new-resource date ([`WebhookEndpoint::api_version_date`](crate::WebhookEndpoint::api_version_date)) |
+    /// | --- | --- | --- | --- |
+    /// | a cancel at period end, or its undo, flips `cancel_at_period_end` (v2 or v1) | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed` | `membership.cancel_at_period_end_changed`, `membership.updated` |
+    /// | [`MockWhop::set_status`] makes it valid | `membership.went_valid` | `membership.activated` | `membership.activated`, `membership.updated` |
+    /// | [`MockWhop::set_status`] or a v1 cancel now makes it invalid | `membership.went_invalid` | `membership.deactivated` | `membership.deactivated`, `membership.updated` |
+    /// | [`MockWhop::set_metadata`] or a v2/v1 metadata update changes it | `membership.metadata_updated` | (none) | `membership.updated` |
+    /// | a v1 pause, resume or extend changes it | (none) | (none) | `membership.updated` |
     ///
     /// and [`MockWhop::emit_webhook`] sends any event type for a membership. A change that
     /// changes nothing (cancelling twice) sends nothing.
     ///
     /// Bodies are what Whop sends: legacy `{"action", "data"}` with the v2 membership (product,
-    /// user and plan expanded, as in Whop's examples), or v1 `{"id", "api_version", "timestamp",
-    /// "type", "data", "company_id"}` with the v1 membership (nested objects, RFC 3339 times).
+    /// user and plan expanded, as in Whop's examples); v1 unpinned `{"id", "api_version",
+    /// "api_version_date": null, "timestamp", "type", "data", "company_id"}` with the 2025
+    /// Legacy membership (nested objects, RFC 3339 times); v1 pinned the same with
+    /// `"api_version_date": "<date>"`, `account_id` instead of `company_id`, the Current API's
+    /// membership (`account`, `current_period_end`, …), and on `membership.updated` the
+    /// `previous_attributes` that the change altered.
     /// They are signed here, independently of whop-webhooks: HMAC-SHA256 keyed with the secret's
     /// raw bytes (a `whsec_` secret: its base64 after the prefix, for Standard Webhooks), over
     /// `<timestamp>.<body>` (legacy) or `<id>.<timestamp>.<body>`.

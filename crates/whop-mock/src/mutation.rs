@@ -113,23 +113,27 @@ impl Memberships {
                 membership.cancellation_reason = reason;
                 changed.then_some(Change::Validity { valid: false })
             }
-            // Whop's webhooks for these (`membership.updated`) are the webhook module's concern;
-            // none of the events it sends today covers them.
+            // Whop reports these only as `membership.updated` (pinned v1 webhooks).
             MembershipChange::Pause { resumes_at } => {
+                let changed =
+                    !membership.payment_collection_paused || membership.resumes_at != resumes_at;
                 membership.payment_collection_paused = true;
                 membership.resumes_at = resumes_at;
-                None
+                changed.then_some(Change::Other)
             }
             MembershipChange::Resume => {
+                let changed = membership.payment_collection_paused;
                 membership.payment_collection_paused = false;
                 membership.resumes_at = None;
-                None
+                changed.then_some(Change::Other)
             }
             MembershipChange::Extend { seconds } => {
                 let push = |at: &mut Option<i64>| *at = at.map(|t| t.saturating_add(seconds));
+                let ends = (membership.renewal_period_end, membership.expires_at);
                 push(&mut membership.renewal_period_end);
                 push(&mut membership.expires_at);
-                None
+                let changed = ends != (membership.renewal_period_end, membership.expires_at);
+                changed.then_some(Change::Other)
             }
             MembershipChange::Metadata(metadata) => {
                 let changed = membership.metadata != metadata;

@@ -93,9 +93,13 @@ impl State {
         slot: Slot,
         change: MembershipChange,
     ) -> MockMembership {
+        let before = self
+            .webhooks
+            .is_some()
+            .then(|| self.memberships[slot].clone());
         let (membership, event) = self.memberships.apply(slot, change);
-        if let Some(event) = event {
-            self.emit_webhook(event, &membership);
+        if let (Some(event), Some(before)) = (event, before) {
+            self.emit_webhook(event, &before, &membership);
         }
         membership
     }
@@ -285,15 +289,15 @@ impl State {
             })
     }
 
-    /// Sends the webhook event for `change` of `membership` (as it is now), if a webhook is
-    /// registered.
-    fn emit_webhook(&mut self, change: Change, membership: &MockMembership) {
+    /// Sends the webhook events for `change` of a membership, from `before` to `after`, if a
+    /// webhook is registered.
+    fn emit_webhook(&mut self, change: Change, before: &MockMembership, after: &MockMembership) {
         if self.webhooks.is_none() {
             return;
         }
-        let related = self.related(membership);
+        let related = self.related(after);
         if let Some(webhooks) = self.webhooks.as_mut() {
-            webhooks.emit(change, membership, &related);
+            webhooks.emit(change, before, after, &related);
         }
     }
 
@@ -308,7 +312,7 @@ impl State {
         let Some(webhooks) = self.webhooks.as_mut() else {
             return false;
         };
-        webhooks.emit_type(event_type, &membership, &related);
+        webhooks.emit_type(event_type, None, &membership, &related);
         true
     }
 

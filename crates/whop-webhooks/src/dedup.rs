@@ -5,14 +5,16 @@ use std::convert::Infallible;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::Verified;
+
 /// Somewhere to remember which deliveries were handled.
 ///
 /// Whop delivers at least once: a delivery that timed out on Whop's side, or that your server
 /// answered with anything but 2xx, is sent again, and a network hiccup can repeat one you
-/// already handled. A Standard Webhooks delivery carries a `webhook-id` that stays the same on
-/// every retry of one event, so remembering the IDs handled recently catches the repeats. (Legacy
-/// deliveries carry no ID; make their handling idempotent instead, for example keyed on the
-/// membership's ID and state.)
+/// already handled. Remembering the keys handled recently catches the repeats; the key of a
+/// delivery is [`Verified::dedup_key`]: the `webhook-id` of a Standard Webhooks delivery (the
+/// same on every retry of one event), the SHA-256 of the body of a legacy one (which carries
+/// no ID; see [`Verified::dedup_key`] for what that key cannot tell apart).
 ///
 /// [`SeenSet`] remembers IDs in this process only, for a bounded time and up to a bounded
 /// number: after a restart, or in a second process behind the same URL, a repeat gets through.
@@ -31,6 +33,17 @@ pub trait SeenIds {
     ///
     /// When the store cannot answer. Whether to handle the event anyway is the caller's call.
     fn first_sighting(&self, id: &str) -> Result<bool, Self::Error>;
+
+    /// [`first_sighting`](Self::first_sighting) of a verified delivery's
+    /// [`dedup_key`](Verified::dedup_key): `Ok(false)` for a repeat of a delivery already seen,
+    /// legacy or Standard Webhooks.
+    ///
+    /// # Errors
+    ///
+    /// As [`first_sighting`](Self::first_sighting).
+    fn first_sighting_of(&self, verified: &Verified) -> Result<bool, Self::Error> {
+        self.first_sighting(verified.dedup_key())
+    }
 }
 
 /// An in-memory [`SeenIds`]: at most `capacity` IDs, each forgotten `ttl` after it was first
@@ -158,6 +171,44 @@ mod tests {
         assert!(!seen.first_sighting_at("c", t0));
         assert!(!seen.first_sighting_at("b", t0));
         assert!(seen.first_sighting_at("a", t0), "a was evicted");
+    }
+
+    #[test]
+    fn a_redelivered_legacy_body_is_a_repeat_and_another_body_is_not() {
+        let seen = SeenSet::new(10, Duration::from_secs(60));
+        let cancel =
+            br#"{"action":"membership.cancel_at_period_end_changed","data":{"id":"mem_1"}}"#;
+        let metadata = br#"{"action":"membership.metadata_updated","data":{"id":"mem_1"}}"#;
+        // A retry is signed afresh: another timestamp, the same body.
+        assert_eq!(
+            seen.first_sighting_of(&Verified::legacy(1_700_000_000, cancel)),
+            Ok(true)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::legacy(1_700_000_060, cancel)),
+            Ok(false)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::legacy(1_700_000_060, metadata)),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn a_standard_delivery_is_a_repeat_by_its_webhook_id_whatever_its_body() {
+        let seen = SeenSet::new(10, Duration::from_secs(60));
+        assert_eq!(
+            seen.first_sighting_of(&Verified::standard(1, "msg_1")),
+            Ok(true)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::standard(2, "msg_1")),
+            Ok(false)
+        );
+        assert_eq!(
+            seen.first_sighting_of(&Verified::standard(2, "msg_2")),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -12,11 +12,17 @@
 //! - [`Secret`] turns the secret into the key each scheme uses. **Whop's `ws_…` secrets are used
 //!   as their raw bytes**, while Standard Webhooks libraries base64-decode a `whsec_…` secret; see
 //!   [`Secret`] for the pitfall this avoids.
-//! - [`Event`] decodes both envelopes: legacy `membership.went_valid` / `went_invalid` /
-//!   `metadata_updated` into the v2 [`Membership`], v1 `membership.activated` / `deactivated` /
-//!   `cancel_at_period_end_changed` / `trial_ending_soon` into the [`V1Membership`], and any
-//!   other event into `Unknown { kind, data }`, never an error.
-//! - [`SeenSet`] remembers recent `webhook-id`s, because deliveries are at least once.
+//! - [`Event`] decodes every envelope Whop sends (the table on [`Event`] says which decodes to
+//!   what): legacy (webhooks created through v2/v5, which keep sending it)
+//!   `membership.went_valid` / `went_invalid` / `metadata_updated` /
+//!   `cancel_at_period_end_changed` into the v2 [`Membership`]; v1 `membership.activated` /
+//!   `deactivated` / `updated` / `cancel_at_period_end_changed` / `trial_ending_soon` into the
+//!   2025 Legacy [`V1Membership`] when the webhook is unpinned (or pinned up to
+//!   [`LAST_LEGACY_SHAPE_DATE`]), and into the Current API's [`v1::Membership`] when it is
+//!   pinned to a recent `api_version_date` such as `2026-09-15` ([`Event::Current`]); any other
+//!   event into `Unknown { kind, data }`, never an error.
+//! - [`SeenSet`] remembers recent [`Verified::dedup_key`]s, because deliveries are at least
+//!   once: the `webhook-id` of a v1 delivery, the SHA-256 of a legacy body.
 //! - [`sign_legacy`], [`sign_standard`] and [`signed_headers`] sign a body, to test a receiver.
 //!
 //! Every failure is a typed error ([`VerifyError`], [`EventError`], [`SecretError`]); no input
@@ -35,12 +41,15 @@
 //!         Err(ReceiveError::Verify(_)) => return 401, // not from Whop (or not this secret)
 //!         Err(_) => return 400,                       // from Whop, but not an event we can read
 //!     };
-//!     if let Some(id) = delivery.verified.webhook_id()
-//!         && seen.first_sighting(id) == Ok(false)
-//!     {
+//!     if seen.first_sighting_of(&delivery.verified) == Ok(false) {
 //!         return 200; // a retry of an event already handled
 //!     }
 //!     match &delivery.event {
+//!         Event::Current(event) => match &event.payload {
+//!             V1Payload::MembershipDeactivated(m) => println!("revoke {}", m.id),
+//!             V1Payload::MembershipActivated(m) => println!("grant {}", m.id),
+//!             _ => {}
+//!         },
 //!         Event::V1(event) => match &event.payload {
 //!             V1Payload::MembershipDeactivated(m) => println!("revoke {}", m.id),
 //!             V1Payload::MembershipActivated(m) => println!("grant {}", m.id),
@@ -67,6 +76,7 @@
 //!
 //! [`Membership`]: whop_models::Membership
 //! [`V1Membership`]: whop_models::V1Membership
+//! [`v1::Membership`]: whop_models::v1::Membership
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -85,7 +95,10 @@ pub mod strategy;
 
 pub use dedup::{SeenIds, SeenSet};
 pub use error::{ReceiveError, SignatureProblem, VerifyError};
-pub use event::{Event, EventError, LegacyEvent, LegacyPayload, ObjectKey, V1Event, V1Payload};
+pub use event::{
+    CurrentEvent, CurrentPayload, Event, EventError, LAST_LEGACY_SHAPE_DATE, LegacyEvent,
+    LegacyPayload, ObjectKey, V1Event, V1Payload,
+};
 pub use secret::{STANDARD_SECRET_PREFIX, Secret, SecretError};
 pub use sign::{SignError, sign_legacy, sign_standard, signed_headers};
 pub use verify::{

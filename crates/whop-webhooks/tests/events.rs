@@ -67,6 +67,7 @@ fn every_v1_membership_event_decodes_into_the_v1_membership() {
     for (kind, expected) in [
         ("membership.activated", "activated"),
         ("membership.deactivated", "deactivated"),
+        ("membership.updated", "updated"),
         ("membership.cancel_at_period_end_changed", "cancel"),
         ("membership.trial_ending_soon", "trial"),
     ] {
@@ -79,6 +80,7 @@ fn every_v1_membership_event_decodes_into_the_v1_membership() {
         let matched = match &event.payload {
             V1Payload::MembershipActivated(_) => "activated",
             V1Payload::MembershipDeactivated(_) => "deactivated",
+            V1Payload::MembershipUpdated(_) => "updated",
             V1Payload::MembershipCancelAtPeriodEndChanged(_) => "cancel",
             V1Payload::MembershipTrialEndingSoon(_) => "trial",
             other => panic!("{kind} decoded as {}", other.kind()),
@@ -92,6 +94,142 @@ fn every_v1_membership_event_decodes_into_the_v1_membership() {
         assert_eq!(event.timestamp.unwrap().unix_timestamp(), 1_738_324_800);
         assert_eq!(event.company_id.unwrap().as_str(), "biz_1");
     }
+}
+
+#[test]
+fn a_legacy_cancel_at_period_end_changed_is_a_typed_event() {
+    let body = br#"{"action":"membership.cancel_at_period_end_changed","data":{"id":"mem_1","cancel_at_period_end":true,"valid":true}}"#;
+    let Event::Legacy(event) = Event::decode(body).unwrap() else {
+        panic!("a legacy envelope");
+    };
+    let LegacyPayload::MembershipCancelAtPeriodEndChanged(membership) = event.payload else {
+        panic!("cancel_at_period_end_changed, got {}", event.payload.kind());
+    };
+    assert_eq!(membership.cancel_at_period_end, Some(true));
+}
+
+/// A v1 body of `type` about `mem_1`, its envelope's other fields and its data as given.
+fn v1_body(kind: &str, envelope: &str, data: &str) -> Vec<u8> {
+    format!(r#"{{"id":"msg_1","api_version":"v1","type":"{kind}"{envelope},"data":{data}}}"#)
+        .into_bytes()
+}
+
+const LEGACY_DATA: &str = r#"{"id":"mem_1","status":"active","company":{"id":"biz_1","title":"Acme"},"renewal_period_end":"2026-12-01T00:00:00Z"}"#;
+const CURRENT_DATA: &str = r#"{"id":"mem_1","status":"canceling","account":{"id":"biz_1","title":"Acme","route":"acme","logo_url":null},"cancel_at_period_end":true,"created_at":"2026-01-01T00:00:00Z","current_period_end":"2026-12-01T00:00:00Z","member":null,"metadata":{},"plan_id":"plan_1","product_id":"prod_1","user_id":"user_1"}"#;
+
+#[test]
+fn the_api_version_date_chooses_the_membership_shape() {
+    let cases: [(&str, &str, &str); 7] = [
+        ("", LEGACY_DATA, "v1"),
+        (r#","api_version_date":null"#, LEGACY_DATA, "v1"),
+        (r#","api_version_date":"2025-01-01""#, LEGACY_DATA, "v1"),
+        (r#","api_version_date":"2026-07-20""#, LEGACY_DATA, "v1"),
+        (
+            r#","api_version_date":"2026-09-15""#,
+            CURRENT_DATA,
+            "current",
+        ),
+        (
+            r#","api_version_date":"2026-10-07-2""#,
+            CURRENT_DATA,
+            "current",
+        ),
+        // Between the last date known Legacy and the first known Current, the data decides.
+        (r#","api_version_date":"2026-08-01""#, LEGACY_DATA, "v1"),
+    ];
+    for (envelope, data, expected) in cases {
+        let event = Event::decode(&v1_body("membership.activated", envelope, data)).unwrap();
+        let shape = match &event {
+            Event::V1(e) => {
+                assert!(matches!(e.payload, V1Payload::MembershipActivated(_)));
+                "v1"
+            }
+            Event::Current(e) => {
+                assert!(matches!(e.payload, V1Payload::MembershipActivated(_)));
+                "current"
+            }
+            _ => "other",
+        };
+        assert_eq!(shape, expected, "{envelope}");
+        assert_eq!(event.membership_id(), Some("mem_1"));
+    }
+}
+
+#[test]
+fn a_pinned_event_decodes_into_the_current_membership() {
+    let body = v1_body(
+        "membership.cancel_at_period_end_changed",
+        r#","api_version_date":"2026-09-15","account_id":"biz_1","timestamp":"2026-12-01T10:00:00Z""#,
+        CURRENT_DATA,
+    );
+    let Event::Current(event) = Event::decode(&body).unwrap() else {
+        panic!("a Current API event");
+    };
+    let V1Payload::MembershipCancelAtPeriodEndChanged(membership) = &event.payload else {
+        panic!("cancel_at_period_end_changed, got {}", event.payload.kind());
+    };
+    assert_eq!(membership.cancel_at_period_end, Some(true));
+    assert_eq!(membership.status, Some(MembershipStatus::Canceling));
+    assert_eq!(membership.account.as_ref().unwrap().id.as_str(), "biz_1");
+    assert_eq!(
+        membership.current_period_end.unwrap().unix_timestamp(),
+        1_796_083_200
+    );
+    assert_eq!(event.api_version_date.as_deref(), Some("2026-09-15"));
+    assert_eq!(event.account_id.as_ref().unwrap().as_str(), "biz_1");
+    assert_eq!(event.company_id, None);
+}
+
+#[test]
+fn the_business_is_the_account_id_or_else_the_company_id() {
+    let cases = [
+        (r#","account_id":"biz_a""#, Some("biz_a")),
+        (r#","company_id":"biz_c""#, Some("biz_c")),
+        (
+            r#","account_id":"biz_a","company_id":"biz_c""#,
+            Some("biz_a"),
+        ),
+        ("", None),
+    ];
+    for (envelope, expected) in cases {
+        let Event::V1(event) =
+            Event::decode(&v1_body("membership.paused", envelope, "{}")).unwrap()
+        else {
+            panic!("an unpinned v1 event");
+        };
+        assert_eq!(
+            event.business_id().map(|id| id.as_str()),
+            expected,
+            "{envelope}"
+        );
+    }
+}
+
+#[test]
+fn membership_updated_keeps_its_previous_attributes_as_sent() {
+    let body = v1_body(
+        "membership.updated",
+        r#","api_version_date":"2026-09-15","previous_attributes":{"status":"active","cancel_at_period_end":false}"#,
+        CURRENT_DATA,
+    );
+    let Event::Current(event) = Event::decode(&body).unwrap() else {
+        panic!("a Current API event");
+    };
+    assert!(matches!(event.payload, V1Payload::MembershipUpdated(_)));
+    let previous = event.previous_attributes.unwrap();
+    assert_eq!(previous["status"], "active");
+    assert_eq!(previous["cancel_at_period_end"], false);
+    assert_eq!(previous.len(), 2);
+
+    let not_an_object = v1_body(
+        "membership.updated",
+        r#","previous_attributes":[1]"#,
+        LEGACY_DATA,
+    );
+    assert!(matches!(
+        Event::decode(&not_an_object),
+        Err(EventError::NotAnEnvelope { .. })
+    ));
 }
 
 #[test]
@@ -118,6 +256,7 @@ fn unknown_events_are_kept_not_refused() {
         let unknown = match &event {
             Event::Legacy(e) => matches!(e.payload, LegacyPayload::Unknown { .. }),
             Event::V1(e) => matches!(e.payload, V1Payload::Unknown { .. }),
+            Event::Current(e) => matches!(e.payload, V1Payload::Unknown { .. }),
             _ => false,
         };
         assert!(unknown, "{kind}");

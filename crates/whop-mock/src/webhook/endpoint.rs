@@ -24,7 +24,9 @@ pub enum WebhookScheme {
     /// `{"action", "data"}` with the v2 membership.
     Legacy,
     /// Webhooks of API version v1 (Standard Webhooks): `webhook-id`, `webhook-timestamp`,
-    /// `webhook-signature: v1,<base64>`, and the v1 envelope with the v1 membership.
+    /// `webhook-signature: v1,<base64>`, and the v1 envelope: unpinned, with the 2025 Legacy
+    /// membership and `company_id`; pinned with [`WebhookEndpoint::api_version_date`], with
+    /// that version's membership and `account_id`.
     Standard,
 }
 
@@ -40,6 +42,21 @@ pub struct WebhookEndpoint {
     pub(super) retry_delays: [Duration; MAX_RETRIES],
     pub(super) attempt_timeout: Duration,
     pub(super) legacy_object_key: &'static str,
+    pub(super) api_version_date: Option<(String, Resource)>,
+}
+
+/// What the deliveries to an endpoint look like: its scheme, and for Standard Webhooks
+/// which membership resource its pin (if any) gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Envelope<'a> {
+    /// `{"action", "data" | "body"}`, the v2 membership.
+    Legacy,
+    /// v1 with the 2025 Legacy membership and `company_id`: unpinned (`None`, sent as
+    /// `"api_version_date": null`) or pinned to the Legacy resource's date.
+    V1LegacyShape(Option<&'a str>),
+    /// v1 pinned to a date of the new resource: `account_id`, the Current API's membership,
+    /// `membership.updated` after every change.
+    V1Current(&'a str),
 }
 
 impl fmt::Debug for WebhookEndpoint {
@@ -51,6 +68,10 @@ impl fmt::Debug for WebhookEndpoint {
             )
             .field("secret", &"<redacted>")
             .field("scheme", &self.scheme)
+            .field(
+                "api_version_date",
+                &self.api_version_date.as_ref().map(|(date, _)| date),
+            )
             .field("retry_delays", &self.retry_delays)
             .field("attempt_timeout", &self.attempt_timeout)
             .finish_non_exhaustive()
@@ -113,7 +134,20 @@ impl WebhookEndpoint {
             retry_delays: DEFAULT_RETRY_DELAYS,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             legacy_object_key: "data",
+            api_version_date: None,
         })
+    }
+
+    /// What the deliveries look like: the scheme, and for Standard Webhooks the pin.
+    pub(super) fn envelope(&self) -> Envelope<'_> {
+        match (self.scheme, &self.api_version_date) {
+            (WebhookScheme::Legacy, _) => Envelope::Legacy,
+            (WebhookScheme::Standard, None) => Envelope::V1LegacyShape(None),
+            (WebhookScheme::Standard, Some((date, Resource::Legacy))) => {
+                Envelope::V1LegacyShape(Some(date))
+            }
+            (WebhookScheme::Standard, Some((date, Resource::Current))) => Envelope::V1Current(date),
+        }
     }
 
     /// The scheme and envelope (default [`WebhookScheme::Standard`]).
@@ -135,6 +169,30 @@ impl WebhookEndpoint {
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         self
+    }
+
+    /// Pins the Standard Webhooks deliveries to an `Api-Version-Date`, as a webhook created
+    /// with `api_version: v1` and `api_version_date` is (default: unpinned, which gets the
+    /// Legacy resource). Pinned to a date of the new resource (one of
+    /// [`SUPPORTED_API_VERSION_DATES`](crate::SUPPORTED_API_VERSION_DATES) after
+    /// [`LEGACY_API_VERSION_DATE`](crate::LEGACY_API_VERSION_DATE)), a webhook sends that
+    /// version's envelope: `"api_version_date": "<date>"`, `account_id` instead of
+    /// `company_id`, the Current API's membership in `data`, and `membership.updated` (with
+    /// `previous_attributes`) after each change, besides the specific event. Pinned to the
+    /// Legacy date, it sends what an unpinned one does, with the date. Legacy-scheme deliveries
+    /// ignore it.
+    ///
+    /// # Errors
+    ///
+    /// [`WebhookEndpointError`] if `date` is not one of
+    /// [`SUPPORTED_API_VERSION_DATES`](crate::SUPPORTED_API_VERSION_DATES), as Whop refuses to
+    /// create a webhook pinned to a version it does not have.
+    pub fn api_version_date(mut self, date: &str) -> Result<Self, WebhookEndpointError> {
+        let resource = version::resource(Some(date)).map_err(|_| {
+            WebhookEndpointError::new("the API version date is not one the mock supports")
+        })?;
+        self.api_version_date = Some((date.to_owned(), resource));
+        Ok(self)
     }
 
     /// Legacy deliveries put the object under `"body"`, as Whop's v2 examples do, instead of

@@ -1,6 +1,7 @@
 //! The bodies of deliveries: Whop's legacy and v1 envelopes around a mock membership.
 
 use super::*;
+use crate::v1_body::{current_membership, legacy_membership};
 
 /// The legacy envelope, with the v2 membership expanded as in Whop's examples.
 pub(super) fn legacy_body(
@@ -21,61 +22,71 @@ pub(super) fn legacy_body(
     Value::Object(envelope)
 }
 
-/// The v1 envelope with the v1 membership.
+/// The v1 envelope. With the Legacy membership (unpinned, or pinned to the Legacy date): the
+/// date or `null`, `company_id`. Pinned to a date of the new resource: the date, `account_id`,
+/// the Current API's membership, and on a `membership.updated` sent for a change,
+/// `previous_attributes`: each top-level attribute the change altered, with its value before
+/// (left out when the new resource shows none, as for a pause).
 pub(super) fn v1_body(
     event_id: &str,
     event_type: &str,
+    envelope: Envelope<'_>,
+    before: Option<&MockMembership>,
     m: &MockMembership,
     related: &Related,
 ) -> Value {
-    let now = OffsetDateTime::now_utc();
-    json!({
+    let mut body = json!({
         "id": event_id,
         "api_version": "v1",
-        "timestamp": rfc3339(now),
+        "timestamp": rfc3339(OffsetDateTime::now_utc()),
         "type": event_type,
-        "data": v1_membership(m, related, now),
-        "company_id": m.company_id,
-    })
+    });
+    let fields = match envelope {
+        Envelope::V1Current(date) => {
+            let data = current_membership(m, false);
+            let previous = before
+                .filter(|_| event_type == UPDATED)
+                .map(|before| previous_attributes(&current_membership(before, false), &data))
+                .filter(|previous| !previous.is_empty());
+            json!({
+                "api_version_date": date,
+                "data": data,
+                "account_id": m.company_id,
+                "previous_attributes": previous,
+            })
+        }
+        Envelope::Legacy | Envelope::V1LegacyShape(_) => {
+            let date = match envelope {
+                Envelope::V1LegacyShape(date) => date,
+                _ => None,
+            };
+            json!({
+                "api_version_date": date,
+                "data": legacy_membership(m, related, false),
+                "company_id": m.company_id,
+            })
+        }
+    };
+    if let (Value::Object(body), Value::Object(fields)) = (&mut body, fields) {
+        body.extend(fields.into_iter().filter(|(key, value)| {
+            // `api_version_date` is sent as null when unpinned; an absent `previous_attributes`
+            // is left out.
+            key == "api_version_date" || !value.is_null()
+        }));
+    }
+    body
 }
 
-/// The v1 Membership, keys as in Whop's v1 `Membership` schema.
-pub(super) fn v1_membership(m: &MockMembership, related: &Related, now: OffsetDateTime) -> Value {
-    let at = |unix: Option<i64>| {
-        unix.and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
-            .map_or(Value::Null, |t| Value::String(rfc3339(t)))
+/// Each top-level key of `before` whose value `after` does not share, with its value before.
+fn previous_attributes(before: &Value, after: &Value) -> serde_json::Map<String, Value> {
+    let Value::Object(before) = before else {
+        return serde_json::Map::new();
     };
-    json!({
-        "id": m.id,
-        "cancel_at_period_end": m.cancel_at_period_end,
-        "cancel_option": null,
-        "canceled_at": if m.cancel_at_period_end { Value::String(rfc3339(now)) } else { Value::Null },
-        "cancellation_reason": null,
-        "checkout_configuration_id": m.checkout_id,
-        "company": { "id": m.company_id, "title": m.company_id },
-        "created_at": at(Some(m.created_at)),
-        "currency": related.plan.base_currency,
-        "custom_field_responses": [],
-        "joined_at": at(Some(m.created_at)),
-        "license_key": m.license_key,
-        "manage_url": format!("https://whop.com/hub/{}/", m.id),
-        "member": { "id": format!("mber_{}", m.user_id.trim_start_matches("user_")) },
-        "metadata": m.metadata,
-        "payment_collection_paused": false,
-        "plan": { "id": m.plan_id, "metadata": {} },
-        "product": { "id": m.product_id, "metadata": {}, "title": related.product.name },
-        "promo_code": m.promo_code_id.as_ref().map(|id| json!({ "id": id })),
-        "renewal_period_end": at(m.renewal_period_end),
-        "renewal_period_start": at(m.renewal_period_start),
-        "status": m.status,
-        "updated_at": rfc3339(now),
-        "user": {
-            "id": related.user.id,
-            "email": related.user.email,
-            "name": null,
-            "username": related.user.username,
-        },
-    })
+    before
+        .iter()
+        .filter(|(key, value)| after.get(key.as_str()) != Some(*value))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
 }
 
 pub(super) fn rfc3339(at: OffsetDateTime) -> String {

@@ -24,37 +24,61 @@ use tokio::sync::mpsc;
 
 use crate::body::{self, Expand, Related};
 use crate::seed::MockMembership;
+use crate::version::{self, Resource};
 
 mod deliver;
 mod endpoint;
 mod envelope;
 
 use deliver::DeliveryWorker;
+use endpoint::Envelope;
 pub use endpoint::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_RETRY_DELAYS, MAX_RETRIES, WebhookAttempt, WebhookEndpoint,
     WebhookEndpointError, WebhookScheme,
 };
 use envelope::{legacy_body, v1_body};
 
-/// What changed about a membership, to choose the event type.
+/// What changed about a membership, to choose the event types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Change {
     CancelAtPeriodEnd,
-    Validity { valid: bool },
+    Validity {
+        valid: bool,
+    },
     Metadata,
+    /// Anything else Whop reports only as `membership.updated` (a pause, a resume, an extend).
+    Other,
 }
 
+/// The event types the mock sends, each in the envelopes that have it.
+const CANCEL_AT_PERIOD_END_CHANGED: &str = "membership.cancel_at_period_end_changed";
+const WENT_VALID: &str = "membership.went_valid";
+const WENT_INVALID: &str = "membership.went_invalid";
+const METADATA_UPDATED: &str = "membership.metadata_updated";
+const ACTIVATED: &str = "membership.activated";
+const DEACTIVATED: &str = "membership.deactivated";
+const UPDATED: &str = "membership.updated";
+
 impl Change {
-    fn event_type(self, scheme: WebhookScheme) -> Option<&'static str> {
-        Some(match (self, scheme) {
-            (Self::CancelAtPeriodEnd, _) => "membership.cancel_at_period_end_changed",
-            (Self::Validity { valid: true }, WebhookScheme::Legacy) => "membership.went_valid",
-            (Self::Validity { valid: false }, WebhookScheme::Legacy) => "membership.went_invalid",
-            (Self::Validity { valid: true }, WebhookScheme::Standard) => "membership.activated",
-            (Self::Validity { valid: false }, WebhookScheme::Standard) => "membership.deactivated",
-            (Self::Metadata, WebhookScheme::Legacy) => "membership.metadata_updated",
-            (Self::Metadata, WebhookScheme::Standard) => return None,
-        })
+    /// The events a change sends, in order. A pinned v1 webhook sends `membership.updated`
+    /// after the specific event (Whop: "every `membership.activated` is also delivered as a
+    /// `membership.updated`"; it fires on any change, metadata included).
+    fn event_types(self, envelope: Envelope<'_>) -> &'static [&'static str] {
+        match (self, envelope) {
+            (Self::CancelAtPeriodEnd, Envelope::V1Current(_)) => {
+                &[CANCEL_AT_PERIOD_END_CHANGED, UPDATED]
+            }
+            (Self::CancelAtPeriodEnd, _) => &[CANCEL_AT_PERIOD_END_CHANGED],
+            (Self::Validity { valid: true }, Envelope::Legacy) => &[WENT_VALID],
+            (Self::Validity { valid: false }, Envelope::Legacy) => &[WENT_INVALID],
+            (Self::Validity { valid: true }, Envelope::V1LegacyShape(_)) => &[ACTIVATED],
+            (Self::Validity { valid: false }, Envelope::V1LegacyShape(_)) => &[DEACTIVATED],
+            (Self::Validity { valid: true }, Envelope::V1Current(_)) => &[ACTIVATED, UPDATED],
+            (Self::Validity { valid: false }, Envelope::V1Current(_)) => &[DEACTIVATED, UPDATED],
+            (Self::Metadata, Envelope::Legacy) => &[METADATA_UPDATED],
+            (Self::Metadata | Self::Other, Envelope::V1Current(_)) => &[UPDATED],
+            (Self::Metadata, Envelope::V1LegacyShape(_)) | (Self::Other, _) => &[],
+        }
     }
 }
 
@@ -111,31 +135,40 @@ impl Webhooks {
 }
 
 impl Webhooks {
-    /// Sends the event for `change` of `membership` (as it is now, with its `related` objects),
-    /// if the scheme has such an event. The hook for every state change that Whop reports.
-    pub(crate) fn emit(&mut self, change: Change, membership: &MockMembership, related: &Related) {
-        if let Some(event_type) = change.event_type(self.endpoint.scheme) {
-            self.emit_type(event_type, membership, related);
+    /// Sends the events for `change` of a membership, from how it was (`before`) to how it is
+    /// now (`after`, with its `related` objects), if the endpoint's envelope has such events.
+    /// The hook for every state change that Whop reports.
+    pub(crate) fn emit(
+        &mut self,
+        change: Change,
+        before: &MockMembership,
+        after: &MockMembership,
+        related: &Related,
+    ) {
+        for event_type in change.event_types(self.endpoint.envelope()) {
+            self.emit_type(event_type, Some(before), after, related);
         }
     }
 
-    /// Sends an event of `event_type` about `membership` (as it is now).
+    /// Sends an event of `event_type` about `membership` (as it is now; `before` is how it was,
+    /// when a change sends it, for `previous_attributes`).
     pub(crate) fn emit_type(
         &mut self,
         event_type: &str,
+        before: Option<&MockMembership>,
         membership: &MockMembership,
         related: &Related,
     ) {
         let event_id = format!("msg_mock{:020}", self.next_event);
         self.next_event += 1;
-        let body = match self.endpoint.scheme {
-            WebhookScheme::Legacy => legacy_body(
+        let body = match self.endpoint.envelope() {
+            Envelope::Legacy => legacy_body(
                 event_type,
                 self.endpoint.legacy_object_key,
                 membership,
                 related,
             ),
-            WebhookScheme::Standard => v1_body(&event_id, event_type, membership, related),
+            envelope => v1_body(&event_id, event_type, envelope, before, membership, related),
         };
         self.shared.in_flight.fetch_add(1, Ordering::SeqCst);
         let outgoing = Outgoing {
@@ -204,11 +237,78 @@ mod tests {
     }
 
     #[test]
-    fn metadata_changes_have_no_v1_event() {
-        assert_eq!(Change::Metadata.event_type(WebhookScheme::Standard), None);
+    fn each_change_sends_the_events_of_its_envelope() {
+        let unpinned = Envelope::V1LegacyShape(None);
+        let pinned = Envelope::V1Current("2026-09-15");
+        let cases: [(Change, Envelope<'_>, &[&str]); 15] = [
+            (
+                Change::CancelAtPeriodEnd,
+                Envelope::Legacy,
+                &[CANCEL_AT_PERIOD_END_CHANGED],
+            ),
+            (
+                Change::CancelAtPeriodEnd,
+                unpinned,
+                &[CANCEL_AT_PERIOD_END_CHANGED],
+            ),
+            (
+                Change::CancelAtPeriodEnd,
+                pinned,
+                &[CANCEL_AT_PERIOD_END_CHANGED, UPDATED],
+            ),
+            (
+                Change::Validity { valid: true },
+                Envelope::Legacy,
+                &[WENT_VALID],
+            ),
+            (Change::Validity { valid: true }, unpinned, &[ACTIVATED]),
+            (
+                Change::Validity { valid: true },
+                pinned,
+                &[ACTIVATED, UPDATED],
+            ),
+            (
+                Change::Validity { valid: false },
+                Envelope::Legacy,
+                &[WENT_INVALID],
+            ),
+            (Change::Validity { valid: false }, unpinned, &[DEACTIVATED]),
+            (
+                Change::Validity { valid: false },
+                pinned,
+                &[DEACTIVATED, UPDATED],
+            ),
+            (Change::Metadata, Envelope::Legacy, &[METADATA_UPDATED]),
+            (Change::Metadata, unpinned, &[]),
+            (Change::Metadata, pinned, &[UPDATED]),
+            (Change::Other, Envelope::Legacy, &[]),
+            (Change::Other, unpinned, &[]),
+            (Change::Other, pinned, &[UPDATED]),
+        ];
+        for (change, envelope, expected) in cases {
+            assert_eq!(
+                change.event_types(envelope),
+                expected,
+                "{change:?} {envelope:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_a_supported_date_pins_an_endpoint() {
+        let endpoint = || WebhookEndpoint::new("http://127.0.0.1:1/", "ws_x").unwrap();
+        for date in crate::SUPPORTED_API_VERSION_DATES {
+            assert!(endpoint().api_version_date(date).is_ok(), "{date}");
+        }
+        for date in ["2026-09-14", "", "latest", "2026-09-15 "] {
+            assert!(endpoint().api_version_date(date).is_err(), "{date:?}");
+        }
+        let legacy = endpoint()
+            .api_version_date(crate::LEGACY_API_VERSION_DATE)
+            .unwrap();
         assert_eq!(
-            Change::Metadata.event_type(WebhookScheme::Legacy),
-            Some("membership.metadata_updated")
+            legacy.envelope(),
+            Envelope::V1LegacyShape(Some(crate::LEGACY_API_VERSION_DATE))
         );
     }
 
@@ -346,6 +446,87 @@ mod tests {
             attempts
                 .iter()
                 .all(|a| a.status.is_none() && a.error.is_some())
+        );
+    }
+
+    /// The bodies of the first attempt of each event sent to a closed port after `change`.
+    async fn bodies_after(endpoint: WebhookEndpoint, change: impl FnOnce(&MockWhop)) -> Vec<Value> {
+        let mock = MockWhop::builder()
+            .membership(crate::MockMembership::new("mem_1"))
+            .webhook(endpoint.retry_delay(Duration::from_millis(1)))
+            .build();
+        change(&mock);
+        assert!(mock.webhooks_settled(Duration::from_secs(10)).await);
+        mock.webhook_attempts()
+            .iter()
+            .filter(|a| a.attempt == 1)
+            .map(|a| serde_json::from_slice(&a.body).unwrap())
+            .collect()
+    }
+
+    fn closed_port() -> WebhookEndpoint {
+        let port = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        WebhookEndpoint::new(&format!("http://127.0.0.1:{port}/"), "ws_test").unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_pinned_webhook_sends_its_version_account_id_and_the_current_membership() {
+        let endpoint = closed_port().api_version_date("2026-09-15").unwrap();
+        let bodies = bodies_after(endpoint, |mock| {
+            assert!(mock.set_status("mem_1", "canceled", false));
+        })
+        .await;
+        let types: Vec<_> = bodies.iter().map(|b| b["type"].clone()).collect();
+        assert_eq!(
+            types,
+            [json!("membership.deactivated"), json!("membership.updated")]
+        );
+        for body in &bodies {
+            assert_eq!(body["api_version_date"], "2026-09-15");
+            assert_eq!(body["account_id"], crate::DEFAULT_COMPANY_ID);
+            assert!(body.get("company_id").is_none(), "{body}");
+            assert_eq!(body["data"]["account"]["id"], crate::DEFAULT_COMPANY_ID);
+            assert!(body["data"].get("company").is_none(), "{body}");
+            assert_eq!(body["data"]["status"], "canceled");
+        }
+        assert!(bodies[0].get("previous_attributes").is_none());
+        assert_eq!(
+            bodies[1]["previous_attributes"],
+            json!({"status": "active"})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_pinned_webhook_reports_a_metadata_change_as_updated_with_the_old_metadata() {
+        let endpoint = closed_port().api_version_date("2026-09-15").unwrap();
+        let bodies = bodies_after(endpoint, |mock| {
+            assert!(mock.set_metadata("mem_1", json!({"hwid": "A"})));
+        })
+        .await;
+        assert_eq!(bodies.len(), 1);
+        assert_eq!(bodies[0]["type"], "membership.updated");
+        assert_eq!(bodies[0]["data"]["metadata"], json!({"hwid": "A"}));
+        assert_eq!(bodies[0]["previous_attributes"], json!({"metadata": {}}));
+    }
+
+    #[tokio::test]
+    async fn an_unpinned_v1_webhook_sends_a_null_version_company_id_and_the_legacy_membership() {
+        let bodies = bodies_after(closed_port(), |mock| {
+            assert!(mock.set_status("mem_1", "canceled", false));
+        })
+        .await;
+        assert_eq!(bodies.len(), 1);
+        assert_eq!(bodies[0]["type"], "membership.deactivated");
+        assert_eq!(bodies[0]["api_version_date"], Value::Null);
+        assert_eq!(bodies[0]["company_id"], crate::DEFAULT_COMPANY_ID);
+        assert!(bodies[0].get("account_id").is_none());
+        assert_eq!(
+            bodies[0]["data"]["company"]["id"],
+            crate::DEFAULT_COMPANY_ID
         );
     }
 

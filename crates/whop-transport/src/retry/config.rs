@@ -92,8 +92,10 @@ impl RetryConfig {
         self
     }
 
-    /// Whether a 429 without `Retry-After` is retried with the normal backoff. Off by default:
-    /// Whop answers every request in its 60 s cooldown with 429, so short backoffs only extend it.
+    /// Whether a 429 that names no wait (no `Retry-After`, and for v1 no "Try again in N
+    /// seconds." in its message) is retried with the normal backoff. Off by default: on v2 and
+    /// v5 Whop answers every request in its 60 s cooldown with 429, so short backoffs only extend
+    /// it; on v1 a 429 without a wait is not what Whop documents.
     pub fn with_retry_429_without_retry_after(mut self, retry: bool) -> Self {
         self.retry_429_without_retry_after = retry;
         self

@@ -19,7 +19,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use whop_webhooks::{
-    Delivery, Event, LegacyPayload, ReceiveError, SeenIds, SeenSet, V1Payload, Verifier,
+    Delivery, Event, LegacyPayload, ReceiveError, SeenIds, SeenSet, V1Event, V1Payload, Verifier,
 };
 
 /// Bodies larger than this are refused (Whop's membership events are a few kB).
@@ -79,9 +79,7 @@ impl Receiver {
                 return (StatusCode::BAD_REQUEST, "not an event");
             }
         };
-        if let Some(id) = delivery.verified.webhook_id()
-            && self.seen.first_sighting(id) == Ok(false)
-        {
+        if self.seen.first_sighting_of(&delivery.verified) == Ok(false) {
             return (StatusCode::OK, "duplicate");
         }
         let action = dispatch(&delivery.event);
@@ -97,26 +95,59 @@ impl Receiver {
 /// What a license server would do about each event.
 fn dispatch(event: &Event) -> String {
     match event {
-        Event::V1(event) => match &event.payload {
-            V1Payload::MembershipActivated(m) => format!("grant access to {}", m.id),
-            V1Payload::MembershipDeactivated(m) => format!("revoke access of {}", m.id),
-            V1Payload::MembershipCancelAtPeriodEndChanged(m) => format!(
-                "{} cancels at period end: {}",
-                m.id,
-                m.cancel_at_period_end.unwrap_or(false)
-            ),
-            V1Payload::MembershipTrialEndingSoon(m) => format!("remind {} of the trial end", m.id),
-            other => format!("ignore {}", other.kind()),
-        },
+        Event::Current(event) => dispatch_v1(event, |m| m.id.as_str(), |m| m.cancel_at_period_end),
+        Event::V1(event) => dispatch_v1(event, |m| m.id.as_str(), |m| m.cancel_at_period_end),
         Event::Legacy(event) => match &event.payload {
             LegacyPayload::MembershipWentValid(m) => format!("grant access to {}", m.id),
             LegacyPayload::MembershipWentInvalid(m) => format!("revoke access of {}", m.id),
             LegacyPayload::MembershipMetadataUpdated(m) => {
                 format!("re-read the device binding of {}", m.id)
             }
+            LegacyPayload::MembershipCancelAtPeriodEndChanged(m) => format!(
+                "{} cancels at period end: {}",
+                m.id,
+                m.cancel_at_period_end.unwrap_or(false)
+            ),
             other => format!("ignore {}", other.kind()),
         },
         other => format!("ignore {}", other.kind()),
+    }
+}
+
+/// What to do about a v1 event, whichever membership shape it carries (`id` and
+/// `cancel_at_period_end` read the two fields it needs).
+fn dispatch_v1<M>(
+    event: &V1Event<M>,
+    id: impl Fn(&M) -> &str,
+    cancels: impl Fn(&M) -> Option<bool>,
+) -> String {
+    match &event.payload {
+        V1Payload::MembershipActivated(m) => format!("grant access to {}", id(m)),
+        V1Payload::MembershipDeactivated(m) => format!("revoke access of {}", id(m)),
+        V1Payload::MembershipUpdated(m) => format!(
+            "re-read {} ({} changed)",
+            id(m),
+            changed(event.previous_attributes.as_ref())
+        ),
+        V1Payload::MembershipCancelAtPeriodEndChanged(m) => format!(
+            "{} cancels at period end: {}",
+            id(m),
+            cancels(m).unwrap_or(false)
+        ),
+        V1Payload::MembershipTrialEndingSoon(m) => format!("remind {} of the trial end", id(m)),
+        other => format!("ignore {}", other.kind()),
+    }
+}
+
+/// The names of the attributes a `membership.updated` says changed, or `nothing said`.
+fn changed(previous: Option<&serde_json::Map<String, serde_json::Value>>) -> String {
+    match previous {
+        Some(previous) if !previous.is_empty() => previous
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => "nothing said".to_owned(),
     }
 }
 

@@ -1,25 +1,53 @@
 //! [`Event`]: the body of a delivery, decoded into typed membership events.
 
 use serde::Deserialize;
-use serde_json::Value;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use whop_models::{CompanyId, Membership, V1Membership};
+use whop_models::CompanyId;
 
-/// The body of a delivery, in either envelope.
+mod encode;
+mod error;
+mod legacy;
+mod v1;
+
+pub use error::EventError;
+pub use legacy::{LegacyEvent, LegacyPayload, ObjectKey};
+pub use v1::{LAST_LEGACY_SHAPE_DATE, V1Event, V1Payload};
+use v1::{Shape, V1Envelope};
+
+/// A v1 event at a recent `api_version_date`, its membership the Current API's
+/// [`whop_models::v1::Membership`].
+pub type CurrentEvent = V1Event<whop_models::v1::Membership>;
+
+/// What a [`CurrentEvent`] says happened.
+pub type CurrentPayload = V1Payload<whop_models::v1::Membership>;
+
+/// The body of a delivery, in any of Whop's envelopes.
 ///
-/// Whop has sent two envelopes:
+/// | envelope | `data` | variant | typed events |
+/// | --- | --- | --- | --- |
+/// | legacy (API v2/v5): `{"action", "data" \| "body"}` | v2 [`Membership`] | [`Event::Legacy`] | `membership.went_valid`, `went_invalid`, `metadata_updated`, `cancel_at_period_end_changed` |
+/// | v1 (Standard Webhooks), unpinned or pinned up to [`LAST_LEGACY_SHAPE_DATE`] | 2025 Legacy [`V1Membership`] | [`Event::V1`] | `membership.activated`, `deactivated`, `updated`, `cancel_at_period_end_changed`, `trial_ending_soon` |
+/// | v1, pinned to a later date (e.g. `2026-09-15`) | Current API [`v1::Membership`] | [`Event::Current`] | the same five |
 ///
-/// - **Legacy** (API versions v2 and v5): `{"action": "membership.went_valid", "data": {...}}`.
-///   Whop's v2 event examples put the object under `"body"` instead of `"data"`; both are
-///   accepted (and [`LegacyEvent::object_key`] remembers which). App webhooks add `"company"`, v5
-///   bodies an `"api_version"`. `membership.went_valid`, `membership.went_invalid` and
-///   `membership.metadata_updated` decode into the v2 [`Membership`].
-/// - **v1** (Standard Webhooks): `{"id", "api_version", "timestamp", "type", "data",
-///   "company_id"}`. `membership.activated`, `membership.deactivated`,
-///   `membership.cancel_at_period_end_changed` and `membership.trial_ending_soon` decode into the
-///   [`V1Membership`].
+/// - **Legacy** (webhooks created through API v2 or v5, which keep sending this format):
+///   `{"action": "membership.went_valid", "data": {...}}`. Whop's v2 event examples put the
+///   object under `"body"` instead of `"data"`; both are accepted (and
+///   [`LegacyEvent::object_key`] remembers which). App webhooks add `"company"`, v5 bodies an
+///   `"api_version"`.
+/// - **v1** (Standard Webhooks): `{"id", "api_version", "api_version_date", "timestamp",
+///   "type", "data", "company_id" | "account_id", "previous_attributes"}`. The membership in
+///   `data` has the shape of the webhook's pinned `api_version_date`, like the API's answers:
+///   - no `api_version_date` (absent or `null`: the 2025-01-01 behaviour), or a date up to
+///     [`LAST_LEGACY_SHAPE_DATE`]: the 2025 Legacy shape, [`Event::V1`];
+///   - a later date: Whop has not documented the date at which membership events switched
+///     shape (it lies between 2026-07-20, the last date seen with the Legacy shape, and
+///     2026-09-15, the pin of Whop's Rust SDK whose `Membership` is the new one), so the data
+///     decides: a `company` (not `null`) and no `account` is the Legacy shape ([`Event::V1`]),
+///     anything else the Current API's ([`Event::Current`]). A value that is not a date is read
+///     as a later one.
 ///
 /// A body with `action` is legacy, one with `type` is v1. Every other event type is kept as
 /// `Unknown { kind, data }` with its data as raw JSON: Whop adds event types, and a receiver
@@ -27,202 +55,27 @@ use whop_models::{CompanyId, Membership, V1Membership};
 /// names are also accepted with an underscore after `membership` (`membership_went_valid`, the
 /// spelling Whop uses when registering a webhook), and mean the same event.
 ///
+/// [`Membership`]: whop_models::Membership
+/// [`V1Membership`]: whop_models::V1Membership
+/// [`v1::Membership`]: whop_models::v1::Membership
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
     /// A legacy (v2/v5) envelope: `{"action", "data" | "body"}`.
     Legacy(LegacyEvent),
-    /// A v1 (Standard Webhooks) envelope: `{"id", "api_version", "timestamp", "type", "data"}`.
+    /// A v1 (Standard Webhooks) envelope whose membership has the 2025 Legacy shape
+    /// ([`whop_models::V1Membership`]).
     V1(V1Event),
+    /// A v1 (Standard Webhooks) envelope whose membership is the Current API's
+    /// ([`whop_models::v1::Membership`]).
+    Current(CurrentEvent),
 }
-
-/// A legacy (v2/v5) event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LegacyEvent {
-    /// What happened, with its typed object.
-    pub payload: LegacyPayload,
-    /// `company`: the company the event is about, on app webhooks (`None` when absent or
-    /// `null`).
-    pub company: Option<String>,
-    /// `api_version` (`v5` on v5 bodies), if sent.
-    pub api_version: Option<String>,
-    /// Whether the object came under `data` or `body`.
-    pub object_key: ObjectKey,
-}
-
-/// Where a legacy envelope keeps its object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum ObjectKey {
-    /// `"data"`, as the legacy overview, the v5 events and the v5 spec have it.
-    #[default]
-    Data,
-    /// `"body"`, as Whop's v2 event examples have it.
-    Body,
-}
-
-impl ObjectKey {
-    /// The key as written.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Data => "data",
-            Self::Body => "body",
-        }
-    }
-}
-
-/// What a legacy event says happened.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum LegacyPayload {
-    /// `membership.went_valid`: the membership now grants access (created, or checked out).
-    MembershipWentValid(Box<Membership>),
-    /// `membership.went_invalid`: the membership no longer grants access (cancelled, expired).
-    MembershipWentInvalid(Box<Membership>),
-    /// `membership.metadata_updated`: the membership's metadata changed (a license key bound to
-    /// a machine, or reset).
-    MembershipMetadataUpdated(Box<Membership>),
-    /// Any other event, its object as raw JSON (`Null` when absent).
-    Unknown {
-        /// The `action`, as sent.
-        kind: String,
-        /// The object, as sent.
-        data: Value,
-    },
-}
-
-/// A v1 (Standard Webhooks) event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct V1Event {
-    /// What happened, with its typed object.
-    pub payload: V1Payload,
-    /// `id`: the event's ID (`msg_…`; the same as the `webhook-id` header).
-    pub id: Option<String>,
-    /// `api_version` (`v1`).
-    pub api_version: Option<String>,
-    /// `timestamp`: when the event happened (RFC 3339), not when it was delivered.
-    pub timestamp: Option<OffsetDateTime>,
-    /// `company_id`: the company the event is about, when sent.
-    pub company_id: Option<CompanyId>,
-}
-
-/// What a v1 event says happened.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum V1Payload {
-    /// `membership.activated`: the membership now grants access.
-    MembershipActivated(Box<V1Membership>),
-    /// `membership.deactivated`: the membership no longer grants access (failed payment,
-    /// cancelled, left).
-    MembershipDeactivated(Box<V1Membership>),
-    /// `membership.cancel_at_period_end_changed`: the membership was set to end at the close of
-    /// its period, or that was undone.
-    MembershipCancelAtPeriodEndChanged(Box<V1Membership>),
-    /// `membership.trial_ending_soon`: the membership's free trial ends soon.
-    MembershipTrialEndingSoon(Box<V1Membership>),
-    /// Any other event, its data as raw JSON (`Null` when absent).
-    Unknown {
-        /// The `type`, as sent.
-        kind: String,
-        /// The data, as sent.
-        data: Value,
-    },
-}
-
-/// The legacy event names this crate types.
-const WENT_VALID: &str = "membership.went_valid";
-const WENT_INVALID: &str = "membership.went_invalid";
-const METADATA_UPDATED: &str = "membership.metadata_updated";
-/// The v1 event names this crate types.
-const ACTIVATED: &str = "membership.activated";
-const DEACTIVATED: &str = "membership.deactivated";
-const CANCEL_AT_PERIOD_END_CHANGED: &str = "membership.cancel_at_period_end_changed";
-const TRIAL_ENDING_SOON: &str = "membership.trial_ending_soon";
 
 /// `membership_went_valid` (the registration spelling) reads as `membership.went_valid`.
 fn normalized(kind: &str) -> std::borrow::Cow<'_, str> {
     match kind.strip_prefix("membership_") {
         Some(rest) => format!("membership.{rest}").into(),
         None => kind.into(),
-    }
-}
-
-impl LegacyPayload {
-    /// The event name: `membership.went_valid`, …, or the unknown one as sent.
-    pub fn kind(&self) -> &str {
-        match self {
-            Self::MembershipWentValid(_) => WENT_VALID,
-            Self::MembershipWentInvalid(_) => WENT_INVALID,
-            Self::MembershipMetadataUpdated(_) => METADATA_UPDATED,
-            Self::Unknown { kind, .. } => kind,
-        }
-    }
-
-    /// The membership, for the typed events.
-    pub fn membership(&self) -> Option<&Membership> {
-        match self {
-            Self::MembershipWentValid(m)
-            | Self::MembershipWentInvalid(m)
-            | Self::MembershipMetadataUpdated(m) => Some(m),
-            Self::Unknown { .. } => None,
-        }
-    }
-
-    fn decode(kind: &str, object: Option<&RawValue>) -> Result<Self, EventError> {
-        let typed: Option<fn(Box<Membership>) -> Self> = match normalized(kind).as_ref() {
-            WENT_VALID => Some(Self::MembershipWentValid),
-            WENT_INVALID => Some(Self::MembershipWentInvalid),
-            METADATA_UPDATED => Some(Self::MembershipMetadataUpdated),
-            _ => None,
-        };
-        match typed {
-            Some(variant) => Ok(variant(Box::new(typed_data(kind, object)?))),
-            None => Ok(Self::Unknown {
-                kind: kind.to_owned(),
-                data: raw_data(object)?,
-            }),
-        }
-    }
-}
-
-impl V1Payload {
-    /// The event type: `membership.activated`, …, or the unknown one as sent.
-    pub fn kind(&self) -> &str {
-        match self {
-            Self::MembershipActivated(_) => ACTIVATED,
-            Self::MembershipDeactivated(_) => DEACTIVATED,
-            Self::MembershipCancelAtPeriodEndChanged(_) => CANCEL_AT_PERIOD_END_CHANGED,
-            Self::MembershipTrialEndingSoon(_) => TRIAL_ENDING_SOON,
-            Self::Unknown { kind, .. } => kind,
-        }
-    }
-
-    /// The membership, for the typed events.
-    pub fn membership(&self) -> Option<&V1Membership> {
-        match self {
-            Self::MembershipActivated(m)
-            | Self::MembershipDeactivated(m)
-            | Self::MembershipCancelAtPeriodEndChanged(m)
-            | Self::MembershipTrialEndingSoon(m) => Some(m),
-            Self::Unknown { .. } => None,
-        }
-    }
-
-    fn decode(kind: &str, data: Option<&RawValue>) -> Result<Self, EventError> {
-        let typed: Option<fn(Box<V1Membership>) -> Self> = match normalized(kind).as_ref() {
-            ACTIVATED => Some(Self::MembershipActivated),
-            DEACTIVATED => Some(Self::MembershipDeactivated),
-            CANCEL_AT_PERIOD_END_CHANGED => Some(Self::MembershipCancelAtPeriodEndChanged),
-            TRIAL_ENDING_SOON => Some(Self::MembershipTrialEndingSoon),
-            _ => None,
-        };
-        match typed {
-            Some(variant) => Ok(variant(Box::new(typed_data(kind, data)?))),
-            None => Ok(Self::Unknown {
-                kind: kind.to_owned(),
-                data: raw_data(data)?,
-            }),
-        }
     }
 }
 
@@ -264,6 +117,9 @@ struct RawEnvelope<'a> {
     id: Option<String>,
     timestamp: Option<String>,
     company_id: Option<CompanyId>,
+    account_id: Option<CompanyId>,
+    api_version_date: Option<String>,
+    previous_attributes: Option<Map<String, Value>>,
 }
 
 /// A key that is present, even as `null` (which `Option` alone would read as absent): a legacy
@@ -286,6 +142,14 @@ impl Event {
     /// let LegacyPayload::MembershipWentInvalid(membership) = event.payload else { unreachable!() };
     /// assert!(!membership.is_valid());
     ///
+    /// // A v1 webhook pinned to a recent version: the Current API's membership.
+    /// let body = br#"{"type":"membership.updated","api_version_date":"2026-09-15","account_id":"biz_1",
+    ///     "data":{"id":"mem_1","account":{"id":"biz_1"},"status":"canceling"},
+    ///     "previous_attributes":{"status":"active"}}"#;
+    /// let Event::Current(event) = Event::decode(body)? else { unreachable!() };
+    /// assert_eq!(event.business_id().unwrap().as_str(), "biz_1");
+    /// assert_eq!(event.previous_attributes.unwrap()["status"], "active");
+    ///
     /// // An event type this crate does not know is not an error.
     /// let body = br#"{"action":"payment.succeeded","data":{"id":"pay_1"}}"#;
     /// assert_eq!(Event::decode(body)?.kind(), "payment.succeeded");
@@ -297,7 +161,7 @@ impl Event {
     /// - [`EventError::NotJson`]: the body is not JSON.
     /// - [`EventError::NotAnEnvelope`]: it is JSON but not a Whop envelope (no `action` or
     ///   `type`, fields of the wrong type, a typed event without its object, a `timestamp` that
-    ///   is not RFC 3339).
+    ///   is not RFC 3339, `previous_attributes` that is not an object).
     /// - [`EventError::Data`]: a typed event whose object does not decode; the error says
     ///   where.
     pub fn decode(body: &[u8]) -> Result<Self, EventError> {
@@ -334,13 +198,21 @@ impl Event {
                     }
                 })?),
             };
-            return Ok(Self::V1(V1Event {
-                payload: V1Payload::decode(kind, raw.data)?,
+            let envelope = V1Envelope {
                 id: raw.id,
                 api_version: raw.api_version,
+                api_version_date: raw.api_version_date,
                 timestamp,
                 company_id: raw.company_id,
-            }));
+                account_id: raw.account_id,
+                previous_attributes: raw.previous_attributes,
+            };
+            return Ok(
+                match Shape::of(envelope.api_version_date.as_deref(), raw.data) {
+                    Shape::Legacy => Self::V1(V1Event::decode(kind, raw.data, envelope)?),
+                    Shape::Current => Self::Current(V1Event::decode(kind, raw.data, envelope)?),
+                },
+            );
         }
         Err(EventError::NotAnEnvelope {
             reason: "it has neither `action` (legacy) nor `type` (v1)".to_owned(),
@@ -362,6 +234,7 @@ impl Event {
         match self {
             Self::Legacy(event) => event.payload.kind(),
             Self::V1(event) => event.payload.kind(),
+            Self::Current(event) => event.payload.kind(),
         }
     }
 
@@ -377,6 +250,10 @@ impl Event {
                 V1Payload::Unknown { kind, data } => (None, Some((kind, data))),
                 payload => (payload.membership().map(|m| m.id.as_str()), None),
             },
+            Self::Current(event) => match &event.payload {
+                V1Payload::Unknown { kind, data } => (None, Some((kind, data))),
+                payload => (payload.membership().map(|m| m.id.as_str()), None),
+            },
         };
         typed.or_else(|| {
             let (kind, data) = unknown?;
@@ -388,8 +265,3 @@ impl Event {
         })
     }
 }
-
-mod encode;
-mod error;
-
-pub use error::EventError;

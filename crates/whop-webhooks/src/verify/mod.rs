@@ -10,9 +10,11 @@ use crate::mac;
 use crate::secret::Secret;
 
 mod headers;
+mod verified;
 
 pub(crate) use headers::unix_seconds;
 use headers::{check_id, check_length, parse_timestamp, single, standard_candidates, unsupported};
+pub use verified::{Delivery, Verified};
 
 /// The legacy scheme's signature header.
 pub const LEGACY_SIGNATURE: &str = "x-whop-signature";
@@ -80,42 +82,6 @@ impl std::fmt::Display for Scheme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// What a verified delivery's headers said.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    scheme: Scheme,
-    timestamp: u64,
-    webhook_id: Option<String>,
-}
-
-impl Verified {
-    /// The scheme it was signed with.
-    pub fn scheme(&self) -> Scheme {
-        self.scheme
-    }
-
-    /// The signed timestamp, in seconds since the Unix epoch (the time of this delivery
-    /// attempt, not of the event).
-    pub fn timestamp(&self) -> u64 {
-        self.timestamp
-    }
-
-    /// The `webhook-id` (Standard Webhooks only): the same on every retry of one event, so the
-    /// key to de-duplicate on (see [`SeenSet`](crate::SeenSet)). Legacy deliveries have none.
-    pub fn webhook_id(&self) -> Option<&str> {
-        self.webhook_id.as_deref()
-    }
-}
-
-/// A verified and decoded delivery, from [`Verifier::receive`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
-    /// What the headers said.
-    pub verified: Verified,
-    /// The event in the body.
-    pub event: Event,
 }
 
 /// Verifies deliveries signed with one secret.
@@ -323,11 +289,7 @@ impl Verifier {
         self.check_tolerance(timestamp, now)?;
         let expected = mac::legacy(self.secret.legacy_key(), timestamp_text, body);
         if mac::matches(&expected, &signature) {
-            Ok(Verified {
-                scheme: Scheme::Legacy,
-                timestamp,
-                webhook_id: None,
-            })
+            Ok(Verified::legacy(timestamp, body))
         } else {
             Err(VerifyError::SignatureMismatch)
         }
@@ -353,11 +315,7 @@ impl Verifier {
             mac::matches(&expected, candidate) | found
         });
         if matched {
-            Ok(Verified {
-                scheme: Scheme::Standard,
-                timestamp,
-                webhook_id: Some(id.to_owned()),
-            })
+            Ok(Verified::standard(timestamp, id))
         } else {
             Err(VerifyError::SignatureMismatch)
         }
