@@ -7,12 +7,13 @@ use std::io::IsTerminal;
 use clap::{Args, ValueEnum};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use whop_client::{MembershipStatus, PageError, Response, Stream};
+use whop_client::{MembershipFilter, MembershipStatus, PageError, Response, Stream};
+use whop_models::v1::{self, MembershipPage};
 
 use crate::exit::{Call, Exit, Failure, classify};
-use crate::global::GlobalArgs;
+use crate::global::{ApiChoice, GlobalArgs, only_on};
 use crate::output::print;
-use crate::raw_json;
+use crate::{raw_json, render};
 
 /// Paging flags of both listings.
 #[derive(Debug, Args)]
@@ -153,6 +154,53 @@ pub(crate) fn legacy_page_failure(e: PageError) -> Failure {
         "{} (page {page_number} failed; resume with --page {page_number})",
         failure.message
     );
+    failure
+}
+
+/// A page's memberships as (ID, row) pairs.
+pub(crate) fn current_page_rows(page: &MembershipPage) -> Vec<(String, String)> {
+    let row = |m: &v1::Membership| (m.id.to_string(), render::current::membership_row(m));
+    page.data.iter().map(row).collect()
+}
+
+/// `--status` on the Current API: its filter names (`unresolved` is v2's).
+pub(crate) fn current_statuses(statuses: &[StatusArg]) -> Result<Vec<MembershipFilter>, Failure> {
+    statuses
+        .iter()
+        .map(|status| match status {
+            StatusArg::Trialing => Ok(MembershipFilter::Trialing),
+            StatusArg::Active => Ok(MembershipFilter::Active),
+            StatusArg::PastDue => Ok(MembershipFilter::PastDue),
+            StatusArg::Completed => Ok(MembershipFilter::Completed),
+            StatusArg::Canceled => Ok(MembershipFilter::Canceled),
+            StatusArg::Expired => Ok(MembershipFilter::Expired),
+            StatusArg::Canceling => Ok(MembershipFilter::Canceling),
+            StatusArg::Paused => Ok(MembershipFilter::Paused),
+            StatusArg::Unresolved => Err(only_on(ApiChoice::Current, "--status unresolved")),
+        })
+        .collect()
+}
+
+/// `--per` on the Current API: `first`, 1 to 100.
+pub(crate) fn page_size(per: Option<u32>) -> Result<Option<u8>, Failure> {
+    match per {
+        None => Ok(None),
+        Some(per @ 1..=100) => Ok(u8::try_from(per).ok()),
+        Some(per) => Err(Failure::new(
+            Exit::Usage,
+            format!("--per {per}: the Current API pages 1 to 100 memberships; nothing was sent"),
+        )),
+    }
+}
+
+/// A Current API page that failed: its line says which cursor to resume after.
+pub(crate) fn current_page_failure(e: PageError) -> Failure {
+    let mut failure = classify(e.error(), Call::Company);
+    let resume = match e.after() {
+        Some(cursor) => format!("resume with --after {cursor}"),
+        None => "it was the first page".to_owned(),
+    };
+    failure.message = format!("{} (page {} failed; {resume})", failure.message, e.page());
     failure
 }
 

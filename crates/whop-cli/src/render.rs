@@ -2,6 +2,8 @@
 //! objects summarised in one line. The legacy (v2, v5) memberships are here; the Current API's in
 //! [`current`].
 
+pub(crate) mod current;
+
 use std::fmt::Display;
 
 use serde_json::{Map, Value};

@@ -28,7 +28,7 @@ fn an_unreachable_pacing_redis_is_said_once_on_stderr_and_the_command_still_runs
             args.push("--verbose");
         }
         let out = api
-            .legacy()
+            .whop()
             .env("WHOP_PACING_REDIS_URL", &unreachable_redis_url())
             .run(&args);
         out.assert_code(0);
@@ -51,7 +51,7 @@ fn an_unreachable_pacing_redis_is_said_once_on_stderr_and_the_command_still_runs
 fn with_fallback_fail_an_unreachable_pacing_redis_stops_the_command_before_sending() {
     let api = Api::start();
     let out = api
-        .legacy()
+        .whop()
         .env("WHOP_PACING_REDIS_URL", &unreachable_redis_url())
         .env("WHOP_PACING_REDIS_FALLBACK", "fail")
         .run(&["membership", "get", ACTIVE_ID]);
@@ -69,7 +69,7 @@ fn with_fallback_fail_an_unreachable_pacing_redis_stops_the_command_before_sendi
 fn a_pacing_redis_in_a_build_without_redis_is_a_usage_error() {
     let api = Api::start();
     let out = api
-        .legacy()
+        .whop()
         .env("WHOP_PACING_REDIS_URL", &unreachable_redis_url())
         .run(&["membership", "get", ACTIVE_ID]);
     out.assert_code(2);

@@ -143,7 +143,7 @@ fn silent_base_url() -> String {
 #[test]
 fn timeout_is_the_overall_deadline_of_a_call() {
     let started = Instant::now();
-    let out = Whop::legacy()
+    let out = Whop::bare()
         .env("WHOP_BASE_URL", &silent_base_url())
         .env("WHOP_API_KEY", "test-company-key")
         .run(&["--timeout", "0.5", "membership", "cancel", "mem_1"]);

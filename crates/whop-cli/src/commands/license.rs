@@ -71,8 +71,9 @@ Exit codes of `license validate`:
 /// `license reset`'s long help.
 const RESET_ABOUT: &str = "\
 Reset a license key: remove the hardware ID it is bound to, so the next validation binds the
-machine that sends it. On the Current API: PATCH /v1/memberships/{key}, removing the binding from
-the metadata. With --api legacy: reads the membership by key (GET /v2/memberships/{key}), then
+machine that sends it. On the Current API: reads the membership by key (GET /v1/memberships/{key}),
+then removes the binding (PATCH /v1/memberships/{id} merging {\"hwid\": null}; other metadata
+keys are kept) and checks it is gone. With --api legacy: reads the membership by key (GET /v2/memberships/{key}), then
 clears all its metadata (POST /v2/memberships/{id} with {\"metadata\": {}}). Needs your company
 API key. Prints the updated membership.";
 

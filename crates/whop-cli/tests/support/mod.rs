@@ -37,6 +37,11 @@ pub(crate) fn world() -> MockWhop {
     world_builder().build()
 }
 
+/// The test world as Whop is now: every v2 route gone.
+pub(crate) fn retired_world() -> MockWhop {
+    world_builder().v2_retired(true).build()
+}
+
 /// [`world`], not yet built.
 pub(crate) fn world_builder() -> MockWhopBuilder {
     let now = OffsetDateTime::now_utc().unix_timestamp();
@@ -104,6 +109,11 @@ impl Api {
     /// The API root to give the command.
     pub(crate) fn base_url(&self) -> String {
         self.server.base_url()
+    }
+
+    /// Serves [`retired_world`]: v2 answers as Whop does now.
+    pub(crate) fn retired() -> Api {
+        Api::serve(retired_world())
     }
 
     /// `whop` pointed at this API through `WHOP_BASE_URL`, with both test credentials in the

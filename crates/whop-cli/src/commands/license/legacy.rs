@@ -2,8 +2,8 @@
 //! token, `validate` and `reset` on Whop's v2 API (switched off on the real service; the client's
 //! error says so, and names the Current API call) with the company API key.
 
-use whop_client::Metadata;
 use whop_client::legacy::{LicenseCheck, ValidateLicense};
+use whop_client::{HWID_METADATA_KEY, Metadata};
 
 use super::{CheckArgs, LicenseCommand, ResetArgs, ValidateArgs, not_valid, print_outcome};
 use crate::context::{Credential, target};
@@ -58,7 +58,7 @@ async fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Failure> {
 /// `license validate`: exit 0 valid, 1 not valid / mismatch / not found.
 async fn validate(global: &GlobalArgs, args: &ValidateArgs) -> Result<Exit, Failure> {
     let target = target(global, Credential::CompanyKey).await?;
-    let mut metadata = Metadata::new().with("hwid", args.hwid.as_str());
+    let mut metadata = Metadata::new().with(HWID_METADATA_KEY, args.hwid.as_str());
     for (key, value) in &args.metadata {
         metadata.insert(key.as_str(), value.as_str());
     }
