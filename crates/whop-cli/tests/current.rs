@@ -525,3 +525,47 @@ fn expired_membership_rows_say_it_grants_no_access() {
         out.stdout
     );
 }
+
+// ---- help ----
+
+#[test]
+fn help_names_the_api_choice_and_each_new_commands_meaning() {
+    let cases: [(&[&str], &[&str]); 5] = [
+        (
+            &["--help"],
+            &["--api <API>", "WHOP_API", "legacy", "WHOP_MOCK_V2_RETIRED"],
+        ),
+        (
+            &["membership", "update", "--help"],
+            &[
+                "--metadata <JSON>",
+                "merge",
+                "--clear-metadata",
+                "--undo-cancel",
+            ],
+        ),
+        (
+            &["membership", "cancel", "--help"],
+            &["cancel_at_period_end: true"],
+        ),
+        (
+            &["membership", "terminate", "--help"],
+            &["--yes", "cancel_at_period_end: false"],
+        ),
+        (
+            &["license", "validate", "--help"],
+            &["--hwid <ID>", "server-side", "1  bound to another machine"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = support::Whop::bare().run(args);
+        out.assert_code(0);
+        for text in expected {
+            assert!(
+                out.stdout.contains(text),
+                "{args:?} lacks {text:?}:\n{}",
+                out.stdout
+            );
+        }
+    }
+}
