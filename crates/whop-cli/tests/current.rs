@@ -247,6 +247,36 @@ fn extend_after_a_network_error_says_not_to_run_it_again_blindly() {
 }
 
 #[test]
+fn each_class_of_failure_has_its_exit_code_on_the_current_api() {
+    // (the fault, the exit code, what the line says)
+    let cases = [
+        (Fault::Status(403), 4, "WHOP_API_KEY"),
+        (Fault::rate_limited_for(60), 5, "rate limited"),
+        (Fault::Status(400), 7, ""),
+    ];
+    for (fault, code, says) in cases {
+        let api = Api::retired();
+        api.mock().inject(fault, 1);
+        let out = api.whop().run(&["membership", "cancel", ACTIVE_ID]);
+        out.assert_code(code);
+        let line = out.error_line();
+        assert!(line.contains(says), "{line}");
+        assert!(line.contains("the cancel was not applied"), "{line}");
+    }
+}
+
+#[test]
+fn a_cancel_against_an_unreachable_server_exits_6_and_says_it_was_not_applied() {
+    let out = support::Whop::bare()
+        .env("WHOP_BASE_URL", &support::unreachable_base_url())
+        .env("WHOP_API_KEY", COMPANY_KEY)
+        .run(&["membership", "cancel", ACTIVE_ID]);
+    out.assert_code(6);
+    let line = out.error_line();
+    assert!(line.contains("the cancel was not applied"), "{line}");
+}
+
+#[test]
 fn get_of_an_unknown_membership_exits_3() {
     let api = Api::retired();
     api.whop()
