@@ -24,8 +24,9 @@ pub(crate) struct GlobalArgs {
     pub(crate) verbose: bool,
 
     /// Run against an embedded fake of Whop's API on loopback, with demo credentials: try any
-    /// command without an account. WHOP_* variables are ignored; --api-key and --user-token still
-    /// apply (to try a refused token).
+    /// command without an account. WHOP_API_KEY, WHOP_USER_TOKEN and WHOP_BASE_URL are ignored
+    /// (WHOP_API still applies, and WHOP_MOCK_V2_RETIRED=1 serves it with every v2 route gone);
+    /// --api-key and --user-token still apply (to try a refused token).
     #[arg(long, global = true, conflicts_with = "base_url")]
     #[cfg_attr(
         not(feature = "mock"),
@@ -48,12 +49,12 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) base_url: Option<String>,
 
-    /// Company API key for `membership cancel` [env: WHOP_API_KEY]. Visible in shell history and
+    /// Company API key for `membership ...` and `license validate|reset` [env: WHOP_API_KEY]. Visible in shell history and
     /// the process list: prefer the variable.
     #[arg(long, global = true, value_name = "KEY", value_parser = Secret::parse)]
     pub(crate) api_key: Option<Secret>,
 
-    /// User token (OAuth token or app-proxy JWT) for `me membership` and `license check` [env:
+    /// User token (OAuth token or app-proxy JWT) for `me ...` and `license check` [env:
     /// WHOP_USER_TOKEN]. Visible in shell history and the process list: prefer the variable.
     #[arg(long, global = true, value_name = "TOKEN", value_parser = Secret::parse)]
     pub(crate) user_token: Option<Secret>,
@@ -110,8 +111,9 @@ pub(crate) enum ApiChoice {
 pub(crate) fn only_on(api: ApiChoice, what: &str) -> Failure {
     let message = match api {
         ApiChoice::Current => format!(
-            "{what} is only in the legacy API (v2), which Whop switched off; use --api legacy \
-             against a server that still has it; nothing was sent"
+            "{what} is only in this tool's legacy calls (v2, which Whop switched off, and v5 \
+             `me`), not on the Current API: use --api legacy against a server that still has \
+             them; nothing was sent"
         ),
         ApiChoice::Legacy => {
             format!("{what} is only on the Current API: drop --api legacy; nothing was sent")
