@@ -185,16 +185,7 @@ fn cancel_refused_by_another_api_error_exits_7() {
 #[test]
 fn cancel_whose_answer_does_not_decode_exits_8_and_says_it_was_applied() {
     let api = Api::start();
-    // JSON that is no membership: a v2 answer that is not JSON at all reads as v2's retirement
-    // (whop-client's Error::Retired), see retired.rs.
-    api.mock().inject(
-        Fault::Respond {
-            status: 201,
-            content_type: Some("application/json".to_owned()),
-            body: bytes::Bytes::from_static(br#"{"id": 5}"#),
-        },
-        1,
-    );
+    api.mock().inject(Fault::GarbageBody, 1);
     let out = api.legacy().run(&["membership", "cancel", ACTIVE_ID]);
     out.assert_code(8);
     assert!(
