@@ -35,13 +35,13 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Act on your company's memberships (v2 API, company API key).
+    /// Act on your company's memberships (company API key).
     #[command(subcommand, after_help = membership::GROUP_AFTER_HELP)]
     Membership(MembershipCommand),
-    /// Read your own memberships (v5 `me` API, user token).
+    /// Read your own memberships (user token).
     #[command(subcommand, after_help = me::GROUP_AFTER_HELP)]
     Me(MeCommand),
-    /// Check license keys (v5 `me` API, user token).
+    /// Check, validate (bind to a machine) and reset license keys.
     #[command(subcommand, after_help = license::GROUP_AFTER_HELP)]
     License(LicenseCommand),
     /// Verify a webhook delivery, or sign a body to test a receiver (no network).
@@ -89,5 +89,30 @@ mod tests {
         ])
         .expect("valid arguments");
         assert!(!format!("{cli:?}").contains("sk_very_secret"));
+    }
+
+    #[test]
+    fn api_takes_current_or_legacy_before_or_after_the_subcommand() {
+        use crate::global::ApiChoice;
+        let cases: [(&[&str], Option<ApiChoice>); 4] = [
+            (&["whop", "me", "memberships"], None),
+            (
+                &["whop", "--api", "legacy", "me", "memberships"],
+                Some(ApiChoice::Legacy),
+            ),
+            (
+                &["whop", "me", "memberships", "--api", "current"],
+                Some(ApiChoice::Current),
+            ),
+            (
+                &["whop", "me", "memberships", "--api=legacy"],
+                Some(ApiChoice::Legacy),
+            ),
+        ];
+        for (line, api) in cases {
+            let cli = Cli::try_parse_from(line).expect("valid arguments");
+            assert_eq!(cli.global.api, api, "{line:?}");
+        }
+        assert!(Cli::try_parse_from(["whop", "--api", "v2", "me", "memberships"]).is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! Where the command sends its requests and with which credentials: the environment, the flags,
 //! or the embedded mock.
 
-use whop_client::{Client, Token};
+use whop_client::{Client, PacingConfig, PacingEnv, Token};
 
 use crate::exit::{Exit, Failure};
 use crate::global::{GlobalArgs, Secret};
@@ -84,8 +84,7 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
     });
     let token = token(flag, credential, demo)?;
 
-    let pacing =
-        whop_client::pacing_from_env().map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
+    let pacing = pacing().await?;
     let client = Client::builder().transport(|t| {
         let t = t.token(token).pacing(pacing);
         // --timeout: the transport's overall deadline of a call, retries and waits included.
@@ -109,6 +108,36 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
         client,
         _mock: mock,
     })
+}
+
+/// The pacing the environment asks for. A configured Redis is checked now: one that cannot be
+/// reached is said on stderr whatever the tracing set-up (a mistyped `WHOP_PACING_REDIS_URL`
+/// otherwise paces each process alone in silence, until together they trip Whop's limit), and
+/// with `WHOP_PACING_REDIS_FALLBACK=fail` the command stops before sending anything.
+async fn pacing() -> Result<PacingConfig, Failure> {
+    let pacing = PacingEnv::from_env().map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
+    #[cfg(feature = "redis")]
+    if let Some(store) = pacing.redis()
+        && let Err(error) = store.check().await
+    {
+        use whop_client::{ENV_PACING_REDIS_FALLBACK, ENV_PACING_REDIS_URL};
+        if pacing.fails_without_redis() {
+            return Err(Failure::new(
+                Exit::Network,
+                format!(
+                    "{ENV_PACING_REDIS_URL} is set, but {error}; with \
+                     {ENV_PACING_REDIS_FALLBACK}=fail nothing is sent without it: the request \
+                     was never sent"
+                ),
+            ));
+        }
+        eprintln!(
+            "whop: warning: {ENV_PACING_REDIS_URL} is set, but {error}: this command paces itself \
+             alone, not with the other processes on its key (set {ENV_PACING_REDIS_FALLBACK}=fail \
+             to stop instead)"
+        );
+    }
+    Ok(pacing.into_config())
 }
 
 /// The credential from its flag, else (with `--mock`) the demo one, else its variable.

@@ -4,8 +4,34 @@
 //! The world and its HTTP server are behind the cargo feature `mock` (on by default). A binary
 //! built without it (`cargo install --path crates/whop-cli --no-default-features`) links no
 //! server; it still knows the flag, and refuses it with a usage error that says how to get it.
+//!
+//! `WHOP_MOCK_V2_RETIRED=1` serves the world as Whop is now, every v2 route gone
+//! (`MockWhopBuilder::v2_retired`), so `--api legacy` can be seen failing as it does against Whop
+//! while the Current API works: a rehearsal of a migration.
 
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
+
+/// The variable that serves the `--mock` world with every v2 route gone.
+#[cfg(feature = "mock")]
+pub(crate) const ENV_MOCK_V2_RETIRED: &str = "WHOP_MOCK_V2_RETIRED";
+
+/// Whether `WHOP_MOCK_V2_RETIRED` asks for v2 gone: `1` or `true` yes; unset, empty, `0` or
+/// `false` no.
+///
+/// # Errors
+/// Any other value ([`Exit::Usage`]): a rehearsal must not run against the wrong world.
+#[cfg(feature = "mock")]
+pub(crate) fn v2_retired_from_env() -> Result<bool, Failure> {
+    let value = std::env::var(ENV_MOCK_V2_RETIRED).unwrap_or_default();
+    match value.as_str() {
+        "1" | "true" => Ok(true),
+        "" | "0" | "false" => Ok(false),
+        other => Err(Failure::new(
+            Exit::Usage,
+            format!("{ENV_MOCK_V2_RETIRED}={other:?}: expected 1 (v2 gone) or 0; nothing was sent"),
+        )),
+    }
+}
 
 /// What the error for a missing credential suggests last, after its variable and flag.
 #[cfg(feature = "mock")]
@@ -24,8 +50,7 @@ pub(crate) use without_mock::DemoWorld;
 mod with_mock {
     use whop_mock::{DEMO_COMPANY_KEY, DEMO_USER_TOKEN, MockServer, MockWhop};
 
-    use super::Failure;
-    use crate::exit::Exit;
+    use super::{Exit, Failure, v2_retired_from_env};
 
     /// The demo world, served on loopback for as long as the value lives.
     pub(crate) struct DemoWorld {
@@ -33,19 +58,26 @@ mod with_mock {
     }
 
     impl DemoWorld {
-        /// Serves the demo world on a loopback port.
+        /// Serves the demo world on a loopback port; with `WHOP_MOCK_V2_RETIRED=1`, without v2.
         ///
         /// # Errors
-        /// The server could not start ([`Exit::Other`]).
+        /// A bad `WHOP_MOCK_V2_RETIRED` ([`Exit::Usage`]), or the server could not start
+        /// ([`Exit::Other`]).
         pub(crate) async fn start() -> Result<DemoWorld, Failure> {
-            let server = MockWhop::demo().serve().await.map_err(|e| {
+            let retired = v2_retired_from_env()?;
+            let mock = MockWhop::demo_builder().v2_retired(retired).build();
+            let server = mock.serve().await.map_err(|e| {
                 Failure::new(
                     Exit::Other,
                     format!("could not start the mock API on loopback: {e}"),
                 )
             })?;
             let world = DemoWorld { server };
-            tracing::info!(base_url = %world.base_url(), "serving the demo world of whop-mock");
+            tracing::info!(
+                base_url = %world.base_url(),
+                v2_retired = retired,
+                "serving the demo world of whop-mock"
+            );
             Ok(world)
         }
 
@@ -68,8 +100,7 @@ mod with_mock {
 
 #[cfg(not(feature = "mock"))]
 mod without_mock {
-    use super::Failure;
-    use crate::exit::Exit;
+    use super::{Exit, Failure};
 
     /// No demo world: this binary was built without one. Never constructed.
     pub(crate) enum DemoWorld {}

@@ -1,8 +1,9 @@
-//! Writing to stdout: text, the API's own JSON as Whop sent it, and a v2 membership either way.
+//! Writing to stdout: text, the API's own JSON as Whop sent it, and a membership (Current API or
+//! v2) either way.
 
 use time::OffsetDateTime;
 use whop_client::Response;
-use whop_models::Membership;
+use whop_models::{Membership, v1};
 
 use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
@@ -17,6 +18,22 @@ pub(crate) fn print_membership(
         print_raw_json(membership.raw_body())?;
     } else {
         print(&render::membership(membership, OffsetDateTime::now_utc()))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// Prints a Current API membership: Whop's own JSON with `--json`, else rows.
+pub(crate) fn print_current_membership(
+    global: &GlobalArgs,
+    membership: &Response<v1::Membership>,
+) -> Result<Exit, Failure> {
+    if global.json {
+        print_raw_json(membership.raw_body())?;
+    } else {
+        print(&render::current::membership(
+            membership,
+            OffsetDateTime::now_utc(),
+        ))?;
     }
     Ok(Exit::Ok)
 }

@@ -20,17 +20,30 @@ pub(crate) fn compact(raw: &[u8]) -> Option<String> {
     Some(reformat(text, false))
 }
 
-/// Each element of the body's `data` array on one line, as sent: the JSON Lines of a list page.
-pub(crate) fn data_lines(raw: &[u8]) -> Option<Vec<String>> {
+/// Each element of the body's `data` array on one line, as sent (the JSON Lines of a list page),
+/// with its `id` (empty when it has none that is a string).
+pub(crate) fn data_lines(raw: &[u8]) -> Option<Vec<(String, String)>> {
     #[derive(serde::Deserialize)]
     struct Page<'a> {
         #[serde(borrow, default)]
         data: Vec<&'a RawValue>,
     }
+    #[derive(serde::Deserialize)]
+    struct Item {
+        #[serde(default)]
+        id: Option<serde_json::Value>,
+    }
     let page: Page<'_> = serde_json::from_slice(raw).ok()?;
     page.data
         .iter()
-        .map(|item| compact(item.get().as_bytes()))
+        .map(|item| {
+            let id = serde_json::from_str::<Item>(item.get())
+                .ok()
+                .and_then(|i| i.id)
+                .and_then(|id| id.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            Some((id, compact(item.get().as_bytes())?))
+        })
         .collect()
 }
 
@@ -130,7 +143,10 @@ mod tests {
         let raw = br#"{"pagination":{},"data":[{"id":"a","new":1}, {"id":"b"}]}"#;
         assert_eq!(
             data_lines(raw).unwrap(),
-            [r#"{"id":"a","new":1}"#, r#"{"id":"b"}"#]
+            [
+                ("a".to_owned(), r#"{"id":"a","new":1}"#.to_owned()),
+                ("b".to_owned(), r#"{"id":"b"}"#.to_owned())
+            ]
         );
     }
 

@@ -1,5 +1,8 @@
 //! Human output: aligned `label  value` rows, times in RFC 3339 and relative to now, expanded
-//! objects summarised in one line.
+//! objects summarised in one line. The legacy (v2, v5) memberships are here; the Current API's in
+//! [`current`].
+
+pub(crate) mod current;
 
 use std::fmt::Display;
 
@@ -126,7 +129,7 @@ pub(crate) fn me_membership_row(m: &MeMembership) -> String {
 }
 
 /// The columns of a listing's row, `-` for what is absent.
-fn row(
+pub(crate) fn row(
     id: &str,
     status: Option<&str>,
     valid: Option<bool>,
@@ -149,7 +152,7 @@ fn row(
 }
 
 /// The value, or `-` when absent.
-fn or_dash<T: Display>(value: Option<&T>) -> String {
+pub(crate) fn or_dash<T: Display>(value: Option<&T>) -> String {
     value.map_or_else(|| "-".to_owned(), ToString::to_string)
 }
 
@@ -163,7 +166,7 @@ fn yes_no(flag: Option<bool>) -> &'static str {
 }
 
 /// "cancels at period end", spelled out.
-fn cancel_words(
+pub(crate) fn cancel_words(
     flag: Option<bool>,
     period_end: Option<OffsetDateTime>,
     now: OffsetDateTime,
@@ -306,7 +309,7 @@ fn promo_code(c: &PromoCode) -> String {
 }
 
 /// Metadata as compact JSON, or `none`.
-fn metadata(map: Option<&Map<String, Value>>) -> String {
+pub(crate) fn metadata(map: Option<&Map<String, Value>>) -> String {
     match map {
         Some(map) if !map.is_empty() => {
             serde_json::to_string(map).unwrap_or_else(|_| "(unprintable)".to_owned())

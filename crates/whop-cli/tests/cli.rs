@@ -1,5 +1,9 @@
 //! The real `whop` binary against whop-mock on loopback: output, exit codes, credentials, help.
+//! Every run here is `WHOP_API=legacy` (the seed's v2/v5 calls, kept and tested as they were);
+//! the Current API's commands are in `current.rs`.
 
+// The shared helpers serve other test files too; this one uses most of them.
+#[allow(dead_code)]
 mod support;
 
 use serde_json::Value;
@@ -23,7 +27,7 @@ const OR_TRY_MOCK: &str = if cfg!(feature = "mock") {
 #[test]
 fn cancel_prints_aligned_rows_and_spells_out_the_period_end() {
     let api = Api::start();
-    let out = api.whop().run(&["membership", "cancel", ACTIVE_ID]);
+    let out = api.legacy().run(&["membership", "cancel", ACTIVE_ID]);
     out.assert_code(0);
     assert!(
         out.stdout
@@ -53,7 +57,7 @@ fn cancel_prints_aligned_rows_and_spells_out_the_period_end() {
 #[test]
 fn cancel_summarises_expanded_objects() {
     let api = Api::start();
-    let out = api.whop().run(&[
+    let out = api.legacy().run(&[
         "membership",
         "cancel",
         ACTIVE_ID,
@@ -72,7 +76,7 @@ fn cancel_summarises_expanded_objects() {
 #[test]
 fn cancel_json_is_the_membership_with_its_expanded_objects() {
     let api = Api::start();
-    let out = api.whop().run(&[
+    let out = api.legacy().run(&[
         "--json",
         "membership",
         "cancel",
@@ -93,7 +97,7 @@ fn cancel_json_is_the_membership_with_its_expanded_objects() {
 #[test]
 fn cancel_accepts_expand_repeated() {
     let api = Api::start();
-    let out = api.whop().run(&[
+    let out = api.legacy().run(&[
         "membership",
         "cancel",
         ACTIVE_ID,
@@ -114,7 +118,7 @@ fn cancel_accepts_expand_repeated() {
 fn cancel_of_an_unknown_membership_exits_3() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["membership", "cancel", "mem_nosuch0000001"]);
     out.assert_code(3);
     assert!(
@@ -127,10 +131,10 @@ fn cancel_of_an_unknown_membership_exits_3() {
 #[test]
 fn cancel_with_a_refused_key_exits_4() {
     let api = Api::start();
-    let out = api
-        .whop()
-        .env("WHOP_API_KEY", "wrong-key")
-        .run(&["membership", "cancel", ACTIVE_ID]);
+    let out =
+        api.legacy()
+            .env("WHOP_API_KEY", "wrong-key")
+            .run(&["membership", "cancel", ACTIVE_ID]);
     out.assert_code(4);
     assert!(out.error_line().contains("WHOP_API_KEY"), "{}", out.stderr);
 }
@@ -139,7 +143,7 @@ fn cancel_with_a_refused_key_exits_4() {
 fn cancel_forbidden_exits_4() {
     let api = Api::start();
     api.mock().inject(Fault::Status(403), 1);
-    api.whop()
+    api.legacy()
         .run(&["membership", "cancel", ACTIVE_ID])
         .assert_code(4);
 }
@@ -148,7 +152,7 @@ fn cancel_forbidden_exits_4() {
 fn cancel_rate_limited_exits_5_and_prints_the_retry_after() {
     let api = Api::start();
     api.mock().inject(Fault::rate_limited_for(60), 1);
-    let out = api.whop().run(&["membership", "cancel", ACTIVE_ID]);
+    let out = api.legacy().run(&["membership", "cancel", ACTIVE_ID]);
     out.assert_code(5);
     assert!(
         out.error_line().contains("retry after 60 s"),
@@ -159,7 +163,7 @@ fn cancel_rate_limited_exits_5_and_prints_the_retry_after() {
 
 #[test]
 fn cancel_against_an_unreachable_server_exits_6_and_says_it_was_not_applied() {
-    let out = Whop::bare()
+    let out = Whop::legacy()
         .env("WHOP_BASE_URL", &unreachable_base_url())
         .env("WHOP_API_KEY", COMPANY_KEY)
         .run(&["membership", "cancel", ACTIVE_ID]);
@@ -173,7 +177,7 @@ fn cancel_against_an_unreachable_server_exits_6_and_says_it_was_not_applied() {
 fn cancel_refused_by_another_api_error_exits_7() {
     let api = Api::start();
     api.mock().inject(Fault::Status(400), 1);
-    api.whop()
+    api.legacy()
         .run(&["membership", "cancel", ACTIVE_ID])
         .assert_code(7);
 }
@@ -182,7 +186,7 @@ fn cancel_refused_by_another_api_error_exits_7() {
 fn cancel_whose_answer_does_not_decode_exits_8_and_says_it_was_applied() {
     let api = Api::start();
     api.mock().inject(Fault::GarbageBody, 1);
-    let out = api.whop().run(&["membership", "cancel", ACTIVE_ID]);
+    let out = api.legacy().run(&["membership", "cancel", ACTIVE_ID]);
     out.assert_code(8);
     assert!(
         out.error_line().contains("the cancel was applied"),
@@ -195,7 +199,7 @@ fn cancel_whose_answer_does_not_decode_exits_8_and_says_it_was_applied() {
 fn lookup_whose_answer_does_not_decode_exits_8_and_says_nothing_changed() {
     let api = Api::start();
     api.mock().inject(Fault::GarbageBody, 1);
-    let out = api.whop().run(&["me", "membership", ACTIVE_KEY]);
+    let out = api.legacy().run(&["me", "membership", ACTIVE_KEY]);
     out.assert_code(8);
     let line = out.error_line();
     assert!(line.contains("nothing changed"), "{}", out.stderr);
@@ -206,7 +210,7 @@ fn lookup_whose_answer_does_not_decode_exits_8_and_says_nothing_changed() {
 fn cancel_without_an_api_key_names_whop_api_key() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .env_remove("WHOP_API_KEY")
         .run(&["membership", "cancel", ACTIVE_ID]);
     out.assert_code(2);
@@ -223,7 +227,7 @@ fn cancel_without_an_api_key_names_whop_api_key() {
 fn an_unknown_expand_choice_is_a_usage_error() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["membership", "cancel", ACTIVE_ID, "--expand", "plans"]);
     out.assert_code(2);
     assert!(api.mock().requests().is_empty());
@@ -234,7 +238,7 @@ fn an_unknown_expand_choice_is_a_usage_error() {
 #[test]
 fn me_membership_by_license_key_prints_aligned_rows() {
     let api = Api::start();
-    let out = api.whop().run(&["me", "membership", ACTIVE_KEY]);
+    let out = api.legacy().run(&["me", "membership", ACTIVE_KEY]);
     out.assert_code(0);
     assert!(
         out.stdout
@@ -260,7 +264,7 @@ fn me_membership_by_license_key_prints_aligned_rows() {
 #[test]
 fn me_membership_json_is_the_me_membership() {
     let api = Api::start();
-    let out = api.whop().run(&["me", "membership", ACTIVE_ID, "--json"]);
+    let out = api.legacy().run(&["me", "membership", ACTIVE_ID, "--json"]);
     out.assert_code(0);
     let membership: MeMembership = decode(out.stdout.as_bytes()).expect("a v5 membership");
     assert_eq!(membership.id.as_str(), ACTIVE_ID);
@@ -274,7 +278,7 @@ fn me_membership_json_is_the_me_membership() {
 #[test]
 fn me_membership_of_another_user_exits_3() {
     let api = Api::start();
-    let out = api.whop().run(&["me", "membership", OTHER_ID]);
+    let out = api.legacy().run(&["me", "membership", OTHER_ID]);
     out.assert_code(3);
     out.error_line();
 }
@@ -283,7 +287,7 @@ fn me_membership_of_another_user_exits_3() {
 fn me_membership_with_a_refused_token_exits_4() {
     let api = Api::start();
     let out =
-        api.whop()
+        api.legacy()
             .env("WHOP_USER_TOKEN", "wrong-token")
             .run(&["me", "membership", ACTIVE_ID]);
     out.assert_code(4);
@@ -298,14 +302,14 @@ fn me_membership_with_a_refused_token_exits_4() {
 fn me_membership_rate_limited_exits_5() {
     let api = Api::start();
     api.mock().inject(Fault::rate_limited_for(60), 1);
-    api.whop()
+    api.legacy()
         .run(&["me", "membership", ACTIVE_ID])
         .assert_code(5);
 }
 
 #[test]
 fn me_membership_against_an_unreachable_server_exits_6() {
-    let out = Whop::bare()
+    let out = Whop::legacy()
         .env("WHOP_BASE_URL", &unreachable_base_url())
         .env("WHOP_USER_TOKEN", USER_TOKEN)
         .run(&["me", "membership", ACTIVE_ID]);
@@ -317,7 +321,7 @@ fn me_membership_against_an_unreachable_server_exits_6() {
 fn me_membership_without_a_user_token_names_whop_user_token() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .env_remove("WHOP_USER_TOKEN")
         .run(&["me", "membership", ACTIVE_ID]);
     out.assert_code(2);
@@ -334,7 +338,7 @@ fn me_membership_without_a_user_token_names_whop_user_token() {
 #[test]
 fn license_check_of_a_valid_key_exits_0() {
     let api = Api::start();
-    let out = api.whop().run(&["license", "check", ACTIVE_KEY]);
+    let out = api.legacy().run(&["license", "check", ACTIVE_KEY]);
     out.assert_code(0);
     assert_eq!(
         out.stdout,
@@ -345,7 +349,7 @@ fn license_check_of_a_valid_key_exits_0() {
 #[test]
 fn license_check_of_an_expired_key_exits_1() {
     let api = Api::start();
-    let out = api.whop().run(&["license", "check", EXPIRED_KEY]);
+    let out = api.legacy().run(&["license", "check", EXPIRED_KEY]);
     out.assert_code(1);
     out.assert_stdout_starts_with("not valid: ");
     assert!(out.stdout.contains(EXPIRED_ID), "{}", out.stdout);
@@ -355,7 +359,7 @@ fn license_check_of_an_expired_key_exits_1() {
 #[test]
 fn license_check_of_an_unknown_key_exits_1() {
     let api = Api::start();
-    let out = api.whop().run(&["license", "check", "NO-SUCH-KEY"]);
+    let out = api.legacy().run(&["license", "check", "NO-SUCH-KEY"]);
     out.assert_code(1);
     assert_eq!(
         out.stdout,
@@ -366,7 +370,9 @@ fn license_check_of_an_unknown_key_exits_1() {
 #[test]
 fn license_check_json_reports_the_result_and_the_membership() {
     let api = Api::start();
-    let out = api.whop().run(&["license", "check", EXPIRED_KEY, "--json"]);
+    let out = api
+        .legacy()
+        .run(&["license", "check", EXPIRED_KEY, "--json"]);
     out.assert_code(1);
     let report: Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(report["result"], "not_valid");
@@ -380,7 +386,7 @@ fn license_check_json_reports_the_result_and_the_membership() {
 fn license_check_json_of_an_unknown_key_has_no_membership() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["license", "check", "NO-SUCH-KEY", "--json"]);
     out.assert_code(1);
     let report: Value = serde_json::from_str(&out.stdout).expect("JSON");
@@ -392,7 +398,7 @@ fn license_check_json_of_an_unknown_key_has_no_membership() {
 fn license_check_with_a_refused_token_exits_2() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .env("WHOP_USER_TOKEN", "wrong-token")
         .run(&["license", "check", ACTIVE_KEY]);
     out.assert_code(2);
@@ -404,14 +410,14 @@ fn license_check_with_a_refused_token_exits_2() {
 fn license_check_rate_limited_exits_2() {
     let api = Api::start();
     api.mock().inject(Fault::rate_limited_for(60), 1);
-    let out = api.whop().run(&["license", "check", ACTIVE_KEY]);
+    let out = api.legacy().run(&["license", "check", ACTIVE_KEY]);
     out.assert_code(2);
     assert!(out.error_line().contains("rate limited"), "{}", out.stderr);
 }
 
 #[test]
 fn license_check_against_an_unreachable_server_exits_2() {
-    let out = Whop::bare()
+    let out = Whop::legacy()
         .env("WHOP_BASE_URL", &unreachable_base_url())
         .env("WHOP_USER_TOKEN", USER_TOKEN)
         .run(&["license", "check", ACTIVE_KEY]);
@@ -421,7 +427,7 @@ fn license_check_against_an_unreachable_server_exits_2() {
 
 #[test]
 fn license_check_without_a_user_token_names_whop_user_token() {
-    let out = Whop::bare().run(&["license", "check", ACTIVE_KEY]);
+    let out = Whop::legacy().run(&["license", "check", ACTIVE_KEY]);
     out.assert_code(2);
     assert_eq!(
         out.error_line(),
@@ -436,7 +442,7 @@ fn license_check_without_a_user_token_names_whop_user_token() {
 #[cfg(feature = "mock")]
 #[test]
 fn mock_cancel_works_with_no_environment() {
-    let out = Whop::bare().run(&[
+    let out = Whop::legacy().run(&[
         "--mock",
         "membership",
         "cancel",
@@ -451,7 +457,7 @@ fn mock_cancel_works_with_no_environment() {
 #[cfg(feature = "mock")]
 #[test]
 fn mock_me_membership_works_with_no_environment() {
-    let out = Whop::bare().run(&["--mock", "me", "membership", whop_mock::DEMO_LICENSE_KEY]);
+    let out = Whop::legacy().run(&["--mock", "me", "membership", whop_mock::DEMO_LICENSE_KEY]);
     out.assert_code(0);
     assert!(
         out.stdout.contains(whop_mock::DEMO_MEMBERSHIP_ID),
@@ -463,7 +469,7 @@ fn mock_me_membership_works_with_no_environment() {
 #[cfg(feature = "mock")]
 #[test]
 fn mock_license_check_works_with_no_environment() {
-    let out = Whop::bare().run(&["--mock", "license", "check", whop_mock::DEMO_LICENSE_KEY]);
+    let out = Whop::legacy().run(&["--mock", "license", "check", whop_mock::DEMO_LICENSE_KEY]);
     out.assert_code(0);
     out.assert_stdout_starts_with("valid: ");
 }
@@ -471,7 +477,7 @@ fn mock_license_check_works_with_no_environment() {
 #[cfg(feature = "mock")]
 #[test]
 fn mock_has_an_expired_license_key_to_try() {
-    let out = Whop::bare().run(&[
+    let out = Whop::legacy().run(&[
         "--mock",
         "license",
         "check",
@@ -483,7 +489,7 @@ fn mock_has_an_expired_license_key_to_try() {
 #[cfg(not(feature = "mock"))]
 #[test]
 fn mock_in_a_build_without_the_feature_is_a_usage_error_saying_how_to_get_it() {
-    let out = Whop::bare().run(&["--mock", "license", "check", "ANY-KEY"]);
+    let out = Whop::legacy().run(&["--mock", "license", "check", "ANY-KEY"]);
     out.assert_code(2);
     assert_eq!(
         out.error_line(),
@@ -500,7 +506,7 @@ fn mock_in_a_build_without_the_feature_is_a_usage_error_saying_how_to_get_it() {
 fn verbose_cancel_never_shows_the_company_key() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["--verbose", "membership", "cancel", ACTIVE_ID]);
     out.assert_code(0);
     assert!(!out.stderr.is_empty(), "--verbose traced nothing on stderr");
@@ -512,7 +518,7 @@ fn verbose_cancel_never_shows_the_company_key() {
 fn verbose_traces_the_commands_own_events() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["--verbose", "membership", "cancel", ACTIVE_ID]);
     out.assert_code(0);
     assert!(out.stderr.contains("credential found"), "{}", out.stderr);
@@ -523,7 +529,7 @@ fn verbose_traces_the_commands_own_events() {
 fn verbose_license_check_never_shows_the_user_token() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["license", "check", ACTIVE_KEY, "--verbose"]);
     out.assert_code(0);
     assert!(out.stderr.contains("whop_request"), "{}", out.stderr);
@@ -534,7 +540,7 @@ fn verbose_license_check_never_shows_the_user_token() {
 fn a_refused_token_given_as_a_flag_is_never_shown() {
     let api = Api::start();
     let secret = "flag-token-that-must-not-print";
-    let out = api.whop().run(&[
+    let out = api.legacy().run(&[
         "--verbose",
         "--user-token",
         secret,
@@ -549,7 +555,7 @@ fn a_refused_token_given_as_a_flag_is_never_shown() {
 #[test]
 fn a_malformed_token_is_refused_without_being_shown() {
     let secret = "bad token with spaces";
-    let out = Whop::bare().env("WHOP_API_KEY", secret).run(&[
+    let out = Whop::legacy().env("WHOP_API_KEY", secret).run(&[
         "--verbose",
         "membership",
         "cancel",
@@ -578,7 +584,7 @@ const GLOBAL_FLAGS: [&str; 6] = [
 
 #[track_caller]
 fn assert_help_mentions(args: &[&str], extra: &[&str]) {
-    let out = Whop::bare().run(args);
+    let out = Whop::legacy().run(args);
     out.assert_code(0);
     for flag in GLOBAL_FLAGS.iter().chain(extra) {
         assert!(
@@ -644,7 +650,7 @@ fn each_command_group_help_mentions_every_flag_and_an_example() {
 #[test]
 fn a_license_key_starting_with_a_hyphen_is_checked_after_double_dash() {
     let api = Api::start();
-    let out = api.whop().run(&["license", "check", "--", "-NOT-A-FLAG"]);
+    let out = api.legacy().run(&["license", "check", "--", "-NOT-A-FLAG"]);
     out.assert_code(1);
     out.assert_stdout_starts_with("not found: ");
 }
@@ -654,7 +660,7 @@ fn a_license_key_starting_with_a_hyphen_is_checked_after_double_dash() {
 #[test]
 fn terminate_without_yes_refuses_and_sends_nothing() {
     let api = Api::start();
-    let out = api.whop().run(&["membership", "terminate", ACTIVE_ID]);
+    let out = api.legacy().run(&["membership", "terminate", ACTIVE_ID]);
     out.assert_code(2);
     assert!(out.error_line().contains("--yes"), "{}", out.stderr);
     assert!(api.mock().requests().is_empty());
@@ -665,7 +671,7 @@ fn terminate_without_yes_refuses_and_sends_nothing() {
 fn terminate_with_yes_ends_the_membership_at_once() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["--json", "membership", "terminate", ACTIVE_ID, "--yes"]);
     out.assert_code(0);
     let membership: Membership = decode(out.stdout.as_bytes()).expect("a v2 membership");
@@ -684,9 +690,12 @@ fn terminate_help_says_it_is_irreversible_and_needs_yes() {
 /// The demo world `--help` lists is whop-mock's: every demo license key is in it.
 #[test]
 fn top_level_help_lists_every_demo_key_of_the_one_demo_world() {
-    let out = Whop::bare().run(&["--help"]);
+    let out = Whop::legacy().run(&["--help"]);
     out.assert_code(0);
-    for (key, what) in whop_mock::DEMO_LICENSE_KEYS {
+    let keys = whop_mock::DEMO_LICENSE_KEYS
+        .iter()
+        .chain(&whop_mock::DEMO_CURRENT_LICENSE_KEYS);
+    for (key, what) in keys {
         assert!(out.stdout.contains(key), "--help lacks {key} ({what})");
     }
 }
@@ -699,7 +708,7 @@ fn mock_license_check_answers_each_demo_key_as_its_constant_says() {
         (whop_mock::DEMO_EXPIRED_LICENSE_KEY, 1),
         (whop_mock::DEMO_CANCELING_LICENSE_KEY, 0),
     ] {
-        let out = Whop::bare().run(&["--mock", "license", "check", key]);
+        let out = Whop::legacy().run(&["--mock", "license", "check", key]);
         out.assert_code(code);
         assert!(
             !out.stdout.starts_with("not found"),

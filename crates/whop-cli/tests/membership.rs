@@ -1,5 +1,6 @@
 //! The real `whop` binary's `membership get`, `membership list` and `me memberships` against
-//! whop-mock on loopback: rows, paging, filters, and `--json` printing the API's own JSON.
+//! whop-mock on loopback: rows, paging, filters, and `--json` printing the API's own JSON. Every
+//! run here is `WHOP_API=legacy` (v2, v5); the Current API's listings are in `current.rs`.
 
 // The shared helpers serve other test files too; this one uses some of them.
 #[allow(dead_code)]
@@ -27,7 +28,7 @@ fn large() -> Api {
 fn get_by_key_prints_rows_with_expanded_objects() {
     let api = Api::start();
     let out = api
-        .whop()
+        .legacy()
         .run(&["membership", "get", ACTIVE_KEY, "--expand", "product,user"]);
     out.assert_code(0);
     assert!(out.stdout.contains(ACTIVE_ID), "{}", out.stdout);
@@ -51,7 +52,9 @@ fn get_json_keeps_fields_the_models_do_not_know() {
         },
         1,
     );
-    let out = api.whop().run(&["--json", "membership", "get", ACTIVE_ID]);
+    let out = api
+        .legacy()
+        .run(&["--json", "membership", "get", ACTIVE_ID]);
     out.assert_code(0);
     assert!(
         out.stdout.contains("\"brand_new_field\": {"),
@@ -83,7 +86,7 @@ fn existing_commands_json_keeps_unknown_fields_too() {
         1,
     );
     let out = api
-        .whop()
+        .legacy()
         .run(&["--json", "membership", "cancel", ACTIVE_ID]);
     out.assert_code(0);
     assert!(
@@ -96,7 +99,7 @@ fn existing_commands_json_keeps_unknown_fields_too() {
 #[test]
 fn get_of_an_unknown_membership_exits_3() {
     let api = Api::start();
-    api.whop()
+    api.legacy()
         .run(&["membership", "get", "mem_nosuch"])
         .assert_code(3);
 }
@@ -106,7 +109,7 @@ fn get_of_an_unknown_membership_exits_3() {
 #[test]
 fn list_prints_one_row_per_membership_of_one_page() {
     let api = large();
-    let out = api.whop().run(&["membership", "list", "--per", "20"]);
+    let out = api.legacy().run(&["membership", "list", "--per", "20"]);
     out.assert_code(0);
     assert_eq!(out.stdout.lines().count(), 20, "{}", out.stdout);
     assert!(
@@ -121,7 +124,7 @@ fn list_prints_one_row_per_membership_of_one_page() {
 #[test]
 fn list_all_streams_every_page_and_keeps_stderr_clean_when_not_a_terminal() {
     let api = large();
-    let out = api.whop().run(&["membership", "list", "--all"]);
+    let out = api.legacy().run(&["membership", "list", "--all"]);
     out.assert_code(0);
     assert_eq!(out.stdout.lines().count(), LARGE_WORLD_MEMBERSHIPS);
     assert_eq!(
@@ -135,7 +138,7 @@ fn list_all_streams_every_page_and_keeps_stderr_clean_when_not_a_terminal() {
 fn list_json_is_json_lines_as_sent() {
     let api = large();
     let out = api
-        .whop()
+        .legacy()
         .run(&["--json", "membership", "list", "--all", "--valid", "false"]);
     out.assert_code(0);
     let lines: Vec<Value> = out
@@ -151,7 +154,7 @@ fn list_json_is_json_lines_as_sent() {
 #[test]
 fn list_passes_every_filter_to_the_api() {
     let api = large();
-    let out = api.whop().run(&[
+    let out = api.legacy().run(&[
         "membership",
         "list",
         "--status",
@@ -190,7 +193,7 @@ fn list_passes_every_filter_to_the_api() {
 #[test]
 fn list_refuses_a_page_size_over_50() {
     let api = large();
-    api.whop()
+    api.legacy()
         .run(&["membership", "list", "--per", "51"])
         .assert_code(2);
     assert!(api.mock().requests().is_empty());
@@ -200,7 +203,7 @@ fn list_refuses_a_page_size_over_50() {
 fn me_memberships_lists_the_users_own_and_passes_filters() {
     let api = large();
     let out = api
-        .whop()
+        .legacy()
         .run(&["me", "memberships", "--all", "--per", "4"]);
     out.assert_code(0);
     let mine = api
@@ -210,7 +213,7 @@ fn me_memberships_lists_the_users_own_and_passes_filters() {
         .filter(|m| m.user_id == DEMO_USER_ID && m.valid)
         .count();
     assert_eq!(out.stdout.lines().count(), mine);
-    let out = api.whop().run(&[
+    let out = api.legacy().run(&[
         "--json",
         "me",
         "memberships",

@@ -1,30 +1,34 @@
-//! `whop license ...`: license keys.
+//! `whop license ...`: license keys. On the Current API (the default) each command is built from
+//! `/v1/memberships/{key}` calls ([`current`]); with `--api legacy` the seed's v2/v5 calls run
+//! instead ([`legacy`]).
 //!
-//! - `license check KEY`: is the key one of the user's valid memberships? Through the v5 `me`
-//!   API with a user token (WHOP_USER_TOKEN or --user-token). Exit 0 valid, 1 not valid or not
-//!   found, 2 any error.
-//! - `license validate KEY --hwid ID`: validate the key and bind it to this machine (the first
-//!   validation stores the metadata sent; later ones must match it). Exit 0 valid, 1 not valid,
-//!   bound to another machine or not found, 2 any error.
+//! - `license check KEY`: read-only: does the key grant access? With a user token
+//!   (WHOP_USER_TOKEN or --user-token): the key is looked up among that user's memberships. Exit 0
+//!   valid, 1 not valid or not found, 2 any error.
+//! - `license validate KEY --hwid ID`: validate the key and bind it to this machine, with the
+//!   company API key. Exit 0 valid, 1 bound to another machine, not valid or not found, 2 any
+//!   error.
 //! - `license reset KEY`: clear the machine a key is bound to, so the next validation binds anew.
-//!
-//! `validate` and `reset` use the v2 API with the company API key (WHOP_API_KEY or --api-key).
+
+mod current;
+mod legacy;
 
 use clap::{Args, Subcommand};
-use whop_client::{LicenseCheck, MembershipId, MembershipStatus, Metadata, ValidateLicense};
+use whop_client::MembershipStatus;
 
-use crate::context::{Credential, target};
-use crate::exit::{Call, Exit, Failure, classify};
-use crate::global::GlobalArgs;
-use crate::output::{print, print_membership, print_raw_json};
+use crate::exit::{Exit, Failure};
+use crate::global::{ApiChoice, GlobalArgs};
+use crate::output::{print, print_raw_json};
 
 /// What `whop license --help` shows after the subcommands.
 pub(crate) const GROUP_AFTER_HELP: &str = "\
 Examples:
   whop license check -- \"$LICENSE_KEY\" && echo licensed
+  whop license validate -- \"$LICENSE_KEY\" --hwid \"$(cat /etc/machine-id)\"
   whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW
 
-See `whop license check --help` for its exit codes.";
+Every command calls the Current API (/api/v1) unless --api legacy (or WHOP_API=legacy) is given.
+See `whop license check --help` and `whop license validate --help` for their exit codes.";
 
 /// What `license check --help` shows last.
 const CHECK_AFTER_HELP: &str = "\
@@ -44,33 +48,42 @@ Exit codes of `license check`:
 
 /// `license validate`'s long help.
 const VALIDATE_ABOUT: &str = "\
-Validate a license key and bind it to this machine (POST /v2/memberships/{key}/validate_license).
+Validate a license key and bind it to this machine.
 
-The first validation of a key stores the metadata sent (here {\"hwid\": ID} plus any --metadata)
-in the membership: that binds the key to the machine. Later validations must send the same
-metadata; another machine gets a mismatch until the key is reset (`whop license reset`, or the
-customer's Whop dashboard). Needs your company API key (WHOP_API_KEY or --api-key).
+On the Current API: reads the membership by key (GET /v1/memberships/{key}), checks that its
+status grants access, and, when no machine is bound yet, writes the hardware ID into its metadata
+(PATCH /v1/memberships/{key}) and reads it again to confirm. A key bound to another hardware ID is
+refused until it is reset (`whop license reset`). Two machines binding one unbound key in the same
+instant can both be told `valid`; the re-read narrows that window but cannot close it. This is a
+server-side call: never ship your company API key inside the software you sell.
+
+With --api legacy: POST /v2/memberships/{key}/validate_license, which stores the metadata sent
+({\"hwid\": ID} plus any --metadata) on the first validation and compares it later.
+
+Needs your company API key (WHOP_API_KEY or --api-key).
 
 Exit codes of `license validate`:
   0  valid: the key is bound (now, or already) to this hardware ID and the membership is valid
-  1  not valid (the membership expired, was canceled, ...), metadata mismatch (bound to another
-     machine), or not found; the line printed says which
+  1  bound to another machine, not valid (the membership expired, was canceled, ...), or not
+     found; the line printed says which
   2  any error: usage, credentials, network, rate limit, refused key, ... (stderr says which)";
 
 /// `license reset`'s long help.
 const RESET_ABOUT: &str = "\
-Reset a license key: clear the metadata it is bound to, so the next validation binds the machine
-that sends it. Reads the membership by key (GET /v2/memberships/{key}), then clears its metadata
-(POST /v2/memberships/{id} with {\"metadata\": {}}), as Whop's current guide says. Needs your
-company API key. Prints the updated membership.";
+Reset a license key: remove the hardware ID it is bound to, so the next validation binds the
+machine that sends it. On the Current API: reads the membership by key (GET /v1/memberships/{key}),
+then removes the binding (PATCH /v1/memberships/{id} merging {\"hwid\": null}; other metadata
+keys are kept) and checks it is gone. With --api legacy: reads the membership by key (GET /v2/memberships/{key}), then
+clears all its metadata (POST /v2/memberships/{id} with {\"metadata\": {}}). Needs your company
+API key. Prints the updated membership.";
 
 /// `whop license ...`
 #[derive(Debug, Subcommand)]
 pub(crate) enum LicenseCommand {
     /// Check whether a license key grants access: exit 0 if valid, 1 if not or unknown, 2 on error.
     #[command(
-        long_about = "Check whether a license key grants access \
-            (GET /v5/me/memberships/{key}).\n\n\
+        long_about = "Check whether a license key grants access, changing nothing \
+            (GET /v1/memberships/{key}; with --api legacy, GET /v5/me/memberships/{key}).\n\n\
             Prints one line saying whether the key is valid, not valid, or not found, and exits \
             0, 1 or 1; any error exits 2. Needs a user token (WHOP_USER_TOKEN or --user-token): \
             the key is looked up among that user's memberships only. With --json, prints \
@@ -100,10 +113,11 @@ pub(crate) struct ValidateArgs {
     /// The license key (or membership ID) to validate.
     #[arg(value_name = "KEY")]
     key: String,
-    /// This machine's hardware ID, sent as metadata `hwid`.
+    /// This machine's hardware ID.
     #[arg(long, value_name = "ID")]
     hwid: String,
-    /// More metadata to bind or compare, `key=value` (repeatable; values are strings).
+    /// (--api legacy only) More metadata to bind or compare, `key=value` (repeatable; values
+    /// are strings).
     #[arg(long, value_name = "KEY=VALUE", value_parser = parse_pair)]
     metadata: Vec<(String, String)>,
 }
@@ -123,128 +137,26 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
         _ => Err("expected KEY=VALUE".to_owned()),
     }
 }
-/// Runs `whop license ...`.
+
+/// Runs `whop license ...`. `check` and `validate` fold every failure into exit 2, whatever its
+/// class (the message keeps the class): their 1 means "not valid" only.
 pub(crate) async fn run(global: &GlobalArgs, command: &LicenseCommand) -> Result<Exit, Failure> {
+    let api = global.api();
+    let outcome = match (api, command) {
+        (Err(failure), _) => Err(failure),
+        (Ok(ApiChoice::Current), command) => current::run(global, command).await,
+        (Ok(ApiChoice::Legacy), command) => legacy::run(global, command).await,
+    };
     match command {
-        LicenseCommand::Check(args) => check(global, args).await,
-        LicenseCommand::Validate(args) => validate(global, args).await,
-        LicenseCommand::Reset(args) => reset(global, args).await,
+        LicenseCommand::Check(_) | LicenseCommand::Validate(_) => {
+            outcome.map_err(|failure| Failure::new(Exit::Usage, failure.message))
+        }
+        LicenseCommand::Reset(_) => outcome,
     }
-}
-
-/// `whop license check`: exit 0 when valid, 1 when not valid or not found, 2 on any error.
-async fn check(global: &GlobalArgs, args: &CheckArgs) -> Result<Exit, Failure> {
-    // Every failure of `license check` exits 2, whatever its class; the message keeps the class.
-    check_key(global, &args.key)
-        .await
-        .map_err(|failure| Failure::new(Exit::Usage, failure.message))
-}
-
-/// The check itself; [`check`] folds its failures into exit 2.
-async fn check_key(global: &GlobalArgs, key: &str) -> Result<Exit, Failure> {
-    let target = target(global, Credential::UserToken).await?;
-    let check = target
-        .client
-        .check_license(key)
-        .await
-        .map_err(|e| classify(&e, Call::Lookup))?;
-    let (result, exit, line) = match &check {
-        LicenseCheck::Valid(m) => (
-            "valid",
-            Exit::Ok,
-            format!("valid: the license key belongs to membership {}", m.id),
-        ),
-        LicenseCheck::Invalid(m) => (
-            "not_valid",
-            Exit::NotValid,
-            not_valid(&m.id, m.status.as_ref()),
-        ),
-        LicenseCheck::NotFound => (
-            "not_found",
-            Exit::NotValid,
-            "not found: no membership of yours has this license key".to_owned(),
-        ),
-    };
-    let membership = match &check {
-        LicenseCheck::Valid(m) | LicenseCheck::Invalid(m) => Some(&m.raw_body()[..]),
-        LicenseCheck::NotFound => None,
-    };
-    print_outcome(global, result, &line, membership)?;
-    Ok(exit)
-}
-
-/// `whop license validate`: exit 0 valid, 1 not valid / mismatch / not found, 2 any error.
-async fn validate(global: &GlobalArgs, args: &ValidateArgs) -> Result<Exit, Failure> {
-    // Every failure exits 2, whatever its class; the message keeps the class.
-    validate_key(global, args)
-        .await
-        .map_err(|failure| Failure::new(Exit::Usage, failure.message))
-}
-
-/// The validation itself; [`validate`] folds its failures into exit 2.
-async fn validate_key(global: &GlobalArgs, args: &ValidateArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let mut metadata = Metadata::new().with("hwid", args.hwid.as_str());
-    for (key, value) in &args.metadata {
-        metadata.insert(key.as_str(), value.as_str());
-    }
-    let outcome = target
-        .client
-        .validate_license(&args.key)
-        .metadata(metadata)
-        .await
-        .map_err(|e| classify(&e, Call::Company))?;
-    let (result, exit, line) = match &outcome {
-        ValidateLicense::Valid(m) => (
-            "valid",
-            Exit::Ok,
-            format!(
-                "valid: the license key of membership {} is bound to hardware ID {:?}",
-                m.id, args.hwid
-            ),
-        ),
-        ValidateLicense::Invalid(m) => (
-            "not_valid",
-            Exit::NotValid,
-            not_valid(&m.id, m.status.as_ref()),
-        ),
-        ValidateLicense::MetadataMismatch { message } => (
-            "metadata_mismatch",
-            Exit::NotValid,
-            format!(
-                "metadata mismatch: the license key is bound to another machine; reset it \
-                 (`whop license reset`) to bind this one. Whop said: {message}"
-            ),
-        ),
-        ValidateLicense::NotFound => (
-            "not_found",
-            Exit::NotValid,
-            "not found: no membership in your company has this license key".to_owned(),
-        ),
-        _ => (
-            "unknown",
-            Exit::NotValid,
-            "not valid: an unknown answer".to_owned(),
-        ),
-    };
-    let membership = outcome.membership().map(|m| &m.raw_body()[..]);
-    print_outcome(global, result, &line, membership)?;
-    Ok(exit)
-}
-
-/// `whop license reset`: clear the key's binding, print the updated membership.
-async fn reset(global: &GlobalArgs, args: &ResetArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let membership = target
-        .client
-        .reset_license(&args.key)
-        .await
-        .map_err(|e| classify(&e, Call::Reset))?;
-    print_membership(global, &membership)
 }
 
 /// The line for a key whose membership grants no access (`check` and `validate` alike).
-fn not_valid(id: &MembershipId, status: Option<&MembershipStatus>) -> String {
+fn not_valid(id: &impl std::fmt::Display, status: Option<&MembershipStatus>) -> String {
     format!(
         "not valid: the license key belongs to membership {id}, which is {} and grants no access",
         status.map_or_else(|| "of unknown status".to_owned(), ToString::to_string)

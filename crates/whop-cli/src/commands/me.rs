@@ -1,29 +1,29 @@
-//! `whop me ...`: your own memberships, through Whop's v5 `me` API with a user token
-//! (WHOP_USER_TOKEN or --user-token, an OAuth token or an app-proxy JWT); only that user's
-//! memberships are seen.
+//! `whop me ...`: your own memberships, with a user token (WHOP_USER_TOKEN or --user-token, an
+//! OAuth token or an app-proxy JWT); only that user's memberships are seen. On the Current API
+//! (the default) through `/v1/memberships` ([`current`]), with `--api legacy` through the v5 `me`
+//! API ([`legacy`]).
 //!
 //! - `me membership ID-OR-LICENSE-KEY`: look one up by membership ID or license key.
 //! - `me memberships`: list them, filtered, one row per membership (or JSON Lines with `--json`),
 //!   one page or `--all`.
 
-use clap::{Args, Subcommand};
-use time::OffsetDateTime;
-use whop_client::MembershipStatus;
-use whop_models::MeMembershipPage;
+mod current;
+mod legacy;
 
-use crate::context::{Credential, target};
-use crate::exit::{Call, Exit, Failure, classify, exit_codes_table};
-use crate::global::GlobalArgs;
-use crate::listing::{PagingArgs, parse_status, stream_pages};
-use crate::output::{print, print_raw_json};
-use crate::render::{self, me_membership_row};
+use clap::{Args, Subcommand};
+
+use crate::exit::{Exit, Failure, exit_codes_table};
+use crate::global::{ApiChoice, GlobalArgs};
+use crate::listing::{PagingArgs, StatusArg};
 
 /// What `whop me --help` shows after the subcommands.
 pub(crate) const GROUP_AFTER_HELP: &str = "\
 Examples:
   whop me membership mem_XXXXXXXXXXXXXX
+  whop me memberships --all --json | jq -r .id
   whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
 
+Every command calls the Current API (/api/v1) unless --api legacy (or WHOP_API=legacy) is given.
 See `whop me membership --help` for its exit codes.";
 
 /// What `me membership --help` shows last.
@@ -31,7 +31,7 @@ const MEMBERSHIP_AFTER_HELP: &str = concat!(
     "\
 Examples:
   whop me membership mem_XXXXXXXXXXXXXX
-  whop --json me membership -- \"$LICENSE_KEY\" | jq .valid
+  whop --json me membership -- \"$LICENSE_KEY\" | jq .status
   whop --mock me membership DEMO-1A2B3C-4D5E6F70-8A9B0CW
 
 ",
@@ -41,9 +41,15 @@ Examples:
 
 /// `me memberships`' long help.
 const MEMBERSHIPS_ABOUT: &str = "\
-List your own memberships (GET /v5/me/memberships), one row per membership, printed as each page
-arrives. Whop lists only valid memberships unless --valid false is given. Without --all, one page;
-with --all, every page. --json prints JSON Lines. Needs a user token (WHOP_USER_TOKEN or
+List your own memberships, one row per membership, printed as each page arrives.
+
+On the Current API: GET /v1/memberships?user_id=me; a user token sees its own memberships (and
+those of accounts it manages). --per is the page size (1 to 100), --after a cursor; with --all,
+every page, each membership printed once, stopping on an empty page or a cursor already seen
+whatever `page_info` says. With --api legacy: GET /v5/me/memberships, which lists only valid
+memberships unless --valid false is given.
+
+Without --all, one page. --json prints JSON Lines. Needs a user token (WHOP_USER_TOKEN or
 --user-token).";
 
 /// `whop me ...`
@@ -52,7 +58,7 @@ pub(crate) enum MeCommand {
     /// Look up one of your memberships by membership ID or license key.
     #[command(
         long_about = "Look up one of your memberships by membership ID or license key \
-            (GET /v5/me/memberships/{id}).\n\n\
+            (GET /v1/memberships/{id}; with --api legacy, GET /v5/me/memberships/{id}).\n\n\
             Needs a user token (WHOP_USER_TOKEN or --user-token); only that user's memberships \
             are found. A license key is sent as one percent-encoded path segment, whatever it \
             contains.",
@@ -75,19 +81,26 @@ pub(crate) struct MembershipArgs {
 /// Arguments of `whop me memberships`.
 #[derive(Debug, Args)]
 pub(crate) struct MembershipsArgs {
-    /// Only memberships of this company.
-    #[arg(long, value_name = "ID")]
+    /// Only memberships of this company (a biz_ ID: `account_id` on the Current API,
+    /// `company_id` on v5).
+    #[arg(long, value_name = "ID", visible_alias = "account-id")]
     company_id: Option<String>,
     /// Only memberships of this product.
     #[arg(long, value_name = "ID")]
     product_id: Option<String>,
     /// Only memberships in these statuses (comma-separated, or the flag repeated).
-    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = parse_status)]
-    statuses: Vec<MembershipStatus>,
-    /// Only valid (true, Whop's default) or only invalid (false) memberships.
+    #[arg(
+        long = "status",
+        value_name = "STATUS",
+        value_enum,
+        value_delimiter = ','
+    )]
+    statuses: Vec<StatusArg>,
+    /// (--api legacy only) Only valid (true, Whop's default) or only invalid (false)
+    /// memberships.
     #[arg(long, value_name = "BOOL")]
     valid: Option<bool>,
-    /// Only the membership with this license key.
+    /// (--api legacy only) Only the membership with this license key.
     #[arg(long, value_name = "KEY")]
     license_key: Option<String>,
     /// Paging.
@@ -97,54 +110,8 @@ pub(crate) struct MembershipsArgs {
 
 /// Runs `whop me ...`.
 pub(crate) async fn run(global: &GlobalArgs, command: &MeCommand) -> Result<Exit, Failure> {
-    match command {
-        MeCommand::Membership(args) => membership(global, args).await,
-        MeCommand::Memberships(args) => memberships(global, args).await,
+    match global.api()? {
+        ApiChoice::Current => current::run(global, command).await,
+        ApiChoice::Legacy => legacy::run(global, command).await,
     }
-}
-
-/// `whop me membership`: look up one's own membership by ID or license key.
-async fn membership(global: &GlobalArgs, args: &MembershipArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::UserToken).await?;
-    let membership = target
-        .client
-        .me_membership(&args.id_or_license_key)
-        .send()
-        .await
-        .map_err(|e| classify(&e, Call::Lookup))?;
-    if global.json {
-        print_raw_json(membership.raw_body())?;
-    } else {
-        print(&render::me_membership(
-            &membership,
-            OffsetDateTime::now_utc(),
-        ))?;
-    }
-    Ok(Exit::Ok)
-}
-
-/// `whop me memberships`: the caller's own memberships, rows (or JSON Lines) as pages arrive.
-async fn memberships(global: &GlobalArgs, args: &MembershipsArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::UserToken).await?;
-    let mut listing = target.client.my_memberships().page(args.paging.page);
-    if let Some(per) = args.paging.per {
-        listing = listing.per(per);
-    }
-    if let Some(company_id) = &args.company_id {
-        listing = listing.company_id(company_id);
-    }
-    if let Some(product_id) = &args.product_id {
-        listing = listing.product_id(product_id);
-    }
-    for status in &args.statuses {
-        listing = listing.status(status.clone());
-    }
-    if let Some(valid) = args.valid {
-        listing = listing.valid(valid);
-    }
-    if let Some(key) = &args.license_key {
-        listing = listing.license_key(key);
-    }
-    let rows = |page: &MeMembershipPage| page.data.iter().map(me_membership_row).collect();
-    stream_pages(global, &args.paging, listing.pages(), rows).await
 }

@@ -1,31 +1,37 @@
-//! `whop membership ...`: your company's memberships, through Whop's v2 API with the company API
-//! key (WHOP_API_KEY or --api-key).
+//! `whop membership ...`: your company's memberships, with the company API key (WHOP_API_KEY or
+//! --api-key). On the Current API (the default) each command is one call to `/v1/memberships`
+//! ([`current`]); with `--api legacy` the seed's v2 calls run instead ([`legacy`]).
 //!
-//! - `membership cancel ID`: cancel at the end of the current period (the membership keeps access
-//!   until then); prints the updated membership.
-//! - `membership terminate ID --yes`: end access now, irreversibly; without `--yes` nothing is sent.
 //! - `membership get ID-OR-KEY`: look one up by membership ID or license key.
 //! - `membership list`: list them, filtered, one row per membership (or JSON Lines with `--json`),
 //!   one page or `--all`.
+//! - `membership cancel ID`: cancel at the end of the current period (the membership keeps access
+//!   until then).
+//! - `membership terminate ID --yes`: end access now; without `--yes` nothing is sent.
+//! - `membership update ID`: merge or clear the metadata, or undo a pending cancel (Current API).
+//! - `membership pause|resume|extend ID`: pause billing, resume it, add free days (Current API).
 
-use clap::{Args, Subcommand, ValueEnum};
-use whop_client::{Direction, Expand, MembershipStatus, V2_MAX_PER_PAGE};
-use whop_models::MembershipPage;
+mod current;
+mod legacy;
 
-use crate::context::{Credential, target};
-use crate::exit::{Call, Exit, Failure, classify, exit_codes_table};
-use crate::global::GlobalArgs;
-use crate::listing::{PagingArgs, parse_status, stream_pages};
-use crate::output::print_membership;
-use crate::render::membership_row;
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use crate::exit::{Exit, Failure, exit_codes_table};
+use crate::global::{ApiChoice, GlobalArgs};
+use crate::listing::{PagingArgs, StatusArg, parse_time};
 
 /// What `whop membership --help` shows after the subcommands.
 pub(crate) const GROUP_AFTER_HELP: &str = "\
 Examples:
-  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user
-  whop --mock membership cancel mem_demo000000001
-  whop membership terminate mem_XXXXXXXXXXXXXX --yes
+  whop membership get mem_XXXXXXXXXXXXXX
+  whop membership cancel mem_XXXXXXXXXXXXXX
+  whop membership update mem_XXXXXXXXXXXXXX --metadata '{\"seat\": 2}'
+  whop --mock membership list --all --json | jq -r .id
+  whop --api legacy membership cancel mem_XXXXXXXXXXXXXX --expand product,user
 
+Every command calls the Current API (/api/v1) unless --api legacy (or WHOP_API=legacy) is given.
 See `whop membership cancel --help` and `whop membership terminate --help` for their exit codes.";
 
 /// What `membership cancel --help` and `membership get --help` show last.
@@ -33,9 +39,9 @@ const CANCEL_AFTER_HELP: &str = concat!(
     "\
 Examples:
   whop membership cancel mem_XXXXXXXXXXXXXX
-  whop membership cancel mem_XXXXXXXXXXXXXX --expand product,user --expand plan
-  whop membership cancel mem_XXXXXXXXXXXXXX --json | jq -r .renewal_period_end
-  whop --mock membership cancel mem_demo000000001 --expand product,user,plan,promo_code
+  whop membership cancel mem_XXXXXXXXXXXXXX --json | jq -r .current_period_end
+  whop --mock membership cancel mem_demo000000001
+  whop --api legacy membership cancel mem_XXXXXXXXXXXXXX --expand product,user,plan,promo_code
 
 Cancelling is at period end and cancelling twice is the same as once, so after a network error
 (exit 6) it is safe to run the command again.
@@ -50,11 +56,11 @@ const TERMINATE_AFTER_HELP: &str = concat!(
     "\
 Examples:
   whop membership terminate mem_XXXXXXXXXXXXXX --yes
-  whop --mock membership terminate mem_demo000000001 --yes --expand user
+  whop --mock membership terminate mem_demo000000001 --yes
 
-Terminating ends access at once and cannot be undone (the customer has to buy again); without
---yes the command refuses and sends nothing. After a network error (exit 6) the termination may
-have happened: look the membership up before running the command again.
+Terminating ends access at once; without --yes the command refuses and sends nothing. After a
+network error (exit 6) the termination may have happened: look the membership up before running
+the command again.
 
 ",
     "Exit codes:\n",
@@ -63,41 +69,99 @@ have happened: look the membership up before running the command again.
 
 /// `membership list`'s long help.
 const LIST_ABOUT: &str = "\
-List your company's memberships (GET /v2/memberships), one row per membership, printed as each
-page arrives. Without --all, one page (--page, default 1); with --all, every page from --page on,
-with a progress line on stderr when stderr is a terminal. --json prints each membership as Whop
-sent it, one JSON object per line (JSON Lines). Needs your company API key.";
+List your company's memberships, one row per membership, printed as each page arrives.
+
+On the Current API (GET /v1/memberships): --per is the page size (`first`, 1 to 100), --after a
+cursor to start from; with --all, every page, each membership printed once, stopping on an empty
+page or a cursor already seen whatever `page_info` says. With --api legacy (GET /v2/memberships):
+--page and --per (1 to 50), and the v2-only filters.
+
+Without --all, one page; with --all, a progress line on stderr when stderr is a terminal. --json
+prints each membership as Whop sent it, one JSON object per line (JSON Lines). Needs your company
+API key.";
+
+/// `membership update`'s long help.
+const UPDATE_ABOUT: &str = "\
+Change a membership (PATCH /v1/memberships/{id}; Current API only): one of
+
+  --metadata JSON   merge these keys into the membership's metadata: keys not named keep their
+                    values (this is not a replacement of the whole object)
+  --clear-metadata  remove every metadata key (sends {\"metadata\": {}})
+  --undo-cancel     keep a membership that was set to cancel at period end (cancel_at_period_end
+                    false)
+
+Needs your company API key. Prints the updated membership.";
 
 /// `whop membership ...`
 #[derive(Debug, Subcommand)]
 pub(crate) enum MembershipCommand {
-    /// Cancel a membership at the end of its current period.
+    /// Look up a membership by ID or license key (company API key).
     #[command(
-        long_about = "Cancel a membership at the end of its current period \
-            (POST /v2/memberships/{id}/cancel).\n\n\
-            The membership keeps access until its current period ends, then does not renew; \
-            Whop's v2 API never ends access at once. Needs your company API key \
-            (WHOP_API_KEY or --api-key). Prints the updated membership.",
+        long_about = "Look up one of your company's memberships by membership ID or license key \
+            (GET /v1/memberships/{id}; with --api legacy, GET /v2/memberships/{id}). Needs your \
+            company API key.",
         after_help = CANCEL_AFTER_HELP
     )]
-    Cancel(CancelArgs),
-    /// End a membership now, irreversibly (asks for --yes).
-    #[command(
-        long_about = "End a membership now (POST /v2/memberships/{id}/terminate).\n\n\
-            Access ends at once and the termination cannot be undone: the customer has to buy \
-            again. To stop renewal but keep access until the period ends, use `membership \
-            cancel`. Refuses to run without --yes. Needs your company API key (WHOP_API_KEY or \
-            --api-key). Prints the terminated membership.",
-        after_help = TERMINATE_AFTER_HELP
-    )]
-    Terminate(TerminateArgs),
-    /// Look up a membership by ID or license key (company API key).
-    #[command(long_about = "Look up one of your company's memberships by membership ID or license \
-        key (GET /v2/memberships/{id}). Needs your company API key.", after_help = CANCEL_AFTER_HELP)]
     Get(GetArgs),
     /// List your company's memberships, filtered; --all for every page.
     #[command(long_about = LIST_ABOUT)]
     List(ListArgs),
+    /// Cancel a membership at the end of its current period.
+    #[command(
+        long_about = "Cancel a membership at the end of its current period \
+            (POST /v1/memberships/{id}/cancel with cancel_at_period_end: true; with --api \
+            legacy, POST /v2/memberships/{id}/cancel).\n\n\
+            The membership keeps access until its current period ends, then does not renew. \
+            The request always says `at period end` explicitly: on the Current API a cancel \
+            without it ends access at once. Needs your company API key (WHOP_API_KEY or \
+            --api-key). Prints the updated membership.",
+        after_help = CANCEL_AFTER_HELP
+    )]
+    Cancel(CancelArgs),
+    /// End a membership's access now (asks for --yes).
+    #[command(
+        long_about = "End a membership's access now (POST /v1/memberships/{id}/cancel with \
+            cancel_at_period_end: false; with --api legacy, POST \
+            /v2/memberships/{id}/terminate, which cannot be undone).\n\n\
+            Access ends at once. To stop renewal but keep access until the period ends, use \
+            `membership cancel`. Refuses to run without --yes. Needs your company API key \
+            (WHOP_API_KEY or --api-key). Prints the membership.",
+        after_help = TERMINATE_AFTER_HELP
+    )]
+    Terminate(TerminateArgs),
+    /// Merge or clear a membership's metadata, or undo a pending cancel (Current API).
+    #[command(long_about = UPDATE_ABOUT)]
+    Update(UpdateArgs),
+    /// Pause a membership's billing; it keeps access (Current API).
+    #[command(
+        long_about = "Pause a membership's billing (POST /v1/memberships/{id}/pause; Current API \
+            only): the customer keeps access and is not charged until `membership resume`, or \
+            until --until. Whop pauses only memberships it bills. Needs your company API key."
+    )]
+    Pause(PauseArgs),
+    /// Resume a paused membership's billing (Current API).
+    #[command(long_about = "Resume a paused membership's billing \
+        (POST /v1/memberships/{id}/resume; Current API only). Needs your company API key.")]
+    Resume(IdArgs),
+    /// Add free days to a membership's current period (Current API).
+    #[command(
+        long_about = "Add free days to a membership (POST /v1/memberships/{id}/extend; Current \
+            API only): its current period ends --days later. Running it twice adds the days \
+            twice. Needs your company API key."
+    )]
+    Extend(ExtendArgs),
+}
+
+/// Arguments of `whop membership get`.
+#[derive(Debug, Args)]
+pub(crate) struct GetArgs {
+    /// A membership ID (mem_...) or a license key.
+    #[arg(value_name = "ID-OR-KEY")]
+    id_or_key: String,
+    /// (--api legacy only) Related objects to include in full: comma-separated, or the flag
+    /// repeated.
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    expand: Vec<ExpandArg>,
 }
 
 /// Arguments of `whop membership cancel`.
@@ -106,9 +170,8 @@ pub(crate) struct CancelArgs {
     /// The membership ID (mem_...).
     #[arg(value_name = "ID")]
     id: String,
-
-    /// Related objects to include in full instead of by ID: comma-separated, or the flag
-    /// repeated.
+    /// (--api legacy only) Related objects to include in full instead of by ID:
+    /// comma-separated, or the flag repeated.
     #[arg(long, value_name = "FIELD", value_delimiter = ',')]
     expand: Vec<ExpandArg>,
 }
@@ -119,59 +182,103 @@ pub(crate) struct TerminateArgs {
     /// The membership ID (mem_...).
     #[arg(value_name = "ID")]
     id: String,
-
-    /// Confirm: end the membership now, irreversibly. Without it nothing is sent.
+    /// Confirm: end the membership's access now. Without it nothing is sent.
     #[arg(long)]
     yes: bool,
-
-    /// Related objects to include in full instead of by ID: comma-separated, or the flag
-    /// repeated.
+    /// (--api legacy only) Related objects to include in full instead of by ID:
+    /// comma-separated, or the flag repeated.
     #[arg(long, value_name = "FIELD", value_delimiter = ',')]
     expand: Vec<ExpandArg>,
 }
 
-/// Arguments of `whop membership get`.
+/// Arguments of `whop membership update`.
 #[derive(Debug, Args)]
-pub(crate) struct GetArgs {
-    /// A membership ID (mem_...) or a license key.
-    #[arg(value_name = "ID-OR-KEY")]
-    id_or_key: String,
-    /// Related objects to include in full: comma-separated, or the flag repeated.
-    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
-    expand: Vec<ExpandArg>,
+#[command(group(ArgGroup::new("change").required(true).args(["metadata", "clear_metadata", "undo_cancel"])))]
+pub(crate) struct UpdateArgs {
+    /// The membership ID (mem_...) or its license key.
+    #[arg(value_name = "ID")]
+    id: String,
+    /// Merge these keys into the metadata (a JSON object); other keys keep their values.
+    #[arg(long, value_name = "JSON", value_parser = parse_object)]
+    metadata: Option<Map<String, Value>>,
+    /// Remove every metadata key.
+    #[arg(long)]
+    clear_metadata: bool,
+    /// Keep a membership set to cancel at period end (cancel_at_period_end: false).
+    #[arg(long)]
+    undo_cancel: bool,
+}
+
+/// Arguments of `whop membership pause`.
+#[derive(Debug, Args)]
+pub(crate) struct PauseArgs {
+    /// The membership ID (mem_...).
+    #[arg(value_name = "ID")]
+    id: String,
+    /// Resume billing by itself at this time (RFC 3339, such as 2027-01-31T00:00:00Z; in the
+    /// future).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    until: Option<OffsetDateTime>,
+}
+
+/// Arguments of `whop membership resume`.
+#[derive(Debug, Args)]
+pub(crate) struct IdArgs {
+    /// The membership ID (mem_...).
+    #[arg(value_name = "ID")]
+    id: String,
+}
+
+/// Arguments of `whop membership extend`.
+#[derive(Debug, Args)]
+pub(crate) struct ExtendArgs {
+    /// The membership ID (mem_...).
+    #[arg(value_name = "ID")]
+    id: String,
+    /// How many days to add (1 to 1095).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1095))]
+    days: u32,
 }
 
 /// Arguments of `whop membership list`.
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
-    /// Only memberships in this status.
-    #[arg(long, value_name = "STATUS", value_parser = parse_status)]
-    status: Option<MembershipStatus>,
-    /// Only memberships of this plan.
+    /// Only memberships in these statuses (comma-separated, or the flag repeated; --api legacy
+    /// takes one, and neither `canceling` nor `paused`).
+    #[arg(long, value_name = "STATUS", value_enum, value_delimiter = ',')]
+    status: Vec<StatusArg>,
+    /// Only memberships of these plans (repeatable; --api legacy takes one).
     #[arg(long, value_name = "ID")]
-    plan_id: Option<String>,
-    /// Only memberships of this product.
+    plan_id: Vec<String>,
+    /// Only memberships of these products (repeatable; --api legacy takes one).
     #[arg(long, value_name = "ID")]
-    product_id: Option<String>,
+    product_id: Vec<String>,
     /// Only memberships of this user.
     #[arg(long, value_name = "ID")]
     user_id: Option<String>,
-    /// Only memberships linked to this Discord account ID.
+    /// Only memberships created after this time (RFC 3339; Current API).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    created_after: Option<OffsetDateTime>,
+    /// Only memberships created before this time (RFC 3339; Current API).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    created_before: Option<OffsetDateTime>,
+    /// (--api legacy only) Only memberships linked to this Discord account ID.
     #[arg(long, value_name = "ID")]
     discord_id: Option<String>,
-    /// Only memberships paid from this wallet.
+    /// (--api legacy only) Only memberships paid from this wallet.
     #[arg(long, value_name = "ADDRESS")]
     wallet_address: Option<String>,
-    /// Only valid (true) or only invalid (false) memberships.
+    /// (--api legacy only) Only valid (true) or only invalid (false) memberships.
     #[arg(long, value_name = "BOOL")]
     valid: Option<bool>,
-    /// Leave the metadata out.
+    /// (--api legacy only) Leave the metadata out.
     #[arg(long)]
     hide_metadata: bool,
     /// Order by creation: desc (newest first, Whop's default) or asc.
     #[arg(long, value_enum)]
     direction: Option<DirectionArg>,
-    /// Related objects to include in full: comma-separated, or the flag repeated.
+    /// (--api legacy only) Related objects to include in full: comma-separated, or the flag
+    /// repeated.
     #[arg(long, value_name = "FIELD", value_delimiter = ',')]
     expand: Vec<ExpandArg>,
     /// Paging.
@@ -181,23 +288,23 @@ pub(crate) struct ListArgs {
 
 /// `--direction`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum DirectionArg {
+pub(crate) enum DirectionArg {
     /// Oldest first.
     Asc,
     /// Newest first.
     Desc,
 }
 
-impl From<DirectionArg> for Direction {
+impl From<DirectionArg> for whop_client::Direction {
     fn from(arg: DirectionArg) -> Self {
         match arg {
-            DirectionArg::Asc => Direction::Asc,
-            DirectionArg::Desc => Direction::Desc,
+            DirectionArg::Asc => whop_client::Direction::Asc,
+            DirectionArg::Desc => whop_client::Direction::Desc,
         }
     }
 }
 
-/// A related object `--expand` can include in full.
+/// A related object `--expand` can include in full (--api legacy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExpandArg {
     /// The product (and the deprecated access_pass).
@@ -211,115 +318,33 @@ enum ExpandArg {
     PromoCode,
 }
 
-impl From<ExpandArg> for Expand {
-    fn from(arg: ExpandArg) -> Self {
-        match arg {
-            ExpandArg::Product => Expand::Product,
-            ExpandArg::User => Expand::User,
-            ExpandArg::Plan => Expand::Plan,
-            ExpandArg::PromoCode => Expand::PromoCode,
-        }
+/// `--metadata JSON`: a JSON object.
+fn parse_object(text: &str) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("expected a JSON object, such as '{\"seat\": 2}'".to_owned()),
+        Err(e) => Err(format!("not JSON: {e}")),
     }
 }
 
 /// Runs `whop membership ...`.
 pub(crate) async fn run(global: &GlobalArgs, command: &MembershipCommand) -> Result<Exit, Failure> {
-    match command {
-        MembershipCommand::Cancel(args) => cancel(global, args).await,
-        MembershipCommand::Terminate(args) => terminate(global, args).await,
-        MembershipCommand::Get(args) => get(global, args).await,
-        MembershipCommand::List(args) => list(global, args).await,
-    }
-}
-
-/// `whop membership cancel`: cancel at period end, print the updated membership.
-async fn cancel(global: &GlobalArgs, args: &CancelArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let expand = args.expand.iter().copied().map(Expand::from);
-    let membership = target
-        .client
-        .cancel_membership(&args.id)
-        .expand_all(expand)
-        .send()
-        .await
-        .map_err(|e| classify(&e, Call::Cancel { id: &args.id }))?;
-    print_membership(global, &membership)
-}
-
-/// `whop membership terminate`: end the membership now; refuses without `--yes`.
-async fn terminate(global: &GlobalArgs, args: &TerminateArgs) -> Result<Exit, Failure> {
-    if !args.yes {
+    if let MembershipCommand::Terminate(args) = command
+        && !args.yes
+    {
         return Err(Failure::new(
             Exit::Usage,
             format!(
-                "terminating {:?} ends its access at once and cannot be undone; nothing was sent: \
-                 run again with --yes to confirm (or use `membership cancel` to end it at period end)",
+                "terminating {:?} ends its access at once; nothing was sent: run again with \
+                 --yes to confirm (or use `membership cancel` to end it at period end)",
                 args.id
             ),
         ));
     }
-    let target = target(global, Credential::CompanyKey).await?;
-    let expand = args.expand.iter().copied().map(Expand::from);
-    let membership = target
-        .client
-        .terminate_membership(&args.id)
-        .expand_all(expand)
-        .send()
-        .await
-        .map_err(|e| classify(&e, Call::Terminate { id: &args.id }))?;
-    print_membership(global, &membership)
-}
-
-/// `whop membership get`: one membership by ID or license key.
-async fn get(global: &GlobalArgs, args: &GetArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let membership = target
-        .client
-        .membership(&args.id_or_key)
-        .expand_all(args.expand.iter().copied().map(Expand::from))
-        .await
-        .map_err(|e| classify(&e, Call::Company))?;
-    print_membership(global, &membership)
-}
-
-/// `whop membership list`: rows (or JSON Lines) as pages arrive.
-async fn list(global: &GlobalArgs, args: &ListArgs) -> Result<Exit, Failure> {
-    let target = target(global, Credential::CompanyKey).await?;
-    let mut listing = target
-        .client
-        .list_memberships()
-        .page(args.paging.page)
-        .per(args.paging.per.unwrap_or(V2_MAX_PER_PAGE))
-        .hide_metadata(args.hide_metadata);
-    if let Some(status) = &args.status {
-        listing = listing.status(status.clone());
+    match global.api()? {
+        ApiChoice::Current => current::run(global, command).await,
+        ApiChoice::Legacy => legacy::run(global, command).await,
     }
-    if let Some(id) = &args.plan_id {
-        listing = listing.plan_id(id);
-    }
-    if let Some(id) = &args.product_id {
-        listing = listing.product_id(id);
-    }
-    if let Some(id) = &args.user_id {
-        listing = listing.user_id(id);
-    }
-    if let Some(id) = &args.discord_id {
-        listing = listing.discord_id(id);
-    }
-    if let Some(address) = &args.wallet_address {
-        listing = listing.wallet_address(address);
-    }
-    if let Some(valid) = args.valid {
-        listing = listing.valid(valid);
-    }
-    if let Some(direction) = args.direction {
-        listing = listing.direction(direction.into());
-    }
-    for field in &args.expand {
-        listing = listing.expand(Expand::from(*field));
-    }
-    let rows = |page: &MembershipPage| page.data.iter().map(membership_row).collect();
-    stream_pages(global, &args.paging, listing.pages(), rows).await
 }
 
 #[cfg(test)]
@@ -354,5 +379,28 @@ mod tests {
             args.expand,
             [ExpandArg::Product, ExpandArg::User, ExpandArg::PromoCode]
         );
+    }
+
+    #[test]
+    fn update_takes_exactly_one_change() {
+        let cases: [(&[&str], bool); 5] = [
+            (&["--metadata", r#"{"a":1}"#], true),
+            (&["--clear-metadata"], true),
+            (&["--undo-cancel"], true),
+            (&[], false),
+            (&["--clear-metadata", "--undo-cancel"], false),
+        ];
+        for (flags, ok) in cases {
+            let line = ["membership", "update", "mem_1"].iter().chain(flags);
+            assert_eq!(Line::try_parse_from(line).is_ok(), ok, "{flags:?}");
+        }
+    }
+
+    #[test]
+    fn metadata_must_be_a_json_object() {
+        for text in ["[1]", "1", "{", "\"a\""] {
+            assert!(parse_object(text).is_err(), "{text}");
+        }
+        assert_eq!(parse_object(r#"{"a":1}"#).unwrap()["a"], 1);
     }
 }

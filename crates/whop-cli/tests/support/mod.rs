@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 use tokio::runtime::Runtime;
-use whop_mock::{MockMembership, MockProduct, MockServer, MockUser, MockWhop};
+use whop_mock::{MockMembership, MockProduct, MockServer, MockUser, MockWhop, MockWhopBuilder};
 
 /// The company API key the test world accepts.
 pub(crate) const COMPANY_KEY: &str = "test-company-key-5f3a9c";
@@ -34,6 +34,16 @@ const CHILD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The test world: whop-mock seeded with the memberships above, no rate limits.
 pub(crate) fn world() -> MockWhop {
+    world_builder().build()
+}
+
+/// The test world as Whop is now: every v2 route gone.
+pub(crate) fn retired_world() -> MockWhop {
+    world_builder().v2_retired(true).build()
+}
+
+/// [`world`], not yet built.
+pub(crate) fn world_builder() -> MockWhopBuilder {
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let day = 24 * 3600;
     MockWhop::builder()
@@ -60,7 +70,6 @@ pub(crate) fn world() -> MockWhop {
         )
         .membership(MockMembership::new(OTHER_ID).user("user_test000000002"))
         .no_rate_limits()
-        .build()
 }
 
 /// whop-mock served on loopback, on its own runtime, for the life of the value.
@@ -102,13 +111,23 @@ impl Api {
         self.server.base_url()
     }
 
+    /// Serves [`retired_world`]: v2 answers as Whop does now.
+    pub(crate) fn retired() -> Api {
+        Api::serve(retired_world())
+    }
+
     /// `whop` pointed at this API through `WHOP_BASE_URL`, with both test credentials in the
-    /// environment.
+    /// environment: the Current API, the default.
     pub(crate) fn whop(&self) -> Whop {
         Whop::bare()
             .env("WHOP_BASE_URL", &self.base_url())
             .env("WHOP_API_KEY", COMPANY_KEY)
             .env("WHOP_USER_TOKEN", USER_TOKEN)
+    }
+
+    /// [`Api::whop`] with `WHOP_API=legacy`: the seed's v2/v5 calls.
+    pub(crate) fn legacy(&self) -> Whop {
+        self.whop().env("WHOP_API", "legacy")
     }
 }
 
@@ -140,6 +159,11 @@ impl Whop {
             command,
             stdin: None,
         }
+    }
+
+    /// [`Whop::bare`] with `WHOP_API=legacy`: the seed's v2/v5 calls.
+    pub(crate) fn legacy() -> Whop {
+        Whop::bare().env("WHOP_API", "legacy")
     }
 
     /// Gives the run `input` on its standard input (otherwise it reads nothing).
