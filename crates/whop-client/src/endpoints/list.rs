@@ -271,6 +271,17 @@ impl<S: HttpService> ListMemberships<S> {
     }
 }
 
+/// `.await` on the builder fetches one page, as [`send`](ListMemberships::send) does.
+impl<S: HttpService> std::future::IntoFuture for ListMemberships<S> {
+    type Output = Result<Response<MembershipPage>, Error>;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 fn push_unique(values: &mut Vec<String>, value: String) {
     if !values.contains(&value) {
         values.push(value);
