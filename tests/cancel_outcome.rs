@@ -49,7 +49,7 @@ fn cancelled(h: &Harness) -> bool {
 async fn invalid_input_was_not_applied() {
     bounded(async {
         let h = harness().await;
-        let e = h.company.cancel_membership("").await.unwrap_err();
+        let e = h.company.legacy().cancel_membership("").await.unwrap_err();
         assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
         assert_eq!(e.applied(), Applied::No);
         assert!(h.mock.requests().is_empty());
@@ -68,7 +68,11 @@ async fn a_refused_connection_was_not_applied() {
             ..
         } = harness().await;
         server.shutdown().await;
-        let e = company.cancel_membership("mem_1").await.unwrap_err();
+        let e = company
+            .legacy()
+            .cancel_membership("mem_1")
+            .await
+            .unwrap_err();
         assert!(matches!(e, Error::Transport(_)), "{e:?}");
         assert_eq!(e.request_sent(), RequestSent::NotSent);
         assert_eq!(e.applied(), Applied::No);
@@ -84,6 +88,7 @@ async fn a_connection_dropped_after_the_cancel_was_applied_may_have_applied() {
         let h = harness().await;
         h.mock.inject_after_handling(Fault::DropConnection, 1);
         let e = one_attempt(&h)
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .unwrap_err();
@@ -105,6 +110,7 @@ async fn a_connection_dropped_before_the_cancel_was_applied_may_have_applied() {
         let h = harness().await;
         h.mock.inject(Fault::DropConnection, 1);
         let e = one_attempt(&h)
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .unwrap_err();
@@ -122,6 +128,7 @@ async fn a_timeout_after_the_cancel_was_applied_may_have_applied() {
         h.mock
             .inject_after_handling(Fault::Delay(Duration::from_secs(5)), 1);
         let e = one_attempt(&h)
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .unwrap_err();
@@ -139,6 +146,7 @@ async fn a_gateway_error_may_have_applied() {
         let h = harness().await;
         h.mock.inject(Fault::Status(503), 1);
         let e = one_attempt(&h)
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .unwrap_err();
@@ -154,7 +162,11 @@ async fn a_refused_cancel_was_not_applied() {
     bounded(async {
         let h = harness().await;
         let stranger = h.company.with_token(&Token::new("not-a-real-key").unwrap());
-        let e = stranger.cancel_membership("mem_1").await.unwrap_err();
+        let e = stranger
+            .legacy()
+            .cancel_membership("mem_1")
+            .await
+            .unwrap_err();
         assert!(e.is_unauthorized(), "{e:?}");
         assert_eq!(e.applied(), Applied::No);
         assert!(!cancelled(&h));
@@ -168,7 +180,12 @@ async fn a_cancel_whose_success_body_does_not_decode_was_applied() {
     bounded(async {
         let h = harness().await;
         h.mock.inject_after_handling(Fault::GarbageBody, 1);
-        let e = h.company.cancel_membership("mem_1").await.unwrap_err();
+        let e = h
+            .company
+            .legacy()
+            .cancel_membership("mem_1")
+            .await
+            .unwrap_err();
         let Error::Decode(decode) = &e else {
             panic!("{e:?}")
         };
@@ -192,7 +209,7 @@ async fn with_retries_a_cancel_whose_answer_was_lost_is_repeated_and_succeeds() 
         )
         .await;
         h.mock.inject_after_handling(Fault::DropConnection, 1);
-        let m = h.company.cancel_membership("mem_1").await.unwrap();
+        let m = h.company.legacy().cancel_membership("mem_1").await.unwrap();
         assert_eq!(m.cancel_at_period_end, Some(true));
         assert_eq!(
             h.mock.requests().len(),

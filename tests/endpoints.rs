@@ -2,8 +2,8 @@
 
 use std::collections::HashSet;
 
+use whop_client::legacy::{Expand, LicenseCheck};
 use whop_client::models::{MembershipStatus, Object};
-use whop_client::{Expand, LicenseCheck};
 use whop_mock::{MockMembership, Route};
 use whop_tests::{Harness, USER_ID, bounded, mock_builder};
 
@@ -23,7 +23,7 @@ async fn harness_with(memberships: &[MockMembership]) -> Harness {
 async fn cancel_returns_the_membership_set_to_cancel_at_period_end() {
     bounded(async {
         let h = harness_with(&[member("mem_1", "K-1")]).await;
-        let cancelled = h.company.cancel_membership("mem_1").await.unwrap();
+        let cancelled = h.company.legacy().cancel_membership("mem_1").await.unwrap();
         assert_eq!(cancelled.id.as_str(), "mem_1");
         assert_eq!(cancelled.cancel_at_period_end, Some(true));
         assert_eq!(cancelled.status(), 201);
@@ -36,7 +36,13 @@ async fn cancel_returns_the_membership_set_to_cancel_at_period_end() {
 async fn cancel_exposes_the_deprecation_header() {
     bounded(async {
         let h = harness_with(&[member("mem_1", "K-1")]).await;
-        let cancelled = h.company.cancel_membership("mem_1").send().await.unwrap();
+        let cancelled = h
+            .company
+            .legacy()
+            .cancel_membership("mem_1")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(cancelled.deprecation(), Some("true"));
     })
     .await;
@@ -48,12 +54,14 @@ async fn cancel_twice_succeeds_twice_with_the_same_result() {
         let h = harness_with(&[member("mem_1", "K-1")]).await;
         let first = h
             .company
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .unwrap()
             .into_inner();
         let second = h
             .company
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .unwrap()
@@ -78,6 +86,7 @@ async fn every_expand_combination_expands_exactly_the_asked_fields() {
             // Ask in reverse order and twice, to pin the canonical, deduplicated query.
             let m = h
                 .company
+                .legacy()
                 .cancel_membership("mem_1")
                 .expand_all(asked.iter().rev().copied())
                 .expand_all(asked.iter().copied())
@@ -125,6 +134,7 @@ async fn an_expanded_field_keeps_its_id() {
         let h = harness_with(&[member("mem_1", "K-1")]).await;
         let m = h
             .company
+            .legacy()
             .cancel_membership("mem_1")
             .expand(Expand::User)
             .await
@@ -140,7 +150,7 @@ async fn an_expanded_field_keeps_its_id() {
 async fn me_membership_finds_a_membership_by_id() {
     bounded(async {
         let h = harness_with(&[member("mem_1", "K-1")]).await;
-        let m = h.user.me_membership("mem_1").await.unwrap();
+        let m = h.user.legacy().me_membership("mem_1").await.unwrap();
         assert_eq!(m.id.as_str(), "mem_1");
         assert_eq!(m.status, Some(MembershipStatus::Active));
         assert!(m.valid);
@@ -152,7 +162,7 @@ async fn me_membership_finds_a_membership_by_id() {
 async fn me_membership_finds_a_membership_by_license_key() {
     bounded(async {
         let h = harness_with(&[member("mem_1", "K-1")]).await;
-        let m = h.user.me_membership("K-1").await.unwrap();
+        let m = h.user.legacy().me_membership("K-1").await.unwrap();
         assert_eq!(m.id.as_str(), "mem_1");
         assert_eq!(m.license_key.as_ref().unwrap().as_str(), "K-1");
     })
@@ -168,15 +178,15 @@ async fn check_license_says_valid_invalid_or_not_found() {
         ])
         .await;
         assert!(matches!(
-            h.user.check_license("K-VALID").await.unwrap(),
+            h.user.legacy().check_license("K-VALID").await.unwrap(),
             LicenseCheck::Valid(_)
         ));
         assert!(matches!(
-            h.user.check_license("K-EXPIRED").await.unwrap(),
+            h.user.legacy().check_license("K-EXPIRED").await.unwrap(),
             LicenseCheck::Invalid(_)
         ));
         assert!(matches!(
-            h.user.check_license("K-NONE").await.unwrap(),
+            h.user.legacy().check_license("K-NONE").await.unwrap(),
             LicenseCheck::NotFound
         ));
     })
@@ -223,6 +233,7 @@ async fn hostile_license_keys_reach_the_server_as_one_segment_equal_to_the_key()
         for (i, key) in HOSTILE_KEYS.iter().enumerate() {
             let found = h
                 .user
+                .legacy()
                 .me_membership(key)
                 .await
                 .unwrap_or_else(|e| panic!("{key:?}: {e}"));
@@ -252,7 +263,7 @@ async fn a_ten_kilobyte_license_key_reaches_the_server_whole() {
     bounded(async {
         let key = "K".repeat(10 * 1024);
         let h = harness_with(&[member("mem_long", &key)]).await;
-        let found = h.user.me_membership(&key).await.unwrap();
+        let found = h.user.legacy().me_membership(&key).await.unwrap();
         assert_eq!(found.id.as_str(), "mem_long");
     })
     .await;
@@ -263,8 +274,8 @@ async fn the_company_and_user_clients_share_one_connection() {
     bounded(async {
         let h = harness_with(&[member("mem_1", "K-1")]).await;
         for _ in 0..5 {
-            h.company.cancel_membership("mem_1").await.unwrap();
-            h.user.me_membership("K-1").await.unwrap();
+            h.company.legacy().cancel_membership("mem_1").await.unwrap();
+            h.user.legacy().me_membership("K-1").await.unwrap();
         }
         assert_eq!(h.server.connections_accepted(), 1);
         let callers: HashSet<String> = h
@@ -292,10 +303,13 @@ async fn two_hundred_concurrent_calls_all_succeed() {
             tasks.spawn(async move {
                 let n = i % 50;
                 if i % 2 == 0 {
-                    let m = company.cancel_membership(format!("mem_c{n}")).await?;
+                    let m = company
+                        .legacy()
+                        .cancel_membership(format!("mem_c{n}"))
+                        .await?;
                     Ok::<_, whop_client::Error>(m.id.to_string())
                 } else {
-                    let m = user.me_membership(format!("K-C{n}")).await?;
+                    let m = user.legacy().me_membership(format!("K-C{n}")).await?;
                     Ok(m.id.to_string())
                 }
                 .map(|id| (n, id))
@@ -327,7 +341,7 @@ async fn a_cancel_answered_200_instead_of_201_is_a_success_too() {
             },
             1,
         );
-        let m = h.company.cancel_membership("mem_oR1RrIIfrsCcut").await.unwrap();
+        let m = h.company.legacy().cancel_membership("mem_oR1RrIIfrsCcut").await.unwrap();
         assert_eq!(m.status(), 200);
         assert_eq!(m.id.as_str(), "mem_oR1RrIIfrsCcut");
     })

@@ -21,7 +21,11 @@ async fn an_unknown_token_is_unauthorized_with_the_api_message() {
     bounded(async {
         let h = harness().await;
         let stranger = h.company.with_token(&Token::new("not-a-real-key").unwrap());
-        let e = stranger.cancel_membership("mem_1").await.unwrap_err();
+        let e = stranger
+            .legacy()
+            .cancel_membership("mem_1")
+            .await
+            .unwrap_err();
         assert!(e.is_unauthorized(), "{e}");
         let Error::Api(api) = &e else { panic!("{e:?}") };
         assert_eq!(api.message(), Some("Unauthorized"));
@@ -34,12 +38,18 @@ async fn an_unknown_token_is_unauthorized_with_the_api_message() {
 async fn an_unknown_membership_is_not_found_in_both_families() {
     bounded(async {
         let h = harness().await;
-        let v2 = h.company.cancel_membership("mem_nope").await.unwrap_err();
+        let v2 = h
+            .company
+            .legacy()
+            .cancel_membership("mem_nope")
+            .await
+            .unwrap_err();
         assert!(v2.is_not_found(), "{v2}");
-        let v5 = h.user.me_membership("mem_nope").await.unwrap_err();
+        let v5 = h.user.legacy().me_membership("mem_nope").await.unwrap_err();
         assert!(v5.is_not_found(), "{v5}");
         assert!(
             h.user
+                .legacy()
                 .me_membership("mem_nope")
                 .optional()
                 .await
@@ -55,7 +65,7 @@ async fn a_rate_limited_call_is_reported_with_its_retry_after() {
     bounded(async {
         let h = harness().await;
         h.mock.inject(Fault::rate_limited_for(60), 1);
-        let e = h.user.me_membership("K-1").await.unwrap_err();
+        let e = h.user.legacy().me_membership("K-1").await.unwrap_err();
         assert!(e.is_rate_limited(), "{e}");
         assert_eq!(e.retry_after(), Some(Duration::from_secs(60)));
         assert_eq!(e.applied(), Applied::No);
@@ -75,8 +85,8 @@ async fn a_429_without_retry_after_is_returned_at_once_not_retried() {
             )
             .build();
         let h = Harness::start(mock).await;
-        h.user.me_membership("mem_1").await.unwrap();
-        let e = h.user.me_membership("mem_1").await.unwrap_err();
+        h.user.legacy().me_membership("mem_1").await.unwrap();
+        let e = h.user.legacy().me_membership("mem_1").await.unwrap_err();
         assert!(e.is_rate_limited(), "{e}");
         assert_eq!(e.retry_after(), None);
         assert_eq!(h.mock.requests().len(), 2);
@@ -89,7 +99,7 @@ async fn server_errors_are_retried_until_success() {
     bounded(async {
         let h = harness().await;
         h.mock.inject(Fault::Status(503), 2);
-        let cancelled = h.company.cancel_membership("mem_1").await.unwrap();
+        let cancelled = h.company.legacy().cancel_membership("mem_1").await.unwrap();
         assert_eq!(cancelled.cancel_at_period_end, Some(true));
         assert_eq!(h.mock.requests().len(), 3);
     })
@@ -101,7 +111,12 @@ async fn a_persistent_server_error_is_an_api_error_that_may_have_applied() {
     bounded(async {
         let h = harness().await;
         h.mock.inject(Fault::html_502(), 10);
-        let e = h.company.cancel_membership("mem_1").await.unwrap_err();
+        let e = h
+            .company
+            .legacy()
+            .cancel_membership("mem_1")
+            .await
+            .unwrap_err();
         assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
         assert_eq!(e.applied(), Applied::Maybe);
         let Error::Api(api) = &e else { panic!("{e:?}") };
@@ -116,7 +131,7 @@ async fn a_dropped_connection_is_retried_for_a_lookup() {
     bounded(async {
         let h = harness().await;
         h.mock.inject(Fault::DropConnection, 1);
-        let found = h.user.me_membership("K-1").await.unwrap();
+        let found = h.user.legacy().me_membership("K-1").await.unwrap();
         assert_eq!(found.id.as_str(), "mem_1");
     })
     .await;
@@ -127,10 +142,10 @@ async fn an_empty_id_is_refused_before_anything_is_sent() {
     bounded(async {
         let h = harness().await;
         for bad in ["", ".", ".."] {
-            let e = h.company.cancel_membership(bad).await.unwrap_err();
+            let e = h.company.legacy().cancel_membership(bad).await.unwrap_err();
             assert!(matches!(e, Error::InvalidInput(_)), "{bad:?}: {e:?}");
             assert_eq!(e.request_sent(), RequestSent::NotSent);
-            let e = h.user.me_membership(bad).await.unwrap_err();
+            let e = h.user.legacy().me_membership(bad).await.unwrap_err();
             assert!(matches!(e, Error::InvalidInput(_)), "{bad:?}: {e:?}");
         }
         assert!(h.mock.requests().is_empty());
@@ -145,7 +160,11 @@ async fn a_server_that_is_not_there_means_never_sent() {
         let base = h.company.base_url().to_string();
         h.server.shutdown().await;
         let client = client(&base, whop_tests::COMPANY_KEY, |t| t.retry(fast_retries()));
-        let e = client.cancel_membership("mem_1").await.unwrap_err();
+        let e = client
+            .legacy()
+            .cancel_membership("mem_1")
+            .await
+            .unwrap_err();
         assert!(matches!(e, Error::Transport(_)), "{e:?}");
         assert_eq!(e.request_sent(), RequestSent::NotSent);
         assert_eq!(e.applied(), Applied::No);
@@ -167,7 +186,11 @@ async fn a_slow_answer_is_a_timeout() {
             },
         );
         h.mock.inject(Fault::Delay(Duration::from_secs(5)), 1);
-        let e = impatient.cancel_membership("mem_1").await.unwrap_err();
+        let e = impatient
+            .legacy()
+            .cancel_membership("mem_1")
+            .await
+            .unwrap_err();
         assert!(e.is_timeout(), "{e:?}");
         assert_eq!(e.applied(), Applied::Maybe);
     })

@@ -51,8 +51,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use whop_client::legacy::Membership;
 use whop_client::transport::{ErrorKind, TransportBuilder};
-use whop_client::{Applied, Client, Error, Membership, RequestSent, RetryConfig};
+use whop_client::{Applied, Client, Error, RequestSent, RetryConfig};
 use whop_mock::{Fault, MockServer};
 use whop_test_server::{RawScript, ScriptedServer, unused_loopback_addr};
 use whop_tests::{
@@ -490,10 +491,11 @@ async fn call_and_check(
     let start = Instant::now();
     let result = match call {
         Call::Cancel => c
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .map(|m| Some(m.into_inner())),
-        Call::Lookup(id) => c.me_membership(id).await.map(|_| None),
+        Call::Lookup(id) => c.legacy().me_membership(id).await.map(|_| None),
     };
     let (elapsed, ended) = (start.elapsed(), SystemTime::now());
     let outcome = match (&result, expect.error) {
@@ -658,7 +660,7 @@ async fn a_storm_of_503s_spends_the_retry_budget_then_stops_retrying() {
         let mut attempts = Vec::new();
         for _ in 0..10 {
             let before = mock.requests().len();
-            let e = c.me_membership(KEY).await.unwrap_err();
+            let e = c.legacy().me_membership(KEY).await.unwrap_err();
             assert_eq!(e.status().map(|s| s.as_u16()), Some(503), "{e:?}");
             attempts.push(mock.requests().len() - before);
         }

@@ -7,7 +7,8 @@ mod harness;
 
 use harness::{Api, bounded};
 use serde_json::json;
-use whop_client::{Applied, Error, Expand, Expandable, Metadata, ResetMethod, ValidateLicense};
+use whop_client::legacy::{Expand, Expandable, ResetMethod, ValidateLicense};
+use whop_client::{Applied, Error, Metadata};
 use whop_mock::{DEMO_COMPANY_KEY, Fault, MockMembership, MockWhop};
 
 const KEY: &str = "KEY-1";
@@ -39,7 +40,8 @@ fn hwid(outcome: &ValidateLicense) -> Option<String> {
 async fn a_hardware_id_binds_on_first_use_and_a_reset_lets_another_machine_bind() {
     bounded(async {
         let api = api().await;
-        let validate = |machine: &'static str| api.company.validate_license(KEY).hwid(machine);
+        let validate =
+            |machine: &'static str| api.company.legacy().validate_license(KEY).hwid(machine);
 
         let a = validate("A").await.unwrap();
         assert!(a.is_valid(), "{a:?}");
@@ -51,7 +53,7 @@ async fn a_hardware_id_binds_on_first_use_and_a_reset_lets_another_machine_bind(
             "{b:?}"
         );
 
-        let reset = api.company.reset_license(KEY).await.unwrap();
+        let reset = api.company.legacy().reset_license(KEY).await.unwrap();
         assert_eq!(reset.metadata.as_ref().map(|m| m.is_empty()), Some(true));
 
         let b = validate("B").await.unwrap();
@@ -70,8 +72,19 @@ async fn a_hardware_id_binds_on_first_use_and_a_reset_lets_another_machine_bind(
 async fn a_mismatch_carries_the_api_message_and_changes_nothing() {
     bounded(async {
         let api = api().await;
-        api.company.validate_license(KEY).hwid("A").await.unwrap();
-        let outcome = api.company.validate_license(KEY).hwid("B").await.unwrap();
+        api.company
+            .legacy()
+            .validate_license(KEY)
+            .hwid("A")
+            .await
+            .unwrap();
+        let outcome = api
+            .company
+            .legacy()
+            .validate_license(KEY)
+            .hwid("B")
+            .await
+            .unwrap();
         let ValidateLicense::MetadataMismatch { message } = outcome else {
             panic!("not a mismatch: {outcome:?}");
         };
@@ -90,6 +103,7 @@ async fn an_expired_membership_is_invalid_not_an_error() {
         let api = api().await;
         let outcome = api
             .company
+            .legacy()
             .validate_license(EXPIRED_KEY)
             .hwid("A")
             .await
@@ -108,6 +122,7 @@ async fn an_unknown_key_is_not_found_not_an_error() {
         let api = api().await;
         let outcome = api
             .company
+            .legacy()
             .validate_license("NO-SUCH-KEY")
             .hwid("A")
             .await
@@ -123,6 +138,7 @@ async fn validate_by_membership_id_works_and_expands() {
         let api = api().await;
         let outcome = api
             .company
+            .legacy()
             .validate_license(ID)
             .metadata(Metadata::new().with("hwid", "A").with("seat", 2))
             .expand(Expand::User)
@@ -144,7 +160,14 @@ async fn validate_by_membership_id_works_and_expands() {
 async fn validate_without_metadata_sends_an_empty_object() {
     bounded(async {
         let api = api().await;
-        assert!(api.company.validate_license(KEY).await.unwrap().is_valid());
+        assert!(
+            api.company
+                .legacy()
+                .validate_license(KEY)
+                .await
+                .unwrap()
+                .is_valid()
+        );
         let request = api.mock.requests().pop().unwrap();
         assert_eq!(request.body.as_ref(), br#"{"metadata":{}}"#);
         assert_eq!(request.headers["content-type"], "application/json");
@@ -156,11 +179,18 @@ async fn validate_without_metadata_sends_an_empty_object() {
 async fn errors_stay_errors() {
     bounded(async {
         let api = api().await;
-        let refused = api.user.validate_license(KEY).hwid("A").await.unwrap_err();
+        let refused = api
+            .user
+            .legacy()
+            .validate_license(KEY)
+            .hwid("A")
+            .await
+            .unwrap_err();
         assert_eq!(refused.status().map(|s| s.as_u16()), Some(403));
         api.mock.inject(Fault::Status(500), 3);
         let failed = api
             .company
+            .legacy()
             .validate_license(KEY)
             .hwid("A")
             .await
@@ -169,6 +199,7 @@ async fn errors_stay_errors() {
         api.mock.inject(Fault::Status(429), 1);
         assert!(
             api.company
+                .legacy()
                 .validate_license(KEY)
                 .await
                 .unwrap_err()
@@ -184,7 +215,13 @@ async fn validate_is_retried_on_a_lost_answer_and_still_valid() {
         let api = api().await;
         // The binding happens, then the answer is lost: the retry finds the same metadata bound.
         api.mock.inject_after_handling(Fault::Status(503), 1);
-        let outcome = api.company.validate_license(KEY).hwid("A").await.unwrap();
+        let outcome = api
+            .company
+            .legacy()
+            .validate_license(KEY)
+            .hwid("A")
+            .await
+            .unwrap();
         assert!(outcome.is_valid(), "{outcome:?}");
         assert_eq!(api.mock.requests().len(), 2);
     })
@@ -198,6 +235,7 @@ async fn metadata_that_is_not_an_object_is_refused_before_sending() {
         for value in [json!(null), json!("A"), json!(["A"]), json!(1)] {
             let e = api
                 .company
+                .legacy()
                 .validate_license(KEY)
                 .metadata_json(value.clone())
                 .await
@@ -208,6 +246,7 @@ async fn metadata_that_is_not_an_object_is_refused_before_sending() {
             assert_eq!(input.what(), "metadata");
             let e = api
                 .company
+                .legacy()
                 .update_membership_metadata_json(ID, value)
                 .await
                 .unwrap_err();
@@ -222,15 +261,22 @@ async fn metadata_that_is_not_an_object_is_refused_before_sending() {
 async fn the_validate_with_empty_metadata_reset_clears_the_binding_too() {
     bounded(async {
         let api = api().await;
-        api.company.validate_license(KEY).hwid("A").await.unwrap();
+        api.company
+            .legacy()
+            .validate_license(KEY)
+            .hwid("A")
+            .await
+            .unwrap();
         let reset = api
             .company
+            .legacy()
             .reset_license_with(KEY, ResetMethod::ValidateWithEmptyMetadata)
             .await
             .unwrap();
         assert_eq!(reset.metadata.as_ref().map(|m| m.is_empty()), Some(true));
         assert!(
             api.company
+                .legacy()
                 .validate_license(KEY)
                 .hwid("B")
                 .await
@@ -245,7 +291,7 @@ async fn the_validate_with_empty_metadata_reset_clears_the_binding_too() {
 async fn the_default_reset_reads_by_key_then_updates_by_id() {
     bounded(async {
         let api = api().await;
-        api.company.reset_license(KEY).await.unwrap();
+        api.company.legacy().reset_license(KEY).await.unwrap();
         let paths: Vec<String> = api
             .mock
             .requests()
@@ -259,7 +305,12 @@ async fn the_default_reset_reads_by_key_then_updates_by_id() {
                 format!("POST /api/v2/memberships/{ID}"),
             ]
         );
-        let e = api.company.reset_license("NO-SUCH-KEY").await.unwrap_err();
+        let e = api
+            .company
+            .legacy()
+            .reset_license("NO-SUCH-KEY")
+            .await
+            .unwrap_err();
         assert!(e.is_not_found());
     })
     .await;
@@ -271,12 +322,14 @@ async fn a_membership_reads_by_id_or_key_with_expand() {
         let api = api().await;
         let by_id = api
             .company
+            .legacy()
             .membership(ID)
             .expand(Expand::Plan)
             .await
             .unwrap();
         let by_key = api
             .company
+            .legacy()
             .membership(KEY)
             .expand(Expand::Plan)
             .await
@@ -286,13 +339,14 @@ async fn a_membership_reads_by_id_or_key_with_expand() {
         assert_eq!(by_key.status(), 200);
         assert!(
             api.company
+                .legacy()
                 .membership("NOPE")
                 .optional()
                 .await
                 .unwrap()
                 .is_none()
         );
-        let e = api.company.membership("NOPE").await.unwrap_err();
+        let e = api.company.legacy().membership("NOPE").await.unwrap_err();
         assert_eq!(e.applied(), Applied::No);
     })
     .await;
@@ -304,17 +358,19 @@ async fn an_update_replaces_the_metadata_and_it_persists() {
         let api = api().await;
         let updated = api
             .company
+            .legacy()
             .update_membership_metadata(ID, Metadata::new().with("tier", "gold"))
             .await
             .unwrap();
         assert_eq!(updated.status(), 201);
-        let read = api.company.membership(KEY).await.unwrap();
+        let read = api.company.legacy().membership(KEY).await.unwrap();
         assert_eq!(
             read.metadata.as_ref().unwrap().get("tier"),
             Some(&json!("gold"))
         );
         let validated = api
             .company
+            .legacy()
             .validate_license(KEY)
             .metadata(Metadata::new().with("tier", "gold"))
             .await
@@ -333,6 +389,7 @@ async fn a_hostile_key_stays_one_segment_in_every_path() {
             .insert_membership(MockMembership::new("mem_lic000000009").license_key(key));
         assert!(
             api.company
+                .legacy()
                 .validate_license(key)
                 .hwid("A")
                 .await
@@ -340,16 +397,24 @@ async fn a_hostile_key_stays_one_segment_in_every_path() {
                 .is_valid()
         );
         assert_eq!(
-            api.company.membership(key).await.unwrap().id.as_str(),
+            api.company
+                .legacy()
+                .membership(key)
+                .await
+                .unwrap()
+                .id
+                .as_str(),
             "mem_lic000000009"
         );
-        api.company.reset_license(key).await.unwrap();
+        api.company.legacy().reset_license(key).await.unwrap();
         api.company
+            .legacy()
             .reset_license_with(key, ResetMethod::ValidateWithEmptyMetadata)
             .await
             .unwrap();
         let update = api
             .company
+            .legacy()
             .update_membership_metadata(key, Metadata::new())
             .await
             .unwrap_err();
@@ -382,19 +447,22 @@ async fn empty_and_dot_keys_are_refused_before_sending() {
         for key in ["", ".", ".."] {
             let validate = api
                 .company
+                .legacy()
                 .validate_license(key)
                 .hwid("A")
                 .await
                 .unwrap_err();
-            let read = api.company.membership(key).await.unwrap_err();
+            let read = api.company.legacy().membership(key).await.unwrap_err();
             let update = api
                 .company
+                .legacy()
                 .update_membership_metadata(key, Metadata::new())
                 .await
                 .unwrap_err();
-            let reset = api.company.reset_license(key).await.unwrap_err();
+            let reset = api.company.legacy().reset_license(key).await.unwrap_err();
             let reset_by_validate = api
                 .company
+                .legacy()
                 .reset_license_with(key, ResetMethod::ValidateWithEmptyMetadata)
                 .await
                 .unwrap_err();

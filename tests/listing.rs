@@ -10,9 +10,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use harness::{Api, bounded, collect, next};
-use whop_client::{
-    Client, Direction, Error, Expand, Expandable, MembershipStatus, PacingConfig, V2_MAX_PER_PAGE,
-};
+use whop_client::legacy::{Expand, Expandable, V2_MAX_PER_PAGE};
+use whop_client::{Client, Direction, Error, MembershipStatus, PacingConfig};
 use whop_mock::{
     DEMO_USER_ID, Fault, GENERATED_PRODUCT_ID, LARGE_WORLD_MEMBERSHIPS, Limit, MockMembership,
     MockWhop, RateLimits,
@@ -38,7 +37,7 @@ async fn listing_237_with_per_50_yields_237_distinct_ids_in_5_pages_and_no_429_u
         // The mock enforces Whop's limits (100 per 10 s on v2, 60 s cooldown); the client paces
         // at Whop's limits (the default).
         let api = Api::start_with(MockWhop::large_world(), PacingConfig::default()).await;
-        let pages = collect(api.company.list_memberships().per(50).pages()).await;
+        let pages = collect(api.company.legacy().list_memberships().per(50).pages()).await;
         let pages: Vec<_> = pages.into_iter().map(Result::unwrap).collect();
         assert_eq!(pages.len(), 5);
         assert_eq!(pages[4].data.len(), LARGE_WORLD_MEMBERSHIPS - 200);
@@ -61,7 +60,7 @@ async fn listing_237_with_per_50_yields_237_distinct_ids_in_5_pages_and_no_429_u
 async fn the_item_stream_yields_every_membership_once() {
     bounded(async {
         let api = unlimited().await;
-        let items = collect(api.company.list_memberships().items()).await;
+        let items = collect(api.company.legacy().list_memberships().items()).await;
         let ids: HashSet<_> = items.into_iter().map(|m| m.unwrap().id).collect();
         assert_eq!(ids.len(), LARGE_WORLD_MEMBERSHIPS);
     })
@@ -72,7 +71,7 @@ async fn the_item_stream_yields_every_membership_once() {
 async fn pages_are_fetched_only_when_polled() {
     bounded(async {
         let api = unlimited().await;
-        let mut items = api.company.list_memberships().per(10).items();
+        let mut items = api.company.legacy().list_memberships().per(10).items();
         for _ in 0..10 {
             next(&mut items).await.unwrap().unwrap();
         }
@@ -87,15 +86,17 @@ async fn pages_are_fetched_only_when_polled() {
 async fn assert_filter(
     api: &Api,
     configure: impl FnOnce(
-        whop_client::ListMemberships<whop_client::transport::Transport>,
-    ) -> whop_client::ListMemberships<whop_client::transport::Transport>,
+        whop_client::legacy::ListMemberships<whop_client::transport::Transport>,
+    )
+        -> whop_client::legacy::ListMemberships<whop_client::transport::Transport>,
     keep: impl Fn(&MockMembership) -> bool,
 ) {
-    let listed: HashSet<String> = collect(configure(api.company.list_memberships()).items())
-        .await
-        .into_iter()
-        .map(|m| m.unwrap().id.as_str().to_owned())
-        .collect();
+    let listed: HashSet<String> =
+        collect(configure(api.company.legacy().list_memberships()).items())
+            .await
+            .into_iter()
+            .map(|m| m.unwrap().id.as_str().to_owned())
+            .collect();
     let wanted = expected(&api.mock, keep);
     assert!(
         !wanted.is_empty() && wanted.len() < LARGE_WORLD_MEMBERSHIPS,
@@ -166,12 +167,21 @@ async fn every_v2_filter_selects_what_the_oracle_selects() {
 async fn direction_orders_by_creation_and_defaults_to_newest_first() {
     bounded(async {
         let api = unlimited().await;
-        let first = |page: whop_client::Response<whop_client::MembershipPage>| {
+        let first = |page: whop_client::Response<whop_client::legacy::MembershipPage>| {
             page.data[0].id.as_str().to_owned()
         };
-        let newest = first(api.company.list_memberships().per(1).send().await.unwrap());
+        let newest = first(
+            api.company
+                .legacy()
+                .list_memberships()
+                .per(1)
+                .send()
+                .await
+                .unwrap(),
+        );
         let desc = first(
             api.company
+                .legacy()
                 .list_memberships()
                 .direction(Direction::Desc)
                 .per(1)
@@ -181,6 +191,7 @@ async fn direction_orders_by_creation_and_defaults_to_newest_first() {
         );
         let asc = first(
             api.company
+                .legacy()
                 .list_memberships()
                 .direction(Direction::Asc)
                 .per(1)
@@ -201,7 +212,14 @@ async fn direction_orders_by_creation_and_defaults_to_newest_first() {
 async fn hide_metadata_and_expand_shape_each_membership() {
     bounded(async {
         let api = unlimited().await;
-        let page = api.company.list_memberships().per(8).send().await.unwrap();
+        let page = api
+            .company
+            .legacy()
+            .list_memberships()
+            .per(8)
+            .send()
+            .await
+            .unwrap();
         assert!(
             page.data
                 .iter()
@@ -209,6 +227,7 @@ async fn hide_metadata_and_expand_shape_each_membership() {
         );
         let hidden = api
             .company
+            .legacy()
             .list_memberships()
             .per(8)
             .hide_metadata(true)
@@ -235,6 +254,7 @@ async fn one_page_carries_the_v2_pagination() {
         let api = unlimited().await;
         let page = api
             .company
+            .legacy()
             .list_memberships()
             .page(2)
             .per(50)
@@ -255,6 +275,7 @@ async fn a_page_size_over_50_or_a_page_of_0_is_refused_before_sending() {
         let api = unlimited().await;
         let e = api
             .company
+            .legacy()
             .list_memberships()
             .per(V2_MAX_PER_PAGE + 1)
             .send()
@@ -263,13 +284,14 @@ async fn a_page_size_over_50_or_a_page_of_0_is_refused_before_sending() {
         assert!(matches!(e, Error::InvalidInput(_)), "{e}");
         let e = api
             .company
+            .legacy()
             .list_memberships()
             .page(0)
             .send()
             .await
             .unwrap_err();
         assert!(matches!(e, Error::InvalidInput(_)), "{e}");
-        let mut pages = api.company.list_memberships().per(0).pages();
+        let mut pages = api.company.legacy().list_memberships().per(0).pages();
         let first = next(&mut pages).await.unwrap().unwrap_err();
         assert!(matches!(first.error(), Error::InvalidInput(_)));
         assert!(next(&mut pages).await.is_none());
@@ -282,7 +304,7 @@ async fn a_page_size_over_50_or_a_page_of_0_is_refused_before_sending() {
 async fn a_failed_page_is_an_error_item_and_the_listing_resumes_from_it() {
     bounded(async {
         let api = unlimited().await;
-        let mut pages = api.company.list_memberships().per(50).pages();
+        let mut pages = api.company.legacy().list_memberships().per(50).pages();
         let mut ids: HashSet<String> = HashSet::new();
         let first = next(&mut pages).await.unwrap().unwrap();
         ids.extend(first.data.iter().map(|m| m.id.as_str().to_owned()));
@@ -300,7 +322,14 @@ async fn a_failed_page_is_an_error_item_and_the_listing_resumes_from_it() {
         }
         assert_eq!(ids.len(), LARGE_WORLD_MEMBERSHIPS);
         // The same from a fresh listing started at the failed page.
-        let rest = collect(api.company.list_memberships().page(failed.page()).items()).await;
+        let rest = collect(
+            api.company
+                .legacy()
+                .list_memberships()
+                .page(failed.page())
+                .items(),
+        )
+        .await;
         assert_eq!(rest.len(), LARGE_WORLD_MEMBERSHIPS - 50);
     })
     .await;
@@ -317,7 +346,7 @@ async fn a_429_mid_stream_is_waited_out_per_the_retry_rules() {
             .retry_after_header(true);
         let mock = MockWhop::large_world_builder().rate_limits(limits).build();
         let api = Api::start_with(mock, PacingConfig::disabled()).await;
-        let items = collect(api.company.list_memberships().items()).await;
+        let items = collect(api.company.legacy().list_memberships().items()).await;
         let ids: HashSet<_> = items.into_iter().map(|m| m.unwrap().id).collect();
         assert_eq!(ids.len(), LARGE_WORLD_MEMBERSHIPS);
         assert!(api.mock.requests().iter().any(|r| r.status == Some(429)));
@@ -356,13 +385,13 @@ fn lying_api(claimed_total: u32, full_pages: u32) -> Client<impl whop_client::Ht
 async fn the_listing_ends_on_a_short_page_whatever_the_counts_say() {
     bounded(async {
         // The counts claim 1 page; there are 3 full pages and a short fourth.
-        let pages = collect(lying_api(1, 3).list_memberships().per(2).pages()).await;
+        let pages = collect(lying_api(1, 3).legacy().list_memberships().per(2).pages()).await;
         assert_eq!(pages.len(), 4);
         // The counts claim 99 pages; there is one short page.
-        let pages = collect(lying_api(99, 0).list_memberships().per(2).pages()).await;
+        let pages = collect(lying_api(99, 0).legacy().list_memberships().per(2).pages()).await;
         assert_eq!(pages.len(), 1);
         // Exactly full pages: the empty page after them ends the listing.
-        let pages = collect(lying_api(99, 2).list_memberships().per(2).pages()).await;
+        let pages = collect(lying_api(99, 2).legacy().list_memberships().per(2).pages()).await;
         assert_eq!(
             pages
                 .iter()
@@ -380,7 +409,7 @@ async fn the_listing_ends_on_a_short_page_whatever_the_counts_say() {
 async fn my_memberships_page_through_the_users_own_valid_memberships_by_default() {
     bounded(async {
         let api = unlimited().await;
-        let listed: HashSet<String> = collect(api.user.my_memberships().per(3).items())
+        let listed: HashSet<String> = collect(api.user.legacy().my_memberships().per(3).items())
             .await
             .into_iter()
             .map(|m| m.unwrap().id.as_str().to_owned())
@@ -397,7 +426,7 @@ async fn every_v5_filter_selects_what_the_oracle_selects() {
     bounded(async {
         let api = unlimited().await;
         let mine = |m: &MockMembership| m.user_id == DEMO_USER_ID;
-        type Mine = whop_client::ListMyMemberships<whop_client::transport::Transport>;
+        type Mine = whop_client::legacy::ListMyMemberships<whop_client::transport::Transport>;
         type Case = (
             Box<dyn Fn(Mine) -> Mine>,
             Box<dyn Fn(&MockMembership) -> bool>,
@@ -440,11 +469,12 @@ async fn every_v5_filter_selects_what_the_oracle_selects() {
             ),
         ];
         for (i, (configure, keep)) in cases.into_iter().enumerate() {
-            let listed: HashSet<String> = collect(configure(api.user.my_memberships()).items())
-                .await
-                .into_iter()
-                .map(|m| m.unwrap().id.as_str().to_owned())
-                .collect();
+            let listed: HashSet<String> =
+                collect(configure(api.user.legacy().my_memberships()).items())
+                    .await
+                    .into_iter()
+                    .map(|m| m.unwrap().id.as_str().to_owned())
+                    .collect();
             assert_eq!(listed, expected(&api.mock, keep), "case {i}");
         }
         let statuses = api.mock.requests()[1].query.clone().unwrap();
@@ -462,6 +492,7 @@ async fn one_v5_page_carries_the_v5_pagination() {
         let api = unlimited().await;
         let page = api
             .user
+            .legacy()
             .my_memberships()
             .per(5)
             .page(2)
@@ -480,9 +511,21 @@ async fn one_v5_page_carries_the_v5_pagination() {
 async fn a_company_key_gets_403_on_v5_and_a_user_token_403_on_v2() {
     bounded(async {
         let api = unlimited().await;
-        let e = api.company.my_memberships().send().await.unwrap_err();
+        let e = api
+            .company
+            .legacy()
+            .my_memberships()
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(e.status().map(|s| s.as_u16()), Some(403));
-        let e = api.user.list_memberships().send().await.unwrap_err();
+        let e = api
+            .user
+            .legacy()
+            .list_memberships()
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(e.status().map(|s| s.as_u16()), Some(403));
     })
     .await;

@@ -105,9 +105,13 @@ async fn ten_thousand_calls_with_five_percent_faults_end_typed_and_in_time() {
                 }
                 let start = Instant::now();
                 let result = if i % 2 == 0 {
-                    company.cancel_membership("mem_1").await.map(|_| ())
+                    company
+                        .legacy()
+                        .cancel_membership("mem_1")
+                        .await
+                        .map(|_| ())
                 } else {
-                    user.me_membership("K-1").await.map(|_| ())
+                    user.legacy().me_membership("K-1").await.map(|_| ())
                 };
                 results.push((start.elapsed(), outcome(&result)));
             }

@@ -109,7 +109,12 @@ async fn a_v5_burst_of_five_times_the_limit_completes_without_a_429_in_near_mini
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..calls {
         let user = p.user.clone();
-        tasks.spawn(async move { user.me_membership("K-1").await.map(|m| m.id.to_string()) });
+        tasks.spawn(async move {
+            user.legacy()
+                .me_membership("K-1")
+                .await
+                .map(|m| m.id.to_string())
+        });
     }
     while let Some(joined) = tasks.join_next().await {
         assert_eq!(joined.expect("no panic").expect("call succeeds"), "mem_1");
@@ -129,6 +134,7 @@ async fn a_v2_burst_of_five_times_the_limit_completes_without_a_429_in_near_mini
         let company = p.company.clone();
         tasks.spawn(async move {
             company
+                .legacy()
                 .cancel_membership("mem_1")
                 .await
                 .map(|m| m.id.to_string())
@@ -147,10 +153,19 @@ async fn a_call_whose_slot_comes_after_its_deadline_fails_at_once_unsent() {
     // A 1 s deadline; after a full window of calls the next slot is over 4 s away.
     let p = paced(Duration::from_secs(1)).await;
     for _ in 0..V5_LIMIT {
-        p.user.me_membership("K-1").await.expect("within the limit");
+        p.user
+            .legacy()
+            .me_membership("K-1")
+            .await
+            .expect("within the limit");
     }
     let start = Instant::now();
-    let e = p.user.me_membership("K-1").await.expect_err("refused");
+    let e = p
+        .user
+        .legacy()
+        .me_membership("K-1")
+        .await
+        .expect_err("refused");
     let elapsed = start.elapsed();
     eprintln!("refused after {elapsed:?}: {e}");
     assert!(
@@ -182,6 +197,7 @@ async fn a_retry_refused_by_pacing_still_says_the_call_may_have_been_sent() {
     // Use up the v2 window but one, so the first attempt goes and its retry has no slot in time.
     for _ in 0..V2_LIMIT - 1 {
         p.company
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .expect("within the limit");
@@ -189,6 +205,7 @@ async fn a_retry_refused_by_pacing_still_says_the_call_may_have_been_sent() {
     p.mock.inject(Fault::Status(503), 1);
     let e = p
         .company
+        .legacy()
         .cancel_membership("mem_1")
         .await
         .expect_err("refused");
@@ -221,13 +238,18 @@ async fn pacing_is_on_by_default_at_whops_limits() {
         t.deadline(Duration::from_secs(2))
     });
     for _ in 0..20 {
-        user.me_membership("K-1")
+        user.legacy()
+            .me_membership("K-1")
             .await
             .expect("within v5's 20 per 10 s");
     }
     // The 21st would wait about 11 s for its slot: past the 2 s deadline, so refused, unsent,
     // instead of a 429 and Whop's 60 s cooldown.
-    let e = user.me_membership("K-1").await.expect_err("held back");
+    let e = user
+        .legacy()
+        .me_membership("K-1")
+        .await
+        .expect_err("held back");
     assert_eq!(e.request_sent(), RequestSent::NotSent, "{e}");
     assert_eq!(mock.requests().len(), 20);
     assert!(!mock.requests().iter().any(|r| r.status == Some(429)));

@@ -104,8 +104,8 @@ async fn hostile_ids_and_keys_are_refused_or_arrive_as_exactly_one_segment() {
         let (mut refused, mut delivered) = (0, 0);
         for input in &inputs {
             h.mock.clear_requests();
-            let lookup = h.user.me_membership(input.as_str()).await.unwrap_err();
-            let cancel = h.company.cancel_membership(input.as_str()).await.unwrap_err();
+            let lookup = h.user.legacy().me_membership(input.as_str()).await.unwrap_err();
+            let cancel = h.company.legacy().cancel_membership(input.as_str()).await.unwrap_err();
             let requests = h.mock.requests();
             if matches!(lookup, Error::InvalidInput(_)) {
                 assert!(matches!(cancel, Error::InvalidInput(_)), "{input:?}: {cancel:?}");
@@ -155,7 +155,7 @@ async fn a_membership_with_a_hostile_license_key_is_found_by_it() {
             .membership(MockMembership::new("mem_1").user(USER_ID).license_key(key))
             .build();
         let h = Harness::start(mock).await;
-        let found = h.user.me_membership(key).await.unwrap();
+        let found = h.user.legacy().me_membership(key).await.unwrap();
         assert_eq!(found.id.as_str(), "mem_1");
     })
     .await;

@@ -121,16 +121,23 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
         let mut printed = Vec::new();
 
         // Success paths: a cancel (201) and a lookup by license key (200).
-        let m = h.company.cancel_membership("mem_1").await.unwrap();
+        let m = h.company.legacy().cancel_membership("mem_1").await.unwrap();
         printed.push(format!("{m:?}"));
-        let me = h.user.me_membership(LICENSE_KEY).await.unwrap();
+        let me = h.user.legacy().me_membership(LICENSE_KEY).await.unwrap();
         assert_eq!(me.id.as_str(), "mem_1");
 
         // 401 with an unknown token, 404, 429, a persistent 503 (retried), a decode failure.
         let stranger = h.company.with_token(&Token::new(SECRET_STRANGER).unwrap());
-        let mut errors = vec![stranger.me_membership(LICENSE_KEY).await.unwrap_err()];
+        let mut errors = vec![
+            stranger
+                .legacy()
+                .me_membership(LICENSE_KEY)
+                .await
+                .unwrap_err(),
+        ];
         errors.push(
             h.user
+                .legacy()
                 .me_membership("LK-CONFIDENTIAL-9d2e-4472")
                 .await
                 .unwrap_err(),
@@ -138,18 +145,42 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
         // To the stranger: a 429 holds its credential's calls for the cooldown (60 s here), and
         // the user's token has more calls to make.
         h.mock.inject(Fault::rate_limited_for(60), 1);
-        errors.push(stranger.me_membership(LICENSE_KEY).await.unwrap_err());
+        errors.push(
+            stranger
+                .legacy()
+                .me_membership(LICENSE_KEY)
+                .await
+                .unwrap_err(),
+        );
         h.mock.inject(Fault::Status(503), 3);
-        errors.push(h.user.me_membership(LICENSE_KEY).await.unwrap_err());
+        errors.push(
+            h.user
+                .legacy()
+                .me_membership(LICENSE_KEY)
+                .await
+                .unwrap_err(),
+        );
         h.mock.inject(Fault::GarbageBody, 1);
-        errors.push(h.user.me_membership(LICENSE_KEY).await.unwrap_err());
+        errors.push(
+            h.user
+                .legacy()
+                .me_membership(LICENSE_KEY)
+                .await
+                .unwrap_err(),
+        );
         // A timeout.
         let impatient = client(h.company.base_url().as_str(), SECRET_KEY, |t| {
             t.retry(RetryConfig::disabled())
                 .attempt_timeout(Duration::from_millis(100))
         });
         h.mock.inject(Fault::Delay(Duration::from_secs(2)), 1);
-        errors.push(impatient.cancel_membership("mem_1").await.unwrap_err());
+        errors.push(
+            impatient
+                .legacy()
+                .cancel_membership("mem_1")
+                .await
+                .unwrap_err(),
+        );
         // A body over the cap.
         let capped = client(h.company.base_url().as_str(), SECRET_KEY, |t| {
             t.max_body_bytes(16)
@@ -164,8 +195,14 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
             ..
         } = h;
         server.shutdown().await;
-        errors.push(company.cancel_membership("mem_1").await.unwrap_err());
-        errors.push(user.me_membership(LICENSE_KEY).await.unwrap_err());
+        errors.push(
+            company
+                .legacy()
+                .cancel_membership("mem_1")
+                .await
+                .unwrap_err(),
+        );
+        errors.push(user.legacy().me_membership(LICENSE_KEY).await.unwrap_err());
         // Invalid input (from the builder and from a call).
         errors.push(
             try_client(
@@ -183,7 +220,7 @@ async fn no_secret_in_traces_errors_or_debug_output_on_any_path() {
             )
             .unwrap_err(),
         );
-        errors.push(company.cancel_membership("").await.unwrap_err());
+        errors.push(company.legacy().cancel_membership("").await.unwrap_err());
 
         let kinds: Vec<&str> = errors
             .iter()
@@ -262,6 +299,9 @@ impl CappedLookup for Client {
     /// A lookup whose (small) answer is over the client's cap, as the company: a 404 body is
     /// enough to exceed 16 bytes.
     async fn user_lookup_for_test(&self) -> Error {
-        self.cancel_membership("mem_missing").await.unwrap_err()
+        self.legacy()
+            .cancel_membership("mem_missing")
+            .await
+            .unwrap_err()
     }
 }

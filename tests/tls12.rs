@@ -61,12 +61,14 @@ async fn default_features_complete_both_seed_calls_against_a_tls_1_2_only_server
         let user = company.with_token(&whop_client::Token::new(USER_TOKEN).expect("valid token"));
 
         let cancelled = company
+            .legacy()
             .cancel_membership("mem_1")
             .await
             .expect("cancel over TLS 1.2");
         assert_eq!(cancelled.id.as_str(), "mem_1");
         assert_eq!(cancelled.cancel_at_period_end, Some(true));
         let mine = user
+            .legacy()
             .me_membership("mem_1")
             .await
             .expect("me_membership over TLS 1.2");

@@ -99,6 +99,7 @@ impl Side {
     pub(crate) async fn call(&self) -> MeMembership {
         match self {
             Side::Full(client) => client
+                .legacy()
                 .me_membership(MEMBERSHIP_ID)
                 .send()
                 .await

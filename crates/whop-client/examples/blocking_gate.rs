@@ -18,7 +18,7 @@ pub(crate) fn licensed(
     let token = Token::new(user_token)?;
     let builder = Client::builder().transport(|t| t.base_url(base_url).token(token));
     let client = blocking::Client::from_builder(builder)?;
-    Ok(client.check_license(key)?.is_valid())
+    Ok(client.legacy().check_license(key)?.is_valid())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

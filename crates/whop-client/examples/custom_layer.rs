@@ -145,6 +145,7 @@ async fn run() -> Result<(), String> {
             return Ok(());
         };
         client
+            .legacy()
             .cancel_membership(&id)
             .await
             .map_err(|e| e.to_string())?;
@@ -153,17 +154,22 @@ async fn run() -> Result<(), String> {
 
     // The client works as before; every call goes through the layer.
     client
+        .legacy()
         .cancel_membership(whop_mock::DEMO_MEMBERSHIP_ID)
         .await
         .map_err(|e| e.to_string())?;
     let user = client.with_token(&Token::new(whop_mock::DEMO_USER_TOKEN).expect("a valid token"));
     let check = user
+        .legacy()
         .check_license(whop_mock::DEMO_LICENSE_KEY)
         .await
         .map_err(|e| e.to_string())?;
     println!("license valid: {}", check.is_valid());
     // A 404 is an answer, and the layer sees it too.
-    let missing = client.cancel_membership("mem_doesnotexist00").await;
+    let missing = client
+        .legacy()
+        .cancel_membership("mem_doesnotexist00")
+        .await;
     println!(
         "cancel of an unknown ID: {}",
         if missing.is_err() { "error" } else { "ok" }

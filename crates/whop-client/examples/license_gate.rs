@@ -15,7 +15,8 @@
 
 use std::process::ExitCode;
 
-use whop_client::{Client, LicenseCheck, Token};
+use whop_client::legacy::LicenseCheck;
+use whop_client::{Client, Token};
 use whop_mock::{MockMembership, MockWhop};
 
 /// What the app does with the answer.
@@ -29,7 +30,7 @@ enum Gate {
 
 /// The gate itself: the only function an app needs.
 async fn gate(client: &Client, license_key: &str) -> Gate {
-    match client.check_license(license_key).await {
+    match client.legacy().check_license(license_key).await {
         Ok(LicenseCheck::Valid(_membership)) => {
             // Binding the key to one machine goes here. `Client::validate_license` (v2
             // `validate_license`, with your company API key, so from your server) is being added

@@ -16,8 +16,9 @@ use std::process::ExitCode;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use whop_client::legacy::{Expand, LicenseCheck};
 use whop_client::models::{Expandable, MeMembership, Membership, Object};
-use whop_client::{Client, Expand, LicenseCheck, Token};
+use whop_client::{Client, Token};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -50,6 +51,7 @@ async fn run() -> Result<(), String> {
     let user = company.with_token(&token(whop_mock::DEMO_USER_TOKEN)?);
 
     let before = user
+        .legacy()
         .me_membership(whop_mock::DEMO_MEMBERSHIP_ID)
         .await
         .map_err(|e| format!("looking up {}: {e}", whop_mock::DEMO_MEMBERSHIP_ID))?;
@@ -98,6 +100,7 @@ fn token(value: &str) -> Result<Token, String> {
 
 async fn cancel(client: &Client, id: &str) -> Result<(), String> {
     let cancelled = client
+        .legacy()
         .cancel_membership(id)
         .expand(Expand::Plan)
         .expand(Expand::User)
@@ -118,6 +121,7 @@ async fn cancel(client: &Client, id: &str) -> Result<(), String> {
 
 async fn check_license(client: &Client, key: &str) -> Result<(), String> {
     let check = client
+        .legacy()
         .check_license(key)
         .await
         .map_err(|e| format!("checking license key: {e}"))?;

@@ -14,8 +14,9 @@
 
 use std::process::ExitCode;
 
+use whop_client::legacy::Expand;
 use whop_client::models::Expandable;
-use whop_client::{Applied, Client, Expand, Token};
+use whop_client::{Applied, Client, Token};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -77,7 +78,12 @@ async fn main() -> ExitCode {
 /// Cancels `id` at period end and returns the one line the support agent reads.
 async fn cancel_for_support(client: &Client, id: &str) -> String {
     // Expanding the user costs nothing extra and lets the agent check it is the right customer.
-    match client.cancel_membership(id).expand(Expand::User).await {
+    match client
+        .legacy()
+        .cancel_membership(id)
+        .expand(Expand::User)
+        .await
+    {
         Ok(membership) => {
             let who = match &membership.user {
                 Some(Expandable::Object(user)) => user.username.clone().unwrap_or_default(),

@@ -31,7 +31,7 @@ async fn revoke_access(
     client: &Client,
     membership_id: &str,
 ) -> Result<Revoked, whop_client::Error> {
-    match client.cancel_membership(membership_id).await {
+    match client.legacy().cancel_membership(membership_id).await {
         Ok(membership) if membership.cancel_at_period_end == Some(true) => Ok(Revoked::AtPeriodEnd),
         Ok(_) => unreachable!("Whop's v2 cancel always answers with cancel_at_period_end: true"),
         Err(e) if e.is_not_found() => Ok(Revoked::NoSuchMembership),

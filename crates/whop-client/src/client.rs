@@ -9,7 +9,7 @@ use tower::{Service, ServiceExt};
 use whop_transport::{BaseUrl, DEFAULT_BASE_URL, Token, Transport, TransportBuilder};
 
 use crate::endpoint::Call;
-use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput};
+use crate::error::{ApiError, BoxError, DecodeError, Error, InvalidInput, Retired, means_retired};
 use crate::response::Response;
 
 /// The environment variable [`Client::from_env`] reads the API key from.
@@ -63,10 +63,12 @@ impl<S> HttpService for S where
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), whop_client::Error> {
-/// use whop_client::{Client, Expand};
+/// use whop_client::Client;
+/// use whop_client::legacy::Expand;
 ///
 /// let client = Client::from_env()?; // WHOP_API_KEY
 /// let membership = client
+///     .legacy()
 ///     .cancel_membership("mem_XXXXXXXXXXXXXX")
 ///     .expand(Expand::Plan)
 ///     .send()
@@ -172,7 +174,7 @@ impl<S> Client<S> {
     ///     .layer(AuthLayer::per_request_only().only_for(base))
     ///     .service(mine);
     /// let client = Client::with_service(service).with_token(&Token::new("user_token")?);
-    /// let membership = client.me_membership("mem_1").await?;
+    /// let membership = client.legacy().me_membership("mem_1").await?;
     /// assert_eq!(membership.id.as_str(), "mem_1");
     /// # Ok(())
     /// # }
@@ -233,6 +235,16 @@ impl<S: HttpService> Client<S> {
             .await
             .map_err(|e| Error::from_service(e, side_effect))?;
         let (parts, body) = response.into_parts();
+        let describe = || {
+            let base = self.base_url.as_ref().map_or("<base URL>", BaseUrl::as_str);
+            route.describe(base)
+        };
+        if let Some(successor) = route.successor_call()
+            && means_retired(parts.status, &body)
+        {
+            let retired = Retired::new(parts.status, describe(), successor, body);
+            return Err(Error::Retired(Box::new(retired)));
+        }
         if parts.status.is_success() {
             match whop_models::decode::<T>(&body) {
                 Ok(value) => Ok(Response::new(value, parts.status, &parts.headers, body)),
@@ -245,11 +257,9 @@ impl<S: HttpService> Client<S> {
             }
         } else {
             let retry_after = whop_transport::retry_after(&parts.headers);
-            let error =
-                ApiError::new(parts.status, retry_after, body, side_effect).requested(|| {
-                    let base = self.base_url.as_ref().map_or("<base URL>", BaseUrl::as_str);
-                    route.describe(base)
-                });
+            let error = ApiError::new(parts.status, retry_after, body, side_effect)
+                .requested(describe)
+                .retired_successor(route.successor_call());
             Err(Error::Api(Box::new(error)))
         }
     }

@@ -25,9 +25,11 @@ use crate::path::push_segment;
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
-/// Declares an endpoint: `endpoint!(NAME = METHOD "template", FAMILY[, retry_safe]);`.
+/// Declares an endpoint: `endpoint!(NAME = METHOD "template", FAMILY[, retry_safe][; successor
+/// "Client::call"]);`. A legacy v2 endpoint names its Current API successor, which the error for
+/// a retired route gives.
 macro_rules! endpoint {
-    ($(#[$meta:meta])* $name:ident = $method:ident $template:literal, $family:ident $(, $safe:ident)?) => {
+    ($(#[$meta:meta])* $name:ident = $method:ident $template:literal, $family:ident $(, $safe:ident)? $(; successor $successor:literal)?) => {
         $(#[$meta])*
         pub(crate) static $name: $crate::endpoint::Route = $crate::endpoint::Route::new(
             ::http::Method::$method,
@@ -36,7 +38,7 @@ macro_rules! endpoint {
                 concat!(stringify!($method), " ", $template),
                 ::whop_transport::ApiFamily::$family,
             )$(.$safe())?,
-        );
+        )$(.successor($successor))?;
     };
 }
 pub(crate) use endpoint;
@@ -98,6 +100,11 @@ pub(crate) fn found<T>(result: Result<T, crate::Error>) -> Result<Option<T>, cra
     }
 }
 
+/// A request body as JSON. Our request types always encode.
+pub(crate) fn body<T: serde::Serialize>(value: T) -> Bytes {
+    Bytes::from(whop_models::encode(&value).expect("request bodies always encode"))
+}
+
 /// An endpoint of Whop's API, declared with [`endpoint!`].
 #[derive(Debug)]
 pub(crate) struct Route {
@@ -105,6 +112,8 @@ pub(crate) struct Route {
     /// The path relative to the API root, with `{name}` for each path parameter.
     template: &'static str,
     endpoint: Endpoint,
+    /// For a legacy v2 endpoint: the Current API call that replaces it.
+    successor: Option<&'static str>,
 }
 
 impl Route {
@@ -113,7 +122,19 @@ impl Route {
             method,
             template,
             endpoint,
+            successor: None,
         }
+    }
+
+    /// The same endpoint, retired: `successor` (`"Client::membership"`) replaces it.
+    pub(crate) const fn successor(mut self, successor: &'static str) -> Self {
+        self.successor = Some(successor);
+        self
+    }
+
+    /// The Current API call that replaces this retired (legacy v2) endpoint.
+    pub(crate) fn successor_call(&self) -> Option<&'static str> {
+        self.successor
     }
 
     /// `METHOD <base><template>`, e.g. `GET https://api.whop.com/api/v5/me/memberships/{id}`: the

@@ -1,23 +1,28 @@
-//! A Rust client for Whop's membership API.
+//! A Rust client for Whop's membership API: the Current API (`https://api.whop.com/api/v1`).
 //!
-//! Fully typed, with your company API key (v2):
-//! - [`Client::cancel_membership`]: `POST /v2/memberships/{id}/cancel`, with `expand`. The
-//!   membership is set to cancel at the end of its period.
-//! - [`Client::terminate_membership`]: `POST /v2/memberships/{id}/terminate`: access ends at
-//!   once, irreversibly.
-//! - [`Client::validate_license`]: `POST /v2/memberships/{id}/validate_license`, binding a
-//!   license key to a machine (a hardware ID in its metadata) on first use; a typed
-//!   [`ValidateLicense`] outcome. [`Client::reset_license`] clears the binding (see
-//!   [`ResetMethod`] for which of Whop's two documented resets it uses, and why).
-//! - [`Client::membership`]: `GET /v2/memberships/{id}` by ID or license key;
-//!   [`Client::update_membership_metadata`]: `POST /v2/memberships/{id}`.
-//! - [`Client::list_memberships`]: `GET /v2/memberships` with every filter, one page or an async
-//!   [`Pages`]/[`Items`] stream that fetches lazily and ends on an empty or short page.
+//! Every call below is a request to `/v1/memberships…`, sent with the pinned `Api-Version-Date`
+//! header ([`whop_transport::ApiVersionDate::PINNED`], overridable per client with
+//! [`TransportBuilder::api_version_date`]), so Whop answers with the membership resource the
+//! models describe ([`v1::Membership`]) and never with the 2025 "Legacy" one it serves without
+//! the header. Writes carry an `Idempotency-Key`, so the transport may retry them.
 //!
-//! With a user's token (v5 `me`, a client from [`Client::with_token`]):
-//! - [`Client::me_membership`] and [`Client::check_license`]: `GET /v5/me/memberships/{id}`, by
-//!   membership ID or license key.
-//! - [`Client::my_memberships`]: `GET /v5/me/memberships`, one page or a stream.
+//! With your company API key (and, for reads, a user's token: see [`Client::with_token`]):
+//! - [`Client::membership`]: one membership by `mem_` ID or license key; `.optional()`.
+//! - [`Client::list_memberships`]: every filter (`account_id`, `user_id` or `.me()`, `status`,
+//!   `product_id`, `plan_id`, `created_after`/`_before`, `order`, `direction`), one page or a
+//!   [`CursorPages`]/[`Items`] stream over cursors that never trusts `has_next_page` alone.
+//! - [`Client::merge_membership_metadata`] (merges keys), [`Client::clear_membership_metadata`].
+//! - [`Client::cancel_membership_at_period_end`], [`Client::cancel_membership_now`] (never a
+//!   cancel whose meaning rests on Whop's default), [`Client::undo_membership_cancel`].
+//! - [`Client::pause_membership`] (`.until(..)`), [`Client::resume_membership`],
+//!   [`Client::extend_membership`].
+//! - [`Client::validate_license`] and [`Client::reset_license`]: a license key bound to one
+//!   machine through the membership's metadata, as Whop's migration guide describes, with a
+//!   typed [`LicenseBinding`]. Server-side calls: see [`license`].
+//!
+//! The seed's v2 and v5 calls are still here, under [`Client::legacy`] (module [`legacy`], which
+//! maps each to its Current API call). Whop retired API v2 on 2026-11-13: a v2 route that
+//! answers as gone is [`Error::Retired`], whose message names the call to use instead.
 //!
 //! The client is thin: it builds each request from the endpoint's one declaration (a path relative
 //! to the API root, the query, and a [`whop_transport::Endpoint`] describing it), sends it through
@@ -61,6 +66,7 @@ mod endpoint;
 mod endpoints;
 mod error;
 pub mod layered;
+pub mod legacy;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod pacing_env;
@@ -69,33 +75,31 @@ mod path;
 mod response;
 
 pub use client::{Client, ClientBuilder, ENV_API_KEY, ENV_BASE_URL, HttpService};
-pub use endpoints::cancel::CancelMembership;
-pub use endpoints::license::LicenseCheck;
-pub use endpoints::list_memberships::{Direction, ListMemberships, V2_MAX_PER_PAGE};
-pub use endpoints::list_my_memberships::{ListMyMemberships, V5_DEFAULT_PER_PAGE};
-pub use endpoints::me_membership::RetrieveMyMembership;
-pub use endpoints::membership::RetrieveMembership;
-pub use endpoints::reset_license::ResetMethod;
-pub use endpoints::terminate::TerminateMembership;
-pub use endpoints::update_membership::UpdateMembership;
-pub use endpoints::validate_license::{LicenseValidation, ValidateLicense};
-pub use error::{ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, TransportError};
+pub use endpoints::change::{CancelMembership, ChangeMembership, EXTEND_DAYS, PauseMembership};
+pub use endpoints::license;
+pub use endpoints::license::{HWID_METADATA_KEY, LicenseBinding, bound_hardware_id};
+pub use endpoints::list::{ListMemberships, MAX_FIRST, MembershipFilter, MembershipOrder};
+pub use endpoints::retrieve::RetrieveMembership;
+pub use error::{
+    ApiError, Applied, BoxError, DecodeError, Error, InvalidInput, Retired, TransportError,
+    Unconfirmed,
+};
 /// The async-stream trait [`Pages`] and [`Items`] implement (re-exported from `futures-core`).
 pub use futures_core::Stream;
 pub use layered::{BoxClient, BoxHttpService, LayeredClientBuilder};
+pub use legacy::Legacy;
 pub use pacing_env::{ENV_PACING_REDIS_FALLBACK, ENV_PACING_REDIS_URL, PacingEnv, pacing_from_env};
-pub use paging::{Items, PageError, Pages};
+pub use paging::{CursorPages, Direction, Items, PageError, Pages};
 pub use response::Response;
 
 pub use whop_models as models;
-pub use whop_models::{
-    Expand, ExpandSet, Expandable, LicenseKey, MeMembership, MeMembershipPage, Membership,
-    MembershipId, MembershipPage, MembershipRef, MembershipStatus, Metadata,
-};
+pub use whop_models::v1;
+pub use whop_models::v1::{Membership, MembershipPage};
+pub use whop_models::{LicenseKey, MembershipId, MembershipRef, MembershipStatus, Metadata};
 pub use whop_transport as transport;
 pub use whop_transport::{
-    BaseUrl, DEFAULT_BASE_URL, InvalidBaseUrl, InvalidToken, PacingConfig, PacingLimit,
-    RequestSent, RetryConfig, Token, TransportBuilder,
+    ApiVersionDate, BaseUrl, DEFAULT_BASE_URL, InvalidBaseUrl, InvalidToken, PacingConfig,
+    PacingLimit, RequestSent, RetryConfig, Token, TransportBuilder,
 };
 
 #[cfg(doctest)]

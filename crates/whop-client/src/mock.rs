@@ -7,7 +7,7 @@
 //! license checks against an unlimited mock wait for about ten seconds.
 //!
 //! ```
-//! use whop_client::{Client, LicenseCheck, Token};
+//! use whop_client::{Client, Token};
 //! use whop_mock::{DEMO_LICENSE_KEY, DEMO_USER_TOKEN, MockWhop};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -16,7 +16,7 @@
 //! let server = mock.serve().await?;
 //! let client = Client::builder_for(&server, Token::new(DEMO_USER_TOKEN)?).build()?;
 //! for _ in 0..25 {
-//!     assert!(client.check_license(DEMO_LICENSE_KEY).await?.is_valid());
+//!     assert!(client.legacy().check_license(DEMO_LICENSE_KEY).await?.is_valid());
 //! }
 //! # Ok(())
 //! # }
@@ -47,9 +47,10 @@ impl Client {
 pub fn pacing_for(limits: &RateLimits) -> PacingConfig {
     let limit = |limit: Option<Limit>| limit.map(|l| PacingLimit::new(l.requests, l.window));
     let config = PacingConfig::disabled()
+        .with_v1(limit(limits.v1))
         .with_v2(limit(limits.v2))
         .with_v5(limit(limits.v5));
-    let shortest = [limits.v2, limits.v5]
+    let shortest = [limits.v1, limits.v2, limits.v5]
         .into_iter()
         .flatten()
         .map(|l| l.window)

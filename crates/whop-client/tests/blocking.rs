@@ -43,7 +43,7 @@ fn clones_share_one_runtime_thread_and_calls_from_threads_overlap() {
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let client = client.clone();
-            std::thread::spawn(move || client.check_license(DEMO_LICENSE_KEY))
+            std::thread::spawn(move || client.legacy().check_license(DEMO_LICENSE_KEY))
         })
         .collect();
     for thread in threads {
@@ -61,6 +61,7 @@ async fn the_blocking_client_is_safe_inside_an_async_runtime() {
     let client = blocking_client(&server, DEMO_USER_TOKEN);
     assert!(
         client
+            .legacy()
             .check_license(DEMO_LICENSE_KEY)
             .expect("answers")
             .is_valid()
@@ -72,17 +73,19 @@ async fn the_blocking_client_is_safe_inside_an_async_runtime() {
 /// reset, then bind to the new machine.
 #[test]
 fn the_blocking_client_binds_a_key_refuses_another_machine_and_rebinds_after_a_reset() {
-    use whop_client::ValidateLicense;
+    use whop_client::legacy::ValidateLicense;
     use whop_mock::{DEMO_COMPANY_KEY, DEMO_UNBOUND_LICENSE_KEY};
 
     let (_runtime, server) = serve_demo();
     let client = blocking_client(&server, DEMO_COMPANY_KEY);
 
     let first = client
+        .legacy()
         .validate_license(DEMO_UNBOUND_LICENSE_KEY, "laptop-a")
         .expect("answers");
     assert!(first.is_valid(), "{first:?}");
     let other = client
+        .legacy()
         .validate_license(DEMO_UNBOUND_LICENSE_KEY, "laptop-b")
         .expect("answers");
     assert!(
@@ -90,9 +93,11 @@ fn the_blocking_client_binds_a_key_refuses_another_machine_and_rebinds_after_a_r
         "{other:?}"
     );
     client
+        .legacy()
         .reset_license(DEMO_UNBOUND_LICENSE_KEY)
         .expect("reset");
     let rebound = client
+        .legacy()
         .validate_license(DEMO_UNBOUND_LICENSE_KEY, "laptop-b")
         .expect("answers");
     assert!(rebound.is_valid(), "{rebound:?}");
@@ -102,28 +107,32 @@ fn the_blocking_client_binds_a_key_refuses_another_machine_and_rebinds_after_a_r
 /// it back, and list through the generic `call`.
 #[test]
 fn the_blocking_client_reads_updates_and_lists_memberships() {
-    use whop_client::{Expand, Metadata};
+    use whop_client::Metadata;
+    use whop_client::legacy::Expand;
     use whop_mock::{DEMO_COMPANY_KEY, DEMO_MEMBERSHIP_ID};
 
     let (_runtime, server) = serve_demo();
     let client = blocking_client(&server, DEMO_COMPANY_KEY);
 
     let read = client
+        .legacy()
         .membership(DEMO_MEMBERSHIP_ID, &[Expand::Product])
         .expect("reads");
     assert_eq!(read.get().id.as_str(), DEMO_MEMBERSHIP_ID);
 
     let metadata = Metadata::new().with("seat", "desk-7");
     client
+        .legacy()
         .update_membership_metadata(DEMO_MEMBERSHIP_ID, metadata.clone())
         .expect("updates");
     let again = client
+        .legacy()
         .membership(DEMO_MEMBERSHIP_ID, &[])
         .expect("reads again");
     assert_eq!(again.get().metadata.as_ref(), Some(metadata.as_map()));
 
     let page = client
-        .call(|c| async move { c.list_memberships().per(50).send().await })
+        .call(|c| async move { c.legacy().list_memberships().per(50).send().await })
         .expect("lists");
     assert!(
         page.get()
@@ -142,6 +151,7 @@ fn the_blocking_client_says_not_found_for_an_unknown_membership() {
     let (_runtime, server) = serve_demo();
     let client = blocking_client(&server, DEMO_COMPANY_KEY);
     let error = client
+        .legacy()
         .membership("mem_doesnotexist", &[])
         .expect_err("no such membership");
     assert!(error.is_not_found(), "{error:?}");

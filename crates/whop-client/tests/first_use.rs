@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use proptest::test_runner::{Config, TestRunner};
 use tower::util::MapRequestLayer;
+use whop_client::legacy::LicenseCheck;
 use whop_client::{
-    Applied, BoxClient, Client, Error, InvalidToken, LicenseCheck, PacingConfig, PacingLimit,
-    RetryConfig, Token,
+    Applied, BoxClient, Client, Error, InvalidToken, PacingConfig, PacingLimit, RetryConfig, Token,
 };
 use whop_mock::{
     DEMO_CANCELING_LICENSE_KEY, DEMO_COMPANY_KEY, DEMO_EXPIRED_LICENSE_KEY, DEMO_LICENSE_KEY,
@@ -52,6 +52,7 @@ async fn a_base_url_without_api_is_an_error_naming_the_route_not_not_found() {
         .build()
         .expect("builds");
     let error = client
+        .legacy()
         .check_license(DEMO_LICENSE_KEY)
         .await
         .expect_err("an unknown route is an error, not NotFound");
@@ -101,7 +102,7 @@ fn ten_thousand_generated_license_keys_are_all_accepted_by_the_client() {
     let mut runner = TestRunner::new(config);
     runner
         .run(&whop_models::strategy::license_key(), |key| {
-            let check = runtime.block_on(client.check_license(key.as_str()));
+            let check = runtime.block_on(client.legacy().check_license(key.as_str()));
             assert!(
                 matches!(check, Ok(LicenseCheck::NotFound)),
                 "refused {key:?}: {check:?}"
@@ -117,10 +118,12 @@ async fn a_local_pacing_refusal_is_rate_limited_and_says_so() {
     let server = demo().await;
     let client = paced_to_one_call(&server);
     client
+        .legacy()
         .check_license(DEMO_LICENSE_KEY)
         .await
         .expect("the first call has a slot");
     let error = client
+        .legacy()
         .check_license(DEMO_LICENSE_KEY)
         .await
         .expect_err("no slot before the deadline");
@@ -137,10 +140,12 @@ async fn a_local_pacing_refusal_says_how_long_to_wait() {
     let server = demo().await;
     let client = paced_to_one_call(&server);
     client
+        .legacy()
         .check_license(DEMO_LICENSE_KEY)
         .await
         .expect("a slot");
     let error = client
+        .legacy()
         .check_license(DEMO_LICENSE_KEY)
         .await
         .expect_err("paced out");
@@ -161,6 +166,7 @@ async fn twenty_five_checks_through_the_mocks_client_builder_take_under_a_second
     let started = Instant::now();
     for _ in 0..25 {
         let check = client
+            .legacy()
             .check_license(DEMO_LICENSE_KEY)
             .await
             .expect("answers");
@@ -179,6 +185,7 @@ async fn a_user_token_on_a_company_endpoint_is_forbidden_not_unauthorized() {
         .build()
         .expect("builds");
     let error = user
+        .legacy()
         .cancel_membership(DEMO_MEMBERSHIP_ID)
         .await
         .expect_err("a user token cannot cancel");
@@ -186,6 +193,7 @@ async fn a_user_token_on_a_company_endpoint_is_forbidden_not_unauthorized() {
     assert!(!error.is_unauthorized());
     let stranger = user.with_token(&token("no-such-token"));
     let error = stranger
+        .legacy()
         .check_license(DEMO_LICENSE_KEY)
         .await
         .expect_err("401");
@@ -200,11 +208,13 @@ async fn the_demo_worlds_keys_answer_as_their_constants_say() {
         .build()
         .expect("builds");
     let expired = user
+        .legacy()
         .check_license(DEMO_EXPIRED_LICENSE_KEY)
         .await
         .expect("answers");
     assert!(matches!(expired, LicenseCheck::Invalid(_)), "{expired:?}");
     let canceling = user
+        .legacy()
         .check_license(DEMO_CANCELING_LICENSE_KEY)
         .await
         .expect("answers");
@@ -236,6 +246,7 @@ async fn a_layer_from_the_builder_adds_its_header_to_what_whop_receives() {
     let server = demo().await;
     let app = app(&server).expect("builds");
     app.whop
+        .legacy()
         .cancel_membership(DEMO_MEMBERSHIP_ID)
         .await
         .expect("cancels");
@@ -283,12 +294,17 @@ async fn terminate_ends_access_at_once() {
         .build()
         .expect("builds");
     let membership = company
+        .legacy()
         .terminate_membership(DEMO_MEMBERSHIP_ID)
         .await
         .expect("terminates");
     assert_eq!(membership.valid, Some(false));
     let user = company.with_token(&token(DEMO_USER_TOKEN));
-    let check = user.check_license(DEMO_LICENSE_KEY).await.expect("answers");
+    let check = user
+        .legacy()
+        .check_license(DEMO_LICENSE_KEY)
+        .await
+        .expect("answers");
     assert!(matches!(check, LicenseCheck::Invalid(_)), "{check:?}");
 }
 
@@ -301,6 +317,7 @@ async fn a_terminate_that_meets_a_server_error_is_not_retried() {
         .expect("builds");
     server.mock().inject_after_handling(Fault::Status(503), 1);
     let error = company
+        .legacy()
         .terminate_membership(DEMO_MEMBERSHIP_ID)
         .await
         .expect_err("503");

@@ -10,7 +10,8 @@
 
 use std::process::ExitCode;
 
-use whop_client::{Client, LicenseCheck, Token};
+use whop_client::legacy::LicenseCheck;
+use whop_client::{Client, Token};
 
 fn main() -> ExitCode {
     let (Ok(token), Some(key)) = (std::env::var("WHOP_USER_TOKEN"), std::env::args().nth(1)) else {
@@ -34,7 +35,7 @@ fn main() -> ExitCode {
         let client = Client::builder()
             .transport(|t| t.token(token).base_url(base_url))
             .build()?;
-        client.check_license(&key).await
+        client.legacy().check_license(&key).await
     });
     match checked {
         Ok(LicenseCheck::Valid(_)) => {

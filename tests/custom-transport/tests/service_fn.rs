@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http::{Method, Request, Response};
 use tower::ServiceBuilder;
+use whop_client::legacy::{Expand, Expandable};
 use whop_client::transport::{AuthLayer, BaseUrl, BaseUrlLayer};
-use whop_client::{Client, Error, Expand, Expandable, HttpService, RequestSent, Token};
+use whop_client::{Client, Error, HttpService, RequestSent, Token};
 
 /// The error type of the user's own HTTP stack.
 #[derive(Debug)]
@@ -65,6 +66,7 @@ async fn cancel_membership_goes_to_the_base_url_with_the_company_key_and_decodes
     let client = client(Some(body), &log);
 
     let membership = client
+        .legacy()
         .cancel_membership("mem_1")
         .expand(Expand::Plan)
         .send()
@@ -95,7 +97,7 @@ async fn retrieve_my_membership_goes_with_the_users_token_and_decodes() {
     let user = Token::new("user_token").expect("valid");
     let client = client(Some(body), &log).with_token(&user);
 
-    let membership = client.me_membership("mem_2").await.expect("found");
+    let membership = client.legacy().me_membership("mem_2").await.expect("found");
 
     assert_eq!(membership.id.as_str(), "mem_2");
     assert_eq!(membership.plan_id.as_str(), "plan_1");
@@ -114,6 +116,7 @@ async fn retrieve_my_membership_goes_with_the_users_token_and_decodes() {
 async fn the_stacks_own_error_is_a_transport_error_that_keeps_it() {
     let log = Log::default();
     let error = client(None, &log)
+        .legacy()
         .me_membership("mem_2")
         .await
         .expect_err("the stack fails");

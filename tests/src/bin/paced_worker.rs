@@ -125,7 +125,7 @@ async fn run(args: Args) {
                         return;
                     }
                     let call = Instant::now();
-                    let outcome = client.cancel_membership("mem_1").await.map(drop);
+                    let outcome = client.legacy().cancel_membership("mem_1").await.map(drop);
                     let took = call.elapsed().as_millis() as u64;
                     tally.max_call_ms.fetch_max(took, Ordering::Relaxed);
                     let done = started.elapsed().as_millis() as u64;

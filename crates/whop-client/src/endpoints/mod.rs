@@ -1,12 +1,9 @@
-//! One module an endpoint: how its request is built and what it returns.
+//! The Current API's membership calls (`/v1/memberships…`), one module a concern: how each
+//! request is built and what it returns. Every request is declared in the `V1` family, so the
+//! transport puts the pinned `Api-Version-Date` on it, and an `Idempotency-Key` on each write
+//! (which is what makes a write safe to retry: none is declared `retry_safe` here).
 
-pub(crate) mod cancel;
-pub(crate) mod license;
-pub(crate) mod list_memberships;
-pub(crate) mod list_my_memberships;
-pub(crate) mod me_membership;
-pub(crate) mod membership;
-pub(crate) mod reset_license;
-pub(crate) mod terminate;
-pub(crate) mod update_membership;
-pub(crate) mod validate_license;
+pub(crate) mod change;
+pub mod license;
+pub(crate) mod list;
+pub(crate) mod retrieve;

@@ -9,8 +9,10 @@
 //! | [`Error::Transport`] / [`Error::Timeout`] | [`Error::request_sent`] says | `No` if never sent, else `Maybe` |
 //! | [`Error::Api`] | yes, refused | `No` for 4xx, `Maybe` for 5xx |
 //! | [`Error::Decode`] | yes, accepted | [`Applied::Yes`]: the API said yes, the body did not decode |
+//! | [`Error::Retired`] | yes, to a legacy v2 route that is gone | [`Applied::No`] |
+//! | [`Error::Unconfirmed`] | yes, accepted | [`Applied::Maybe`]: the answer shows the purpose unmet |
 //!
-//! A read (a `GET`, such as [`Client::me_membership`](crate::Client::me_membership)) changes
+//! A read (a `GET`, such as [`Legacy::me_membership`](crate::legacy::Legacy::me_membership)) changes
 //! nothing, so its errors always answer [`Applied::No`], and a read whose body did not decode says
 //! that nothing changed.
 //!
@@ -46,6 +48,8 @@ mod redact;
 #[cfg(test)]
 mod redaction_tests;
 mod response;
+mod retired;
+mod transport;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -100,6 +104,13 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The API answered with success, but the body did not decode into the expected type.
     Decode(Box<DecodeError>),
+    /// A legacy v2 route answered as a route that is gone: Whop retired API v2 on 2026-11-13.
+    /// The message names the Current API call to use; [`is_not_found`](Self::is_not_found) is
+    /// `false`. When it is told from "no such membership": see [`Retired`].
+    Retired(Box<Retired>),
+    /// The API answered a write with success, but its answer shows the call's purpose was not
+    /// met (a license reset that left the binding): see [`Unconfirmed`].
+    Unconfirmed(Box<Unconfirmed>),
 }
 
 impl Error {
@@ -108,7 +119,9 @@ impl Error {
         match self {
             Error::InvalidInput(_) => RequestSent::NotSent,
             Error::Transport(e) | Error::Timeout(e) => e.request_sent(),
-            Error::Api(_) | Error::Decode(_) => RequestSent::MaybeSent,
+            Error::Api(_) | Error::Decode(_) | Error::Retired(_) | Error::Unconfirmed(_) => {
+                RequestSent::MaybeSent
+            }
         }
     }
 
@@ -124,7 +137,8 @@ impl Error {
             Error::Api(e) if e.side_effect && e.status().is_server_error() => Applied::Maybe,
             Error::Api(_) => Applied::No,
             Error::Decode(e) if e.side_effect => Applied::Yes,
-            Error::Decode(_) => Applied::No,
+            Error::Decode(_) | Error::Retired(_) => Applied::No,
+            Error::Unconfirmed(_) => Applied::Maybe,
         }
     }
 
@@ -133,6 +147,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => Some(e.status()),
+            Error::Retired(e) => Some(e.status()),
             _ => None,
         }
     }
@@ -263,6 +278,8 @@ impl fmt::Display for Error {
             ),
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::Decode(e) => fmt::Display::fmt(e, f),
+            Error::Retired(e) => fmt::Display::fmt(e, f),
+            Error::Unconfirmed(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -279,8 +296,7 @@ impl StdError for Error {
         match self {
             Error::InvalidInput(e) => Some(e),
             Error::Transport(e) | Error::Timeout(e) => Some(e.source_error()),
-            Error::Api(_) => None,
-            Error::Decode(_) => None,
+            Error::Api(_) | Error::Decode(_) | Error::Retired(_) | Error::Unconfirmed(_) => None,
         }
     }
 }
@@ -288,6 +304,12 @@ impl StdError for Error {
 impl From<InvalidInput> for Error {
     fn from(e: InvalidInput) -> Self {
         Error::InvalidInput(e)
+    }
+}
+
+impl From<Unconfirmed> for Error {
+    fn from(e: Unconfirmed) -> Self {
+        Error::Unconfirmed(Box::new(e))
     }
 }
 
@@ -338,52 +360,11 @@ impl fmt::Display for InvalidInput {
 
 impl StdError for InvalidInput {}
 
-/// A failure below HTTP: the connection, TLS, a timeout, a body too large.
-#[derive(Debug)]
-pub struct TransportError {
-    source: Source,
-    side_effect: bool,
-}
-
-/// The transport's error, kept as it came.
-#[derive(Debug)]
-enum Source {
-    /// From whop-transport (the default transport, or its layers): it says whether it was sent.
-    /// Boxed as it came from the service, which keeps [`Error`] small.
-    Transport(Box<whop_transport::Error>),
-    /// From another transport: nothing is known of it.
-    Other(BoxError),
-}
-
-impl TransportError {
-    /// Whether the request may have reached the server: what [`whop_transport`] said, or
-    /// [`RequestSent::MaybeSent`] for an error from another transport.
-    pub fn request_sent(&self) -> RequestSent {
-        match &self.source {
-            Source::Transport(e) => e.request_sent(),
-            Source::Other(_) => RequestSent::MaybeSent,
-        }
-    }
-
-    /// The [`whop_transport::Error`], with its [`kind`](whop_transport::Error::kind), when the
-    /// failure came from whop-transport (always, with the default transport).
-    pub fn transport_error(&self) -> Option<&whop_transport::Error> {
-        match &self.source {
-            Source::Transport(e) => Some(e),
-            Source::Other(_) => None,
-        }
-    }
-
-    /// The transport's own error, whichever transport it came from.
-    pub fn source_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
-        match &self.source {
-            Source::Transport(e) => &**e,
-            Source::Other(e) => &**e,
-        }
-    }
-}
-
 pub use response::{ApiError, DecodeError};
+pub(crate) use retired::means_retired;
+pub use retired::{Retired, Unconfirmed};
+use transport::Source;
+pub use transport::TransportError;
 
 #[cfg(test)]
 mod tests {

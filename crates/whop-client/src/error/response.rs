@@ -29,6 +29,8 @@ pub struct ApiError {
     body: Bytes,
     /// For a 404 that is not Whop's error body: the request that found no route.
     unknown_route: Option<String>,
+    /// For a legacy v2 route: the Current API call that replaces it.
+    successor: Option<&'static str>,
     pub(super) side_effect: bool,
 }
 
@@ -54,6 +56,7 @@ impl ApiError {
             retry_after,
             body,
             unknown_route: None,
+            successor: None,
             side_effect,
         }
     }
@@ -65,6 +68,13 @@ impl ApiError {
         if self.status == StatusCode::NOT_FOUND && self.message.is_none() && self.code.is_none() {
             self.unknown_route = Some(requested());
         }
+        self
+    }
+
+    /// Marks the answer as one from a legacy v2 route, replaced by `successor`: a 404 then says
+    /// that the route may be gone (see [`Retired`](crate::Retired)).
+    pub(crate) fn retired_successor(mut self, successor: Option<&'static str>) -> Self {
+        self.successor = successor;
         self
     }
 
@@ -136,6 +146,14 @@ impl fmt::Display for ApiError {
         if let Some(wait) = self.retry_after {
             write!(f, " (retry after {}s)", wait.as_secs())?;
         }
+        if let (Some(successor), StatusCode::NOT_FOUND) = (self.successor, self.status) {
+            write!(
+                f,
+                "; against Whop itself this route is gone: Whop retired API v2 on {}, use the \
+                 Current API instead: whop_client::{successor}",
+                crate::legacy::V2_RETIRED_ON
+            )?;
+        }
         Ok(())
     }
 }
@@ -149,6 +167,7 @@ impl fmt::Debug for ApiError {
             .field("retry_after", &self.retry_after)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("unknown_route", &self.unknown_route)
+            .field("successor", &self.successor)
             .field("side_effect", &self.side_effect)
             .finish()
     }

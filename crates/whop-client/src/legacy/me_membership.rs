@@ -2,6 +2,7 @@
 
 use whop_models::MeMembership;
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
 use crate::endpoint::{Call, endpoint, found, into_future};
 use crate::error::Error;
@@ -9,7 +10,7 @@ use crate::response::Response;
 
 endpoint!(RETRIEVE_MY_MEMBERSHIP = GET "/v5/me/memberships/{id}", V5);
 
-/// A lookup of one's own membership, from [`Client::me_membership`]. `.send().await` it (or
+/// A lookup of one's own membership, from [`Legacy::me_membership`]. `.send().await` it (or
 /// `.await` it directly); [`optional`](Self::optional) turns "no such membership" into `None`.
 ///
 /// The `v5/me` endpoints take a user's token (OAuth or app-proxy JWT), not a company key: use a
@@ -20,17 +21,17 @@ pub struct RetrieveMyMembership<'a, S> {
     call: Call,
 }
 
-impl<S> Client<S> {
+impl<'a, S> Legacy<'a, S> {
     /// Looks up the caller's membership by membership ID (`mem_…`) or license key.
     ///
     /// A [`whop_models::MembershipRef`], [`whop_models::LicenseKey`], [`whop_models::MembershipId`]
     /// or `&str` all work. License keys come from end users: the key is sent as one
     /// percent-encoded path segment whatever it contains (`/`, `?`, `#`, `%`, spaces, non-ASCII),
     /// and an empty key or a dot segment (`.`, `..`) is refused before anything is sent.
-    pub fn me_membership(&self, id_or_license_key: impl AsRef<str>) -> RetrieveMyMembership<'_, S> {
+    pub fn me_membership(&self, id_or_license_key: impl AsRef<str>) -> RetrieveMyMembership<'a, S> {
         let key = id_or_license_key.as_ref();
         RetrieveMyMembership {
-            client: self,
+            client: self.client,
             call: RETRIEVE_MY_MEMBERSHIP.call(&[("membership ID or license key", key)]),
         }
     }

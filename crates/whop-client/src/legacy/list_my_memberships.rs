@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use whop_models::{MeMembership, MeMembershipPage, MembershipStatus};
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
 use crate::endpoint::{Call, endpoint};
 use crate::error::{Error, InvalidInput};
@@ -15,7 +16,7 @@ endpoint!(LIST_MY_MEMBERSHIPS = GET "/v5/me/memberships", V5);
 /// Whop's default `per` of the v5 listing (the spec's).
 pub const V5_DEFAULT_PER_PAGE: u32 = 10;
 
-/// A listing of the caller's own memberships, from [`Client::my_memberships`] (a user token: use
+/// A listing of the caller's own memberships, from [`Legacy::my_memberships`] (a user token: use
 /// a client from [`Client::with_token`]).
 ///
 /// Filters, as the spec lists them: `company_id`, `product_id`, `statuses`, `valid` (Whop's
@@ -35,11 +36,11 @@ pub struct ListMyMemberships<S> {
     per: Option<u32>,
 }
 
-impl<S: Clone> Client<S> {
+impl<'a, S: Clone> Legacy<'a, S> {
     /// Lists the caller's own memberships (`GET /v5/me/memberships`), with a user token.
     pub fn my_memberships(&self) -> ListMyMemberships<S> {
         ListMyMemberships {
-            client: self.clone(),
+            client: self.client.clone(),
             filters: Vec::new(),
             statuses: Vec::new(),
             page: 1,

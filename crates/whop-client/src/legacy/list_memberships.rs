@@ -4,36 +4,19 @@ use std::sync::Arc;
 
 use whop_models::{Expand, ExpandSet, Membership, MembershipPage, MembershipStatus};
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
 use crate::endpoint::{Call, endpoint};
 use crate::error::{Error, InvalidInput};
-use crate::paging::{Items, PageShape, Pages};
+use crate::paging::{Direction, Items, PageShape, Pages};
 use crate::response::Response;
 
-endpoint!(LIST_MEMBERSHIPS = GET "/v2/memberships", V2);
+endpoint!(LIST_MEMBERSHIPS = GET "/v2/memberships", V2; successor "Client::list_memberships");
 
 /// The most memberships a v2 page holds: the spec's "limit of 50 results per page".
 pub const V2_MAX_PER_PAGE: u32 = 50;
 
-/// The order of a v2 listing, by creation time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Oldest first.
-    Asc,
-    /// Newest first (Whop's default).
-    Desc,
-}
-
-impl Direction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Direction::Asc => "asc",
-            Direction::Desc => "desc",
-        }
-    }
-}
-
-/// A listing of your company's memberships, from [`Client::list_memberships`]: set filters, then
+/// A listing of your company's memberships, from [`Legacy::list_memberships`]: set filters, then
 /// fetch one page ([`send`](Self::send)) or stream them all ([`pages`](Self::pages),
 /// [`items`](Self::items)).
 ///
@@ -51,11 +34,11 @@ pub struct ListMemberships<S> {
     per: u32,
 }
 
-impl<S: Clone> Client<S> {
+impl<'a, S: Clone> Legacy<'a, S> {
     /// Lists your company's memberships (`GET /v2/memberships`), with your company API key.
     pub fn list_memberships(&self) -> ListMemberships<S> {
         ListMemberships {
-            client: self.clone(),
+            client: self.client.clone(),
             filters: Vec::new(),
             expand: ExpandSet::new(),
             page: 1,

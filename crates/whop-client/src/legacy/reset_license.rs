@@ -5,12 +5,14 @@
 
 use whop_models::{Membership, Metadata, ValidateLicenseRequest};
 
-use super::validate_license::{VALIDATE_LICENSE, body};
-use crate::client::{Client, HttpService};
+use super::Legacy;
+use super::validate_license::VALIDATE_LICENSE;
+use crate::client::HttpService;
+use crate::endpoint::body;
 use crate::error::Error;
 use crate::response::Response;
 
-/// Which documented call [`Client::reset_license`] uses.
+/// Which documented call [`Legacy::reset_license`] uses.
 ///
 /// # Which call resets
 ///
@@ -38,9 +40,9 @@ pub enum ResetMethod {
     ValidateWithEmptyMetadata,
 }
 
-impl<S: HttpService> Client<S> {
+impl<'a, S: HttpService> Legacy<'a, S> {
     /// Resets a license key (or membership ID): clears the metadata it is bound to, so the next
-    /// [`validate_license`](Client::validate_license) binds whatever machine sends it. Uses
+    /// [`validate_license`](Legacy::validate_license) binds whatever machine sends it. Uses
     /// [`ResetMethod::UpdateMembership`]; see [`reset_license_with`](Self::reset_license_with).
     ///
     /// # Errors
@@ -74,7 +76,7 @@ impl<S: HttpService> Client<S> {
                 let call = VALIDATE_LICENSE
                     .call(&[("membership ID or license key", key)])
                     .json(body(ValidateLicenseRequest::default()));
-                self.send(call).await
+                self.client.send(call).await
             }
         }
     }

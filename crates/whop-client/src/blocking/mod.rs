@@ -6,16 +6,18 @@
 //!
 //! ```no_run
 //! use whop_client::blocking::Client;
-//! use whop_client::Token;
 //!
 //! # fn main() -> Result<(), whop_client::Error> {
-//! let client = Client::new(Token::new("user-oauth-token")?)?;
-//! if !client.check_license("XXXXX-XXXXXX-XXXXXXXX-XXXXXXX")?.is_valid() {
+//! // On your license server (it holds the API key; never ship it in the app).
+//! let client = Client::from_env()?; // WHOP_API_KEY
+//! if !client.validate_license("XXXXX-XXXXXX-XXXXXXXX-XXXXXXX", "machine-id")?.is_valid() {
 //!     std::process::exit(1);
 //! }
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The legacy v2/v5 calls are under [`Client::legacy`].
 //!
 //! # How it runs
 //!
@@ -36,14 +38,15 @@ use std::sync::{Arc, mpsc as std_mpsc};
 use std::thread::{self, JoinHandle};
 
 use tokio::sync::mpsc;
-use whop_models::{Expand, MeMembership, Membership, Metadata};
 use whop_transport::{ErrorKind, RequestSent, Token};
 
 use crate::client::ClientBuilder;
-use crate::endpoints::license::LicenseCheck;
-use crate::endpoints::validate_license::ValidateLicense;
 use crate::error::Error;
-use crate::response::Response;
+
+mod current;
+mod legacy;
+
+pub use legacy::Legacy;
 
 /// A call handed to the runtime thread.
 type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -102,124 +105,6 @@ impl Client {
         }
     }
 
-    /// Checks a license key, as [`crate::Client::check_license`].
-    ///
-    /// # Errors
-    /// As [`crate::Client::check_license`].
-    pub fn check_license(&self, license_key: impl AsRef<str>) -> Result<LicenseCheck, Error> {
-        let key = license_key.as_ref().to_owned();
-        self.run(false, |c| async move { c.check_license(key).await })
-    }
-
-    /// Looks up one of the caller's memberships by ID or license key, as
-    /// [`crate::Client::me_membership`].
-    ///
-    /// # Errors
-    /// As [`crate::Client::me_membership`].
-    pub fn me_membership(
-        &self,
-        id_or_license_key: impl AsRef<str>,
-    ) -> Result<Response<MeMembership>, Error> {
-        let id = id_or_license_key.as_ref().to_owned();
-        self.run(false, |c| async move { c.me_membership(id).await })
-    }
-
-    /// Cancels a membership at the end of its period, `expand` expanded, as
-    /// [`crate::Client::cancel_membership`].
-    ///
-    /// # Errors
-    /// As [`crate::Client::cancel_membership`].
-    pub fn cancel_membership(
-        &self,
-        id: impl AsRef<str>,
-        expand: &[Expand],
-    ) -> Result<Response<Membership>, Error> {
-        let (id, expand) = (id.as_ref().to_owned(), expand.to_vec());
-        self.run(true, |c| async move {
-            c.cancel_membership(id).expand_all(expand).await
-        })
-    }
-
-    /// Terminates a membership now, irreversibly, `expand` expanded, as
-    /// [`crate::Client::terminate_membership`].
-    ///
-    /// # Errors
-    /// As [`crate::Client::terminate_membership`].
-    pub fn terminate_membership(
-        &self,
-        id: impl AsRef<str>,
-        expand: &[Expand],
-    ) -> Result<Response<Membership>, Error> {
-        let (id, expand) = (id.as_ref().to_owned(), expand.to_vec());
-        self.run(true, |c| async move {
-            c.terminate_membership(id).expand_all(expand).await
-        })
-    }
-
-    /// Validates a license key with your company API key and binds it to `hardware_id` on first
-    /// use (metadata key `hwid`), as [`crate::Client::validate_license`] with
-    /// [`hwid`](crate::LicenseValidation::hwid): what a desktop app checks at start-up.
-    ///
-    /// # Errors
-    /// As [`crate::LicenseValidation::send`]: a key bound to another machine is not an error but
-    /// [`ValidateLicense::MetadataMismatch`].
-    pub fn validate_license(
-        &self,
-        license_key: impl AsRef<str>,
-        hardware_id: impl Into<String>,
-    ) -> Result<ValidateLicense, Error> {
-        let (key, hwid) = (license_key.as_ref().to_owned(), hardware_id.into());
-        self.run(true, |c| async move {
-            c.validate_license(key).hwid(hwid).send().await
-        })
-    }
-
-    /// Clears a license key's binding so the next validation binds it afresh, as
-    /// [`crate::Client::reset_license`].
-    ///
-    /// # Errors
-    /// As [`crate::Client::reset_license`].
-    pub fn reset_license(
-        &self,
-        license_key: impl AsRef<str>,
-    ) -> Result<Response<Membership>, Error> {
-        let key = license_key.as_ref().to_owned();
-        self.run(true, |c| async move { c.reset_license(key).await })
-    }
-
-    /// Looks up one of your company's memberships by ID or license key, `expand` expanded, as
-    /// [`crate::Client::membership`] (a company API key).
-    ///
-    /// # Errors
-    /// As [`crate::RetrieveMembership::send`]; [`Error::is_not_found`] when there is no such
-    /// membership.
-    pub fn membership(
-        &self,
-        id_or_license_key: impl AsRef<str>,
-        expand: &[Expand],
-    ) -> Result<Response<Membership>, Error> {
-        let (id, expand) = (id_or_license_key.as_ref().to_owned(), expand.to_vec());
-        self.run(false, |c| async move {
-            c.membership(id).expand_all(expand).await
-        })
-    }
-
-    /// Replaces the metadata of the membership `id`, as
-    /// [`crate::Client::update_membership_metadata`]: an empty [`Metadata`] clears it.
-    ///
-    /// # Errors
-    /// As [`crate::UpdateMembership::send`].
-    pub fn update_membership_metadata(
-        &self,
-        id: impl AsRef<str>,
-        metadata: impl Into<Metadata>,
-    ) -> Result<Response<Membership>, Error> {
-        let (id, metadata) = (id.as_ref().to_owned(), metadata.into());
-        self.run(true, |c| async move {
-            c.update_membership_metadata(id, metadata).await
-        })
-    }
-
     /// Runs any call of the async client and waits for its answer: for what has no method here
     /// (a page of a list, a builder option), without writing a runtime of your own.
     ///
@@ -228,12 +113,12 @@ impl Client {
     ///
     /// ```no_run
     /// use whop_client::blocking::Client;
-    /// use whop_client::{MembershipStatus, Token};
+    /// use whop_client::{MembershipFilter, Token};
     ///
     /// # fn main() -> Result<(), whop_client::Error> {
     /// let client = Client::new(Token::new("company-api-key")?)?;
     /// let page = client.call(|c| async move {
-    ///     c.list_memberships().status(MembershipStatus::Active).per(50).send().await
+    ///     c.list_memberships().status(MembershipFilter::Active).first(50).send().await
     /// })?;
     /// for membership in &page.get().data {
     ///     println!("{}", membership.id);
@@ -256,7 +141,7 @@ impl Client {
 
     /// Runs `call` on the runtime thread and waits for its result. `side_effect`: the call could
     /// change something (for the error when the runtime thread is gone).
-    fn run<T, F>(
+    pub(super) fn run<T, F>(
         &self,
         side_effect: bool,
         call: impl FnOnce(crate::Client) -> F,

@@ -33,21 +33,54 @@ use futures_core::Stream;
 use crate::error::Error;
 use crate::response::Response;
 
+pub use cursor::CursorPages;
+pub(crate) use cursor::CursorShape;
+
+mod cursor;
+
 type PageFuture<P> = Pin<Box<dyn Future<Output = Result<Response<P>, Error>> + Send>>;
 type Fetch<P> = Arc<dyn Fn(u32) -> PageFuture<P> + Send + Sync>;
+
+/// The order of a listing, by creation time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Oldest first.
+    Asc,
+    /// Newest first (Whop's default).
+    Desc,
+}
+
+impl Direction {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Direction::Asc => "asc",
+            Direction::Desc => "desc",
+        }
+    }
+}
 
 /// A page that failed: which page, and why. Resume the listing from [`page`](PageError::page).
 #[derive(Debug)]
 pub struct PageError {
     page: u32,
+    /// For a cursor listing: the cursor the failed page was asked for after.
+    after: Option<String>,
     error: Error,
 }
 
 impl PageError {
     /// The page number that failed (from 1): resume from it with [`Pages::resume_from`] or the
-    /// listing's `.page(n)`.
+    /// listing's `.page(n)`. For a cursor listing ([`CursorPages`]), the how-manieth page of the
+    /// stream it was; resume it with [`after`](Self::after).
     pub fn page(&self) -> u32 {
         self.page
+    }
+
+    /// For a cursor listing ([`CursorPages`]): the cursor the failed page was asked for after
+    /// (`None` for its first page). Resume with [`CursorPages::resume_after`] or the listing's
+    /// `.after(cursor)`. `None` for a numbered listing.
+    pub fn after(&self) -> Option<&str> {
+        self.after.as_deref()
     }
 
     /// Why it failed.
@@ -173,7 +206,11 @@ impl<P> Stream for Pages<P> {
                     }
                     Err(error) => {
                         this.next_page = None;
-                        Err(PageError { page, error })
+                        Err(PageError {
+                            page,
+                            after: None,
+                            error,
+                        })
                     }
                 }));
             }
@@ -186,15 +223,16 @@ impl<P> Stream for Pages<P> {
 }
 
 /// The objects of a listing, one by one, fetched a page at a time as the stream is polled. From a
-/// listing's `.items()`; a failed page is one `Err` item (see [`Pages`]).
+/// listing's `.items()`; a failed page is one `Err` item (see [`Pages`] and [`CursorPages`], the
+/// two kinds of page stream `Src` may be).
 #[must_use = "a stream does nothing until polled"]
-pub struct Items<P, T> {
-    pages: Pages<P>,
+pub struct Items<P, T, Src = Pages<P>> {
+    pages: Src,
     buffer: VecDeque<T>,
     into_items: fn(P) -> Vec<T>,
 }
 
-impl<P, T> fmt::Debug for Items<P, T> {
+impl<P, T, Src: fmt::Debug> fmt::Debug for Items<P, T, Src> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)
@@ -203,15 +241,26 @@ impl<P, T> fmt::Debug for Items<P, T> {
     }
 }
 
-impl<P, T> Items<P, T> {
-    pub(crate) fn new(pages: Pages<P>, into_items: fn(P) -> Vec<T>) -> Self {
+impl<P, T, Src> Items<P, T, Src> {
+    pub(crate) fn new(pages: Src, into_items: fn(P) -> Vec<T>) -> Self {
         Items {
             pages,
             buffer: VecDeque::new(),
             into_items,
         }
     }
+}
 
+impl<P, T> Items<P, T, CursorPages<P>> {
+    /// Continues a cursor listing after `cursor` (after a [`PageError`], its
+    /// [`after`](PageError::after)); objects fetched and not yet yielded are dropped.
+    pub fn resume_after(&mut self, cursor: Option<String>) {
+        self.buffer.clear();
+        self.pages.resume_after(cursor);
+    }
+}
+
+impl<P, T> Items<P, T> {
     /// Continues the listing from `page` (after a [`PageError`], its page); objects already
     /// fetched and not yet yielded are dropped.
     pub fn resume_from(&mut self, page: u32) {
@@ -220,7 +269,10 @@ impl<P, T> Items<P, T> {
     }
 }
 
-impl<P, T: Unpin> Stream for Items<P, T> {
+impl<P, T: Unpin, Src> Stream for Items<P, T, Src>
+where
+    Src: Stream<Item = Result<Response<P>, PageError>> + Unpin,
+{
     type Item = Result<T, PageError>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

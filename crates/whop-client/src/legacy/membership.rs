@@ -2,14 +2,15 @@
 
 use whop_models::{ExpandSet, Membership};
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
 use crate::endpoint::{Call, endpoint, expand_methods, found, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
-endpoint!(RETRIEVE_MEMBERSHIP = GET "/v2/memberships/{id}", V2);
+endpoint!(RETRIEVE_MEMBERSHIP = GET "/v2/memberships/{id}", V2; successor "Client::membership");
 
-/// A membership lookup, from [`Client::membership`]. Add [`expand`](Self::expand) choices, then
+/// A membership lookup, from [`Legacy::membership`]. Add [`expand`](Self::expand) choices, then
 /// `.send().await` (or `.await`); [`optional`](Self::optional) turns a 404 into `None`.
 #[must_use = "a request does nothing until it is sent"]
 pub struct RetrieveMembership<'a, S> {
@@ -20,15 +21,15 @@ pub struct RetrieveMembership<'a, S> {
 
 expand_methods!(RetrieveMembership);
 
-impl<S> Client<S> {
+impl<'a, S> Legacy<'a, S> {
     /// Looks up one of your company's memberships by membership ID (`mem_…`) or license key
     /// (`GET /v2/memberships/{id}`), with your company API key.
     ///
     /// The ID or key is sent as one percent-encoded path segment; an empty one or a dot segment
     /// is refused before anything is sent.
-    pub fn membership(&self, id_or_license_key: impl AsRef<str>) -> RetrieveMembership<'_, S> {
+    pub fn membership(&self, id_or_license_key: impl AsRef<str>) -> RetrieveMembership<'a, S> {
         RetrieveMembership {
-            client: self,
+            client: self.client,
             call: RETRIEVE_MEMBERSHIP
                 .call(&[("membership ID or license key", id_or_license_key.as_ref())]),
             expand: ExpandSet::new(),

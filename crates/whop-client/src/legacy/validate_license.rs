@@ -1,11 +1,11 @@
 //! `POST /v2/memberships/{id}/validate_license`: validate a license key and bind it to a machine.
 
-use bytes::Bytes;
 use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, ValidateLicenseRequest};
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint, into_future};
+use crate::endpoint::{Call, body, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
 use crate::response::Response;
 
@@ -13,7 +13,7 @@ use crate::response::Response;
 // key to this metadata and its answer was lost, the retry finds the same metadata bound and is
 // answered 201 as the first was; if it bound nothing (a mismatch, a 404), nothing changed. With
 // `{}` (a reset, in the 2023 guide's reading), clearing twice is clearing once.
-endpoint!(VALIDATE_LICENSE = POST "/v2/memberships/{id}/validate_license", V2, retry_safe);
+endpoint!(VALIDATE_LICENSE = POST "/v2/memberships/{id}/validate_license", V2, retry_safe; successor "Client::validate_license");
 
 /// What `validate_license` said about a key: the expected answers, typed. Errors (401, 429, 5xx,
 /// network, a body that did not decode) stay [`Error`]s.
@@ -26,7 +26,7 @@ pub enum ValidateLicense {
     /// metadata sent is now bound to it (the device binding).
     Valid(Response<Membership>),
     /// 400: the key is bound to other metadata (another machine). The user must reset the key
-    /// (from their Whop dashboard, or you with [`Client::reset_license`]). `message` is the API's.
+    /// (from their Whop dashboard, or you with [`Legacy::reset_license`]). `message` is the API's.
     MetadataMismatch {
         /// What the API said.
         message: String,
@@ -52,7 +52,7 @@ impl ValidateLicense {
     }
 }
 
-/// A license validation, from [`Client::validate_license`]. Give the metadata to bind or compare
+/// A license validation, from [`Legacy::validate_license`]. Give the metadata to bind or compare
 /// ([`hwid`](Self::hwid), [`metadata`](Self::metadata)), then `.send().await` (or `.await`).
 #[must_use = "a request does nothing until it is sent"]
 pub struct LicenseValidation<'a, S> {
@@ -62,7 +62,7 @@ pub struct LicenseValidation<'a, S> {
     expand: ExpandSet,
 }
 
-impl<S> Client<S> {
+impl<'a, S> Legacy<'a, S> {
     /// Validates a license key (or membership ID) with your company API key, binding it to the
     /// metadata you send on first use (`POST /v2/memberships/{id}/validate_license`).
     ///
@@ -71,9 +71,9 @@ impl<S> Client<S> {
     ///
     /// The key is sent as one percent-encoded path segment; an empty key or a dot segment is
     /// refused before anything is sent.
-    pub fn validate_license(&self, license_key: impl AsRef<str>) -> LicenseValidation<'_, S> {
+    pub fn validate_license(&self, license_key: impl AsRef<str>) -> LicenseValidation<'a, S> {
         LicenseValidation {
-            client: self,
+            client: self.client,
             call: VALIDATE_LICENSE.call(&[("membership ID or license key", license_key.as_ref())]),
             metadata: Ok(Metadata::new()),
             expand: ExpandSet::new(),
@@ -144,8 +144,3 @@ impl<'a, S: HttpService> LicenseValidation<'a, S> {
 }
 
 into_future!(LicenseValidation => ValidateLicense);
-
-/// A request body as JSON. Our request types always encode.
-pub(crate) fn body<T: serde::Serialize>(value: T) -> Bytes {
-    Bytes::from(whop_models::encode(&value).expect("request bodies always encode"))
-}

@@ -2,6 +2,7 @@
 
 use whop_models::{ExpandSet, Membership};
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
 use crate::endpoint::{Call, endpoint, expand_methods, into_future};
 use crate::error::Error;
@@ -12,12 +13,12 @@ use crate::response::Response;
 // (it may well be an error). An automatic retry after an answer was lost could then report a
 // failure for a termination that took place, so a lost answer is left to the caller, as
 // `Applied::Maybe`.
-endpoint!(TERMINATE = POST "/v2/memberships/{id}/terminate", V2);
+endpoint!(TERMINATE = POST "/v2/memberships/{id}/terminate", V2; successor "Client::cancel_membership_now");
 
-/// A terminate request, from [`Client::terminate_membership`]. Add [`expand`](Self::expand)
+/// A terminate request, from [`Legacy::terminate_membership`]. Add [`expand`](Self::expand)
 /// choices, then `.send().await` (or `.await` it directly).
 ///
-/// Unlike [`Client::cancel_membership`], which lets the membership run to the end of its period,
+/// Unlike [`Legacy::cancel_membership`], which lets the membership run to the end of its period,
 /// terminating ends access **at once** and **cannot be undone**: the customer has to buy again.
 /// It is not retried automatically: see [`Error::applied`] when it fails.
 #[must_use = "a request does nothing until it is sent"]
@@ -29,16 +30,16 @@ pub struct TerminateMembership<'a, S> {
 
 expand_methods!(TerminateMembership);
 
-impl<S> Client<S> {
+impl<'a, S> Legacy<'a, S> {
     /// Terminates the membership `id` now: access ends at once, irreversibly
     /// (`POST /v2/memberships/{id}/terminate`, company API key). To stop renewal but keep access
     /// until the period ends, use [`cancel_membership`](Self::cancel_membership) instead.
     ///
     /// `id` is a membership ID (`mem_…`); it is sent as one percent-encoded path segment, and an
     /// empty ID or a dot segment is refused before anything is sent.
-    pub fn terminate_membership(&self, id: impl AsRef<str>) -> TerminateMembership<'_, S> {
+    pub fn terminate_membership(&self, id: impl AsRef<str>) -> TerminateMembership<'a, S> {
         TerminateMembership {
-            client: self,
+            client: self.client,
             call: TERMINATE.call(&[("membership ID", id.as_ref())]),
             expand: ExpandSet::new(),
         }

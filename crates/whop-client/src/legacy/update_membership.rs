@@ -3,18 +3,18 @@
 use serde_json::Value;
 use whop_models::{Expand, ExpandSet, Membership, Metadata, UpdateMembershipRequest};
 
-use super::validate_license::body;
+use super::Legacy;
 use crate::client::{Client, HttpService};
-use crate::endpoint::{Call, endpoint, into_future};
+use crate::endpoint::{Call, body, endpoint, into_future};
 use crate::error::{Error, InvalidInput};
 use crate::response::Response;
 
 // Safe to repeat: the update replaces the metadata with the value sent, so a second attempt
 // leaves the membership as the first did (as an HTTP PUT would). A retry can overwrite a change
 // someone else made between the two attempts, the same race as any two concurrent updates.
-endpoint!(UPDATE_MEMBERSHIP = POST "/v2/memberships/{id}", V2, retry_safe);
+endpoint!(UPDATE_MEMBERSHIP = POST "/v2/memberships/{id}", V2, retry_safe; successor "Client::merge_membership_metadata");
 
-/// A metadata update, from [`Client::update_membership_metadata`]. `.send().await` (or `.await`).
+/// A metadata update, from [`Legacy::update_membership_metadata`]. `.send().await` (or `.await`).
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMembership<'a, S> {
     client: &'a Client<S>,
@@ -23,19 +23,19 @@ pub struct UpdateMembership<'a, S> {
     expand: ExpandSet,
 }
 
-impl<S> Client<S> {
+impl<'a, S> Legacy<'a, S> {
     /// Replaces the metadata of the membership `id` (`POST /v2/memberships/{id}`; the spec's
     /// `{id}` is a membership ID, `mem_…`, not a license key): `{}` clears it, which unbinds a
-    /// license key ([`Client::reset_license`] does that from a key).
+    /// license key ([`Legacy::reset_license`] does that from a key).
     ///
     /// Whop documents no limit on the metadata's keys or size, so none is checked here.
     pub fn update_membership_metadata(
         &self,
         id: impl AsRef<str>,
         metadata: impl Into<Metadata>,
-    ) -> UpdateMembership<'_, S> {
+    ) -> UpdateMembership<'a, S> {
         UpdateMembership {
-            client: self,
+            client: self.client,
             call: UPDATE_MEMBERSHIP.call(&[("membership ID", id.as_ref())]),
             metadata: Ok(metadata.into()),
             expand: ExpandSet::new(),
@@ -49,7 +49,7 @@ impl<S> Client<S> {
         &self,
         id: impl AsRef<str>,
         metadata: Value,
-    ) -> UpdateMembership<'_, S> {
+    ) -> UpdateMembership<'a, S> {
         UpdateMembership {
             metadata: Metadata::from_value(metadata)
                 .map_err(|e| InvalidInput::new("metadata", e.to_string())),

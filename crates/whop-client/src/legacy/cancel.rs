@@ -2,14 +2,15 @@
 
 use whop_models::{ExpandSet, Membership};
 
+use super::Legacy;
 use crate::client::{Client, HttpService};
 use crate::endpoint::{Call, endpoint, expand_methods, into_future};
 use crate::error::Error;
 use crate::response::Response;
 
-endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe);
+endpoint!(CANCEL = POST "/v2/memberships/{id}/cancel", V2, retry_safe; successor "Client::cancel_membership_at_period_end");
 
-/// A cancel request, from [`Client::cancel_membership`]. Add [`expand`](Self::expand) choices, then
+/// A cancel request, from [`Legacy::cancel_membership`]. Add [`expand`](Self::expand) choices, then
 /// `.send().await` (or `.await` it directly).
 ///
 /// Whop's v2 cancel does not end access now: it sets `cancel_at_period_end`, and the membership
@@ -24,15 +25,15 @@ pub struct CancelMembership<'a, S> {
 
 expand_methods!(CancelMembership);
 
-impl<S> Client<S> {
+impl<'a, S> Legacy<'a, S> {
     /// Cancels the membership `id` at the end of its period.
     ///
     /// `id` is a membership ID (`mem_…`); a [`whop_models::MembershipId`] or a `&str` both work. It
     /// is sent as one percent-encoded path segment, whatever it contains; an empty ID is refused
     /// when the request is sent, before anything leaves.
-    pub fn cancel_membership(&self, id: impl AsRef<str>) -> CancelMembership<'_, S> {
+    pub fn cancel_membership(&self, id: impl AsRef<str>) -> CancelMembership<'a, S> {
         CancelMembership {
-            client: self,
+            client: self.client,
             call: CANCEL.call(&[("membership ID", id.as_ref())]),
             expand: ExpandSet::new(),
         }

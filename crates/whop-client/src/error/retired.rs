@@ -1,0 +1,150 @@
+//! Two answers that are neither Whop's "no" nor its "yes": a legacy v2 route that is gone
+//! ([`Retired`]), and a success that did not do what the call promised ([`Unconfirmed`]).
+//!
+//! # When a v2 answer means "retired"
+//!
+//! Whop switched API v2 off on [`V2_RETIRED_ON`](crate::legacy::V2_RETIRED_ON). A v2 call
+//! (one of [`Legacy`](crate::legacy::Legacy)'s) fails as [`Retired`] when its answer is one a
+//! route that exists would not give ([`means_retired`]):
+//! - `410 Gone`, whatever the body;
+//! - any status but a server error (5xx), 401, 403 and 429 whose body is not JSON: an HTML page,
+//!   text, or nothing (a 404 page, a redirect to the docs, `405 Method Not Allowed`), including a
+//!   `200` with an HTML page.
+//!
+//! A v2 **404 with Whop's JSON error body** stays "no such membership"
+//! ([`Error::is_not_found`](crate::Error::is_not_found) is `true`, and the legacy outcomes say
+//! `NotFound`): the route answered, in Whop's own words, as it still does on a server that
+//! serves v2 (whop-mock by default). Its message still names the retirement and the Current API
+//! call, since against the real Whop the route is gone either way.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use bytes::Bytes;
+use http::StatusCode;
+
+use crate::legacy::V2_RETIRED_ON;
+
+/// Whether a v2 answer (`status`, `body`) says the route is gone. See the module docs.
+pub(crate) fn means_retired(status: StatusCode, body: &[u8]) -> bool {
+    if status == StatusCode::GONE {
+        return true;
+    }
+    let kept = status.is_server_error()
+        || matches!(
+            status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS
+        );
+    !kept && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
+}
+
+/// A legacy v2 call failed because Whop retired API v2: the route answered as a route that is
+/// gone does (see [`Error::Retired`](crate::Error::Retired)). Its `Display` names the date and
+/// the Current API call to use instead.
+pub struct Retired {
+    status: StatusCode,
+    requested: String,
+    successor: &'static str,
+    body: Bytes,
+}
+
+impl Retired {
+    pub(crate) fn new(
+        status: StatusCode,
+        requested: String,
+        successor: &'static str,
+        body: Bytes,
+    ) -> Self {
+        Retired {
+            status,
+            requested,
+            successor,
+            body,
+        }
+    }
+
+    /// The HTTP status the gone route answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The request, as `METHOD <base URL><route template>` (the path parameter a placeholder).
+    pub fn requested_route(&self) -> &str {
+        &self.requested
+    }
+
+    /// The Current API call to use instead, e.g. `Client::cancel_membership_at_period_end`.
+    pub fn successor(&self) -> &'static str {
+        self.successor
+    }
+
+    /// The day Whop switched API v2 off.
+    pub fn retired_on(&self) -> &'static str {
+        V2_RETIRED_ON
+    }
+
+    /// The raw body of the answer (often an HTML page). Unredacted.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+impl fmt::Display for Retired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Whop retired API v2 on {V2_RETIRED_ON}: {} answered {} as a route that is gone; use \
+             the Current API instead: whop_client::{}",
+            self.requested, self.status, self.successor
+        )
+    }
+}
+
+impl fmt::Debug for Retired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Retired")
+            .field("status", &self.status)
+            .field("requested", &self.requested)
+            .field("successor", &self.successor)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
+impl StdError for Retired {}
+
+/// The API answered a write with success, but what it answered shows the call's purpose was not
+/// met (for a license reset: the binding is still there). See
+/// [`Error::Unconfirmed`](crate::Error::Unconfirmed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unconfirmed {
+    what: &'static str,
+    reason: String,
+}
+
+impl Unconfirmed {
+    pub(crate) fn new(what: &'static str, reason: impl Into<String>) -> Self {
+        Unconfirmed {
+            what,
+            reason: reason.into(),
+        }
+    }
+
+    /// Which call's purpose was not met (`"license reset"`).
+    pub fn what(&self) -> &str {
+        self.what
+    }
+
+    /// What the answer showed.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for Unconfirmed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} not confirmed: {}", self.what, self.reason)
+    }
+}
+
+impl StdError for Unconfirmed {}
