@@ -263,9 +263,11 @@ impl<S: HttpService> ListMemberships<S> {
         CursorPages::new(fetch, shape, after)
     }
 
-    /// Every membership, one by one, fetched a page at a time.
+    /// Every membership, one by one, fetched a page at a time: each **once**, by ID, even from a
+    /// server that hands a page back twice.
     pub fn items(self) -> Items<MembershipPage, Membership, CursorPages<MembershipPage>> {
-        Items::new(self.pages(), |page| page.data)
+        Items::new(self.pages(), |page: MembershipPage| page.data)
+            .once_by(|m: &Membership| m.id.as_str())
     }
 }
 

@@ -63,6 +63,13 @@ impl Retired {
         }
     }
 
+    /// The same error, naming `successor` as the call to use: for a legacy call made of another
+    /// legacy call (a reset that reads first).
+    pub(crate) fn succeeded_by(mut self, successor: &'static str) -> Self {
+        self.successor = successor;
+        self
+    }
+
     /// The HTTP status the gone route answered with.
     pub fn status(&self) -> StatusCode {
         self.status

@@ -65,19 +65,27 @@ impl<'a, S: HttpService> Legacy<'a, S> {
         method: ResetMethod,
     ) -> Result<Response<Membership>, Error> {
         let key = license_key.as_ref();
-        match method {
-            ResetMethod::UpdateMembership => {
-                let membership = self.membership(key).send().await?;
-                self.update_membership_metadata(membership.id.as_str(), Metadata::new())
-                    .send()
-                    .await
+        let reset = async {
+            match method {
+                ResetMethod::UpdateMembership => {
+                    let membership = self.membership(key).send().await?;
+                    self.update_membership_metadata(membership.id.as_str(), Metadata::new())
+                        .send()
+                        .await
+                }
+                ResetMethod::ValidateWithEmptyMetadata => {
+                    let call = VALIDATE_LICENSE
+                        .call(&[("membership ID or license key", key)])
+                        .json(body(ValidateLicenseRequest::default()));
+                    self.client.send(call).await
+                }
             }
-            ResetMethod::ValidateWithEmptyMetadata => {
-                let call = VALIDATE_LICENSE
-                    .call(&[("membership ID or license key", key)])
-                    .json(body(ValidateLicenseRequest::default()));
-                self.client.send(call).await
+        };
+        reset.await.map_err(|e| match e {
+            Error::Retired(retired) => {
+                Error::Retired(Box::new(retired.succeeded_by("Client::reset_license")))
             }
-        }
+            other => other,
+        })
     }
 }

@@ -21,7 +21,7 @@
 //! fails is yielded as a [`PageError`] carrying its page number, and the stream ends there;
 //! [`Pages::resume_from`] (or the listing's `.page(n)`) picks it up again from that page.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -222,6 +222,9 @@ impl<P> Stream for Pages<P> {
     }
 }
 
+/// An object's key, and the keys yielded so far.
+type Once<T> = (fn(&T) -> &str, HashSet<String>);
+
 /// The objects of a listing, one by one, fetched a page at a time as the stream is polled. From a
 /// listing's `.items()`; a failed page is one `Err` item (see [`Pages`] and [`CursorPages`], the
 /// two kinds of page stream `Src` may be).
@@ -230,6 +233,8 @@ pub struct Items<P, T, Src = Pages<P>> {
     pages: Src,
     buffer: VecDeque<T>,
     into_items: fn(P) -> Vec<T>,
+    /// For a listing that yields each object once: its key, and the keys yielded so far.
+    once: Option<Once<T>>,
 }
 
 impl<P, T, Src: fmt::Debug> fmt::Debug for Items<P, T, Src> {
@@ -247,7 +252,15 @@ impl<P, T, Src> Items<P, T, Src> {
             pages,
             buffer: VecDeque::new(),
             into_items,
+            once: None,
         }
+    }
+
+    /// The same stream, yielding each object once: an object whose `key` was already yielded
+    /// (a server that hands a page back twice) is skipped.
+    pub(crate) fn once_by(mut self, key: fn(&T) -> &str) -> Self {
+        self.once = Some((key, HashSet::new()));
+        self
     }
 }
 
@@ -279,6 +292,11 @@ where
         let this = self.get_mut();
         loop {
             if let Some(item) = this.buffer.pop_front() {
+                if let Some((key, seen)) = &mut this.once
+                    && !seen.insert(key(&item).to_owned())
+                {
+                    continue;
+                }
                 return Poll::Ready(Some(Ok(item)));
             }
             match Pin::new(&mut this.pages).poll_next(cx) {
