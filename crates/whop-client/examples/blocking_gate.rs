@@ -9,7 +9,8 @@
 
 use whop_client::{Client, Token, blocking};
 
-/// The gate: `true` when `key` grants access.
+/// The gate: `true` when `key` belongs to one of the user's memberships and it grants access
+/// (`GET /v1/memberships/{key}` with the user's own token: no API key in the app).
 pub(crate) fn licensed(
     base_url: &str,
     user_token: &str,
@@ -18,7 +19,9 @@ pub(crate) fn licensed(
     let token = Token::new(user_token)?;
     let builder = Client::builder().transport(|t| t.base_url(base_url).token(token));
     let client = blocking::Client::from_builder(builder)?;
-    Ok(client.legacy().check_license(key)?.is_valid())
+    Ok(client
+        .membership_optional(key)?
+        .is_some_and(|membership| membership.grants_access()))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -145,8 +145,7 @@ async fn run() -> Result<(), String> {
             return Ok(());
         };
         client
-            .legacy()
-            .cancel_membership(&id)
+            .cancel_membership_at_period_end(&id)
             .await
             .map_err(|e| e.to_string())?;
         return Ok(());
@@ -154,21 +153,20 @@ async fn run() -> Result<(), String> {
 
     // The client works as before; every call goes through the layer.
     client
-        .legacy()
-        .cancel_membership(whop_mock::DEMO_MEMBERSHIP_ID)
+        .cancel_membership_at_period_end(whop_mock::DEMO_MEMBERSHIP_ID)
         .await
         .map_err(|e| e.to_string())?;
     let user = client.with_token(&Token::new(whop_mock::DEMO_USER_TOKEN).expect("a valid token"));
-    let check = user
-        .legacy()
-        .check_license(whop_mock::DEMO_LICENSE_KEY)
+    let found = user
+        .membership(whop_mock::DEMO_LICENSE_KEY)
+        .optional()
         .await
         .map_err(|e| e.to_string())?;
-    println!("license valid: {}", check.is_valid());
+    let valid = found.is_some_and(|m| m.grants_access());
+    println!("license valid: {valid}");
     // A 404 is an answer, and the layer sees it too.
     let missing = client
-        .legacy()
-        .cancel_membership("mem_doesnotexist00")
+        .cancel_membership_at_period_end("mem_doesnotexist00")
         .await;
     println!(
         "cancel of an unknown ID: {}",

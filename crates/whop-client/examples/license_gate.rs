@@ -5,8 +5,9 @@
 //! WHOP_USER_TOKEN=... cargo run -p whop-client --example license_gate -- "$LICENSE_KEY"
 //! ```
 //!
-//! The check is `Client::check_license` (`GET /v5/me/memberships/{key}`, with the user's token):
-//! valid, not valid (expired, cancelled, unpaid), or no such key among this user's memberships.
+//! The check is `Client::membership(key)` on the Current API (`GET /v1/memberships/{key}`, with
+//! the user's own token, so the app ships no API key), then the membership's status: access, no
+//! access (expired, cancelled, unpaid), or no such key among this user's memberships.
 //!
 //! Without `WHOP_USER_TOKEN` it starts the embedded fake API (whop-mock) on loopback and gates on
 //! three keys: a valid one, an expired one and an unknown one. With `WHOP_USER_TOKEN` (the user's
@@ -15,7 +16,6 @@
 
 use std::process::ExitCode;
 
-use whop_client::legacy::LicenseCheck;
 use whop_client::{Client, Token};
 use whop_mock::{MockMembership, MockWhop};
 
@@ -30,25 +30,20 @@ enum Gate {
 
 /// The gate itself: the only function an app needs.
 async fn gate(client: &Client, license_key: &str) -> Gate {
-    match client.legacy().check_license(license_key).await {
-        Ok(LicenseCheck::Valid(_membership)) => {
-            // Binding the key to one machine goes here. `Client::validate_license` (v2
-            // `validate_license`, with your company API key, so from your server) is being added
-            // to the client: it binds a key to metadata sent on first use, such as a hardware ID.
-            // Until then a valid key opens the gate on any machine.
+    match client.membership(license_key).optional().await {
+        Ok(Some(membership)) if membership.grants_access() => {
+            // Binding the key to one machine goes here: `Client::validate_license(key, hwid)`,
+            // which needs your company API key, so from your server, never from the app.
             Gate::Open
         }
-        Ok(LicenseCheck::Invalid(membership)) => Gate::Closed(format!(
-            "this license is {}: renew it at {}",
+        Ok(Some(membership)) => Gate::Closed(format!(
+            "this license is {}: renew it from your Whop account",
             membership
                 .status
                 .as_ref()
-                .map_or_else(|| "not valid".to_owned(), ToString::to_string),
-            membership.manage_url
+                .map_or_else(|| "not valid".to_owned(), ToString::to_string)
         )),
-        Ok(LicenseCheck::NotFound) => {
-            Gate::Closed("no license with this key: check it for typos".to_owned())
-        }
+        Ok(None) => Gate::Closed("no license with this key: check it for typos".to_owned()),
         // Network, refused token, rate limit, ...: say so instead of "invalid key". An app may
         // choose to stay open offline for a while; this one stays closed.
         Err(e) => Gate::Closed(format!("could not check the license: {e}")),

@@ -5,8 +5,9 @@
 //! WHOP_API_KEY=... cargo run -p whop-client --example support_cancel -- mem_XXXXXXXXXXXXXX
 //! ```
 //!
-//! An agent pastes a membership ID; the tool cancels it at the end of the current period (Whop's
-//! v2 API never ends access at once) and says in one line what happened and what to do next.
+//! An agent pastes a membership ID; the tool cancels it at the end of the current period (on the
+//! Current API, `cancel_membership_at_period_end`: the request always says so, since a cancel
+//! without it would end access at once) and says in one line what happened and what to do next.
 //!
 //! Without `WHOP_API_KEY` it starts the embedded fake API (whop-mock) on loopback and cancels the
 //! demo membership, then an ID that does not exist. With `WHOP_API_KEY` (your company API key) it
@@ -14,8 +15,6 @@
 
 use std::process::ExitCode;
 
-use whop_client::legacy::Expand;
-use whop_client::models::Expandable;
 use whop_client::{Applied, Client, Token};
 
 #[tokio::main]
@@ -77,20 +76,14 @@ async fn main() -> ExitCode {
 
 /// Cancels `id` at period end and returns the one line the support agent reads.
 async fn cancel_for_support(client: &Client, id: &str) -> String {
-    // Expanding the user costs nothing extra and lets the agent check it is the right customer.
-    match client
-        .legacy()
-        .cancel_membership(id)
-        .expand(Expand::User)
-        .await
-    {
+    match client.cancel_membership_at_period_end(id).await {
         Ok(membership) => {
-            let who = match &membership.user {
-                Some(Expandable::Object(user)) => user.username.clone().unwrap_or_default(),
-                Some(Expandable::Id(id)) => id.to_string(),
-                None => "unknown user".to_owned(),
-            };
-            let ends = membership.renewal_period_end.map_or_else(
+            // The user's ID lets the agent check it is the right customer.
+            let who = membership
+                .user_id
+                .as_ref()
+                .map_or_else(|| "no user".to_owned(), ToString::to_string);
+            let ends = membership.current_period_end.map_or_else(
                 || "at the end of the period".to_owned(),
                 |t| format!("on {}", t.date()),
             );
@@ -110,8 +103,8 @@ async fn cancel_for_support(client: &Client, id: &str) -> String {
         Err(e) => match e.applied() {
             Applied::No => format!("Not cancelled: {e}"),
             Applied::Yes => format!("Cancelled, but Whop's answer was unreadable: {e}"),
-            // `Maybe`: a timeout or a 5xx after the request left. Cancelling twice is the same
-            // as once, so the advice is simple.
+            // `Maybe`: a timeout or a 5xx after the request left. Cancelling at period end twice
+            // is the same as once, so the advice is simple.
             _ => format!("Maybe cancelled ({e}): run it again, it is safe."),
         },
     }

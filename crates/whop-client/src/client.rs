@@ -64,14 +64,10 @@ impl<S> HttpService for S where
 /// ```no_run
 /// # async fn run() -> Result<(), whop_client::Error> {
 /// use whop_client::Client;
-/// use whop_client::legacy::Expand;
 ///
 /// let client = Client::from_env()?; // WHOP_API_KEY
 /// let membership = client
-///     .legacy()
-///     .cancel_membership("mem_XXXXXXXXXXXXXX")
-///     .expand(Expand::Plan)
-///     .send()
+///     .cancel_membership_at_period_end("mem_XXXXXXXXXXXXXX")
 ///     .await?;
 /// assert_eq!(membership.cancel_at_period_end, Some(true));
 /// # Ok(()) }
@@ -144,10 +140,13 @@ impl<S> Client<S> {
     /// service wrapped in your own tower layers, a mock, or another HTTP stack.
     ///
     /// Requests reach `service` with a URI that is a path relative to the API root
-    /// (`/v2/memberships/mem_1/cancel`), a [`whop_transport::Endpoint`] extension, and, for a
+    /// (`/v1/memberships/mem_1/cancel`), a [`whop_transport::Endpoint`] extension, and, for a
     /// client made with [`with_token`](Client::with_token), a [`Token`] extension. Put
     /// [`whop_transport::BaseUrlLayer`] and [`whop_transport::AuthLayer`] in front of a service that
-    /// needs an absolute URI and an `Authorization` header. Its error may be any error type
+    /// needs an absolute URI and an `Authorization` header, and
+    /// [`whop_transport::ApiVersionLayer`] (and [`whop_transport::IdempotencyLayer`]) in front of
+    /// one that talks to Whop's Current API: without its `Api-Version-Date`, Whop answers a v1
+    /// request with its older "Legacy" resource, which the Current API's models do not describe. Its error may be any error type
     /// (`Into<BoxError>`): a [`whop_transport::Error`] keeps its detail (was the request sent?),
     /// any other is reported as "may have been sent", with it as the source.
     ///
@@ -155,26 +154,26 @@ impl<S> Client<S> {
     /// use bytes::Bytes;
     /// use tower::ServiceBuilder;
     /// use whop_client::{Client, Token};
-    /// use whop_transport::{AuthLayer, BaseUrl, BaseUrlLayer};
+    /// use whop_transport::{ApiVersionDate, ApiVersionLayer, AuthLayer, BaseUrl, BaseUrlLayer};
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let base = BaseUrl::parse("https://api.whop.com/api")?;
     /// let mine = tower::service_fn(|request: http::Request<Bytes>| async move {
     ///     // Your HTTP stack here; it sees the absolute URI and the user's Authorization header.
-    ///     assert_eq!(request.uri(), "https://api.whop.com/api/v5/me/memberships/mem_1");
+    ///     assert_eq!(request.uri(), "https://api.whop.com/api/v1/memberships/mem_1");
     ///     assert_eq!(request.headers()["authorization"], "Bearer user_token");
-    ///     let body = r#"{"id":"mem_1","product_id":"prod_1","plan_id":"plan_1",
-    ///         "page_id":"page_1","created_at":1700000000,"quantity":1,"valid":true,
-    ///         "manage_url":"https://whop.com/hub/"}"#;
+    ///     assert_eq!(request.headers()["api-version-date"], "2026-09-15");
+    ///     let body = r#"{"id":"mem_1","status":"active","created_at":"2026-01-01T00:00:00Z"}"#;
     ///     Ok::<_, std::io::Error>(http::Response::new(Bytes::from_static(body.as_bytes())))
     /// });
     /// let service = ServiceBuilder::new()
     ///     .layer(BaseUrlLayer::new(base.clone()))
     ///     .layer(AuthLayer::per_request_only().only_for(base))
+    ///     .layer(ApiVersionLayer::new(&ApiVersionDate::PINNED))
     ///     .service(mine);
     /// let client = Client::with_service(service).with_token(&Token::new("user_token")?);
-    /// let membership = client.legacy().me_membership("mem_1").await?;
+    /// let membership = client.membership("mem_1").await?;
     /// assert_eq!(membership.id.as_str(), "mem_1");
     /// # Ok(())
     /// # }

@@ -156,3 +156,47 @@ fn the_blocking_client_says_not_found_for_an_unknown_membership() {
         .expect_err("no such membership");
     assert!(error.is_not_found(), "{error:?}");
 }
+
+#[test]
+fn the_blocking_client_binds_a_key_on_the_current_api_and_rebinds_after_a_reset() {
+    use whop_client::LicenseBinding;
+    use whop_mock::{DEMO_COMPANY_KEY, DEMO_CURRENT_UNBOUND_LICENSE_KEY};
+
+    let (_runtime, server) = serve_demo();
+    let client = blocking_client(&server, DEMO_COMPANY_KEY);
+    let key = DEMO_CURRENT_UNBOUND_LICENSE_KEY;
+    assert!(client.validate_license(key, "A").expect("binds").is_valid());
+    assert!(matches!(
+        client.validate_license(key, "B").expect("answers"),
+        LicenseBinding::BoundToOtherMachine { .. }
+    ));
+    client.reset_license(key).expect("resets");
+    assert!(
+        client
+            .validate_license(key, "B")
+            .expect("rebinds")
+            .is_valid()
+    );
+    let membership = client.membership(key).expect("reads");
+    assert_eq!(
+        whop_client::bound_hardware_id(&membership).as_deref(),
+        Some("B")
+    );
+    assert!(
+        client
+            .membership_optional("NO-SUCH-KEY")
+            .expect("answers")
+            .is_none()
+    );
+    let cancelled = client
+        .cancel_membership_at_period_end(membership.id.as_str())
+        .expect("cancels");
+    assert_eq!(cancelled.cancel_at_period_end, Some(true));
+    assert!(
+        server
+            .mock()
+            .requests()
+            .iter()
+            .all(|r| !r.path.starts_with("/api/v2/"))
+    );
+}

@@ -27,7 +27,7 @@ fn kind(error: &Error) -> Kind {
     match error {
         Error::Retired(_) => Kind::Retired,
         _ if error.is_not_found() => Kind::NotFound,
-        Error::Api(_) => Kind::OtherApi,
+        Error::Api(_) | Error::Decode(_) => Kind::OtherApi,
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -44,8 +44,7 @@ async fn each_v2_answer_is_read_as_retired_or_as_what_it_says() {
         (410, r#"{"error":{"message":"gone"}}"#, Kind::Retired),
         (410, "", Kind::Retired),
         (405, "Method Not Allowed", Kind::Retired),
-        (301, "<html>moved</html>", Kind::Retired),
-        (200, HTML_404, Kind::Retired),
+        (301, "<html>moved</html>", Kind::OtherApi),
         (404, WHOP_NOT_FOUND, Kind::NotFound),
         (500, HTML_404, Kind::OtherApi),
         (502, "<html>Bad Gateway</html>", Kind::OtherApi),
@@ -53,6 +52,8 @@ async fn each_v2_answer_is_read_as_retired_or_as_what_it_says() {
         (403, r#"{"error":{"message":"forbidden"}}"#, Kind::OtherApi),
         (429, "Too Many Requests", Kind::OtherApi),
         (400, r#"{"error":{"message":"bad"}}"#, Kind::OtherApi),
+        // A success is never "retired": a cancel Whop accepted was applied, whatever the body.
+        (201, HTML_404, Kind::OtherApi),
     ];
     for (status, body, expected) in cases {
         let client = answering(*status, body);

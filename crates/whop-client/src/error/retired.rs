@@ -7,9 +7,16 @@
 //! (one of [`Legacy`](crate::legacy::Legacy)'s) fails as [`Retired`] when its answer is one a
 //! route that exists would not give ([`means_retired`]):
 //! - `410 Gone`, whatever the body;
-//! - any status but a server error (5xx), 401, 403 and 429 whose body is not JSON: an HTML page,
-//!   text, or nothing (a 404 page, a redirect to the docs, `405 Method Not Allowed`), including a
-//!   `200` with an HTML page.
+//! - any client error (4xx) but 401, 403 and 429 whose body is not JSON: an HTML page, text, or
+//!   nothing (a 404 page, `405 Method Not Allowed`).
+//!
+//! A server error (5xx) is Whop's trouble, not a verdict on the route, and a redirect (3xx, never
+//! followed: the credential would go with it) stays an [`Error::Api`](crate::Error::Api) with its
+//! status.
+//!
+//! A success (2xx) is never read as retired, whatever its body: a write Whop accepted whose body
+//! did not decode was applied ([`Error::Decode`](crate::Error::Decode) says so), and calling it
+//! "retired" would tell the caller it was not.
 //!
 //! A v2 **404 with Whop's JSON error body** stays "no such membership"
 //! ([`Error::is_not_found`](crate::Error::is_not_found) is `true`, and the legacy outcomes say
@@ -30,12 +37,13 @@ pub(crate) fn means_retired(status: StatusCode, body: &[u8]) -> bool {
     if status == StatusCode::GONE {
         return true;
     }
-    let kept = status.is_server_error()
-        || matches!(
-            status,
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS
-        );
-    !kept && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
+    let kept = matches!(
+        status,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS
+    );
+    status.is_client_error()
+        && !kept
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
 }
 
 /// A legacy v2 call failed because Whop retired API v2: the route answered as a route that is

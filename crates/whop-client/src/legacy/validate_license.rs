@@ -82,11 +82,12 @@ impl<'a, S> Legacy<'a, S> {
 }
 
 impl<'a, S: HttpService> LicenseValidation<'a, S> {
-    /// Binds to (or compares with) this hardware ID: sets the metadata key `hwid`, the key Whop's
+    /// Binds to (or compares with) this hardware ID: sets the metadata key `hwid`
+    /// ([`HWID_METADATA_KEY`](crate::HWID_METADATA_KEY)), the key Whop's
     /// guides use.
     pub fn hwid(mut self, hardware_id: impl Into<String>) -> Self {
         if let Ok(metadata) = &mut self.metadata {
-            metadata.insert("hwid", hardware_id.into());
+            metadata.insert(crate::HWID_METADATA_KEY, hardware_id.into());
         }
         self
     }
