@@ -35,7 +35,7 @@
 //! | headers never finish, 2 attempts of 300 ms | `Timeout(Timeout)`, maybe sent, applied `Maybe`; the client closes both connections | 607 ms | 3 s |
 //! | body trickles 1 B / 20 ms, 300 ms attempt timeout, 1 attempt | `Timeout`, maybe sent, applied `Maybe` | 302 ms | 3 s |
 //! | body over the cap (64 B) | `Transport(BodyTooLarge { limit: 64 })` with status 200; not retried | 32 ms | 2 s |
-//! | 301 to another host (cancel) | `Retired` 301 (a v2 route that redirects is gone), applied `No`, nothing cancelled; not followed: the other host accepted no connection | 1 ms | 2 s |
+//! | 301 to another host (cancel) | `Api` 301, applied `No`, nothing cancelled; not followed: the other host accepted no connection | 1 ms | 2 s |
 //! | 429, `Retry-After: 1` | waits 1 s, retries, `Ok` (2 requests) | 1.0 s | 3 s |
 //! | 429, `Retry-After:` an HTTP date 2 s ahead (written as the call starts) | waits until the date (1-2 s), retries, `Ok` (2 requests); ends after the date | 1.0-2.0 s | 4 s |
 //! | 429, `Retry-After: 99999999999999999999999` | `Api` 429 at once, `retry_after()` = `u64::MAX` s; 1 request | 4 ms | 2 s |
@@ -60,13 +60,14 @@
 //! | --- | --- | --- | --- |
 //! | storm of 503s, 10 calls, budget of 10 retries | `Api` 503 each; attempts per call `[3, 3, 3, 3, 3, 1, 1, 1, 1, 1]` | 100 ms | 3 s |
 
+use std::net::Ipv4Addr;
 use std::time::{Duration, Instant, SystemTime};
 
 use whop_client::legacy::Membership;
 use whop_client::transport::{ErrorKind, IDEMPOTENCY_KEY, TransportBuilder};
 use whop_client::{Applied, Client, Error, MembershipStatus, RequestSent, RetryConfig, v1};
 use whop_mock::{Fault, MockServer, MockWhop};
-use whop_test_server::{RawScript, ScriptedServer, unused_loopback_addr};
+use whop_test_server::{RawScript, ScriptedServer};
 use whop_tests::{
     COMPANY_KEY, USER_TOKEN, alive_tasks, bounded, client, eventually, fast_retries, mock_builder,
     sample_membership,
@@ -98,7 +99,7 @@ struct Case {
 
 /// What answers the client.
 enum Server {
-    /// Nothing: a loopback port nobody listens on.
+    /// Nothing: a loopback port bound (held for the case) but not listening.
     Refused,
     /// A scripted raw-TCP server playing this script on every connection.
     Raw(RawScript),
@@ -155,7 +156,6 @@ enum Variant {
     Timeout,
     Api,
     Decode,
-    Retired,
 }
 
 /// What a decode error's raw body must be.
@@ -349,7 +349,7 @@ fn cases() -> Vec<Case> {
     use Applied::No;
     use ErrorKind as K;
     use RequestSent::{MaybeSent, NotSent};
-    use Variant::{Api, Decode, Retired, Timeout, Transport};
+    use Variant::{Api, Decode, Timeout, Transport};
     let lookup = Call::Lookup(KEY);
     let v1_lookup = Call::V1Lookup(KEY);
     let row = |name, server, call, expect| Case {
@@ -412,7 +412,7 @@ fn cases() -> Vec<Case> {
                 Expect { error: Some(Transport), kinds: &[K::BodyTooLarge { limit: 64 }], says: "(status 200)", requests: Some(1), ..FAILS }) },
         Case { token: COMPANY_KEY,
             ..row("301 to another host (cancel)", Server::MockRedirectingElsewhere, Call::Cancel,
-                Expect { error: Some(Retired), status: Some(301), applied: Some(No), says: "retired API v2", requests: Some(1), ..FAILS }) },
+                Expect { error: Some(Api), status: Some(301), applied: Some(No), requests: Some(1), ..FAILS }) },
         row("429, `Retry-After: 1`", rate_limited_once("1"), lookup,
             Expect { requests: Some(2), at_least: S, within: 3 * S, ..FAILS }),
         // The date has whole seconds: the wait is between 1 and 2 s, and the call ends after it.
@@ -514,13 +514,18 @@ async fn run(case: Case) -> String {
     } = case;
     match answering {
         Server::Refused => {
-            let c = client(
-                &format!("http://{}/api", unused_loopback_addr()),
-                token,
-                transport,
-            );
+            // A port bound but not listening: connecting is refused, and no server of another
+            // case can take the port meanwhile (with every case starting at once, a port freed
+            // by `unused_loopback_addr` was once picked again by another case's mock, and the
+            // refused cancel got an answer).
+            let held = tokio::net::TcpSocket::new_v4().expect("a socket");
+            held.bind((Ipv4Addr::LOCALHOST, 0).into())
+                .expect("bind loopback");
+            let addr = held.local_addr().expect("bound address");
+            let c = client(&format!("http://{addr}/api"), token, transport);
             let row = call_and_check(name, &c, call, &expect, None, || 0).await;
             drop(c);
+            drop(held);
             assert!(eventually(3 * S, || alive_tasks() == 0).await);
             row
         }
@@ -703,7 +708,6 @@ fn variant_of(e: &Error) -> Option<Variant> {
         Error::Timeout(_) => Some(Variant::Timeout),
         Error::Api(_) => Some(Variant::Api),
         Error::Decode(_) => Some(Variant::Decode),
-        Error::Retired(_) => Some(Variant::Retired),
         _ => None,
     }
 }
