@@ -356,6 +356,9 @@ async fn a_message_only_v1_429_makes_only_that_operation_wait() {
     })
     .await;
     assert!(limited.is_ok(), "the first retrieve got its 429");
+    // The mock logs the 429 as it answers; give the client time to read it before the next
+    // calls start (else a retrieve could leave before the client knew of the wait).
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let start = Instant::now();
     let (list, second) = tokio::join!(
         async {
