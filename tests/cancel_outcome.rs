@@ -402,7 +402,8 @@ async fn a_retried_v1_cancel_is_answered_from_its_idempotency_key_not_applied_tw
         for cancel in V1Cancel::BOTH {
             let h = harness().await;
             h.mock.inject_after_handling(Fault::DropConnection, 1);
-            h.mock.inject(Fault::Delay(Duration::from_millis(300)), 1);
+            // Long enough for the undo below to land first, even on a starved machine.
+            h.mock.inject(Fault::Delay(Duration::from_secs(1)), 1);
             let call = cancel.send(&h.company, "mem_1");
             let undo = async {
                 assert!(eventually(Duration::from_secs(3), || h.mock.requests().len() == 2).await);
