@@ -255,7 +255,14 @@ impl<S: HttpService> Client<S> {
                 )))),
             }
         } else {
-            let retry_after = whop_transport::retry_after(&parts.headers);
+            // The Current API's 429 says its wait only in the message ("Try again in 12
+            // seconds."), read by the transport's one parser.
+            let retry_after = whop_transport::retry_after(&parts.headers).or_else(|| {
+                (parts.status == http::StatusCode::TOO_MANY_REQUESTS
+                    && route.family() == whop_transport::ApiFamily::V1)
+                    .then(|| whop_transport::retry_after_in_message(&body))
+                    .flatten()
+            });
             let error = ApiError::new(parts.status, retry_after, body, side_effect)
                 .requested(describe)
                 .retired_successor(route.successor_call());

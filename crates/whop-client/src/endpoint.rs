@@ -132,6 +132,11 @@ impl Route {
         self
     }
 
+    /// The API family the endpoint is in.
+    pub(crate) fn family(&self) -> whop_transport::ApiFamily {
+        self.endpoint.family()
+    }
+
     /// The Current API call that replaces this retired (legacy v2) endpoint.
     pub(crate) fn successor_call(&self) -> Option<&'static str> {
         self.successor

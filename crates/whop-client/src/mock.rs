@@ -3,8 +3,8 @@
 //! [`Client::builder_for`] gives a [`ClientBuilder`] set for a running [`MockServer`]: its
 //! [`base_url`](MockServer::base_url) (the API root, `/api` included), your token, and pacing
 //! matched to the rate limits the mock enforces, **off when it enforces none**. The default
-//! pacing follows Whop's real limits (v5: 20 requests per 10 s), which would make a test of 25
-//! license checks against an unlimited mock wait for about ten seconds.
+//! pacing follows Whop's real limits (v5: 20 requests per 10 s; v1: 600 a minute per operation),
+//! which would make a test of many calls against an unlimited mock wait for nothing.
 //!
 //! ```
 //! use whop_client::{Client, Token};
@@ -16,7 +16,7 @@
 //! let server = mock.serve().await?;
 //! let client = Client::builder_for(&server, Token::new(DEMO_USER_TOKEN)?).build()?;
 //! for _ in 0..25 {
-//!     assert!(client.legacy().check_license(DEMO_LICENSE_KEY).await?.is_valid());
+//!     assert!(client.membership(DEMO_LICENSE_KEY).await?.grants_access());
 //! }
 //! # Ok(())
 //! # }
@@ -31,7 +31,7 @@ use crate::client::{Client, ClientBuilder};
 
 impl Client {
     /// A builder for a client of the mock `server`: its API root as the base URL, `token` as the
-    /// credential (one the mock was given: a company key for v2, a user token for v5), and pacing
+    /// credential (one the mock was given: a company key, or a user token), and pacing
     /// matched to the mock's limits when the builder is made ([`pacing_for`]). Adjust anything
     /// else with [`ClientBuilder::transport`].
     pub fn builder_for(server: &MockServer, token: Token) -> ClientBuilder {

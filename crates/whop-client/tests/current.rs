@@ -300,3 +300,17 @@ async fn a_missing_membership_is_none_with_optional() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_v1_429_gives_the_wait_its_message_names() {
+    let (client, _) = recording(
+        429,
+        r#"{"error":{"type":"rate_limit_exceeded","message":"Try again in 12 seconds."}}"#,
+    );
+    let error = client.membership("mem_1").await.expect_err("rate limited");
+    assert!(error.is_rate_limited());
+    assert_eq!(
+        error.retry_after(),
+        Some(std::time::Duration::from_secs(12))
+    );
+}

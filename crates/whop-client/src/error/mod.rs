@@ -173,16 +173,18 @@ impl Error {
     }
 
     /// `true` when the API answered 403: the token is valid but of the wrong kind, or lacks the
-    /// permission, for this endpoint. With Whop that usually means a user's token on a v2 company
-    /// endpoint (cancel, terminate), or a company API key on a v5 `me` endpoint: use the other
-    /// credential ([`Client::with_token`](crate::Client::with_token)), or give the API key the
-    /// permission in Whop's dashboard.
+    /// permission, for this endpoint. With Whop that usually means an API key without the
+    /// permission the call needs (`member:manage` to update, `membership:cancel` to cancel: give
+    /// it in Whop's dashboard), a user's token on a company-only call, or (legacy) a company API
+    /// key on a v5 `me` endpoint: use the other credential
+    /// ([`Client::with_token`](crate::Client::with_token)).
     pub fn is_forbidden(&self) -> bool {
         self.status() == Some(StatusCode::FORBIDDEN)
     }
 
-    /// `true` when the call was refused for Whop's rate limit, by Whop (429; Whop then refuses
-    /// every request for about 60 s) or by the client's own pacing before sending
+    /// `true` when the call was refused for Whop's rate limit, by Whop (429; on v2/v5 Whop then
+    /// refuses every request for about 60 s, on the Current API it says how long in its message)
+    /// or by the client's own pacing before sending
     /// ([`is_rate_limited_locally`](Self::is_rate_limited_locally) tells them apart). Either way,
     /// [`retry_after`](Self::retry_after) says how long to wait, when it is known.
     pub fn is_rate_limited(&self) -> bool {

@@ -163,3 +163,41 @@ impl fmt::Display for Unconfirmed {
 }
 
 impl StdError for Unconfirmed {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_v2_answer_means_retired_only_when_a_live_route_would_not_give_it() {
+        let html = "<html><body>Not Found</body></html>";
+        let json = r#"{"error":{"message":"No such Resource"}}"#;
+        // (status, body, retired)
+        let cases: &[(u16, &str, bool)] = &[
+            (404, html, true),
+            (404, "", true),
+            (405, "Method Not Allowed", true),
+            (410, json, true),
+            (410, "", true),
+            (400, html, true),
+            (404, json, false),
+            (400, json, false),
+            (401, html, false),
+            (403, html, false),
+            (429, "Too Many Requests", false),
+            (500, html, false),
+            (503, "", false),
+            (301, html, false),
+            (200, html, false),
+            (201, "garbage", false),
+        ];
+        for (status, body, retired) in cases {
+            let status = StatusCode::from_u16(*status).expect("a status");
+            assert_eq!(
+                means_retired(status, body.as_bytes()),
+                *retired,
+                "{status} {body:?}"
+            );
+        }
+    }
+}
