@@ -48,7 +48,8 @@
 //! | JSON nested 100 000 deep in an ignored field of a 400 (5 s attempt timeout: CPU, not waiting) | `Api` 400, skipped without recursing: the message is read; 1 request | 28 ms | 4 s |
 //! | unknown fields and enum values (201, cancel) | `Ok`: fields ignored, `Unknown("hibernating")`, `Unknown("quantum_pay")` re-encode unchanged | 1 ms | 2 s |
 //! | v1 lookup: 429 with the wait only in its message (`Try again in 1 seconds.`), no `Retry-After` | waits 1 s, retries, `Ok` (2 requests) | 1.0 s | 3 s |
-//! | v1 cancel: the same 429 | waits 1 s, retries, `Ok`, cancelled; both requests under one `Idempotency-Key` | 1.0 s | 3 s |
+//! | v1 lookup: 429 `Try again in 7 seconds.`, retries off | `Api` 429 at once, `retry_after()` = 7 s (read from the message), the message in the text; 1 request | 2 ms | 2 s |
+//! | v1 cancel: 429 `Try again in 1 seconds.` | waits 1 s, retries, `Ok`, cancelled; both requests under one `Idempotency-Key` | 1.0 s | 3 s |
 //! | v1 cancel: connection dropped after the mock applied it | retried (the `Idempotency-Key` makes it safe), `Ok` (2 requests, one key), cancelled | 15 ms | 2 s |
 //! | v1 cancel: 503 | retried, `Ok` (2 requests, one key), cancelled | 15 ms | 2 s |
 //! | v1 lookup: HTML with 200 | `Decode`, the page in the message and the raw body, applied `No`; not retried | 10 ms | 2 s |
@@ -448,6 +449,9 @@ fn cases() -> Vec<Case> {
         Case { token: COMPANY_KEY,
             ..row("v1 lookup: 429 with the wait only in its message (`Try again in 1 seconds.`)", once(Fault::v1_rate_limited(1)), v1_lookup,
                 Expect { requests: Some(2), at_least: S, within: 3 * S, ..FAILS }) },
+        Case { token: COMPANY_KEY, transport: |t| standard(t).retry(RetryConfig::disabled()),
+            ..row("v1 lookup: 429 with the wait only in its message, 1 attempt", once(Fault::v1_rate_limited(7)), v1_lookup,
+                Expect { retry_after: Some(Some(7 * S)), says: "Try again in 7 seconds", ..a_429 }) },
         Case { token: COMPANY_KEY,
             ..row("v1 cancel: 429 with the wait only in its message", once(Fault::v1_rate_limited(1)), Call::V1Cancel,
                 Expect { then: v1_cancelled_at_period_end, mock: cancelled_under_one_key, requests: Some(2), at_least: S, within: 3 * S, ..FAILS }) },
