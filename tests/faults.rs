@@ -15,7 +15,12 @@
 //! matrix, with the times measured on a shared 2-core machine (all cases running at once, beside
 //! the storm test) and the bound each case asserts
 //! (GET lookups, which are retry-safe, with 3 attempts unless said otherwise; "requests" is what
-//! the server saw: the mock's log, or a raw server's connections, one request each):
+//! the server saw: the mock's log, or a raw server's connections, one request each). The rows
+//! without "v1" call the seed's legacy v2/v5 routes (`client.legacy()`); the "v1" rows call the
+//! Current API (`client.membership`, `client.cancel_membership_at_period_end`) with the company
+//! key, paced by the client at Whop's default (600 a minute per operation: no wait for two
+//! requests). That one v1 cancel is applied once although sent twice is pinned in
+//! `cancel_outcome.rs`, where the test can undo it between the two.
 //!
 //! | case | outcome | time | bound |
 //! | --- | --- | --- | --- |
@@ -42,6 +47,13 @@
 //! | JSON nested 100 000 deep (200) | `Decode` (serde_json's recursion limit), no stack overflow; 1 request | 2 ms | 2 s |
 //! | JSON nested 100 000 deep in an ignored field of a 400 (5 s attempt timeout: CPU, not waiting) | `Api` 400, skipped without recursing: the message is read; 1 request | 28 ms | 4 s |
 //! | unknown fields and enum values (201, cancel) | `Ok`: fields ignored, `Unknown("hibernating")`, `Unknown("quantum_pay")` re-encode unchanged | 1 ms | 2 s |
+//! | v1 lookup: 429 with the wait only in its message (`Try again in 1 seconds.`), no `Retry-After` | waits 1 s, retries, `Ok` (2 requests) | 1.0 s | 3 s |
+//! | v1 lookup: 429 `Try again in 7 seconds.`, retries off | `Api` 429 at once, `retry_after()` = 7 s (read from the message), the message in the text; 1 request | 2 ms | 2 s |
+//! | v1 cancel: 429 `Try again in 1 seconds.` | waits 1 s, retries, `Ok`, cancelled; both requests under one `Idempotency-Key` | 1.0 s | 3 s |
+//! | v1 cancel: connection dropped after the mock applied it | retried (the `Idempotency-Key` makes it safe), `Ok` (2 requests, one key), cancelled | 15 ms | 2 s |
+//! | v1 cancel: 503 | retried, `Ok` (2 requests, one key), cancelled | 15 ms | 2 s |
+//! | v1 lookup: HTML with 200 | `Decode`, the page in the message and the raw body, applied `No`; not retried | 10 ms | 2 s |
+//! | v1 lookup: unknown fields and enum values (200) | `Ok`: fields ignored (top level and in `account`), status `Unknown("hibernating")` | 1 ms | 2 s |
 //!
 //! One more behaviour, a script of its own ([`a_storm_of_503s_spends_the_retry_budget_then_stops_retrying`]):
 //!
@@ -49,13 +61,14 @@
 //! | --- | --- | --- | --- |
 //! | storm of 503s, 10 calls, budget of 10 retries | `Api` 503 each; attempts per call `[3, 3, 3, 3, 3, 1, 1, 1, 1, 1]` | 100 ms | 3 s |
 
+use std::net::Ipv4Addr;
 use std::time::{Duration, Instant, SystemTime};
 
 use whop_client::legacy::Membership;
-use whop_client::transport::{ErrorKind, TransportBuilder};
-use whop_client::{Applied, Client, Error, RequestSent, RetryConfig};
-use whop_mock::{Fault, MockServer};
-use whop_test_server::{RawScript, ScriptedServer, unused_loopback_addr};
+use whop_client::transport::{ErrorKind, IDEMPOTENCY_KEY, TransportBuilder};
+use whop_client::{Applied, Client, Error, MembershipStatus, RequestSent, RetryConfig, v1};
+use whop_mock::{Fault, MockServer, MockWhop};
+use whop_test_server::{RawScript, ScriptedServer};
 use whop_tests::{
     COMPANY_KEY, USER_TOKEN, alive_tasks, bounded, client, eventually, fast_retries, mock_builder,
     sample_membership,
@@ -87,7 +100,7 @@ struct Case {
 
 /// What answers the client.
 enum Server {
-    /// Nothing: a loopback port nobody listens on.
+    /// Nothing: a loopback port bound (held for the case) but not listening.
     Refused,
     /// A scripted raw-TCP server playing this script on every connection.
     Raw(RawScript),
@@ -95,6 +108,9 @@ enum Server {
     Mock,
     /// The mock, with `fault` injected for its next `times` requests.
     MockFault { fault: Fault, times: usize },
+    /// The mock, with `fault` applied to its next `times` answers after the API handled the
+    /// request (a cancel is applied, then its answer is lost).
+    MockFaultAfterHandling { fault: Fault, times: usize },
     /// The mock, redirecting the next request to a second (raw) server, which must see nothing;
     /// and the redirected cancel must have cancelled nothing.
     MockRedirectingElsewhere,
@@ -112,11 +128,28 @@ enum Server {
 
 #[derive(Clone, Copy)]
 enum Call {
-    /// `cancel_membership("mem_1")`, the v2 POST (not retry-safe).
+    /// `legacy().cancel_membership("mem_1")`, the v2 POST (not retry-safe).
     Cancel,
-    /// `me_membership(id_or_key)`, the v5 GET (retry-safe).
+    /// `legacy().me_membership(id_or_key)`, the v5 GET (retry-safe).
     Lookup(&'static str),
+    /// `cancel_membership_at_period_end("mem_1")`, the Current API's POST: retried because the
+    /// transport gives it an `Idempotency-Key`, the same on every attempt.
+    V1Cancel,
+    /// `membership(id_or_key)`, the Current API's GET (retry-safe).
+    V1Lookup(&'static str),
 }
+
+/// What a call returned when it succeeded: the membership a cancel answers with (v2 or v1), or
+/// nothing (the v5 lookup's is not checked).
+#[derive(Debug)]
+enum Got {
+    Nothing,
+    V2(Box<Membership>),
+    V1(Box<v1::Membership>),
+}
+
+/// What a call ended in.
+type Outcome = Result<Got, Error>;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Variant {
@@ -158,10 +191,13 @@ struct Expect {
     /// ... and less than this.
     within: Duration,
     /// Anything else the row pins, given what the call returned (a cancel's membership).
-    then: fn(&Result<Option<Membership>, Error>),
+    then: fn(&Outcome),
+    /// Anything the row pins about the mock afterwards (its state, its log); mock rows only.
+    mock: fn(&MockWhop),
 }
 
-const NOTHING_MORE: fn(&Result<Option<Membership>, Error>) = |_| {};
+const NOTHING_MORE: fn(&Outcome) = |_| {};
+const NOTHING_OF_THE_MOCK: fn(&MockWhop) = |_| {};
 
 /// The defaults each row overrides: an error, nothing else checked, within 2 s.
 const FAILS: Expect = Expect {
@@ -178,6 +214,7 @@ const FAILS: Expect = Expect {
     at_least: Duration::ZERO,
     within: Duration::from_secs(2),
     then: NOTHING_MORE,
+    mock: NOTHING_OF_THE_MOCK,
 };
 
 /// The transport most rows use: fast retries (3 attempts), 2 s to connect and per attempt, 5 s in all.
@@ -231,7 +268,7 @@ fn nested(prefix: &str, suffix: &str) -> Vec<u8> {
     body
 }
 
-fn refused_for_depth(result: &Result<Option<Membership>, Error>) {
+fn refused_for_depth(result: &Outcome) {
     let Err(Error::Decode(d)) = result else {
         panic!("{result:?}")
     };
@@ -241,8 +278,8 @@ fn refused_for_depth(result: &Result<Option<Membership>, Error>) {
     );
 }
 
-fn unknown_values_round_trip(result: &Result<Option<Membership>, Error>) {
-    let Ok(Some(m)) = result else {
+fn unknown_values_round_trip(result: &Outcome) {
+    let Ok(Got::V2(m)) = result else {
         panic!("{result:?}")
     };
     assert_eq!(m.cancel_at_period_end, Some(true));
@@ -253,7 +290,59 @@ fn unknown_values_round_trip(result: &Result<Option<Membership>, Error>) {
         "{encoded}"
     );
     let again: Membership = whop_client::models::decode(encoded.as_bytes()).unwrap();
-    assert_eq!(&again, m);
+    assert_eq!(&again, &**m);
+}
+
+/// A v1 body with fields and an enum value this SDK does not know, in the objects it does.
+const V1_UNKNOWN_VALUES: &[u8] =
+    br#"{"id":"mem_1","status":"hibernating","cancel_at_period_end":true,
+    "created_at":"2026-01-02T03:04:05.678Z","account":{"id":"biz_1","brand_new":7},
+    "brand_new_field":{"nested":[1,{"deeper":null}]},"another":"x"}"#;
+
+fn v1_unknown_values_ignored(result: &Outcome) {
+    let Ok(Got::V1(m)) = result else {
+        panic!("{result:?}")
+    };
+    assert_eq!(m.id.as_str(), "mem_1");
+    assert_eq!(m.cancel_at_period_end, Some(true));
+    assert_eq!(
+        m.status,
+        Some(MembershipStatus::Unknown("hibernating".into()))
+    );
+    assert_eq!(m.account.as_ref().map(|a| a.id.as_str()), Some("biz_1"));
+}
+
+fn v1_cancelled_at_period_end(result: &Outcome) {
+    let Ok(Got::V1(m)) = result else {
+        panic!("{result:?}")
+    };
+    assert_eq!(m.cancel_at_period_end, Some(true));
+}
+
+/// The mock's `mem_1` is cancelled at period end, and every request it saw was that v1 cancel,
+/// saying so explicitly and carrying one and the same `Idempotency-Key`: the retries were the
+/// same call, which the key lets the API recognise (the mock answers a repeat with the first
+/// answer, without applying it again: `cancel_outcome.rs` pins that).
+fn cancelled_under_one_key(mock: &MockWhop) {
+    assert!(
+        mock.membership("mem_1")
+            .expect("seeded")
+            .cancel_at_period_end
+    );
+    let requests = mock.requests();
+    let keys: Vec<_> = requests
+        .iter()
+        .map(|r| {
+            let body = r.v1_cancel_body().expect("only v1 cancels");
+            assert_eq!(body["cancel_at_period_end"], true, "{body}");
+            r.headers
+                .get(IDEMPOTENCY_KEY)
+                .expect("an Idempotency-Key")
+                .clone()
+        })
+        .collect();
+    assert!(keys.len() > 1, "{keys:?}");
+    assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
 }
 
 /// The matrix, one row a case.
@@ -263,6 +352,7 @@ fn cases() -> Vec<Case> {
     use RequestSent::{MaybeSent, NotSent};
     use Variant::{Api, Decode, Timeout, Transport};
     let lookup = Call::Lookup(KEY);
+    let v1_lookup = Call::V1Lookup(KEY);
     let row = |name, server, call, expect| Case {
         name,
         server,
@@ -308,7 +398,7 @@ fn cases() -> Vec<Case> {
         // A lookup is a read: whatever goes wrong, nothing changed (`applied` is No).
         row("garbage with 200", once(Fault::GarbageBody), lookup,
             Expect { error: Some(Decode), body: Body::Is(whop_mock::GARBAGE_BODY), applied: Some(No), requests: Some(1), ..FAILS }),
-        row("HTML with 200", once(html), lookup,
+        row("HTML with 200", once(html.clone()), lookup,
             Expect { error: Some(Decode), body: Body::StartsWith(b"<html>"), says: "Welcome to nginx", requests: Some(1), ..FAILS }),
         row("HTML 502, persistent", Server::MockFault { fault: Fault::html_502(), times: 10 }, lookup,
             Expect { error: Some(Api), status: Some(502), message: Some(None), says: "502 Bad Gateway", applied: Some(No), requests: Some(3), ..FAILS }),
@@ -354,6 +444,29 @@ fn cases() -> Vec<Case> {
         Case { token: COMPANY_KEY,
             ..row("unknown fields and enum values (201, cancel)", json_once(201, unknown_values.to_vec()), Call::Cancel,
                 Expect { then: unknown_values_round_trip, requests: Some(1), ..FAILS }) },
+        // The Current API (`/api/v1`) with the company key, paced by the client at Whop's
+        // default (600 a minute per operation: no wait for these few requests).
+        Case { token: COMPANY_KEY,
+            ..row("v1 lookup: 429 with the wait only in its message (`Try again in 1 seconds.`)", once(Fault::v1_rate_limited(1)), v1_lookup,
+                Expect { requests: Some(2), at_least: S, within: 3 * S, ..FAILS }) },
+        Case { token: COMPANY_KEY, transport: |t| standard(t).retry(RetryConfig::disabled()),
+            ..row("v1 lookup: 429 with the wait only in its message, 1 attempt", once(Fault::v1_rate_limited(7)), v1_lookup,
+                Expect { retry_after: Some(Some(7 * S)), says: "Try again in 7 seconds", ..a_429 }) },
+        Case { token: COMPANY_KEY,
+            ..row("v1 cancel: 429 with the wait only in its message", once(Fault::v1_rate_limited(1)), Call::V1Cancel,
+                Expect { then: v1_cancelled_at_period_end, mock: cancelled_under_one_key, requests: Some(2), at_least: S, within: 3 * S, ..FAILS }) },
+        Case { token: COMPANY_KEY,
+            ..row("v1 cancel: connection dropped after it was applied", Server::MockFaultAfterHandling { fault: Fault::DropConnection, times: 1 }, Call::V1Cancel,
+                Expect { then: v1_cancelled_at_period_end, mock: cancelled_under_one_key, requests: Some(2), ..FAILS }) },
+        Case { token: COMPANY_KEY,
+            ..row("v1 cancel: 503", once(Fault::Status(503)), Call::V1Cancel,
+                Expect { then: v1_cancelled_at_period_end, mock: cancelled_under_one_key, requests: Some(2), ..FAILS }) },
+        Case { token: COMPANY_KEY,
+            ..row("v1 lookup: HTML with 200", once(html), v1_lookup,
+                Expect { error: Some(Decode), body: Body::StartsWith(b"<html>"), says: "Welcome to nginx", applied: Some(No), requests: Some(1), ..FAILS }) },
+        Case { token: COMPANY_KEY,
+            ..row("v1 lookup: unknown fields and enum values (200)", json_once(200, V1_UNKNOWN_VALUES.to_vec()), v1_lookup,
+                Expect { then: v1_unknown_values_ignored, requests: Some(1), ..FAILS }) },
     ];
     table
 }
@@ -405,13 +518,18 @@ async fn run(case: Case) -> String {
     } = case;
     match answering {
         Server::Refused => {
-            let c = client(
-                &format!("http://{}/api", unused_loopback_addr()),
-                token,
-                transport,
-            );
+            // A port bound but not listening: connecting is refused, and no server of another
+            // case can take the port meanwhile (with every case starting at once, a port freed
+            // by `unused_loopback_addr` was once picked again by another case's mock, and the
+            // refused cancel got an answer).
+            let held = tokio::net::TcpSocket::new_v4().expect("a socket");
+            held.bind((Ipv4Addr::LOCALHOST, 0).into())
+                .expect("bind loopback");
+            let addr = held.local_addr().expect("bound address");
+            let c = client(&format!("http://{addr}/api"), token, transport);
             let row = call_and_check(name, &c, call, &expect, None, || 0).await;
             drop(c);
+            drop(held);
             assert!(eventually(3 * S, || alive_tasks() == 0).await);
             row
         }
@@ -427,6 +545,7 @@ async fn run(case: Case) -> String {
         }
         Server::Mock
         | Server::MockFault { .. }
+        | Server::MockFaultAfterHandling { .. }
         | Server::MockRedirectingElsewhere
         | Server::MockRetryAfterDate { .. } => {
             let mock = mock_builder().membership(sample_membership()).build();
@@ -436,6 +555,10 @@ async fn run(case: Case) -> String {
             let elsewhere = match answering {
                 Server::MockFault { fault, times } => {
                     mock.inject(fault, times);
+                    None
+                }
+                Server::MockFaultAfterHandling { fault, times } => {
+                    mock.inject_after_handling(fault, times);
                     None
                 }
                 Server::MockRedirectingElsewhere => {
@@ -461,6 +584,7 @@ async fn run(case: Case) -> String {
             };
             let logged = || mock.requests().len();
             let row = call_and_check(name, &c, call, &expect, not_before, logged).await;
+            (expect.mock)(&mock);
             if let Some(elsewhere) = elsewhere {
                 assert_eq!(
                     elsewhere.connections_accepted(),
@@ -494,8 +618,16 @@ async fn call_and_check(
             .legacy()
             .cancel_membership("mem_1")
             .await
-            .map(|m| Some(m.into_inner())),
-        Call::Lookup(id) => c.legacy().me_membership(id).await.map(|_| None),
+            .map(|m| Got::V2(Box::new(m.into_inner()))),
+        Call::Lookup(id) => c.legacy().me_membership(id).await.map(|_| Got::Nothing),
+        Call::V1Cancel => c
+            .cancel_membership_at_period_end("mem_1")
+            .await
+            .map(|m| Got::V1(Box::new(m.into_inner()))),
+        Call::V1Lookup(id) => c
+            .membership(id)
+            .await
+            .map(|m| Got::V1(Box::new(m.into_inner()))),
     };
     let (elapsed, ended) = (start.elapsed(), SystemTime::now());
     let outcome = match (&result, expect.error) {

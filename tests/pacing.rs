@@ -4,6 +4,11 @@
 //! which every request gets 429. The client is paced to the same N per window. A burst of five
 //! times the limit must then complete with no 429 at all, no sooner than the limit allows (proof
 //! that the pacer held requests back) and at most 10 % later.
+//!
+//! The Current API (v1) is paced per operation (method and route) and credential: with a small
+//! configured limit and the mock enforcing the same, two operations do not share a window
+//! (`v1_operations_are_paced_each_in_its_own_window`), and a message-only 429 (`Try again in N
+//! seconds.`) holds back only its own operation (`a_message_only_v1_429_makes_only_that_operation_wait`).
 
 use std::time::{Duration, Instant};
 
@@ -253,5 +258,137 @@ async fn pacing_is_on_by_default_at_whops_limits() {
     assert_eq!(e.request_sent(), RequestSent::NotSent, "{e}");
     assert_eq!(mock.requests().len(), 20);
     assert!(!mock.requests().iter().any(|r| r.status == Some(429)));
+    server.shutdown().await;
+}
+
+/// The Current API's limit in these tests, per operation: small, so a burst shows it.
+const V1_LIMIT: u32 = 5;
+/// Its window: long enough that an operation held back by another's window would show.
+const V1_WINDOW: Duration = Duration::from_secs(3);
+
+/// A company client paced on v1 at [`V1_LIMIT`] per [`V1_WINDOW`] per operation, against a mock
+/// that enforces the same limit (and answers over it with the message-only 429).
+async fn paced_v1() -> (MockServer, MockWhop, Client) {
+    let mock = mock_builder()
+        .membership(sample_membership())
+        .rate_limits(RateLimits::whop().v1(Some(Limit::new(V1_LIMIT, V1_WINDOW))))
+        .build();
+    let server = mock.serve().await.expect("mock server starts on loopback");
+    let company = client(&server.url("/api"), COMPANY_KEY, |t| {
+        t.retry(fast_retries())
+            .attempt_timeout(Duration::from_secs(5))
+            .deadline(Duration::from_secs(20))
+            .pacing(
+                PacingConfig::default()
+                    .with_v1(Some(PacingLimit::new(V1_LIMIT, V1_WINDOW)))
+                    .with_safety_margin(MARGIN),
+            )
+    });
+    (server, mock, company)
+}
+
+/// Twice the limit of retrieves (`GET /v1/memberships/{id}`) and a limit's worth of lists
+/// (`GET /v1/memberships`) at once: the retrieves take a second window, the lists do not wait
+/// for it (each operation has its own), and the mock sees no 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v1_operations_are_paced_each_in_its_own_window() {
+    let (server, mock, company) = paced_v1().await;
+    let start = Instant::now();
+    let mut retrieves = tokio::task::JoinSet::new();
+    for _ in 0..V1_LIMIT * 2 {
+        let c = company.clone();
+        retrieves.spawn(async move { c.membership("mem_1").await.map(|_| start.elapsed()) });
+    }
+    let mut lists = tokio::task::JoinSet::new();
+    for _ in 0..V1_LIMIT {
+        let c = company.clone();
+        lists.spawn(async move { c.list_memberships().send().await.map(|_| start.elapsed()) });
+    }
+    let lists_done = lists
+        .join_all()
+        .await
+        .into_iter()
+        .map(|r| r.expect("list succeeds"))
+        .max()
+        .expect("lists ran");
+    let retrieves_done = retrieves
+        .join_all()
+        .await
+        .into_iter()
+        .map(|r| r.expect("retrieve succeeds"))
+        .max()
+        .expect("retrieves ran");
+    eprintln!("v1: lists done after {lists_done:?}, retrieves after {retrieves_done:?}");
+    let statuses = statuses(&mock);
+    assert_eq!(statuses.len(), (V1_LIMIT * 3) as usize, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == Some(200)), "{statuses:?}");
+    assert!(
+        retrieves_done >= V1_WINDOW,
+        "twice the limit of retrieves in {retrieves_done:?}: not paced"
+    );
+    assert!(
+        lists_done < V1_WINDOW,
+        "the lists waited for the retrieves' window: {lists_done:?}"
+    );
+    server.shutdown().await;
+}
+
+/// A message-only 429 (`Try again in 3 seconds.`, no `Retry-After`) on one operation holds back
+/// that operation's next call until the wait is over, and no other operation's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_only_v1_429_makes_only_that_operation_wait() {
+    let wait = Duration::from_secs(3);
+    let mock = mock_builder().membership(sample_membership()).build();
+    let server = mock.serve().await.expect("mock server starts on loopback");
+    // Whop's default pacing (600 a minute per operation): no wait but the 429's.
+    let company = client(&server.url("/api"), COMPANY_KEY, |t| {
+        t.retry(fast_retries()).deadline(Duration::from_secs(20))
+    });
+    mock.inject(Fault::v1_rate_limited(wait.as_secs()), 1);
+    let first = {
+        let c = company.clone();
+        tokio::spawn(async move { c.membership("mem_1").await.map(drop) })
+    };
+    let limited = tokio::time::timeout(Duration::from_secs(5), async {
+        while !mock.requests().iter().any(|r| r.status == Some(429)) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    assert!(limited.is_ok(), "the first retrieve got its 429");
+    // The mock logs the 429 as it answers; give the client time to read it before the next
+    // calls start (else a retrieve could leave before the client knew of the wait).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let start = Instant::now();
+    let (list, second) = tokio::join!(
+        async {
+            company.list_memberships().send().await.expect("list");
+            start.elapsed()
+        },
+        async {
+            company.membership("mem_1").await.expect("retrieve");
+            start.elapsed()
+        },
+    );
+    first
+        .await
+        .expect("no panic")
+        .expect("the first retrieve succeeds after waiting");
+    eprintln!("after a v1 429 of {wait:?}: a list took {list:?}, a retrieve {second:?}");
+    assert!(
+        list < wait / 2,
+        "the list waited for another operation's 429: {list:?}"
+    );
+    assert!(
+        second >= wait / 2,
+        "the retrieve did not wait for its operation's 429: {second:?}"
+    );
+    assert!(
+        !mock
+            .requests()
+            .iter()
+            .skip(1)
+            .any(|r| r.status == Some(429))
+    );
     server.shutdown().await;
 }

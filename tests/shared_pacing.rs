@@ -6,6 +6,8 @@
 //! keep CI fast: Whop's v2 limit is 100 per 10 s; here it is 100 per 2 s, in the mock and in the
 //! clients' pacing alike, with the same counts (4 processes, 125 calls each, 5x the limit). The
 //! tests run one at a time (their timing must not compete with each other) and each is bounded.
+//! The first run is repeated on the Current API (`--api v1`: v1 cancels, the v1 limit per
+//! operation, scaled the same way).
 
 mod redis_server;
 
@@ -191,10 +193,25 @@ fn statuses(requests: &[RecordedRequest], status: u16) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_processes_on_one_key_through_redis_make_500_calls_with_no_429_in_near_minimal_time() {
+    four_processes_through_redis("v2", scaled_whop_limits()).await;
+}
+
+/// The same run on the Current API: v1 cancels, paced per operation through Redis, against the
+/// mock's v1 limit scaled the same way (Whop's 600 per 60 s per operation, here 100 per 2 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_processes_on_one_key_through_redis_make_500_v1_cancels_with_no_429_in_near_minimal_time()
+ {
+    let limits = RateLimits::whop().v1(Some(Limit::new(LIMIT, WINDOW)));
+    four_processes_through_redis("v1", limits).await;
+}
+
+/// [`WORKERS`] processes of [`CALLS`] cancels each on `api` (`v2` or `v1`), sharing one Redis,
+/// against a mock enforcing `limits`: no 429, and no slower than 1.1 x what the limit allows.
+async fn four_processes_through_redis(api: &str, limits: RateLimits) {
     let _serial = SERIAL.lock().await;
     bounded(Duration::from_secs(60), async {
         let redis = RedisServer::start();
-        let (mock, server) = serve(scaled_whop_limits()).await;
+        let (mock, server) = serve(limits).await;
         let run = Run::start(
             &server,
             WORKERS,
@@ -203,6 +220,7 @@ async fn four_processes_on_one_key_through_redis_make_500_calls_with_no_429_in_n
                 ("calls", CALLS.to_string()),
                 ("concurrency", "25".to_owned()),
                 ("deadline-ms", "30000".to_owned()),
+                ("api", api.to_owned()),
             ],
         );
         let reports = run.finish(Duration::from_secs(40)).await;
@@ -222,7 +240,7 @@ async fn four_processes_on_one_key_through_redis_make_500_calls_with_no_429_in_n
         // 500 calls at 100 per window: the 401st can go no sooner than four windows after the 1st.
         let minimum = WINDOW * 4;
         eprintln!(
-            "shared through Redis: {} calls by {WORKERS} processes; first to last arrival {:.3} s, \
+            "{api} shared through Redis: {} calls by {WORKERS} processes; first to last arrival {:.3} s, \
              start to last answer {:.3} s; minimum the limit allows {:.3} s (ratios {:.3}, {:.3}); \
              {} 429s",
             requests.len(),
@@ -235,6 +253,10 @@ async fn four_processes_on_one_key_through_redis_make_500_calls_with_no_429_in_n
         );
         assert_eq!(statuses(&requests, 429), 0, "no request may hit the limit");
         assert_eq!(requests.len(), WORKERS * CALLS, "one request per call");
+        assert!(
+            requests.iter().all(|r| r.is_v1() == (api == "v1")),
+            "every request went to {api}"
+        );
         for report in &reports {
             assert_eq!((report.calls, report.ok), (CALLS, CALLS), "{report:?}");
         }

@@ -28,24 +28,32 @@ pub(crate) fn valgrind() -> Option<PathBuf> {
     candidates.into_iter().chain(on_path).find(|p| p.is_file())
 }
 
-/// Client instructions per call of each side (`a`, `b`, `c`).
+/// The sides as `--calls` names them, in the order of [`SIDE_NAMES`](crate::http::SIDE_NAMES).
+pub(crate) const SIDES: [&str; 5] = ["a", "b", "c", "a1", "b1"];
+
+/// Client instructions per call of each side ([`SIDES`]).
 #[derive(Debug)]
 pub(crate) struct Instructions {
-    pub(crate) per_call: [f64; 3],
+    pub(crate) per_call: [f64; 5],
     pub(crate) calls: usize,
 }
 
 impl Instructions {
-    /// Full client over the floor.
+    /// Full client over the floor (v5).
     pub(crate) fn a_over_b(&self) -> f64 {
         self.per_call[0] / self.per_call[1]
+    }
+
+    /// Full client over the floor (v1).
+    pub(crate) fn a1_over_b1(&self) -> f64 {
+        self.per_call[crate::http::V1_FULL] / self.per_call[crate::http::V1_BARE]
     }
 }
 
 /// Runs every side under callgrind with `valgrind`.
 pub(crate) fn measure(valgrind: &Path) -> Instructions {
-    let mut per_call = [0.0; 3];
-    for (i, side) in ["a", "b", "c"].into_iter().enumerate() {
+    let mut per_call = [0.0; 5];
+    for (i, side) in SIDES.into_iter().enumerate() {
         eprintln!("whop-bench: callgrind, side ({side}), {FEW} and {MANY} calls");
         let few = total_instructions(valgrind, side, FEW);
         let many = total_instructions(valgrind, side, MANY);

@@ -30,6 +30,14 @@ pub(crate) fn me_membership_body() -> Vec<u8> {
     fixture("example_v5_me_membership__SYNTHETIC_from_spec.json", "")
 }
 
+/// The Current API's `v1::Membership` body, what the HTTP server returns on a `/v1/` path.
+pub(crate) fn v1_membership_body() -> Vec<u8> {
+    fixture(
+        "example_v1_membership__SYNTHETIC_from_rs_sdk_fields.json",
+        "",
+    )
+}
+
 /// One body and its figures, each the median over rounds.
 #[derive(Debug)]
 pub(crate) struct CodecResult {

@@ -1,7 +1,10 @@
-//! One call end to end on loopback: the full client, the bare hyper-util floor, and reqwest.
+//! One call end to end on loopback: the full client, the bare hyper-util floor, and reqwest, on
+//! the seed's v5 lookup; and the full client and the floor on the Current API's retrieve
+//! (`GET /v1/memberships/{id}` with `Api-Version-Date`).
 //!
 //! The server is a second process (this binary with `--serve`): a hyper HTTP/1.1 server on a
-//! one-thread runtime that answers every request with the same real body. Keeping it out of this
+//! one-thread runtime that answers every request with the same real body (a `/v1/` path with
+//! the v1 membership, any other with the v5 one). Keeping it out of this
 //! process leaves one core to it and one to the clients, and keeps its allocations out of the
 //! counts. The clients run on a one-thread runtime on the main thread.
 
@@ -20,7 +23,8 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use whop_client::models::MeMembership;
-use whop_client::{Client, PacingConfig, Token};
+use whop_client::transport::{API_VERSION_DATE, ApiVersionDate};
+use whop_client::{Client, PacingConfig, Token, v1};
 
 use crate::stats::{median, percentile};
 
@@ -46,19 +50,30 @@ pub(crate) fn full_client(base_url: &str) -> Client {
         .expect("the default client builds")
 }
 
+/// What a call decoded: the v5 membership, or the Current API's.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Decoded {
+    V5(Box<MeMembership>),
+    V1(Box<v1::Membership>),
+}
+
 /// The ways of making the call that are compared.
 // Each side is built once and shared behind an `Arc`: the size of the variants does not matter.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Side {
-    /// (a) `whop_client::Client::me_membership`, the whole default stack.
+    /// (a) `whop_client::Client::legacy().me_membership`, the whole default stack.
     Full(Client),
     /// (b) the floor: a bare hyper-util legacy client, the same request, body collected and decoded
-    /// with `whop_models::decode` by hand.
+    /// with `whop_models::decode` by hand. With `api_version_date`, the Current API's request:
+    /// the header the transport sends on it, and the body decoded as `v1::Membership`.
     Bare {
         client: HyperClient<HttpConnector, Full<Bytes>>,
         uri: Uri,
         authorization: HeaderValue,
+        api_version_date: Option<HeaderValue>,
     },
+    /// (a1) `whop_client::Client::membership`, the Current API through the whole default stack.
+    FullV1(Client),
     /// (c) what a user would write instead: reqwest and its serde_json `.json()`.
     Reqwest {
         client: reqwest::Client,
@@ -66,49 +81,85 @@ pub(crate) enum Side {
     },
 }
 
-pub(crate) const SIDE_NAMES: [&str; 3] = [
+/// Sides 0-2 make the v5 lookup, 3-4 the v1 retrieve ([`V1_FULL`], [`V1_BARE`]).
+pub(crate) const SIDE_NAMES: [&str; 5] = [
     "(a) whop_client::Client (full default stack)",
     "(b) bare hyper-util client + whop_models::decode (floor)",
     "(c) reqwest + serde_json (what a user would write)",
+    "(a1) whop_client::Client::membership (full default stack)",
+    "(b1) bare hyper-util client + Api-Version-Date + whop_models::decode (floor)",
 ];
 
+/// The index of (a1), the full client's v1 retrieve, in [`SIDE_NAMES`] and [`Side::all`].
+pub(crate) const V1_FULL: usize = 3;
+/// The index of (b1), the floor's v1 retrieve.
+pub(crate) const V1_BARE: usize = 4;
+
+/// The route a side calls, for the table.
+pub(crate) fn route_of(side: usize) -> &'static str {
+    if side >= V1_FULL {
+        "GET /v1/memberships/{id}"
+    } else {
+        "GET /v5/me/memberships/{id}"
+    }
+}
+
 impl Side {
-    pub(crate) fn all(port: u16) -> [Arc<Side>; 3] {
+    pub(crate) fn all(port: u16) -> [Arc<Side>; 5] {
         let base = format!("http://127.0.0.1:{port}/api");
-        let mut connector = HttpConnector::new();
-        // The transport sets it too: the floor gets the same socket options.
-        connector.set_nodelay(true);
-        let bare = HyperClient::builder(TokioExecutor::new()).build(connector);
+        let bare = |path: String, api_version_date: Option<HeaderValue>| {
+            let mut connector = HttpConnector::new();
+            // The transport sets it too: the floor gets the same socket options.
+            connector.set_nodelay(true);
+            Side::Bare {
+                client: HyperClient::builder(TokioExecutor::new()).build(connector),
+                uri: format!("{base}{path}").parse().expect("valid URI"),
+                authorization: HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("valid"),
+                api_version_date,
+            }
+        };
+        let pinned =
+            HeaderValue::from_str(ApiVersionDate::PINNED.as_str()).expect("a valid header value");
         [
             Arc::new(Side::Full(full_client(&base))),
-            Arc::new(Side::Bare {
-                client: bare,
-                uri: format!("{base}/v5/me/memberships/{MEMBERSHIP_ID}")
-                    .parse()
-                    .expect("valid URI"),
-                authorization: HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("valid"),
-            }),
+            Arc::new(bare(format!("/v5/me/memberships/{MEMBERSHIP_ID}"), None)),
             Arc::new(Side::Reqwest {
                 client: reqwest::Client::new(),
-                base,
+                base: base.clone(),
             }),
+            Arc::new(Side::FullV1(full_client(&base))),
+            Arc::new(bare(
+                format!("/v1/memberships/{MEMBERSHIP_ID}"),
+                Some(pinned),
+            )),
         ]
     }
 
     /// One lookup, decoded; panics on any failure (the server never fails).
-    pub(crate) async fn call(&self) -> MeMembership {
+    pub(crate) async fn call(&self) -> Decoded {
         match self {
-            Side::Full(client) => client
-                .legacy()
-                .me_membership(MEMBERSHIP_ID)
-                .send()
-                .await
-                .expect("full client call")
-                .into_inner(),
+            Side::Full(client) => Decoded::V5(Box::new(
+                client
+                    .legacy()
+                    .me_membership(MEMBERSHIP_ID)
+                    .send()
+                    .await
+                    .expect("full client call")
+                    .into_inner(),
+            )),
+            Side::FullV1(client) => Decoded::V1(Box::new(
+                client
+                    .membership(MEMBERSHIP_ID)
+                    .send()
+                    .await
+                    .expect("full client v1 call")
+                    .into_inner(),
+            )),
             Side::Bare {
                 client,
                 uri,
                 authorization,
+                api_version_date,
             } => {
                 let mut request = Request::new(Full::new(Bytes::new()));
                 *request.uri_mut() = uri.clone();
@@ -116,6 +167,9 @@ impl Side {
                 headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
                 headers.insert(AUTHORIZATION, authorization.clone());
                 headers.insert(USER_AGENT, HeaderValue::from_static("bench"));
+                if let Some(date) = api_version_date {
+                    headers.insert(API_VERSION_DATE, date.clone());
+                }
                 let response = client.request(request).await.expect("bare call");
                 assert!(response.status().is_success());
                 let body = response
@@ -124,20 +178,26 @@ impl Side {
                     .await
                     .expect("body")
                     .to_bytes();
-                whop_models::decode(&body).expect("decodes")
+                if api_version_date.is_some() {
+                    Decoded::V1(Box::new(whop_models::decode(&body).expect("decodes")))
+                } else {
+                    Decoded::V5(Box::new(whop_models::decode(&body).expect("decodes")))
+                }
             }
-            Side::Reqwest { client, base } => client
-                .get(format!("{base}/v5/me/memberships/{MEMBERSHIP_ID}"))
-                .bearer_auth(TOKEN)
-                .header(ACCEPT, "application/json")
-                .send()
-                .await
-                .expect("reqwest call")
-                .error_for_status()
-                .expect("success")
-                .json::<MeMembership>()
-                .await
-                .expect("decodes"),
+            Side::Reqwest { client, base } => Decoded::V5(Box::new(
+                client
+                    .get(format!("{base}/v5/me/memberships/{MEMBERSHIP_ID}"))
+                    .bearer_auth(TOKEN)
+                    .header(ACCEPT, "application/json")
+                    .send()
+                    .await
+                    .expect("reqwest call")
+                    .error_for_status()
+                    .expect("success")
+                    .json::<MeMembership>()
+                    .await
+                    .expect("decodes"),
+            )),
         }
     }
 }
@@ -175,9 +235,11 @@ impl Drop for Server {
     }
 }
 
-/// `--serve`: answers every request with the v5 membership body until stdin closes.
+/// `--serve`: answers every request with the v5 membership body (a `/v1/` path: the v1
+/// membership body) until stdin closes.
 pub(crate) fn serve() {
     let body = Bytes::from(crate::codec::me_membership_body());
+    let v1_body = Bytes::from(crate::codec::v1_membership_body());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     listener.set_nonblocking(true).expect("nonblocking");
     println!("{}", listener.local_addr().expect("address").port());
@@ -197,10 +259,15 @@ pub(crate) fn serve() {
                 continue;
             };
             let _ = stream.set_nodelay(true);
-            let body = body.clone();
+            let (body, v1_body) = (body.clone(), v1_body.clone());
             tokio::spawn(async move {
-                let service = service_fn(move |_request| {
-                    let mut response = Response::new(Full::new(body.clone()));
+                let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                    let body = if request.uri().path().contains("/v1/") {
+                        v1_body.clone()
+                    } else {
+                        body.clone()
+                    };
+                    let mut response = Response::new(Full::new(body));
                     response
                         .headers_mut()
                         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -226,10 +293,11 @@ struct Sample {
 pub(crate) struct LoadResult {
     pub(crate) concurrency: usize,
     /// Per side: requests/s, p50 µs, p99 µs (medians over rounds).
-    pub(crate) sides: [[f64; 3]; 3],
-    /// Medians over rounds of the per-round ratios: a/b and a/c in requests/s.
+    pub(crate) sides: [[f64; 3]; 5],
+    /// Medians over rounds of the per-round ratios: a/b, a/c and a1/b1 in requests/s.
     pub(crate) a_over_b: f64,
     pub(crate) a_over_c: f64,
+    pub(crate) a1_over_b1: f64,
     pub(crate) rounds: usize,
     pub(crate) requests: usize,
 }
@@ -267,29 +335,40 @@ async fn load(side: &Arc<Side>, concurrency: usize, duration: Duration) -> (Samp
     )
 }
 
-/// Warms every side up (opens `max_concurrency` pooled connections each), checks the three decode
-/// the same value, then runs `rounds` interleaved rounds (a, b, c, a, b, c, ...) per concurrency.
+/// Warms every side up (opens `max_concurrency` pooled connections each), checks the sides of
+/// one route decode the same value, then runs `rounds` interleaved rounds (a, b, c, a1, b1, a, b,
+/// ...) per concurrency.
 pub(crate) async fn run(
-    sides: &[Arc<Side>; 3],
+    sides: &[Arc<Side>; 5],
     concurrencies: &[usize],
     rounds: usize,
     duration: Duration,
 ) -> Vec<LoadResult> {
     let expected = sides[1].call().await;
-    for side in sides {
-        assert_eq!(side.call().await, expected, "every side decodes the same");
+    for side in &sides[..V1_FULL] {
+        assert_eq!(
+            side.call().await,
+            expected,
+            "every v5 side decodes the same"
+        );
     }
+    assert_eq!(
+        sides[V1_FULL].call().await,
+        sides[V1_BARE].call().await,
+        "both v1 sides decode the same"
+    );
     let mut results = Vec::new();
     for &concurrency in concurrencies {
         for side in sides {
             load(side, concurrency, duration / 2).await;
         }
-        let mut figures: [[Vec<f64>; 3]; 3] = Default::default();
+        let mut figures: [[Vec<f64>; 3]; 5] = Default::default();
         let mut a_over_b = Vec::new();
         let mut a_over_c = Vec::new();
+        let mut a1_over_b1 = Vec::new();
         let mut requests = 0;
         for _ in 0..rounds {
-            let mut rps = [0.0; 3];
+            let mut rps = [0.0; 5];
             for (i, side) in sides.iter().enumerate() {
                 let (sample, n) = load(side, concurrency, duration).await;
                 requests += n;
@@ -300,12 +379,14 @@ pub(crate) async fn run(
             }
             a_over_b.push(rps[0] / rps[1]);
             a_over_c.push(rps[0] / rps[2]);
+            a1_over_b1.push(rps[V1_FULL] / rps[V1_BARE]);
         }
         results.push(LoadResult {
             concurrency,
             sides: figures.map(|side| side.map(|mut v| median(&mut v))),
             a_over_b: median(&mut a_over_b),
             a_over_c: median(&mut a_over_c),
+            a1_over_b1: median(&mut a1_over_b1),
             rounds,
             requests,
         });

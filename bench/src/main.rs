@@ -4,7 +4,10 @@
 //! - decode and encode cost of the models, against `serde_json::Value` on the same bytes;
 //! - one call end to end on loopback at concurrency 1, 16 and 64 for (a) the full default
 //!   `whop_client::Client`, (b) a bare hyper-util client with a hand decode (the floor) and
-//!   (c) reqwest + serde_json;
+//!   (c) reqwest + serde_json, on the seed's v5 lookup; and beside it the Current API's retrieve
+//!   (`GET /v1/memberships/{id}`) for (a1) the full client's `membership` and (b1) the floor
+//!   making the same request (`Api-Version-Date` included) and decoding `v1::Membership`, with
+//!   the same targets against its floor;
 //! - heap allocations per call (this binary's global allocator counts them);
 //! - client instructions per call under callgrind (when valgrind is installed): deterministic, so
 //!   it holds on a loaded machine where the wall-clock ratios move;
@@ -18,7 +21,7 @@
 //! Options: `--quick` (fewer, shorter rounds), `--no-build` (skip the build cost),
 //! `--callgrind` (only the deterministic figures: allocations and instructions per call),
 //! `--codec` (only decode and encode),
-//! `--serve` (internal: the HTTP server process), `--calls <a|b|c> <n>` (only `n` sequential
+//! `--serve` (internal: the HTTP server process), `--calls <a|b|c|a1|b1> <n>` (only `n` sequential
 //! calls of one side, for a profiler), `--decode|--encode <body> <typed|value> <n>` (only `n`
 //! decodes or encodes of one codec body, for a profiler).
 
@@ -177,15 +180,13 @@ fn main() {
     );
 }
 
-/// `--calls <a|b|c> <n>`: only `n` sequential calls of one side, for a profiler
+/// `--calls <a|b|c|a1|b1> <n>`: only `n` sequential calls of one side, for a profiler
 /// (`valgrind --tool=callgrind target/release/whop-bench --calls a 2000`).
 fn calls_only(args: &[String]) {
-    let side = match args.first().map(String::as_str) {
-        Some("a") => 0,
-        Some("b") => 1,
-        Some("c") => 2,
-        _ => panic!("usage: --calls <a|b|c> <n>"),
-    };
+    let side = args
+        .first()
+        .and_then(|name| callgrind::SIDES.iter().position(|s| s == name))
+        .unwrap_or_else(|| panic!("usage: --calls <a|b|c|a1|b1> <n>"));
     let n: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
     let server = http::Server::start();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -296,49 +297,55 @@ fn table(figures: &Figures<'_>) -> String {
         for (i, name) in http::SIDE_NAMES.iter().enumerate() {
             let [rps, p50, p99] = l.sides[i];
             let figure = format!("{rps:.0} req/s, p50 {p50:.0} us, p99 {p99:.0} us");
-            let (ratio, target) = if i == 0 {
-                (
+            let throughput_target = |full: &str, floor: &str, ratio: f64| {
+                if l.concurrency >= 16 {
+                    format!(
+                        "{full} >= {MIN_THROUGHPUT_OF_FLOOR} {floor}: {}",
+                        verdict(ratio >= MIN_THROUGHPUT_OF_FLOOR)
+                    )
+                } else {
+                    String::new()
+                }
+            };
+            let (ratio, target) = match i {
+                0 => (
                     format!("a/b {:.2}, a/c {:.2}", l.a_over_b, l.a_over_c),
-                    if l.concurrency >= 16 {
-                        format!(
-                            "a >= {MIN_THROUGHPUT_OF_FLOOR} b: {}",
-                            verdict(l.a_over_b >= MIN_THROUGHPUT_OF_FLOOR)
-                        )
-                    } else {
-                        String::new()
-                    },
-                )
-            } else {
-                (String::new(), String::new())
+                    throughput_target("a", "b", l.a_over_b),
+                ),
+                http::V1_FULL => (
+                    format!("a1/b1 {:.2}", l.a1_over_b1),
+                    throughput_target("a1", "b1", l.a1_over_b1),
+                ),
+                _ => (String::new(), String::new()),
             };
             let _ = writeln!(
                 t,
-                "| GET /v5/me/memberships/{{id}}, concurrency {}, {name} | {figure} | {ratio} | {target} |",
+                "| {}, concurrency {}, {name} | {figure} | {ratio} | {target} |",
+                http::route_of(i),
                 l.concurrency
             );
         }
     }
     for (i, a) in allocs.iter().enumerate() {
         let total = a.allocations + a.reallocations;
-        let (ratio, target) = if i == 0 {
+        let over_floor = |full: &str, floor_name: &str, floor: &Allocs| {
+            let floor_total = floor.allocations + floor.reallocations;
             (
                 format!(
-                    "a - b: {:+.1} allocations, {:+.0} bytes",
-                    total - allocs[1].allocations - allocs[1].reallocations,
-                    a.bytes - allocs[1].bytes
+                    "{full} - {floor_name}: {:+.1} allocations, {:+.0} bytes",
+                    total - floor_total,
+                    a.bytes - floor.bytes
                 ),
                 format!(
-                    "a <= b + {MAX_ALLOCATIONS_OVER_FLOOR:.0}: {}",
-                    verdict(
-                        total
-                            <= allocs[1].allocations
-                                + allocs[1].reallocations
-                                + MAX_ALLOCATIONS_OVER_FLOOR
-                    )
+                    "{full} <= {floor_name} + {MAX_ALLOCATIONS_OVER_FLOOR:.0}: {}",
+                    verdict(total <= floor_total + MAX_ALLOCATIONS_OVER_FLOOR)
                 ),
             )
-        } else {
-            (String::new(), String::new())
+        };
+        let (ratio, target) = match i {
+            0 => over_floor("a", "b", &allocs[1]),
+            http::V1_FULL => over_floor("a1", "b1", &allocs[http::V1_BARE]),
+            _ => (String::new(), String::new()),
         };
         let _ = writeln!(
             t,
@@ -365,24 +372,24 @@ fn table(figures: &Figures<'_>) -> String {
     }
     if let Some(ins) = instructions {
         for (i, name) in http::SIDE_NAMES.iter().enumerate() {
-            let (ratio, target) = if i == 0 {
+            let over_floor = |full: &str, floor_name: &str, ratio: f64, floor: usize| {
+                let over = ins.per_call[i] - ins.per_call[floor];
                 (
+                    format!("{full}/{floor_name} {ratio:.3}, {full} - {floor_name} {over:+.0}"),
                     format!(
-                        "a/b {:.3}, a - b {:+.0}",
-                        ins.a_over_b(),
-                        ins.per_call[0] - ins.per_call[1]
-                    ),
-                    format!(
-                        "alarm if a - b > {ALARM_INSTRUCTIONS_OVER_FLOOR:.0}: {}",
-                        if ins.per_call[0] - ins.per_call[1] > ALARM_INSTRUCTIONS_OVER_FLOOR {
+                        "alarm if {full} - {floor_name} > {ALARM_INSTRUCTIONS_OVER_FLOOR:.0}: {}",
+                        if over > ALARM_INSTRUCTIONS_OVER_FLOOR {
                             "RAISED"
                         } else {
                             "quiet"
                         }
                     ),
                 )
-            } else {
-                (String::new(), String::new())
+            };
+            let (ratio, target) = match i {
+                0 => over_floor("a", "b", ins.a_over_b(), 1),
+                http::V1_FULL => over_floor("a1", "b1", ins.a1_over_b1(), http::V1_BARE),
+                _ => (String::new(), String::new()),
             };
             let _ = writeln!(
                 t,
@@ -453,9 +460,10 @@ fn table(figures: &Figures<'_>) -> String {
     let _ = writeln!(
         t,
         "\nMedians over {codec_rounds} interleaved rounds (decode/encode) and {http_rounds} interleaved \
-         rounds a,b,c per concurrency (HTTP); ratios are medians of per-round ratios. Bodies are the \
-         fixtures as compact JSON. The server is a second process (hyper HTTP/1.1, one thread) \
-         returning the v5 body; the clients share one runtime thread. (a) is built by \
+         rounds a,b,c,a1,b1 per concurrency (HTTP); ratios are medians of per-round ratios. Bodies are \
+         the fixtures as compact JSON. The server is a second process (hyper HTTP/1.1, one thread) \
+         returning the v5 body (the v1 body on `/v1/` paths); the clients share one runtime \
+         thread. (a) and (a1) are built by \
          `full_client()` in bench/src/http.rs: the default stack with pacing off (on, it holds a \
          client to Whop's rate limits, so (a) would measure the limit). Heap figures count \
          every allocation in the client process over {ALLOC_CALLS} sequential calls. Load average \
@@ -555,6 +563,7 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
                 "sides": sides,
                 "a_over_b_throughput": l.a_over_b,
                 "a_over_c_throughput": l.a_over_c,
+                "a1_over_b1_throughput": l.a1_over_b1,
             })
         })
         .collect();
@@ -597,6 +606,7 @@ fn write_json(figures: &Figures<'_>, table: &str) -> std::path::PathBuf {
                 json!({ "side": name, "instructions_per_call": n })
             }).collect::<Vec<_>>(),
             "a_over_b": ins.a_over_b(),
+            "a1_over_b1": ins.a1_over_b1(),
             "calls": ins.calls,
         })
     });

@@ -1,11 +1,13 @@
 //! One worker process of the shared-pacing tests (`tests/shared_pacing.rs`): a client of the
 //! default stack, paced to one v2 limit in memory or through a Redis, making `cancel` calls to a
-//! whop-mock with many tasks at once, then printing what happened as `name=value` lines.
+//! whop-mock with many tasks at once, then printing what happened as `name=value` lines. With
+//! `--api v1`, the limit is the Current API's (per operation) and the calls are
+//! `cancel_membership_at_period_end`.
 //!
 //! Arguments (`--name value`): `base-url`, `token`, `limit`, `window-ms`, `margin-ms`,
 //! `concurrency`, `start-at-ms` (Unix time to start at, so every worker starts together),
 //! `deadline-ms`, and either `calls` (a fixed number) or `run-for-ms` (calls until then);
-//! optional `pause-ms` (each task's pause between calls);
+//! optional `pause-ms` (each task's pause between calls), `api` (`v2`, the default, or `v1`);
 //! optional `redis` (a `redis://` URL: shared pacing), `prefix`, `redis-timeout-ms`,
 //! `retry-every-ms`. Warnings go to stderr.
 
@@ -68,9 +70,17 @@ fn main() {
 
 async fn run(args: Args) {
     let limit = PacingLimit::new(args.number("limit") as u32, args.millis("window-ms"));
-    let mut pacing = PacingConfig::disabled()
-        .with_v2(Some(limit))
-        .with_safety_margin(args.millis("margin-ms"));
+    let v1 = match args.get("api") {
+        None | Some("v2") => false,
+        Some("v1") => true,
+        Some(other) => panic!("--api v1|v2, not {other}"),
+    };
+    let pacing = if v1 {
+        PacingConfig::disabled().with_v1(Some(limit))
+    } else {
+        PacingConfig::disabled().with_v2(Some(limit))
+    };
+    let mut pacing = pacing.with_safety_margin(args.millis("margin-ms"));
     if let Some(url) = args.get("redis") {
         let store = RedisStore::builder(url)
             .key_prefix(args.get("prefix").unwrap_or("whop:pacing"))
@@ -125,7 +135,14 @@ async fn run(args: Args) {
                         return;
                     }
                     let call = Instant::now();
-                    let outcome = client.legacy().cancel_membership("mem_1").await.map(drop);
+                    let outcome = if v1 {
+                        client
+                            .cancel_membership_at_period_end("mem_1")
+                            .await
+                            .map(drop)
+                    } else {
+                        client.legacy().cancel_membership("mem_1").await.map(drop)
+                    };
                     let took = call.elapsed().as_millis() as u64;
                     tally.max_call_ms.fetch_max(took, Ordering::Relaxed);
                     let done = started.elapsed().as_millis() as u64;
