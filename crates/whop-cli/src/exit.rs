@@ -13,17 +13,18 @@ use whop_client::{Applied, Error};
 macro_rules! exit_codes_table {
     () => {
         "  0  success
-  1  (license check only) the key is not valid, or not found
+  1  (license check and validate) the key is not valid, bound to another machine, or not found
   2  usage error, or a missing or refused credential or base URL: nothing was sent
   3  not found: no such membership (or not one this credential can see)
   4  unauthorized or forbidden: Whop refused the API key or token
   5  rate limited: wait (the retry-after is printed when Whop gives one) and try again
   6  network error or timeout: no answer; the error says whether the request may have been
      sent and, for a cancel, whether it may have been applied (running it again is safe)
-  7  any other error from the API (5xx included), or a local failure
+  7  any other error from the API (5xx included; a legacy v2 route Whop retired), or a local
+     failure
   8  the API answered with success but its body could not be decoded (a cancel was applied;
      a lookup changed nothing)
-  `license check` maps every error (2 to 8) to 2."
+  `license check` and `license validate` map every error (2 to 8) to 2."
     };
 }
 pub(crate) use exit_codes_table;
