@@ -1,0 +1,48 @@
+//! Sign in with Whop: a user's OAuth access token, from OAuth 2.1 with PKCE.
+//!
+//! Every "me" call of Whop's API (`GET /v1/memberships?user_id=me`, `GET /v5/me/…`) needs the
+//! access token of the user who signed in. This crate gets one, keeps it fresh and hands it to a
+//! [`whop_transport::Token`].
+//!
+//! # Design
+//!
+//! - **The protocol is the `oauth2` crate's**, not ours: the authorization URL, the PKCE verifier
+//!   and its `S256` challenge, the random `state` (and our `nonce`, made the same way), the
+//!   callback's `state` check (`oauth2`'s timing-resistant equality: SHA-256 digests compared, so
+//!   the expected value leaks no timing), the token, refresh and revocation requests and the
+//!   parsing of their answers and of `{error, error_description}`. This crate adds only what is
+//!   Whop's: the endpoints, the scopes by default, `nonce` and `company_id`, and how tokens are
+//!   kept and refreshed.
+//! - **Over our own HTTP transport.** `oauth2` takes any HTTP client through its
+//!   [`AsyncHttpClient`](oauth2::AsyncHttpClient) trait. [`HttpService`] implements it over any
+//!   `tower::Service<http::Request<Bytes>, Response = http::Response<Bytes>>`: by default
+//!   whop-transport's [`HttpClient`](whop_transport::HttpClient) (hyper over rustls, the base URL
+//!   policy, a body cap, no retry: a code is single-use and a refresh token rotates, so neither
+//!   request may be sent twice), or your own stack. `oauth2`'s `reqwest` and `curl` features are
+//!   off, so there is no second HTTP stack.
+//! - **At the API's origin.** The endpoints are Whop's `/oauth/authorize`, `/oauth/token`,
+//!   `/oauth/userinfo`, `/oauth/revoke` and `/.well-known/jwks.json`, at the origin of the
+//!   [`BaseUrl`](whop_transport::BaseUrl) (`https://api.whop.com` for `https://api.whop.com/api`),
+//!   so the one `WHOP_BASE_URL` that points a test at a local server moves OAuth with it. See
+//!   [`Endpoints`].
+//!
+//! # Where the facts are open
+//!
+//! Whop's docs send the token request as JSON; `oauth2` sends it form-encoded, as RFC 6749 says,
+//! and community clients report that Whop accepts both. Whop documents no discovery document, so
+//! the endpoints are fixed paths rather than discovered.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod endpoints;
+pub mod error;
+pub mod http_service;
+
+pub use endpoints::Endpoints;
+pub use error::{Error, OAuthErrorCode};
+pub use http_service::HttpService;
+
+/// The `oauth2` crate this one builds on, for its types in our signatures.
+pub use oauth2;
