@@ -36,13 +36,19 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod authorize;
+pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod http_service;
+pub mod tokens;
 
+pub use authorize::{AuthorizeRequest, Callback, DEFAULT_SCOPES, PendingAuthorization, SignedIn};
+pub use client::{ClientAuth, OAuthClient, OAuthClientBuilder};
 pub use endpoints::Endpoints;
 pub use error::{Error, OAuthErrorCode};
-pub use http_service::HttpService;
+pub use http_service::{HttpError, HttpService};
+pub use tokens::TokenSet;
 
 /// The `oauth2` crate this one builds on, for its types in our signatures.
 pub use oauth2;
