@@ -51,6 +51,7 @@ pub enum ClientAuth {
 #[derive(Clone, Debug)]
 pub struct OAuthClient {
     pub(crate) protocol: Protocol,
+    pub(crate) auth: ClientAuth,
     pub(crate) http: HttpService,
     pub(crate) endpoints: Endpoints,
 }
@@ -141,7 +142,7 @@ impl OAuthClientBuilder {
             .set_token_uri(TokenUrl::from_url(endpoints.token().clone()))
             .set_revocation_url(RevocationUrl::from_url(endpoints.revoke().clone()))
             .set_redirect_uri(redirect);
-        let protocol = match self.auth {
+        let protocol = match self.auth.clone() {
             ClientAuth::None => base,
             ClientAuth::SecretInBody(secret) => base
                 .set_client_secret(secret)
@@ -152,6 +153,7 @@ impl OAuthClientBuilder {
         };
         Ok(OAuthClient {
             protocol,
+            auth: self.auth,
             http,
             endpoints,
         })

@@ -106,6 +106,8 @@ pub enum Error {
         /// Why, in words.
         reason: String,
     },
+    /// The API or `userinfo` refused the access token (401): it expired or was revoked.
+    Unauthorized,
     /// No usable response arrived.
     Http(HttpError),
     /// A response arrived but is not what the endpoint should answer (its status and what was
@@ -140,6 +142,7 @@ impl fmt::Display for Error {
                 description.iter().try_for_each(|d| write!(f, ": {d}"))
             }
             Self::SignInAgain { reason } => write!(f, "sign in again: {reason}"),
+            Self::Unauthorized => f.write_str("the access token was refused (401)"),
             Self::Http(e) => e.fmt(f),
             Self::Response { status, message } => match status {
                 Some(status) => write!(f, "unexpected OAuth response ({status}): {message}"),

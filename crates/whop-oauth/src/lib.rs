@@ -9,10 +9,12 @@
 //! - **The protocol is the `oauth2` crate's**, not ours: the authorization URL, the PKCE verifier
 //!   and its `S256` challenge, the random `state` (and our `nonce`, made the same way), the
 //!   callback's `state` check (`oauth2`'s timing-resistant equality: SHA-256 digests compared, so
-//!   the expected value leaks no timing), the token, refresh and revocation requests and the
-//!   parsing of their answers and of `{error, error_description}`. This crate adds only what is
-//!   Whop's: the endpoints, the scopes by default, `nonce` and `company_id`, and how tokens are
-//!   kept and refreshed.
+//!   the expected value leaks no timing), the code and refresh requests with their client
+//!   authentication, and the parsing of their answers and of `{error, error_description}`. This
+//!   crate adds only what is Whop's: the endpoints, the scopes by default, `nonce` and
+//!   `company_id`, and how tokens are kept and refreshed. Two requests are ours: `userinfo` (a
+//!   plain bearer GET), and revocation, because `oauth2` refuses to send it to anything but
+//!   `https`, which rules out a loopback test server.
 //! - **Over our own HTTP transport.** `oauth2` takes any HTTP client through its
 //!   [`AsyncHttpClient`](oauth2::AsyncHttpClient) trait. [`HttpService`] implements it over any
 //!   `tower::Service<http::Request<Bytes>, Response = http::Response<Bytes>>`: by default
@@ -25,6 +27,29 @@
 //!   [`BaseUrl`](whop_transport::BaseUrl) (`https://api.whop.com` for `https://api.whop.com/api`),
 //!   so the one `WHOP_BASE_URL` that points a test at a local server moves OAuth with it. See
 //!   [`Endpoints`].
+//!
+//! - **One refresh at a time per credential.** Whop rotates refresh tokens, so two concurrent
+//!   refreshes would sign the user out. A [`TokenSource`] holds its set behind one async lock
+//!   across the refresh, and saves the rotated set to your [`TokenStore`] before anyone uses it.
+//!
+//! # Signing in
+//!
+//! ```no_run
+//! use whop_oauth::{Callback, MemoryTokenStore, OAuthClient, TokenSource};
+//!
+//! # async fn run(query_from_the_redirect: &str) -> Result<(), whop_oauth::Error> {
+//! let client = OAuthClient::builder("app_xxx", "http://127.0.0.1:53682/callback").build()?;
+//! let pending = client.authorize().start();
+//! println!("open {}", pending.url());
+//! // ... the browser comes back to the redirect URI with `?code=…&state=…` ...
+//! let signed_in = client.finish(pending, &Callback::from_query(query_from_the_redirect)).await?;
+//! let source = TokenSource::new(client, MemoryTokenStore::new());
+//! source.sign_in(signed_in.tokens).await?;
+//! let token = source.token().await?; // a whop_transport::Token, refreshed when due
+//! # let _ = token;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Where the facts are open
 //!
@@ -41,14 +66,21 @@ pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod http_service;
+mod refresh;
+pub mod source;
+pub mod store;
 pub mod tokens;
+pub mod userinfo;
 
 pub use authorize::{AuthorizeRequest, Callback, DEFAULT_SCOPES, PendingAuthorization, SignedIn};
 pub use client::{ClientAuth, OAuthClient, OAuthClientBuilder};
 pub use endpoints::Endpoints;
 pub use error::{Error, OAuthErrorCode};
 pub use http_service::{HttpError, HttpService};
+pub use source::{DEFAULT_REFRESH_MARGIN, TokenSource};
+pub use store::{MemoryTokenStore, StoreError, TokenStore};
 pub use tokens::TokenSet;
+pub use userinfo::UserInfo;
 
 /// The `oauth2` crate this one builds on, for its types in our signatures.
 pub use oauth2;
