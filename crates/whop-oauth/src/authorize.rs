@@ -13,7 +13,7 @@ use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, 
 use serde::{Deserialize, Serialize};
 
 use crate::client::request_error;
-use crate::{Error, OAuthClient, OAuthErrorCode, TokenSet};
+use crate::{Error, IdTokenClaims, OAuthClient, OAuthErrorCode, TokenSet};
 
 /// The scopes asked when none are given: OpenID's, as Whop's guide does.
 pub const DEFAULT_SCOPES: [&str; 3] = ["openid", "profile", "email"];
@@ -176,7 +176,8 @@ impl OAuthClient {
     /// # Errors
     /// [`Error::StateMismatch`] (nothing sent), [`Error::Authorization`], [`Error::MissingCode`],
     /// [`Error::Endpoint`] (`invalid_grant` for a used or expired code or a wrong verifier),
-    /// [`Error::Http`], [`Error::Response`].
+    /// [`Error::IdToken`] when an `id_token` came back and fails
+    /// [`verify_id_token`](Self::verify_id_token), [`Error::Http`], [`Error::Response`].
     pub async fn finish(
         &self,
         pending: PendingAuthorization,
@@ -204,18 +205,28 @@ impl OAuthClient {
             .map_err(request_error)?;
         let tokens =
             TokenSet::from_response(&response, SystemTime::now(), pending.company_id, None);
+        let nonce = pending.nonce.map(|n| n.secret().clone());
+        // An id_token that fails its checks refuses the whole sign-in: its tokens are dropped.
+        let id_token = match tokens.id_token() {
+            Some(id_token) => Some(self.verify_id_token(id_token, nonce.as_deref()).await?),
+            None => None,
+        };
         Ok(SignedIn {
             tokens,
-            nonce: pending.nonce.map(|n| n.secret().clone()),
+            nonce,
+            id_token,
         })
     }
 }
 
-/// A finished sign-in: the tokens, and the `nonce` the `id_token` was asked to carry.
+/// A finished sign-in: the tokens, the `nonce` sent, and the verified `id_token`'s claims.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct SignedIn {
     /// The user's tokens.
     pub tokens: TokenSet,
     /// The nonce sent with the authorization request, if `openid` was asked.
     pub nonce: Option<String>,
+    /// The `id_token`'s claims, verified, when the server sent one.
+    pub id_token: Option<IdTokenClaims>,
 }

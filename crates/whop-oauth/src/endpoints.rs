@@ -35,6 +35,7 @@ const LEGACY_TOKEN: &str = "/v5/oauth/token";
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoints {
+    issuer: String,
     authorize: Url,
     token: Url,
     userinfo: Url,
@@ -66,6 +67,8 @@ impl Endpoints {
                 Error::Config(format!("cannot put {LEGACY_TOKEN} under the base URL: {e}"))
             })?;
         Ok(Self {
+            // Whop's discovery document names the bare origin, with no trailing slash.
+            issuer: base.origin().ascii_serialization(),
             authorize: at(AUTHORIZE)?,
             token: at(TOKEN)?,
             userinfo: at(USERINFO)?,
@@ -73,6 +76,11 @@ impl Endpoints {
             jwks: at(JWKS)?,
             legacy_token,
         })
+    }
+
+    /// The `iss` of Whop's `id_token`s: the origin (`https://api.whop.com`).
+    pub fn issuer(&self) -> &str {
+        &self.issuer
     }
 
     /// `GET /oauth/authorize`, where the user's browser goes.

@@ -118,6 +118,8 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// The `id_token` did not pass its checks: the sign-in is refused.
+    IdToken(crate::IdTokenError),
     /// The token store failed to save or load.
     Store(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -148,6 +150,7 @@ impl fmt::Display for Error {
                 Some(status) => write!(f, "unexpected OAuth response ({status}): {message}"),
                 None => write!(f, "unexpected OAuth response: {message}"),
             },
+            Self::IdToken(e) => write!(f, "sign-in refused: {e}"),
             Self::Store(e) => write!(f, "the token store failed: {e}"),
         }
     }
@@ -157,6 +160,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Http(e) => Some(e),
+            Self::IdToken(e) => Some(e),
             Self::Store(e) => Some(&**e),
             _ => None,
         }

@@ -28,6 +28,8 @@
 //!   so the one `WHOP_BASE_URL` that points a test at a local server moves OAuth with it. See
 //!   [`Endpoints`].
 //!
+//! - **`id_token`s are verified by `jsonwebtoken`** (9.x, on ring, which rustls already builds;
+//!   `josekit` would bring OpenSSL, which whop-rs never uses). See [`id_token`].
 //! - **One refresh at a time per credential.** Whop rotates refresh tokens, so two concurrent
 //!   refreshes would sign the user out. A [`TokenSource`] holds its set behind one async lock
 //!   across the refresh, and saves the rotated set to your [`TokenStore`] before anyone uses it.
@@ -66,6 +68,7 @@ pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod http_service;
+pub mod id_token;
 mod refresh;
 pub mod source;
 pub mod store;
@@ -77,6 +80,7 @@ pub use client::{ClientAuth, OAuthClient, OAuthClientBuilder};
 pub use endpoints::Endpoints;
 pub use error::{Error, OAuthErrorCode};
 pub use http_service::{HttpError, HttpService};
+pub use id_token::{IdTokenClaims, IdTokenError};
 pub use source::{DEFAULT_REFRESH_MARGIN, TokenSource};
 pub use store::{MemoryTokenStore, StoreError, TokenStore};
 pub use tokens::TokenSet;
