@@ -69,6 +69,7 @@ pub mod endpoints;
 pub mod error;
 pub mod http_service;
 pub mod id_token;
+mod legacy;
 mod refresh;
 pub mod source;
 pub mod store;
