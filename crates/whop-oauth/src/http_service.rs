@@ -10,11 +10,16 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use bytes::Bytes;
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use tower::util::BoxCloneSyncService;
-use tower::{BoxError, Service, ServiceExt as _};
+use tower::{BoxError, Layer as _, Service, ServiceExt as _};
+use whop_transport::DeadlineLayer;
+
+/// How long [`HttpService::whop`] lets one OAuth request take, connection included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
 /// The HTTP service OAuth requests go through. Cheap to clone.
 #[derive(Clone)]
@@ -45,13 +50,15 @@ impl HttpService {
         }
     }
 
-    /// whop-transport's pooled client over rustls, with its default settings.
+    /// whop-transport's pooled client over rustls, with its default settings, each request
+    /// bounded by [`DEFAULT_DEADLINE`] (a sign-in must not hang on a silent server).
     ///
     /// # Errors
     /// [`whop_transport::BuildError`] if no root certificate is available.
     pub fn whop() -> Result<Self, whop_transport::BuildError> {
+        let client = whop_transport::Transport::builder().build_http_client()?;
         Ok(Self::new(
-            whop_transport::Transport::builder().build_http_client()?,
+            DeadlineLayer::new(DEFAULT_DEADLINE).layer(client),
         ))
     }
 

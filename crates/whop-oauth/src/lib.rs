@@ -81,7 +81,7 @@ pub use authorize::{AuthorizeRequest, Callback, DEFAULT_SCOPES, PendingAuthoriza
 pub use client::{ClientAuth, OAuthClient, OAuthClientBuilder};
 pub use endpoints::Endpoints;
 pub use error::{Error, OAuthErrorCode};
-pub use http_service::{HttpError, HttpService};
+pub use http_service::{DEFAULT_DEADLINE, HttpError, HttpService};
 pub use id_token::{IdTokenClaims, IdTokenError};
 pub use layer::{UserAuth, UserAuthLayer};
 pub use source::{DEFAULT_REFRESH_MARGIN, TokenSource};

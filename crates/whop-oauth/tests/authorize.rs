@@ -235,3 +235,19 @@ async fn client_authentication_goes_where_the_mode_says() {
         assert_eq!(form.contains_key("client_id"), body_client_id, "{mode:?}");
     }
 }
+
+#[tokio::test]
+async fn the_verifier_sent_with_the_code_is_the_one_behind_the_challenge() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let server = token_server().await;
+    let client = server.client(ClientAuth::None);
+    let pending = client.authorize().start();
+    let challenge = query(pending.url())["code_challenge"].clone();
+    let callback = callback_for(&pending, "c_1");
+    client.finish(pending, &callback).await.unwrap();
+    let verifier = server.seen()[0].form()["code_verifier"].clone();
+    let digest = sha2::Sha256::digest(verifier.as_bytes());
+    let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
+    assert_eq!(challenge, expected);
+}
