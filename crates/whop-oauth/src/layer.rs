@@ -6,7 +6,7 @@
 //! puts in the `Authorization` header for the API's origin only (so this layer never decides
 //! where a token may go). A 401 refreshes once ([`TokenSource::refresh_after_unauthorized`]: many
 //! 401s at once still make one refresh) and resends; a 401 with the new token is
-//! [`Error::SignInAgain`](crate::Error::SignInAgain). A request that already carries a token of
+//! [`Error::SignInAgain`]. A request that already carries a token of
 //! its own (`Client::with_token`) goes through untouched.
 
 use std::future::Future;
