@@ -11,6 +11,7 @@ use oauth2::{
 };
 use whop_transport::BaseUrl;
 
+use crate::http_service::BodyEncoding;
 use crate::http_service::HttpError;
 use crate::tokens::WhopTokenFields;
 use crate::{Endpoints, Error, HttpService, OAuthErrorCode};
@@ -69,6 +70,7 @@ impl OAuthClient {
             auth: ClientAuth::None,
             base_url: None,
             http: None,
+            encoding: BodyEncoding::Form,
         }
     }
 
@@ -96,9 +98,16 @@ pub struct OAuthClientBuilder {
     auth: ClientAuth,
     base_url: Option<BaseUrl>,
     http: Option<HttpService>,
+    encoding: BodyEncoding,
 }
 
 impl OAuthClientBuilder {
+    /// How token and revocation request bodies are encoded ([`BodyEncoding::Form`] unless set).
+    pub fn body_encoding(mut self, encoding: BodyEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
     /// How the app authenticates ([`ClientAuth::None`] unless set).
     pub fn client_auth(mut self, auth: ClientAuth) -> Self {
         self.auth = auth;
@@ -136,7 +145,8 @@ impl OAuthClientBuilder {
             Some(http) => http,
             None => HttpService::whop()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
-        };
+        }
+        .body_encoding(self.encoding);
         let base = oauth2::Client::new(ClientId::new(self.client_id))
             .set_auth_uri(AuthUrl::from_url(endpoints.authorize().clone()))
             .set_token_uri(TokenUrl::from_url(endpoints.token().clone()))

@@ -13,6 +13,9 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::HeaderValue;
+use http::header::CONTENT_TYPE;
+use oauth2::url::form_urlencoded;
 use oauth2::{AsyncHttpClient, HttpRequest, HttpResponse};
 use tower::util::BoxCloneSyncService;
 use tower::{BoxError, Layer as _, Service, ServiceExt as _};
@@ -21,10 +24,27 @@ use whop_transport::DeadlineLayer;
 /// How long [`HttpService::whop`] lets one OAuth request take, connection included.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
+/// How the bodies of the token and revocation requests are encoded.
+///
+/// RFC 6749 and `oauth2` send a form (`application/x-www-form-urlencoded`); Whop's guide sends
+/// the same fields as a JSON object, and community clients report that Whop takes both. Form is
+/// the default (the standard, and what every generic OAuth client sends); `Json` re-encodes each
+/// form body as a JSON object of the same string fields, for a server that takes only JSON.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyEncoding {
+    /// `application/x-www-form-urlencoded` (RFC 6749).
+    #[default]
+    Form,
+    /// `application/json`, as Whop's guide sends it.
+    Json,
+}
+
 /// The HTTP service OAuth requests go through. Cheap to clone.
 #[derive(Clone)]
 pub struct HttpService {
     inner: BoxCloneSyncService<http::Request<Bytes>, http::Response<Bytes>, BoxError>,
+    encoding: BodyEncoding,
 }
 
 impl fmt::Debug for HttpService {
@@ -47,7 +67,14 @@ impl HttpService {
     {
         Self {
             inner: BoxCloneSyncService::new(service.map_err(Into::into)),
+            encoding: BodyEncoding::Form,
         }
+    }
+
+    /// The same service, encoding request bodies as `encoding` says.
+    pub fn body_encoding(mut self, encoding: BodyEncoding) -> Self {
+        self.encoding = encoding;
+        self
     }
 
     /// whop-transport's pooled client over rustls, with its default settings, each request
@@ -70,9 +97,34 @@ impl HttpService {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, HttpError> {
+        let request = match self.encoding {
+            BodyEncoding::Form => request,
+            BodyEncoding::Json => form_as_json(request),
+        };
         self.inner.clone().oneshot(request).await.map_err(HttpError)
     }
 }
+
+/// A form-encoded request with its fields as a JSON object instead; any other request as it is.
+fn form_as_json(mut request: http::Request<Bytes>) -> http::Request<Bytes> {
+    let is_form = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(FORM.as_bytes()));
+    if !is_form {
+        return request;
+    }
+    let fields: serde_json::Map<String, serde_json::Value> = form_urlencoded::parse(request.body())
+        .map(|(name, value)| (name.into_owned(), value.into_owned().into()))
+        .collect();
+    *request.body_mut() = Bytes::from(serde_json::Value::Object(fields).to_string());
+    request
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    request
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// The HTTP service failed: no usable response arrived (the source says why, and whether the
 /// request may have been sent when it is a [`whop_transport::Error`]).

@@ -56,7 +56,8 @@
 //! # Where the facts are open
 //!
 //! Whop's docs send the token request as JSON; `oauth2` sends it form-encoded, as RFC 6749 says,
-//! and community clients report that Whop accepts both. Whop documents no discovery document, so
+//! and community clients report that Whop accepts both. Form is the default;
+//! [`BodyEncoding::Json`] sends the same fields as JSON. Whop documents no discovery document, so
 //! the endpoints are fixed paths rather than discovered.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -81,7 +82,7 @@ pub use authorize::{AuthorizeRequest, Callback, DEFAULT_SCOPES, PendingAuthoriza
 pub use client::{ClientAuth, OAuthClient, OAuthClientBuilder};
 pub use endpoints::Endpoints;
 pub use error::{Error, OAuthErrorCode};
-pub use http_service::{DEFAULT_DEADLINE, HttpError, HttpService};
+pub use http_service::{BodyEncoding, DEFAULT_DEADLINE, HttpError, HttpService};
 pub use id_token::{IdTokenClaims, IdTokenError};
 pub use layer::{UserAuth, UserAuthLayer};
 pub use source::{DEFAULT_REFRESH_MARGIN, TokenSource};

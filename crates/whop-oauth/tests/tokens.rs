@@ -256,3 +256,29 @@ async fn revocation_authenticates_the_client_as_the_token_requests_do() {
         assert_eq!(authorization, header, "{mode:?}");
     }
 }
+
+#[tokio::test]
+async fn json_encoding_sends_the_same_fields_as_a_json_object() {
+    let server = rotating_server(Duration::ZERO).await;
+    let client = server
+        .builder()
+        .body_encoding(whop_oauth::BodyEncoding::Json)
+        .build()
+        .unwrap();
+    let refreshed = client.refresh(&expired()).await.unwrap();
+    client.revoke(&refreshed).await.unwrap();
+    let seen = server.seen();
+    let bodies: Vec<serde_json::Value> = seen
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert!(
+        seen.iter()
+            .all(|r| r.headers["content-type"] == "application/json")
+    );
+    assert_eq!(bodies[0]["grant_type"], "refresh_token");
+    assert_eq!(bodies[0]["refresh_token"], "rt_1");
+    assert_eq!(bodies[0]["client_id"], CLIENT_ID);
+    assert_eq!(bodies[1]["token"], "rt_2");
+    assert_eq!(bodies[1]["client_id"], CLIENT_ID);
+}

@@ -17,7 +17,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use whop_oauth::{ClientAuth, HttpService, OAuthClient};
+use whop_oauth::{ClientAuth, HttpService, OAuthClient, OAuthClientBuilder};
 use whop_transport::{BaseUrl, Transport};
 
 /// One request the server received.
@@ -124,13 +124,15 @@ impl OAuthServer {
     /// A client of the app `app_test`, public unless `auth` says otherwise, over whop-transport's
     /// own HTTP client.
     pub fn client(&self, auth: ClientAuth) -> OAuthClient {
+        self.builder().client_auth(auth).build().unwrap()
+    }
+
+    /// A builder for the app `app_test` at this server, over whop-transport's own HTTP client.
+    pub fn builder(&self) -> OAuthClientBuilder {
         let http = HttpService::new(Transport::builder().build_http_client().unwrap());
         OAuthClient::builder(CLIENT_ID, REDIRECT_URI)
-            .client_auth(auth)
             .base_url(self.base_url())
             .http(http)
-            .build()
-            .unwrap()
     }
 }
 
