@@ -119,7 +119,12 @@ impl TokenSet {
         self.expires_at
     }
 
-    /// The raw `id_token` (a JWT), if `openid` was asked.
+    /// The raw `id_token` (a JWT), if `openid` was asked. [`OAuthClient::finish`] verified the
+    /// sign-in's; one that came with a refresh is kept as received (its claims are in
+    /// [`SignedIn::id_token`] only for the sign-in).
+    ///
+    /// [`OAuthClient::finish`]: crate::OAuthClient::finish
+    /// [`SignedIn::id_token`]: crate::SignedIn::id_token
     pub fn id_token(&self) -> Option<&str> {
         self.id_token.as_deref()
     }
