@@ -251,3 +251,15 @@ async fn the_verifier_sent_with_the_code_is_the_one_behind_the_challenge() {
     let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
     assert_eq!(challenge, expected);
 }
+
+#[tokio::test]
+async fn a_pending_sign_in_kept_as_json_finishes_as_the_original_would() {
+    let server = token_server().await;
+    let client = server.client(ClientAuth::None);
+    let pending = client.authorize().start();
+    let callback = callback_for(&pending, "c_1");
+    let kept = serde_json::to_string(&pending).unwrap();
+    let restored: PendingAuthorization = serde_json::from_str(&kept).unwrap();
+    assert_eq!(restored.url(), pending.url());
+    client.finish(restored, &callback).await.unwrap();
+}
