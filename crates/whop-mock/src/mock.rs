@@ -198,4 +198,11 @@ impl MockWhop {
     pub fn set_rate_limits(&self, limits: RateLimits) {
         self.lock().set_rate_limits(limits);
     }
+
+    /// Whether the signed-in user consents at `GET /oauth/authorize` from now on, as
+    /// [`MockWhopBuilder::oauth_consent`](crate::MockWhopBuilder::oauth_consent) sets it at build
+    /// time.
+    pub fn set_oauth_consent(&self, consent: bool) {
+        self.lock().oauth_mut().set_consent(consent);
+    }
 }
