@@ -1,6 +1,7 @@
 //! The OAuth authorization server: one behaviour a test, refusals as case tables.
 
 mod authorize;
+mod malformed;
 #[cfg(feature = "oidc")]
 mod oidc;
 mod token;
