@@ -32,6 +32,7 @@ pub struct OAuthApp {
     secret: Option<String>,
     redirect_uris: Vec<String>,
     scopes: Vec<String>,
+    any_loopback_port: bool,
 }
 
 /// The OpenID Connect scopes every app may ask for.
@@ -46,6 +47,7 @@ impl OAuthApp {
             secret: None,
             redirect_uris: Vec::new(),
             scopes: Vec::new(),
+            any_loopback_port: false,
         }
     }
 
@@ -60,6 +62,16 @@ impl OAuthApp {
     /// Registers a redirect URI (any number may be).
     pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.redirect_uris.push(uri.into());
+        self
+    }
+
+    /// Lets a registered loopback redirect URI (`http://127.0.0.1:<port>/…` or
+    /// `http://[::1]:<port>/…`) match a request's on any port, path and query still exact, as RFC
+    /// 8252 §7.3 asks of servers for native apps that listen on an ephemeral port (default
+    /// `false`). Whether Whop does this is not documented (its redirect URIs are matched exactly,
+    /// and a desktop app seen in the wild registers a fixed port), so it is opt-in here.
+    pub fn any_loopback_port(mut self, any: bool) -> Self {
+        self.any_loopback_port = any;
         self
     }
 
@@ -87,15 +99,27 @@ impl OAuthApp {
         &self.redirect_uris
     }
 
-    /// Whether `uri` is registered, compared byte for byte.
+    /// Whether `uri` is registered, compared byte for byte (but for a loopback port, if
+    /// [`OAuthApp::any_loopback_port`]).
     pub(crate) fn accepts_redirect(&self, uri: &str) -> bool {
-        self.redirect_uris
-            .iter()
-            .any(|registered| registered == uri)
+        self.redirect_uris.iter().any(|registered| {
+            registered == uri || (self.any_loopback_port && same_but_loopback_port(registered, uri))
+        })
     }
 
     /// Whether the app may ask for `scope`.
     pub(crate) fn allows_scope(&self, scope: &str) -> bool {
         OIDC_SCOPES.contains(&scope) || self.scopes.iter().any(|s| s == scope)
     }
+}
+
+/// Whether `a` and `b` are the same `http` loopback-IP URI but for the port.
+fn same_but_loopback_port(a: &str, b: &str) -> bool {
+    let (Ok(a), Ok(b)) = (a.parse::<http::Uri>(), b.parse::<http::Uri>()) else {
+        return false;
+    };
+    let loopback = |uri: &http::Uri| {
+        uri.scheme_str() == Some("http") && matches!(uri.host(), Some("127.0.0.1" | "[::1]"))
+    };
+    loopback(&a) && loopback(&b) && a.host() == b.host() && a.path_and_query() == b.path_and_query()
 }

@@ -185,3 +185,89 @@ async fn an_unknown_client_or_redirect_uri_is_refused_without_a_redirect() {
         assert_eq!(oauth_error(&response), error, "{what}");
     }
 }
+
+#[tokio::test]
+async fn an_app_registered_at_run_time_can_sign_in() {
+    let mock = oauth_world().build();
+    mock.register_oauth_app(OAuthApp::public("app_late").redirect_uri(REDIRECT));
+    let params = Params::authorize().set("client_id", "app_late");
+    assert!(redirected(&call(&mock, authorize_request(&params)).await).contains_key("code"));
+}
+
+/// With `any_loopback_port`, a registered `http://127.0.0.1:<port>/callback` (or `[::1]`) takes
+/// any port, and nothing else: `(what, registered, requested, accepted)`.
+#[tokio::test]
+async fn any_loopback_port_frees_the_port_of_a_loopback_redirect_only() {
+    let cases = [
+        (
+            "another port",
+            REDIRECT,
+            "http://127.0.0.1:61000/callback",
+            true,
+        ),
+        ("no port", REDIRECT, "http://127.0.0.1/callback", true),
+        (
+            "IPv6, another port",
+            "http://[::1]:1/cb",
+            "http://[::1]:2/cb",
+            true,
+        ),
+        (
+            "another path",
+            REDIRECT,
+            "http://127.0.0.1:61000/other",
+            false,
+        ),
+        (
+            "a trailing slash",
+            REDIRECT,
+            "http://127.0.0.1:61000/callback/",
+            false,
+        ),
+        (
+            "another query",
+            REDIRECT,
+            "http://127.0.0.1:61000/callback?x=1",
+            false,
+        ),
+        (
+            "localhost",
+            "http://localhost:1/cb",
+            "http://localhost:2/cb",
+            false,
+        ),
+        (
+            "another loopback host",
+            REDIRECT,
+            "http://[::1]:53682/callback",
+            false,
+        ),
+        (
+            "https",
+            "https://127.0.0.1:1/cb",
+            "https://127.0.0.1:2/cb",
+            false,
+        ),
+        (
+            "not loopback",
+            "http://example.com:1/cb",
+            "http://example.com:2/cb",
+            false,
+        ),
+    ];
+    for (what, registered, requested, accepted) in cases {
+        let mock = oauth_world()
+            .oauth_app(
+                OAuthApp::public("app_native")
+                    .redirect_uri(registered)
+                    .any_loopback_port(true),
+            )
+            .build();
+        let params = Params::authorize()
+            .set("client_id", "app_native")
+            .set("redirect_uri", requested);
+        let response = call(&mock, authorize_request(&params)).await;
+        let status = if accepted { 302 } else { 400 };
+        assert_eq!(response.status(), status, "{what}");
+    }
+}
