@@ -36,6 +36,18 @@ impl State {
             return Err(Refusal::new("invalid_client", "client_secret is required"));
         }
         let client_id = self.authenticate_client(info, &params)?;
+        // A public app's "secret" is never checked, so it cannot pass for one here.
+        if self
+            .oauth()
+            .app(&client_id)
+            .and_then(|app| app.secret())
+            .is_none()
+        {
+            return Err(Refusal::new(
+                "invalid_client",
+                "the legacy exchange is for a confidential app, with its secret",
+            ));
+        }
         let code = params.require("code")?;
         let redirect_uri = params.require("redirect_uri")?;
         let code = match self.oauth_mut().take_code(code, now) {

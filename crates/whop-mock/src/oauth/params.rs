@@ -25,11 +25,13 @@ impl Refusal {
     }
 
     /// `401` for a failed client authentication or an unusable access token (RFC 6749 §5.2, RFC
-    /// 6750 §3.1), `403` for a missing scope, `400` otherwise.
+    /// 6750 §3.1), `403` for a missing scope, `500` for the server's own failure, `400`
+    /// otherwise.
     fn status(&self) -> StatusCode {
         match self.error {
             "invalid_client" | "invalid_token" => StatusCode::UNAUTHORIZED,
             "insufficient_scope" => StatusCode::FORBIDDEN,
+            "server_error" => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
     }

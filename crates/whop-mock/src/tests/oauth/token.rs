@@ -331,10 +331,12 @@ async fn the_legacy_exchange_answers_an_access_token_only() {
 }
 
 #[tokio::test]
-async fn the_legacy_exchange_needs_the_client_secret() {
+async fn the_legacy_exchange_needs_a_confidential_apps_secret() {
     let mock = oauth_world().build();
     let code = code_for(&mock, &Params::authorize()).await;
     let params = exchange(&code).without("code_verifier");
-    let response = call(&mock, form_post("/api/v5/oauth/token", &params)).await;
-    assert_eq!(oauth_error(&response), "invalid_client");
+    for params in [params.clone(), params.set("client_secret", "anything")] {
+        let response = call(&mock, form_post("/api/v5/oauth/token", &params)).await;
+        assert_eq!(oauth_error(&response), "invalid_client");
+    }
 }
