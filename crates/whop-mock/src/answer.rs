@@ -26,6 +26,11 @@ pub(crate) struct RequestInfo {
     pub(crate) api_version_date: Option<String>,
     /// The `Idempotency-Key` header's value, if any.
     pub(crate) idempotency_key: Option<String>,
+    /// Every header, unredacted (the OAuth endpoints read `Content-Type`, HTTP Basic and
+    /// `Host`).
+    pub(crate) headers: http::HeaderMap,
+    /// The URI's authority, when the request came in absolute form (a `Service` caller).
+    pub(crate) authority: Option<String>,
 }
 
 impl RequestInfo {

@@ -3,6 +3,7 @@
 use http::HeaderValue;
 
 use crate::mock::MockWhop;
+use crate::oauth::OAuthApp;
 use crate::rate_limit::RateLimits;
 use crate::seed::{
     DEFAULT_COMPANY_ID, MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser,
@@ -170,6 +171,37 @@ impl MockWhopBuilder {
     /// ```
     pub fn webhook(mut self, endpoint: WebhookEndpoint) -> Self {
         self.state.set_webhooks(Webhooks::start(endpoint));
+        self
+    }
+
+    /// Registers an app with the OAuth authorization server (see [`OAuthApp`]); one with the same
+    /// client ID is replaced.
+    pub fn oauth_app(mut self, app: OAuthApp) -> Self {
+        self.state.oauth_mut().register(app);
+        self
+    }
+
+    /// The user signed in at `GET /oauth/authorize`, whom the mock's consent screen stands for
+    /// (default [`DEFAULT_USER_ID`](crate::DEFAULT_USER_ID); the demo world's is
+    /// [`DEMO_USER_ID`](crate::DEMO_USER_ID)). The tokens issued act as this user.
+    pub fn oauth_user(mut self, user_id: impl Into<String>) -> Self {
+        self.state.oauth_mut().set_user(user_id.into());
+        self
+    }
+
+    /// Whether the signed-in user consents at `GET /oauth/authorize` (default `true`); `false`
+    /// sends them back to the redirect URI with `error=access_denied`, as when they press
+    /// "Cancel". [`MockWhop::set_oauth_consent`] changes it at run time.
+    pub fn oauth_consent(mut self, consent: bool) -> Self {
+        self.state.oauth_mut().set_consent(consent);
+        self
+    }
+
+    /// How long the access tokens issued work (default
+    /// [`DEFAULT_ACCESS_TOKEN_LIFETIME`](crate::DEFAULT_ACCESS_TOKEN_LIFETIME), Whop's hour): a
+    /// short one lets a test see a client refresh. Measured on Tokio's clock.
+    pub fn oauth_access_token_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.state.oauth_mut().set_access_lifetime(lifetime);
         self
     }
 

@@ -103,12 +103,14 @@ impl MockWhop {
     /// [`DEMO_UNBOUND_LICENSE_KEY`] bound to no machine), and, for the Current API's license flow
     /// ([`DEMO_CURRENT_LICENSE_KEYS`]), [`DEMO_CURRENT_MEMBERSHIP_ID`] (bound to `demo-machine`),
     /// [`DEMO_CURRENT_UNBOUND_MEMBERSHIP_ID`] (unbound) and [`DEMO_CURRENT_EXPIRED_MEMBERSHIP_ID`]
-    /// (expired); [`DEMO_OTHER_MEMBERSHIP_ID`] belongs to [`DEMO_OTHER_USER_ID`]. Whop's rate
-    /// limits. The `whop --mock` command serves this world.
+    /// (expired); [`DEMO_OTHER_MEMBERSHIP_ID`] belongs to [`DEMO_OTHER_USER_ID`]. Its OAuth server
+    /// signs in [`DEMO_USER_ID`] (no app is registered: add one with
+    /// [`MockWhopBuilder::oauth_app`]). Whop's rate limits. The `whop --mock` command serves this world.
     pub fn demo_builder() -> MockWhopBuilder {
         Self::builder()
             .company_token(DEMO_COMPANY_KEY)
             .user_token(DEMO_USER_TOKEN, DEMO_USER_ID)
+            .oauth_user(DEMO_USER_ID)
             .user(
                 MockUser::new(DEMO_USER_ID)
                     .username("demo_user")

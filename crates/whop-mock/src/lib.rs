@@ -33,6 +33,15 @@
 //!   and `GET /api/v5/me/memberships`. [`MockWhop::large_world`] has
 //!   [`LARGE_WORLD_MEMBERSHIPS`] memberships to page through.
 //!
+//! - **"Sign in with Whop"**, an OAuth 2.1 server at the origin of the base URL (as Whop's is at
+//!   `https://api.whop.com/oauth/…`): `GET /oauth/authorize` (PKCE `S256` only, exact redirect
+//!   URIs; auto-consents for [`MockWhopBuilder::oauth_user`], or refuses with
+//!   [`MockWhopBuilder::oauth_consent`]), `POST /oauth/token` (codes single-use, expiring after
+//!   [`AUTHORIZATION_CODE_LIFETIME`]; refresh tokens rotating, a replayed one refused and its
+//!   sign-in revoked; client authentication per the [`OAuthApp`]'s type), `userinfo`, `revoke`,
+//!   discovery, and with the feature `oidc` a signed ES256 `id_token` and the JWKS. The access
+//!   tokens it issues are user tokens on the routes above. See [`OAuthApp`].
+//!
 //! Everything else Whop does that a client must survive is here too: 401/403/404 in each family's
 //! shape, rate limits with their cooldown ([`RateLimits`]), injected faults ([`Fault`]), and a log
 //! of every request received ([`MockWhop::requests`]) with the token redacted.
@@ -98,6 +107,7 @@ mod large_world;
 mod log;
 mod mock;
 mod mutation;
+mod oauth;
 mod rate_limit;
 mod respond;
 mod retired;
@@ -126,6 +136,7 @@ pub use fault::{Fault, GARBAGE_BODY, HTML_502_BODY};
 pub use large_world::{GENERATED_PRODUCT_ID, LARGE_WORLD_MEMBERSHIPS};
 pub use log::{REDACTED, RecordedRequest};
 pub use mock::MockWhop;
+pub use oauth::{AUTHORIZATION_CODE_LIFETIME, DEFAULT_ACCESS_TOKEN_LIFETIME, OAuthApp};
 pub use rate_limit::{Limit, RateLimits};
 pub use retired::V2_RETIRED_BODY;
 pub use route::{ApiFamily, Caller, Route};

@@ -198,4 +198,18 @@ impl MockWhop {
     pub fn set_rate_limits(&self, limits: RateLimits) {
         self.lock().set_rate_limits(limits);
     }
+
+    /// Whether the signed-in user consents at `GET /oauth/authorize` from now on, as
+    /// [`MockWhopBuilder::oauth_consent`](crate::MockWhopBuilder::oauth_consent) sets it at build
+    /// time.
+    pub fn set_oauth_consent(&self, consent: bool) {
+        self.lock().oauth_mut().set_consent(consent);
+    }
+
+    /// Registers an OAuth app from now on (one with the same client ID is replaced), as
+    /// [`MockWhopBuilder::oauth_app`](crate::MockWhopBuilder::oauth_app) does at build time: for
+    /// a test that learns its redirect URI (a loopback port) only after the mock is built.
+    pub fn register_oauth_app(&self, app: crate::OAuthApp) {
+        self.lock().oauth_mut().register(app);
+    }
 }

@@ -65,14 +65,10 @@ impl MockWhop {
         let caller = match &token {
             Token::Missing => Caller::Anonymous,
             Token::Malformed => Caller::Malformed,
-            Token::Bearer(token) => match state.token_owner(token) {
+            Token::Bearer(token) => match state.token_owner(token, Instant::now()) {
                 None => Caller::UnknownToken,
-                Some(TokenOwner::Company(id)) => Caller::Company {
-                    company_id: id.clone(),
-                },
-                Some(TokenOwner::User(id)) => Caller::User {
-                    user_id: id.clone(),
-                },
+                Some(TokenOwner::Company(id)) => Caller::Company { company_id: id },
+                Some(TokenOwner::User(id)) => Caller::User { user_id: id },
             },
         };
         let api_version_date = header_text(request, API_VERSION_DATE);
@@ -109,12 +105,17 @@ impl MockWhop {
                 path: path.to_owned(),
                 api_version_date,
                 idempotency_key: header_text(request, IDEMPOTENCY_KEY),
+                headers: request.headers().clone(),
+                authority: request.uri().authority().map(|a| a.as_str().to_owned()),
             },
         }
     }
 
     fn handle_api(&self, info: &RequestInfo) -> Response<Bytes> {
         let mut state = self.lock();
+        if let Some(response) = state.answer_oauth(info, Instant::now()) {
+            return response;
+        }
         let Some(family) = info.family else {
             return crate::unknown_route::response();
         };

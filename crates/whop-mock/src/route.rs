@@ -119,6 +119,20 @@ pub enum Route {
         /// The decoded `{id}` segment: a membership ID or a license key.
         id_or_key: String,
     },
+    /// `GET /oauth/authorize`, at the origin (not under `/api`).
+    OAuthAuthorize,
+    /// `POST /oauth/token`.
+    OAuthToken,
+    /// `GET` or `POST /oauth/userinfo`.
+    OAuthUserinfo,
+    /// `POST /oauth/revoke`.
+    OAuthRevoke,
+    /// `GET /.well-known/jwks.json`: the keys that sign `id_token`s.
+    Jwks,
+    /// `GET /.well-known/openid-configuration`: the discovery document.
+    OpenIdConfiguration,
+    /// `POST /api/v5/oauth/token`: the legacy code exchange (client secret, `{access_token}`).
+    LegacyOAuthToken,
 }
 
 impl Route {
@@ -183,7 +197,16 @@ pub(crate) fn parse_route(method: &Method, path: &str) -> (Option<ApiFamily>, Op
 }
 
 fn match_route(method: &Method, segments: &[&str]) -> Option<Route> {
+    let get = method == Method::GET;
+    let post = method == Method::POST;
     match segments {
+        ["", "oauth", "authorize"] if get => Some(Route::OAuthAuthorize),
+        ["", "oauth", "token"] if post => Some(Route::OAuthToken),
+        ["", "oauth", "userinfo"] if get || post => Some(Route::OAuthUserinfo),
+        ["", "oauth", "revoke"] if post => Some(Route::OAuthRevoke),
+        ["", ".well-known", "jwks.json"] if get => Some(Route::Jwks),
+        ["", ".well-known", "openid-configuration"] if get => Some(Route::OpenIdConfiguration),
+        ["", "api", "v5", "oauth", "token"] if post => Some(Route::LegacyOAuthToken),
         ["", "api", "v2", "memberships", id, "cancel"] if method == Method::POST => {
             decode_segment(id).map(|id| Route::CancelMembership { id })
         }

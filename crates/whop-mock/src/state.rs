@@ -12,6 +12,7 @@ use crate::fault::{Injection, Periodic};
 use crate::idempotency::Idempotency;
 use crate::log::RecordedRequest;
 use crate::mutation::{MembershipChange, Memberships, Slot};
+use crate::oauth::OAuth;
 use crate::rate_limit::{Limiter, RateLimits};
 use crate::route::ApiFamily;
 use crate::seed::{MockMembership, MockPlan, MockProduct, MockPromoCode, MockUser};
@@ -50,6 +51,8 @@ pub(crate) struct State {
     v2_retired: bool,
     /// The answers kept for `Idempotency-Key`s.
     idempotency: Idempotency,
+    /// The OAuth authorization server: apps, settings, issued codes and tokens.
+    oauth: OAuth,
 }
 
 impl State {
@@ -72,6 +75,7 @@ impl State {
             webhooks: None,
             v2_retired: false,
             idempotency: Idempotency::default(),
+            oauth: OAuth::default(),
         }
     }
 
@@ -128,8 +132,22 @@ impl State {
         self.tokens.insert(token, owner);
     }
 
-    pub(crate) fn token_owner(&self, token: &str) -> Option<&TokenOwner> {
-        self.tokens.get(token)
+    /// Who `token` belongs to: a configured token, or a live access token the OAuth server
+    /// issued (its user's, as a user token).
+    pub(crate) fn token_owner(&self, token: &str, now: Instant) -> Option<TokenOwner> {
+        if let Some(owner) = self.tokens.get(token) {
+            return Some(owner.clone());
+        }
+        let grant = self.oauth.access_grant(token, now)?;
+        Some(TokenOwner::User(grant.user_id.clone()))
+    }
+
+    /// A user as seeded, or generated from its ID.
+    pub(crate) fn user(&self, id: &str) -> MockUser {
+        self.users
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| MockUser::new(id.to_owned()))
     }
 
     pub(crate) fn rate_limits(&self) -> RateLimits {
@@ -198,6 +216,14 @@ impl State {
 
     pub(crate) fn idempotency(&mut self) -> &mut Idempotency {
         &mut self.idempotency
+    }
+
+    pub(crate) fn oauth(&self) -> &OAuth {
+        &self.oauth
+    }
+
+    pub(crate) fn oauth_mut(&mut self) -> &mut OAuth {
+        &mut self.oauth
     }
 
     /// The `Deprecation` header of v2 responses, if any.
@@ -318,11 +344,7 @@ impl State {
 
     pub(crate) fn related(&self, m: &MockMembership) -> Related {
         Related {
-            user: self
-                .users
-                .get(&m.user_id)
-                .cloned()
-                .unwrap_or_else(|| MockUser::new(m.user_id.clone())),
+            user: self.user(&m.user_id),
             product: self
                 .products
                 .get(&m.product_id)

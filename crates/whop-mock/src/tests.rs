@@ -3,6 +3,7 @@
 mod faults;
 mod first_use;
 mod http_server;
+mod oauth;
 mod rate_limits;
 mod reference_bodies;
 mod toolkit;

@@ -10,7 +10,9 @@ use http::{HeaderValue, Response, StatusCode, header};
 
 /// The body of the 404 answered to a request that matches no endpoint (plain text, not JSON).
 pub const UNKNOWN_ROUTE_BODY: &str = "whop-mock: no such route. Endpoints are under /api \
-(/api/v1/..., /api/v2/..., /api/v5/...): give a client MockServer::base_url(), which ends in /api.";
+(/api/v1/..., /api/v2/..., /api/v5/...): give a client MockServer::base_url(), which ends in /api. \
+OAuth is at the origin, as Whop's: /oauth/authorize, /oauth/token, /oauth/userinfo, /oauth/revoke, \
+/.well-known/openid-configuration (and /.well-known/jwks.json with the oidc feature).";
 
 /// The 404 for a route miss.
 pub(crate) fn response() -> Response<Bytes> {
