@@ -12,15 +12,17 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-/// Each example: its package and its name.
-const EXAMPLES: &[(&str, &str)] = &[
-    ("whop-client", "quickstart"),
-    ("whop-client", "support_cancel"),
-    ("whop-client", "license_gate"),
-    ("whop-client", "custom_layer"),
-    ("whop-client", "test_with_mock"),
-    ("whop-client", "blocking_gate"),
-    ("whop-models", "property_test"),
+/// Each example: its package, its name, and the arguments that make it run to the end by itself
+/// (a server example serves until stopped unless told to drive itself).
+const EXAMPLES: &[(&str, &str, &[&str])] = &[
+    ("whop-client", "quickstart", &[]),
+    ("whop-client", "support_cancel", &[]),
+    ("whop-client", "license_gate", &[]),
+    ("whop-client", "custom_layer", &[]),
+    ("whop-client", "test_with_mock", &[]),
+    ("whop-client", "blocking_gate", &[]),
+    ("whop-models", "property_test", &[]),
+    ("whop-oauth", "axum_sign_in", &["--self-test"]),
 ];
 
 /// How long one example may run before it is killed and the test fails.
@@ -48,9 +50,14 @@ fn modified(path: &Path) -> SystemTime {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Runs the built example `name` of `package` with no `WHOP_*` variable (so on the mock), and
-/// asserts it exits 0 within [`TIMEOUT`].
+/// Runs the built example `name` of `package` with its arguments from [`EXAMPLES`] and no
+/// `WHOP_*` variable (so on the mock), and asserts it exits 0 within [`TIMEOUT`].
 fn run_example(package: &str, name: &str) {
+    let args = EXAMPLES
+        .iter()
+        .find(|&&(p, n, _)| (p, n) == (package, name))
+        .map(|&(_, _, args)| args)
+        .unwrap_or_else(|| panic!("example `{name}` of {package} is not in EXAMPLES"));
     let binary = examples_dir().join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let how = format!(
         "build it with `cargo test --workspace` (which builds every package's examples before \
@@ -74,6 +81,7 @@ fn run_example(package: &str, name: &str) {
     );
 
     let mut command = Command::new(&binary);
+    command.args(args);
     for (variable, _) in std::env::vars_os() {
         if variable.to_string_lossy().starts_with("WHOP_") {
             command.env_remove(variable);
@@ -150,6 +158,11 @@ fn property_test() {
     run_example("whop-models", "property_test");
 }
 
+#[test]
+fn axum_sign_in() {
+    run_example("whop-oauth", "axum_sign_in");
+}
+
 /// A new example must be added here (so it runs) and to the README (so it is found).
 #[test]
 fn every_example_is_run_here_and_listed_in_the_readme() {
@@ -175,7 +188,7 @@ fn every_example_is_run_here_and_listed_in_the_readme() {
     found.sort();
     let mut listed: Vec<(String, String)> = EXAMPLES
         .iter()
-        .map(|&(p, n)| (p.to_owned(), n.to_owned()))
+        .map(|&(p, n, _)| (p.to_owned(), n.to_owned()))
         .collect();
     listed.sort();
     assert_eq!(
