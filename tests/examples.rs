@@ -23,6 +23,7 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     ("whop-client", "blocking_gate", &[]),
     ("whop-models", "property_test", &[]),
     ("whop-oauth", "axum_sign_in", &["--self-test"]),
+    ("whop-oauth", "desktop_gate", &[]),
 ];
 
 /// How long one example may run before it is killed and the test fails.
@@ -161,6 +162,11 @@ fn property_test() {
 #[test]
 fn axum_sign_in() {
     run_example("whop-oauth", "axum_sign_in");
+}
+
+#[test]
+fn desktop_gate() {
+    run_example("whop-oauth", "desktop_gate");
 }
 
 /// A new example must be added here (so it runs) and to the README (so it is found).
