@@ -122,6 +122,9 @@ pub enum Error {
     IdToken(crate::IdTokenError),
     /// The token store failed to save or load.
     Store(Box<dyn std::error::Error + Send + Sync>),
+    /// A native app's loopback redirect failed (no callback in time, a port taken).
+    #[cfg(feature = "native")]
+    Native(crate::native::NativeError),
 }
 
 impl fmt::Display for Error {
@@ -152,6 +155,8 @@ impl fmt::Display for Error {
             },
             Self::IdToken(e) => write!(f, "sign-in refused: {e}"),
             Self::Store(e) => write!(f, "the token store failed: {e}"),
+            #[cfg(feature = "native")]
+            Self::Native(e) => e.fmt(f),
         }
     }
 }
@@ -162,6 +167,8 @@ impl std::error::Error for Error {
             Self::Http(e) => Some(e),
             Self::IdToken(e) => Some(e),
             Self::Store(e) => Some(&**e),
+            #[cfg(feature = "native")]
+            Self::Native(e) => Some(e),
             _ => None,
         }
     }

@@ -53,6 +53,11 @@
 //! # }
 //! ```
 //!
+//! # Desktop apps and terminals
+//!
+//! [`native`] (feature `native`, on by default) runs the sign-in through the system browser and
+//! a loopback redirect on `127.0.0.1` (RFC 8252); feature `browser` opens the browser itself.
+//!
 //! # Where the facts are open
 //!
 //! Whop's docs send the token request as JSON; `oauth2` sends it form-encoded, as RFC 6749 says,
@@ -72,6 +77,9 @@ pub mod http_service;
 pub mod id_token;
 pub mod layer;
 mod legacy;
+#[cfg(feature = "native")]
+#[cfg_attr(docsrs, doc(cfg(feature = "native")))]
+pub mod native;
 mod refresh;
 pub mod source;
 pub mod store;
