@@ -16,15 +16,16 @@
 //!   demo user at once) with a public app registered for this run's loopback redirect URI, and an
 //!   HTTP client plays the browser. It gates on the demo product (licensed) and on a product the
 //!   demo user does not own (not licensed), and exits 0 when both answers are right.
-//! - **With `WHOP_CLIENT_ID`** (the app's `app_…` ID) it prints the authorization URL for you to
-//!   open, waits up to five minutes for the browser on `http://127.0.0.1:<port>/callback` (port
+//! - **With `WHOP_CLIENT_ID`** (the app's `app_…` ID) it shows the authorization URL (opens the
+//!   system browser when built with whop-oauth's feature `browser`, else prints it), waits up to
+//!   five minutes for the browser on `http://127.0.0.1:<port>/callback` (port
 //!   `WHOP_REDIRECT_PORT`, default 53682; register that exact URI in the app's OAuth settings),
 //!   then gates on `WHOP_PRODUCT_ID`. Exit status 0: licensed; 1: not licensed; 2: an error.
 //!   `WHOP_BASE_URL` points both the API and OAuth elsewhere.
 //!
-//! The browser step below is written out by hand (a plain loopback listener) until whop-oauth's
-//! native-app module lands: it will open the system browser, listen on an ephemeral port and
-//! answer the single request itself.
+//! The browser step is whop-oauth's [`LoopbackRedirect`]: it listens on 127.0.0.1, shows the URL,
+//! takes the single request to `/callback`, answers it with a "you can close this tab" page, and
+//! finishes the sign-in (state, PKCE verifier, `id_token`).
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -33,22 +34,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 use whop_client::{BoxClient, Client, Stream};
 use whop_mock::{MockWhop, OAuthApp};
-use whop_oauth::{Callback, MemoryTokenStore, OAuthClient, TokenSource, UserAuthLayer};
+use whop_oauth::native::{LoopbackRedirect, OpenUrl};
+use whop_oauth::{MemoryTokenStore, OAuthClient, TokenSource, UserAuthLayer};
 use whop_transport::{BaseUrl, Transport};
 
 /// The embedded mock's app: public, as a desktop app must be (its binary can keep no secret).
 const DEMO_CLIENT_ID: &str = "app_desktop_demo";
 /// A product the demo user has no membership of.
 const NOT_OWNED_PRODUCT_ID: &str = "prod_not_owned_demo";
-/// How long the user has to finish signing in, in the browser.
-const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
-/// The largest request head the loopback listener reads.
-const MAX_HEAD: usize = 8 * 1024;
+/// The registered loopback port when `WHOP_REDIRECT_PORT` is not set.
+const DEFAULT_REDIRECT_PORT: u16 = 53682;
+/// How long the embedded mock's stand-in browser may take (a real user gets
+/// `whop_oauth::native::DEFAULT_WAIT`, five minutes).
+const MOCK_WAIT: Duration = Duration::from_secs(20);
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -65,14 +66,19 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<ExitCode, BoxError> {
     let on_whop = std::env::var("WHOP_CLIENT_ID").ok();
-    let port = match (&on_whop, std::env::var("WHOP_REDIRECT_PORT")) {
-        (None, _) => 0,
-        (Some(_), Ok(port)) => port.parse()?,
-        (Some(_), Err(_)) => 53682,
+    // Bound before the sign-in starts, so the browser's redirect always finds it. Whop matches
+    // redirect URIs exactly, so a real app listens on the port it registered.
+    let redirect = match &on_whop {
+        None => LoopbackRedirect::bind().await?.wait(MOCK_WAIT),
+        Some(_) => {
+            let port = match std::env::var("WHOP_REDIRECT_PORT") {
+                Ok(port) => port.parse()?,
+                Err(_) => DEFAULT_REDIRECT_PORT,
+            };
+            LoopbackRedirect::bind_port(port).await?
+        }
     };
-    // Bound before the sign-in starts, so the browser's redirect always finds it.
-    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-    let redirect_uri = format!("http://{}/callback", listener.local_addr()?);
+    let redirect_uri = redirect.redirect_uri();
 
     let (client_id, base_url, mock) = match on_whop {
         Some(client_id) => (
@@ -105,18 +111,14 @@ async fn run() -> Result<ExitCode, BoxError> {
     let oauth = oauth.build()?;
 
     // 1. Sign in: the browser opens the URL, Whop redirects it back to the loopback listener.
-    let pending = oauth.authorize().start();
-    println!("Sign in with Whop: open {}", pending.url());
-    let browser = mock
-        .as_ref()
-        .map(|_| tokio::spawn(play_the_browser(pending.url().to_owned())));
-    let query = tokio::time::timeout(SIGN_IN_TIMEOUT, wait_for_callback(&listener))
-        .await
-        .map_err(|_| "no sign-in within five minutes")??;
-    if let Some(browser) = browser {
-        browser.await??;
-    }
-    let signed_in = oauth.finish(pending, &Callback::from_query(&query)).await?;
+    let open = if mock.is_some() {
+        OpenUrl::With(Box::new(|url: &str| {
+            tokio::spawn(play_the_browser(url.to_owned()));
+        }))
+    } else {
+        system_browser()
+    };
+    let signed_in = redirect.sign_in(&oauth, oauth.authorize(), open).await?;
     if let Some(claims) = &signed_in.id_token {
         println!("Signed in as {} (id_token verified)", claims.sub);
     }
@@ -202,49 +204,26 @@ async fn licensed(api: &BoxClient, product: &str) -> Result<bool, BoxError> {
     Ok(false)
 }
 
-// ---- The browser step, by hand until whop-oauth's native-app module lands -------------------
-
-/// Waits for the browser's request to `/callback` and answers it with a page the user can close;
-/// any other request (a `favicon.ico`) gets a 404. Returns the callback's query string.
-async fn wait_for_callback(listener: &TcpListener) -> Result<String, BoxError> {
-    loop {
-        let (mut stream, _) = listener.accept().await?;
-        let mut head = Vec::new();
-        let mut chunk = [0u8; 1024];
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = stream.read(&mut chunk).await?;
-            if n == 0 || head.len() + n > MAX_HEAD {
-                break;
-            }
-            head.extend_from_slice(&chunk[..n]);
-        }
-        // The request line: `GET /callback?code=…&state=… HTTP/1.1`.
-        let line = String::from_utf8_lossy(&head);
-        let target = line.split_whitespace().nth(1).unwrap_or_default();
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        if path != "/callback" {
-            stream
-                .write_all(
-                    b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                )
-                .await?;
-            continue;
-        }
-        let page = "<!doctype html><title>Signed in</title>\
-                    <p>You can close this tab and return to the app.</p>";
-        let answer = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\n\
-             content-length: {}\r\nconnection: close\r\n\r\n{page}",
-            page.len()
-        );
-        stream.write_all(answer.as_bytes()).await?;
-        return Ok(query.to_owned());
-    }
+/// How a real user sees the authorization URL: the system browser when whop-oauth is built with
+/// its feature `browser`, else printed (on stderr) for them to open.
+fn system_browser() -> OpenUrl {
+    #[cfg(feature = "browser")]
+    let open = OpenUrl::System;
+    #[cfg(not(feature = "browser"))]
+    let open = OpenUrl::Print;
+    open
 }
 
 /// The embedded mock's stand-in for the user's browser: opens the authorization URL (the mock
-/// consents at once) and follows its redirect to the loopback listener.
-async fn play_the_browser(authorization_url: String) -> Result<(), BoxError> {
+/// consents at once) and follows its redirect to the loopback listener. A failure is printed; the
+/// sign-in then times out.
+async fn play_the_browser(authorization_url: String) {
+    if let Err(e) = browse(authorization_url).await {
+        eprintln!("browser: {e}");
+    }
+}
+
+async fn browse(authorization_url: String) -> Result<(), BoxError> {
     let http = Transport::builder().build_http_client()?;
     let get = |url: String| {
         let http = http.clone();
@@ -253,6 +232,10 @@ async fn play_the_browser(authorization_url: String) -> Result<(), BoxError> {
             Ok::<_, BoxError>(http.oneshot(request).await?)
         }
     };
+    println!(
+        "browser: opening {}",
+        authorization_url.split('?').next().unwrap_or_default()
+    );
     let consented = get(authorization_url).await?;
     let callback = consented
         .headers()
@@ -266,6 +249,10 @@ async fn play_the_browser(authorization_url: String) -> Result<(), BoxError> {
         .to_str()?
         .to_owned();
     let page = get(callback).await?;
-    println!("browser: {}", String::from_utf8_lossy(page.body()));
+    let shown = String::from_utf8_lossy(page.body());
+    if !shown.contains("close this tab") {
+        return Err(format!("the loopback page said: {shown}").into());
+    }
+    println!("browser: the app's loopback page says \"You can close this tab\"");
     Ok(())
 }
