@@ -23,7 +23,7 @@
 //!   memberships and nothing after `/logout`.
 //! - **With `WHOP_CLIENT_ID`** (the app's `app_…` ID) it talks to Whop: `WHOP_CLIENT_SECRET` for a
 //!   confidential app (sent as HTTP Basic; omit it for a public one), `WHOP_REDIRECT_URI`
-//!   (default `http://localhost:3000/callback`, registered in the app's OAuth settings exactly),
+//!   (default `http://127.0.0.1:3000/callback`, registered in the app's OAuth settings exactly),
 //!   `WHOP_BASE_URL` to point both the API and OAuth elsewhere. It listens on 127.0.0.1:3000.
 
 use std::collections::HashMap;
@@ -252,7 +252,7 @@ async fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
                 client_id,
                 auth,
                 redirect_uri: std::env::var("WHOP_REDIRECT_URI")
-                    .unwrap_or_else(|_| "http://localhost:3000/callback".to_owned()),
+                    .unwrap_or_else(|_| "http://127.0.0.1:3000/callback".to_owned()),
                 base_url: std::env::var(whop_client::ENV_BASE_URL).ok(),
             };
             (listener, settings, None)
@@ -322,7 +322,14 @@ async fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
             ExitCode::FAILURE
         }
         (false, _) => {
-            println!("Open {origin}/login in your browser (Ctrl-C stops the server).");
+            // The cookie belongs to one host: the browser must start where the callback lands.
+            let public = http::Uri::try_from(settings.redirect_uri.as_str())?;
+            let public = format!(
+                "{}://{}",
+                public.scheme_str().unwrap_or("http"),
+                public.authority().map_or(origin.as_str(), |a| a.as_str())
+            );
+            println!("Open {public}/login in your browser (Ctrl-C stops the server).");
             serving.await??;
             ExitCode::SUCCESS
         }
