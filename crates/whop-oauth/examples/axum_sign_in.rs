@@ -19,8 +19,8 @@
 //!   demo user at once) with a confidential app registered for this server's redirect URI, and
 //!   listens on an ephemeral loopback port. With `--self-test` (what `tests/examples.rs` passes) an
 //!   HTTP client plays the browser: `/login`, the mock's authorize redirect, `/callback` with the
-//!   cookie, `/me`, `/logout`, `/me` again; it exits 0 when `/me` showed the demo user's
-//!   memberships and nothing after `/logout`.
+//!   cookie, `/me`, `/logout`, `/me` again, then a forged callback; it exits 0 when `/me` showed
+//!   the demo user's memberships, nothing after `/logout`, and the forged callback was refused.
 //! - **With `WHOP_CLIENT_ID`** (the app's `app_…` ID) it talks to Whop: `WHOP_CLIENT_SECRET` for a
 //!   confidential app (sent as HTTP Basic; omit it for a public one), `WHOP_REDIRECT_URI`
 //!   (default `http://127.0.0.1:3000/callback`, registered in the app's OAuth settings exactly),
@@ -101,6 +101,20 @@ impl App {
         self.sessions().remove(&id)
     }
 
+    /// The pending sign-in of the session the cookie names, taken out of the store (so a
+    /// callback is used once); a signed-in session is left alone.
+    fn take_pending(&self, jar: &CookieJar) -> Option<String> {
+        let id = jar.get(SESSION_COOKIE)?.value().to_owned();
+        let mut sessions = self.sessions();
+        match sessions.remove(&id)? {
+            Session::Pending(json) => Some(json),
+            signed_in => {
+                sessions.insert(id, signed_in);
+                None
+            }
+        }
+    }
+
     /// The signed-in session the cookie names.
     fn signed_in(&self, jar: &CookieJar) -> Option<Arc<TokenSource>> {
         let id = jar.get(SESSION_COOKIE)?.value().to_owned();
@@ -125,21 +139,24 @@ async fn home() -> Html<&'static str> {
 
 /// Starts the flow: a new session holding the pending sign-in, and off to Whop.
 async fn login(State(app): State<App>, jar: CookieJar) -> Response {
+    if app.signed_in(&jar).is_some() {
+        return Redirect::to("/me").into_response();
+    }
     let pending = app.oauth.authorize().start();
     let json = match serde_json::to_string(&pending) {
         Ok(json) => json,
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
     };
-    // Any session the browser had is dropped: one cookie, one session.
-    drop(app.take_session(&jar));
+    // A sign-in the browser had started and not finished is dropped: one cookie, one session.
+    drop(app.take_pending(&jar));
     let cookie = app.new_session(Session::Pending(json));
     (jar.add(cookie), Redirect::to(pending.url())).into_response()
 }
 
-/// Finishes the flow: the pending sign-in of this cookie's session (taken, so a callback is
-/// used once), checked and exchanged by whop-oauth.
+/// Finishes the flow: the pending sign-in of this cookie's session, checked and exchanged by
+/// whop-oauth.
 async fn callback(State(app): State<App>, jar: CookieJar, RawQuery(query): RawQuery) -> Response {
-    let Some(Session::Pending(json)) = app.take_session(&jar) else {
+    let Some(json) = app.take_pending(&jar) else {
         return error(
             StatusCode::BAD_REQUEST,
             "no sign-in under way: start at /login",
@@ -308,7 +325,9 @@ async fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
         (true, Some((mock, _server))) => {
             let outcome = play_the_browser(&origin, mock).await;
             match &outcome {
-                Ok(()) => println!("self-test: signed in, listed, signed out: all as expected"),
+                Ok(()) => println!(
+                    "self-test: signed in, listed, signed out, forgery refused: all as expected"
+                ),
                 Err(e) => eprintln!("self-test failed: {e}"),
             }
             if outcome.is_ok() {
@@ -445,5 +464,19 @@ async fn play_the_browser(origin: &str, mock: &MockWhop) -> Result<(), Box<dyn s
         return Err("/logout did not revoke the refresh token".into());
     }
     println!("browser: /logout signed out (refresh token revoked); /me now sends it to /login");
+
+    // A forged callback (a `state` this browser's sign-in never sent) is refused by whop-oauth
+    // before any code is exchanged.
+    redirect(
+        &browser.get(&format!("{origin}/login")).await?,
+        "/login again",
+    )?;
+    let forged = browser
+        .get(&format!("{origin}/callback?code=stolen&state=forged"))
+        .await?;
+    if forged.status != StatusCode::BAD_REQUEST {
+        return Err(format!("a forged callback answered {}", forged.status).into());
+    }
+    print!("browser: a forged callback was refused: {}", forged.body);
     Ok(())
 }
