@@ -15,7 +15,8 @@
 //! - **Without `WHOP_CLIENT_ID`** it starts an embedded whop-mock (its OAuth server signs in the
 //!   demo user at once) with a public app registered for this run's loopback redirect URI, and an
 //!   HTTP client plays the browser. It gates on the demo product (licensed) and on a product the
-//!   demo user does not own (not licensed), and exits 0 when both answers are right.
+//!   demo user does not own (not licensed), then once more as the app's next start would (a new
+//!   `TokenSource` over the same store, no browser), and exits 0 when every answer is right.
 //! - **With `WHOP_CLIENT_ID`** (the app's `app_…` ID) it shows the authorization URL (opens the
 //!   system browser when built with whop-oauth's feature `browser`, else prints it), waits up to
 //!   five minutes for the browser on `http://127.0.0.1:<port>/callback` (port
@@ -140,15 +141,8 @@ async fn run() -> Result<ExitCode, BoxError> {
         );
     }
 
-    // 3. The API as the user: `UserAuthLayer` adds their token, refreshing it when due or after
-    //    a 401.
-    let api = Client::builder()
-        .layer(UserAuthLayer::new(Arc::clone(&source)))
-        .transport(|t| match &base_url {
-            Some(base_url) => t.base_url(base_url.as_str()),
-            None => t,
-        })
-        .build()?;
+    // 3. The API as the user, and the gate.
+    let api = user_client(&source, base_url.as_deref())?;
 
     let code = match &mock {
         None => {
@@ -179,6 +173,15 @@ async fn run() -> Result<ExitCode, BoxError> {
                 );
                 as_expected &= licensed == expect;
             }
+            // The next start of the app: a new source over the same store, and no browser.
+            let next_start = Arc::new(TokenSource::new(source.client().clone(), store));
+            let api = user_client(&next_start, base_url.as_deref())?;
+            let licensed = licensed(&api, whop_mock::DEFAULT_PRODUCT_ID).await?;
+            println!(
+                "next start, from the stored tokens: {}",
+                if licensed { "licensed" } else { "not licensed" }
+            );
+            as_expected &= licensed;
             if as_expected {
                 ExitCode::SUCCESS
             } else {
@@ -191,6 +194,18 @@ async fn run() -> Result<ExitCode, BoxError> {
         server.shutdown().await;
     }
     Ok(code)
+}
+
+/// An API client as the user of `source`: `UserAuthLayer` adds their token, refreshing it when
+/// due or after a 401.
+fn user_client(source: &Arc<TokenSource>, base_url: Option<&str>) -> Result<BoxClient, BoxError> {
+    Ok(Client::builder()
+        .layer(UserAuthLayer::new(Arc::clone(source)))
+        .transport(|t| match base_url {
+            Some(base_url) => t.base_url(base_url),
+            None => t,
+        })
+        .build()?)
 }
 
 /// Whether one of the signed-in user's memberships of `product` grants access now.
