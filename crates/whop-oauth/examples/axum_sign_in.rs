@@ -212,12 +212,7 @@ async fn me(State(app): State<App>, jar: CookieJar) -> Response {
 async fn logout(State(app): State<App>, jar: CookieJar) -> Response {
     let session = app.take_session(&jar);
     if let Some(Session::SignedIn(source)) = session {
-        // WORKAROUND: `sign_out()`'s future is not `Send` (whop-oauth's revocation keeps a
-        // `form_urlencoded::Serializer`, which holds a `&dyn Fn`, across its `.await`), so axum
-        // cannot hold it in a handler. Until whop-oauth drops the serializer before sending, the
-        // revocation runs to completion on this worker thread.
-        let handle = tokio::runtime::Handle::current();
-        let revoked = tokio::task::block_in_place(|| handle.block_on(source.sign_out()));
+        let revoked = source.sign_out().await;
         if let Err(e) = revoked {
             // The session is gone anyway; the access token lives out its hour (Whop cannot
             // revoke access tokens).

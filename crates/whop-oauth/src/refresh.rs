@@ -70,8 +70,23 @@ impl OAuthClient {
         let Some(refresh_token) = tokens.refresh_token() else {
             return Ok(());
         };
+        let request = self.revocation_request(refresh_token.secret())?;
+        let response = self.http.send(request).await.map_err(Error::Http)?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(endpoint_error(response.status(), response.body()))
+        }
+    }
+
+    /// The RFC 7009 revocation request for `refresh_token`. Built apart from [`revoke`]'s
+    /// `await` so that no form serializer (which holds a non-`Sync` closure) lives across it:
+    /// `revoke`'s future stays `Send`, as a web handler or a spawned task needs.
+    ///
+    /// [`revoke`]: Self::revoke
+    fn revocation_request(&self, refresh_token: &str) -> Result<http::Request<Bytes>, Error> {
         let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("token", refresh_token.secret())
+        form.append_pair("token", refresh_token)
             .append_pair("token_type_hint", "refresh_token");
         let mut request = http::Request::post(self.endpoints.revoke().as_str())
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -88,15 +103,9 @@ impl OAuthClient {
                 request = request.header(AUTHORIZATION, basic(self.client_id(), secret.secret())?);
             }
         }
-        let request = request
+        request
             .body(Bytes::from(form.finish()))
-            .map_err(|e| Error::Config(format!("cannot build the revocation request: {e}")))?;
-        let response = self.http.send(request).await.map_err(Error::Http)?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(endpoint_error(response.status(), response.body()))
-        }
+            .map_err(|e| Error::Config(format!("cannot build the revocation request: {e}")))
     }
 }
 

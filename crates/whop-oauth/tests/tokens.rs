@@ -282,3 +282,24 @@ async fn json_encoding_sends_the_same_fields_as_a_json_object() {
     assert_eq!(bodies[1]["token"], "rt_2");
     assert_eq!(bodies[1]["client_id"], CLIENT_ID);
 }
+
+/// Every future of a token source is `Send`, so a web handler or a spawned task can await it (a
+/// revocation once kept a form serializer across its `.await`, and axum refused `sign_out`).
+#[test]
+fn the_token_sources_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let source = TokenSource::new(
+        whop_oauth::OAuthClient::builder(CLIENT_ID, "http://127.0.0.1:1/callback")
+            .build()
+            .expect("a client"),
+        MemoryTokenStore::new(),
+    );
+    let tokens = TokenSet::new("access", None, None);
+    send(&source.tokens());
+    send(&source.token());
+    send(&source.userinfo());
+    send(&source.sign_out());
+    send(&source.sign_in(tokens.clone()));
+    send(&source.client().revoke(&tokens));
+    send(&source.client().refresh(&tokens));
+}
