@@ -13,19 +13,27 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Instant;
 
-/// Every target in `fuzz/Cargo.toml`.
-const TARGETS: &[&str] = &[
-    "decode_membership",
-    "decode_me_membership",
-    "decode_product",
-    "decode_user",
-    "decode_plan",
-    "decode_promo_code",
-    "decode_v1_membership",
-    "decode_v1_membership_page",
-    "parse_error_body",
-    "webhook_verify_and_decode",
-];
+/// The fuzz crate's manifest, read when xtask is built: its `[[bin]]` sections are the one list
+/// of the targets (a second list here once had to be kept in step by hand).
+const FUZZ_MANIFEST: &str = include_str!("../../fuzz/Cargo.toml");
+
+/// Every target: the `name` of each `[[bin]]` section of `fuzz/Cargo.toml`, in its order.
+fn all_targets() -> Vec<&'static str> {
+    let mut targets = Vec::new();
+    let mut in_bin = false;
+    for line in FUZZ_MANIFEST.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin
+            && let Some(name) = line
+                .strip_prefix("name = \"")
+                .and_then(|rest| rest.strip_suffix('"'))
+        {
+            targets.push(name);
+        }
+    }
+    targets
+}
 
 const DEFAULT_SECONDS: u64 = 60;
 
@@ -83,17 +91,17 @@ fn parse_args(args: &[String]) -> Result<(u64, Vec<String>), String> {
                     .filter(|s| *s > 0)
                     .ok_or_else(|| format!("--seconds: `{value}` is not a positive number"))?;
             }
-            name if TARGETS.contains(&name) => targets.push(name.to_owned()),
+            name if all_targets().contains(&name) => targets.push(name.to_owned()),
             other => {
                 return Err(format!(
                     "fuzz: unknown argument `{other}` (targets: {})",
-                    TARGETS.join(", ")
+                    all_targets().join(", ")
                 ));
             }
         }
     }
     if targets.is_empty() {
-        targets = TARGETS.iter().map(|t| (*t).to_owned()).collect();
+        targets = all_targets().into_iter().map(str::to_owned).collect();
     }
     Ok((seconds, targets))
 }
@@ -224,9 +232,23 @@ mod tests {
         assert_eq!(parse_args(&args), Ok((5, vec!["decode_user".to_owned()])));
         assert_eq!(
             parse_args(&[]).map(|(s, t)| (s, t.len())),
-            Ok((60, TARGETS.len()))
+            Ok((60, all_targets().len()))
         );
         assert!(parse_args(&["--seconds".to_owned(), "0".to_owned()]).is_err());
         assert!(parse_args(&["nope".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn the_targets_are_the_manifests_bins_one_per_file_in_fuzz_targets() {
+        let mut files: Vec<String> = fs::read_dir(workspace_root().join("fuzz/fuzz_targets"))
+            .expect("fuzz/fuzz_targets")
+            .map(|entry| entry.expect("an entry").path())
+            .filter_map(|path| Some(path.file_stem()?.to_str()?.to_owned()))
+            .collect();
+        files.sort();
+        let mut targets = all_targets();
+        targets.sort_unstable();
+        assert_eq!(targets, files);
+        assert!(targets.contains(&"decode_v1_membership"));
     }
 }

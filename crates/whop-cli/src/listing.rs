@@ -7,7 +7,10 @@ use std::io::IsTerminal;
 use clap::{Args, ValueEnum};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use whop_client::{MembershipFilter, MembershipStatus, PageError, Response, Stream};
+use whop_client::transport::Transport;
+use whop_client::{
+    ListMemberships, MAX_FIRST, MembershipFilter, MembershipStatus, PageError, Response, Stream,
+};
 use whop_models::v1::{self, MembershipPage};
 
 use crate::exit::{Call, Exit, Failure, classify};
@@ -158,7 +161,7 @@ pub(crate) fn legacy_page_failure(e: PageError) -> Failure {
 }
 
 /// A page's memberships as (ID, row) pairs.
-pub(crate) fn current_page_rows(page: &MembershipPage) -> Vec<(String, String)> {
+fn current_page_rows(page: &MembershipPage) -> Vec<(String, String)> {
     let row = |m: &v1::Membership| (m.id.to_string(), render::current::membership_row(m));
     page.data.iter().map(row).collect()
 }
@@ -181,20 +184,50 @@ pub(crate) fn current_statuses(statuses: &[StatusArg]) -> Result<Vec<MembershipF
         .collect()
 }
 
-/// `--per` on the Current API: `first`, 1 to 100.
+/// `--per` on the Current API: `first`, 1 to [`MAX_FIRST`] (the client's bound, checked here
+/// so that the flag is refused before a credential is looked for).
 pub(crate) fn page_size(per: Option<u32>) -> Result<Option<u8>, Failure> {
-    match per {
+    match per.map(|per| (per, u8::try_from(per))) {
         None => Ok(None),
-        Some(per @ 1..=100) => Ok(u8::try_from(per).ok()),
-        Some(per) => Err(Failure::new(
+        Some((_, Ok(first @ 1..=MAX_FIRST))) => Ok(Some(first)),
+        Some((per, _)) => Err(Failure::new(
             Exit::Usage,
-            format!("--per {per}: the Current API pages 1 to 100 memberships; nothing was sent"),
+            format!(
+                "--per {per}: the Current API pages 1 to {MAX_FIRST} memberships; nothing was sent"
+            ),
         )),
     }
 }
 
+/// Prints a Current API listing, the paging both listings share applied (`first` from
+/// [`page_size`], `--after`, the `--status` filters): one page, or every page with `--all`.
+pub(crate) async fn print_current_listing(
+    global: &GlobalArgs,
+    paging: &PagingArgs,
+    first: Option<u8>,
+    statuses: Vec<MembershipFilter>,
+    mut listing: ListMemberships<Transport>,
+) -> Result<Exit, Failure> {
+    if let Some(first) = first {
+        listing = listing.first(first);
+    }
+    if let Some(after) = &paging.after {
+        listing = listing.after(after);
+    }
+    for status in statuses {
+        listing = listing.status(status);
+    }
+    Listing {
+        global,
+        all: paging.all,
+        rows: current_page_rows,
+    }
+    .print(listing.pages(), current_page_failure)
+    .await
+}
+
 /// A Current API page that failed: its line says which cursor to resume after.
-pub(crate) fn current_page_failure(e: PageError) -> Failure {
+fn current_page_failure(e: PageError) -> Failure {
     let mut failure = classify(e.error(), Call::Company);
     let resume = match e.after() {
         Some(cursor) => format!("resume with --after {cursor}"),

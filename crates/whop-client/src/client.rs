@@ -255,14 +255,14 @@ impl<S: HttpService> Client<S> {
                 )))),
             }
         } else {
-            // The Current API's 429 says its wait only in the message ("Try again in 12
-            // seconds."), read by the transport's one parser.
-            let retry_after = whop_transport::retry_after(&parts.headers).or_else(|| {
-                (parts.status == http::StatusCode::TOO_MANY_REQUESTS
-                    && route.family() == whop_transport::ApiFamily::V1)
-                    .then(|| whop_transport::retry_after_in_message(&body))
-                    .flatten()
-            });
+            // `Retry-After`, or the wait a Current API 429 names in its message: the transport's
+            // one rule, as its retry layer and pacer read it.
+            let retry_after = whop_transport::requested_wait(
+                parts.status,
+                &parts.headers,
+                &body,
+                Some(route.family()),
+            );
             let error = ApiError::new(parts.status, retry_after, body, side_effect)
                 .requested(describe)
                 .retired_successor(route.successor_call());

@@ -209,8 +209,8 @@ pub use http_client::{HttpClient, HttpClientFuture, HyperClient};
 pub use idempotency::{IDEMPOTENCY_KEY, Idempotency, IdempotencyLayer};
 pub use pacing::{Pacing, PacingConfig, PacingFuture, PacingLayer, PacingLimit};
 pub use retry::{
-    Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, RetryPolicy, retry_after,
-    retry_after_in_message,
+    Retry, RetryAfter, RetryConfig, RetryFuture, RetryLayer, RetryPolicy, requested_wait,
+    retry_after, retry_after_in_message,
 };
 pub use timeout::{AttemptTimeout, AttemptTimeoutFuture, AttemptTimeoutLayer};
 pub use token::{CredentialId, InvalidToken, Token};

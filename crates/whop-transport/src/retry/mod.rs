@@ -37,5 +37,4 @@ mod retry_after;
 pub use config::RetryConfig;
 pub(crate) use decision::{Decision, Outcome, decide};
 pub use policy::{Retry, RetryFuture, RetryLayer, RetryPolicy};
-pub(crate) use retry_after::requested_wait;
-pub use retry_after::{RetryAfter, retry_after, retry_after_in_message};
+pub use retry_after::{RetryAfter, requested_wait, retry_after, retry_after_in_message};

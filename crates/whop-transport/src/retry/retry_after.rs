@@ -118,9 +118,10 @@ fn saturating_number(digits: &[u8]) -> u64 {
 }
 
 /// How long a response asks to wait before the request is sent again: its `Retry-After`, else,
-/// for a 429 to a v1 request, the wait in its message ([`retry_after_in_message`]). The one rule
-/// the retry layer and the pacer's cooldown both read.
-pub(crate) fn requested_wait(
+/// for a 429 to a v1 request (`family` is the request's [`ApiFamily`], if known), the wait in its
+/// message ([`retry_after_in_message`]). The one rule the retry layer, the pacer's cooldown and
+/// the client's `Error::retry_after` read.
+pub fn requested_wait(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],

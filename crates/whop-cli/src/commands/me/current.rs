@@ -4,9 +4,7 @@ use super::{MeCommand, MembershipArgs, MembershipsArgs};
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::global::{ApiChoice, GlobalArgs, only_on};
-use crate::listing::{
-    Listing, current_page_failure, current_page_rows, current_statuses, page_size,
-};
+use crate::listing::{current_statuses, page_size, print_current_listing};
 use crate::output::print_current_membership;
 
 /// Runs `whop me ...` on the Current API.
@@ -45,26 +43,11 @@ async fn memberships(global: &GlobalArgs, args: &MembershipsArgs) -> Result<Exit
     let first = page_size(args.paging.per)?;
     let target = target(global, Credential::UserToken).await?;
     let mut listing = target.client.list_memberships().me();
-    if let Some(first) = first {
-        listing = listing.first(first);
-    }
-    if let Some(after) = &args.paging.after {
-        listing = listing.after(after);
-    }
     if let Some(id) = &args.company_id {
         listing = listing.account_id(id);
     }
     if let Some(id) = &args.product_id {
         listing = listing.product_id(id);
     }
-    for status in statuses {
-        listing = listing.status(status);
-    }
-    Listing {
-        global,
-        all: args.paging.all,
-        rows: current_page_rows,
-    }
-    .print(listing.pages(), current_page_failure)
-    .await
+    print_current_listing(global, &args.paging, first, statuses, listing).await
 }

@@ -8,9 +8,7 @@ use super::{
 use crate::context::{Credential, target};
 use crate::exit::{Call, Exit, Failure, classify};
 use crate::global::{ApiChoice, GlobalArgs, only_on};
-use crate::listing::{
-    Listing, current_page_failure, current_page_rows, current_statuses, page_size,
-};
+use crate::listing::{current_statuses, page_size, print_current_listing};
 use crate::output::print_current_membership;
 
 /// Runs `whop membership ...` on the Current API.
@@ -164,15 +162,6 @@ async fn list(global: &GlobalArgs, args: &ListArgs) -> Result<Exit, Failure> {
     let first = page_size(args.paging.per)?;
     let target = target(global, Credential::CompanyKey).await?;
     let mut listing = target.client.list_memberships();
-    if let Some(first) = first {
-        listing = listing.first(first);
-    }
-    if let Some(after) = &args.paging.after {
-        listing = listing.after(after);
-    }
-    for status in statuses {
-        listing = listing.status(status);
-    }
     for id in &args.plan_id {
         listing = listing.plan_id(id);
     }
@@ -191,11 +180,5 @@ async fn list(global: &GlobalArgs, args: &ListArgs) -> Result<Exit, Failure> {
     if let Some(direction) = args.direction {
         listing = listing.direction(direction.into());
     }
-    Listing {
-        global,
-        all: args.paging.all,
-        rows: current_page_rows,
-    }
-    .print(listing.pages(), current_page_failure)
-    .await
+    print_current_listing(global, &args.paging, first, statuses, listing).await
 }

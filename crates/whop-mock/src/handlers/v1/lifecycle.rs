@@ -62,13 +62,16 @@ impl State {
         Ok(self.membership_answer(resource, viewer, slot))
     }
 
-    pub(super) fn uncancel_v1(
+    /// A change that takes no input (Legacy uncancel, resume): applied, then the membership as
+    /// `resource` shows it.
+    pub(super) fn apply_v1(
         &mut self,
         resource: Resource,
         viewer: Viewer<'_>,
         slot: Slot,
+        change: MembershipChange,
     ) -> Handled {
-        self.change_membership(slot, MembershipChange::CancelAtPeriodEnd(false));
+        self.change_membership(slot, change);
         Ok(self.membership_answer(resource, viewer, slot))
     }
 
@@ -100,16 +103,6 @@ impl State {
             ));
         }
         self.change_membership(slot, MembershipChange::Pause { resumes_at });
-        Ok(self.membership_answer(resource, viewer, slot))
-    }
-
-    pub(super) fn resume_v1(
-        &mut self,
-        resource: Resource,
-        viewer: Viewer<'_>,
-        slot: Slot,
-    ) -> Handled {
-        self.change_membership(slot, MembershipChange::Resume);
         Ok(self.membership_answer(resource, viewer, slot))
     }
 

@@ -20,7 +20,7 @@ use http::{Method, StatusCode};
 use tokio::time::Instant;
 
 use crate::idempotency::{MAX_KEY_LEN, Seen};
-use crate::mutation::Slot;
+use crate::mutation::{MembershipChange, Slot};
 use crate::route::{ApiFamily, Caller, Route};
 use crate::seed::MockMembership;
 use crate::state::{Answer, Handled, RequestInfo, State};
@@ -167,7 +167,12 @@ impl State {
             Route::V1UncancelMembership { id_or_key } => {
                 legacy_only("POST /memberships/{id}/uncancel")?;
                 let slot = self.find_v1(viewer, id_or_key)?;
-                self.uncancel_v1(resource, viewer, slot)
+                self.apply_v1(
+                    resource,
+                    viewer,
+                    slot,
+                    MembershipChange::CancelAtPeriodEnd(false),
+                )
             }
             Route::V1PauseMembership { id_or_key } => {
                 viewer.company_only()?;
@@ -177,7 +182,7 @@ impl State {
             Route::V1ResumeMembership { id_or_key } => {
                 viewer.company_only()?;
                 let slot = self.find_v1(viewer, id_or_key)?;
-                self.resume_v1(resource, viewer, slot)
+                self.apply_v1(resource, viewer, slot, MembershipChange::Resume)
             }
             Route::V1ExtendMembership { id_or_key } => {
                 current_only("POST /memberships/{id}/extend")?;
