@@ -40,15 +40,19 @@ const FILE_NAME: &str = "credentials.json";
 
 /// The config directory, or `None` when no variable names one.
 pub(crate) fn config_dir() -> Option<PathBuf> {
-    let var = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
+    config_dir_from(cfg!(windows), |name| std::env::var_os(name))
+}
+
+/// [`config_dir`] with the variables read through `var` (unset and empty are the same).
+fn config_dir_from(
+    windows: bool,
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    let var = |name| var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
     if let Some(dir) = var(ENV_CONFIG_DIR) {
         return Some(dir);
     }
-    if cfg!(windows) {
+    if windows {
         return var("APPDATA").map(|d| d.join("whop"));
     }
     // XDG: a relative value is invalid and ignored.
@@ -273,4 +277,114 @@ pub(crate) fn oauth_cause<'a>(
         current = e.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_dir_is_whop_config_dir_then_xdg_then_home() {
+        type Vars = &'static [(&'static str, &'static str)];
+        let cases: [(Vars, bool, Option<&str>); 7] = [
+            (
+                &[("WHOP_CONFIG_DIR", "/w"), ("HOME", "/h")],
+                false,
+                Some("/w"),
+            ),
+            (
+                &[("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")],
+                false,
+                Some("/x/whop"),
+            ),
+            (
+                &[("XDG_CONFIG_HOME", "rel"), ("HOME", "/h")],
+                false,
+                Some("/h/.config/whop"),
+            ),
+            (
+                &[("XDG_CONFIG_HOME", ""), ("HOME", "/h")],
+                false,
+                Some("/h/.config/whop"),
+            ),
+            (
+                &[("WHOP_CONFIG_DIR", ""), ("HOME", "/h")],
+                false,
+                Some("/h/.config/whop"),
+            ),
+            (&[("APPDATA", "/a"), ("HOME", "/h")], true, Some("/a/whop")),
+            (&[], false, None),
+        ];
+        for (vars, windows, expected) in cases {
+            let found = config_dir_from(windows, |name| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).into())
+            });
+            assert_eq!(
+                found,
+                expected.map(PathBuf::from),
+                "{vars:?} windows={windows}"
+            );
+        }
+    }
+
+    fn dir(test: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("whop-cli-{test}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn store(dir: &Path) -> FileTokenStore {
+        FileTokenStore::new(dir, "app_1", &BaseUrl::default())
+    }
+
+    #[test]
+    fn a_saved_set_loads_back_and_clear_deletes_the_file() {
+        let dir = dir("roundtrip");
+        let store = store(&dir);
+        assert!(store.load().unwrap().is_none());
+        store
+            .save(&TokenSet::new("at_1", Some("rt_1".into()), None))
+            .unwrap();
+        store
+            .save(&TokenSet::new("at_2", Some("rt_2".into()), None))
+            .unwrap();
+        let loaded = store.load().unwrap().expect("saved");
+        assert_eq!(loaded.access_token().secret(), "at_2");
+        let (opened, _) = FileTokenStore::open(&dir).unwrap().expect("saved");
+        assert_eq!(opened.client_id, "app_1");
+        store.clear().unwrap();
+        store.clear().unwrap();
+        assert!(store.load().unwrap().is_none());
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            0,
+            "no temporary file left"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_is_still_0600() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = dir("mode");
+        let store = store(&dir);
+        store.save(&TokenSet::new("at_1", None, None)).unwrap();
+        store.save(&TokenSet::new("at_2", None, None)).unwrap();
+        let mode = fs::metadata(&store.path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_sign_in_is_an_error_that_names_it() {
+        let dir = dir("garbage");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(FILE_NAME), "not json").unwrap();
+        let error = store(&dir).load().unwrap_err().to_string();
+        assert!(error.contains("is not a whop sign-in"), "{error}");
+        let _ = fs::remove_dir_all(&dir);
+    }
 }

@@ -183,6 +183,15 @@ fn me_memberships_uses_the_stored_token() {
     );
 }
 
+#[test]
+fn license_check_uses_the_stored_token() {
+    let mut session = Session::new("license-check", Duration::from_secs(3600));
+    session.login().assert_code(0);
+    session.stored_tokens();
+    let out = session.run(&["license", "check", support::ACTIVE_KEY]);
+    out.assert_code(0);
+}
+
 #[cfg(unix)]
 #[test]
 fn the_credentials_file_is_readable_by_the_user_alone() {
