@@ -8,7 +8,7 @@ use whop_oauth::UserAuthLayer;
 use crate::exit::{Exit, Failure};
 use crate::global::{GlobalArgs, Secret};
 use crate::mock::{DemoWorld, OR_TRY_MOCK};
-use crate::signin::{self, LOGIN, oauth_failure};
+use crate::signin::{self, LOGIN};
 
 /// The variable holding the company API key (v2).
 pub(crate) const ENV_API_KEY: &str = whop_client::ENV_API_KEY;
@@ -94,11 +94,7 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
             let base_url = parse_base_url(base_url.as_deref())?;
             match signin::stored(Some(&base_url))? {
                 Some(signed_in) => {
-                    signed_in
-                        .source
-                        .tokens()
-                        .await
-                        .map_err(|e| oauth_failure(&e))?;
+                    signed_in.check().await?;
                     tracing::debug!(source = "the stored sign-in", "credential found");
                     Some(signed_in)
                 }

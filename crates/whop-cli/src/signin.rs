@@ -38,6 +38,9 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(5);
 /// The file's name in the config directory.
 const FILE_NAME: &str = "credentials.json";
 
+/// The lock file beside it, held while a command refreshes.
+const LOCK_NAME: &str = "credentials.lock";
+
 /// The config directory, or `None` when no variable names one.
 pub(crate) fn config_dir() -> Option<PathBuf> {
     config_dir_from(cfg!(windows), |name| std::env::var_os(name))
@@ -188,6 +191,74 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 pub(crate) struct SignIn {
     /// The tokens, refreshed when due, rotated ones saved to the file.
     pub(crate) source: Arc<TokenSource>,
+    /// The config directory, where the refresh lock lives.
+    dir: PathBuf,
+}
+
+impl SignIn {
+    /// The current tokens, refreshed first if due, with the sign-in's lock held, so that two
+    /// `whop` processes never refresh the same refresh token at once (Whop rotates it: the
+    /// second refresh would be refused, and a server that detects reuse revokes the grant). The
+    /// lock is taken before the tokens are first read, so a process that waited reads the set
+    /// the other one saved.
+    ///
+    /// # Errors
+    /// The lock cannot be taken ([`Exit::Other`]), or the refresh failed ([`oauth_failure`]).
+    pub(crate) async fn check(&self) -> Result<(), Failure> {
+        let _lock = refresh_lock(&self.dir).await.map_err(store_failure)?;
+        self.source
+            .tokens()
+            .await
+            .map(drop)
+            .map_err(|e| oauth_failure(&e))
+    }
+}
+
+impl SignIn {
+    /// Signs out (revokes at Whop, deletes the file) with the sign-in's lock held, so that no
+    /// other `whop` process is halfway through a refresh of it.
+    ///
+    /// # Errors
+    /// The lock cannot be taken ([`whop_oauth::Error::Store`]), or [`TokenSource::sign_out`]'s.
+    pub(crate) async fn sign_out(&self) -> Result<(), whop_oauth::Error> {
+        let _lock = refresh_lock(&self.dir)
+            .await
+            .map_err(whop_oauth::Error::Store)?;
+        self.source.sign_out().await
+    }
+}
+
+/// How long a command waits for another `whop` process's refresh.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// The sign-in's lock file, held exclusively (released when the file is dropped).
+async fn refresh_lock(dir: &Path) -> Result<fs::File, StoreError> {
+    create_private_dir(dir)?;
+    let path = dir.join(LOCK_NAME);
+    let file = match create_private_file(&path) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::OpenOptions::new().write(true).open(&path)?
+        }
+        other => other?,
+    };
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "another whop process has held {} for {} s",
+                    path.display(),
+                    LOCK_WAIT.as_secs()
+                )
+                .into());
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(e.into()),
+        }
+    }
 }
 
 /// The stored sign-in, if there is one. With `expected`, it must have been made against that
@@ -220,6 +291,7 @@ pub(crate) fn stored(expected: Option<&BaseUrl>) -> Result<Option<SignIn>, Failu
     let client = oauth_client(&store.client_id, &base_url, STORED_REDIRECT_URI)?;
     Ok(Some(SignIn {
         source: Arc::new(TokenSource::new(client, store).refresh_margin(REFRESH_MARGIN)),
+        dir,
     }))
 }
 

@@ -330,3 +330,23 @@ fn mock_login_signs_in_the_demo_user() {
     ));
     assert!(!dir.exists(), "--mock saves nothing");
 }
+
+#[test]
+fn two_commands_at_once_after_expiry_refresh_once() {
+    let lifetime = Duration::from_secs(8);
+    let mut session = Session::new("two-at-once", lifetime);
+    session.login().assert_code(0);
+    session.stored_tokens();
+    std::thread::sleep(lifetime + Duration::from_millis(500));
+    let first = session.whop().spawn(&["me", "memberships", "--json"]);
+    let second = session.whop().spawn(&["me", "memberships", "--json"]);
+    for out in [first.finish(), second.finish()] {
+        session.keep(out).assert_code(0);
+    }
+    assert_eq!(
+        session.refreshes(),
+        1,
+        "the second waited for the first's refresh"
+    );
+    session.stored_tokens();
+}

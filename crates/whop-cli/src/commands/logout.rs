@@ -18,7 +18,7 @@ pub(crate) async fn run(global: &GlobalArgs) -> Result<Exit, Failure> {
         print("Not signed in: nothing to do.\n")?;
         return Ok(Exit::Ok);
     };
-    match signed_in.source.sign_out().await {
+    match signed_in.sign_out().await {
         Ok(()) => {
             print("Signed out: the sign-in was revoked at Whop and deleted.\n")?;
             Ok(Exit::Ok)
