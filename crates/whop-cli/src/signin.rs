@@ -29,12 +29,6 @@ pub(crate) const LOGIN: &str = "whop login";
 /// but the client needs a valid URL.
 const STORED_REDIRECT_URI: &str = "http://127.0.0.1/callback";
 
-/// How long before its expiry the stored access token is refreshed. A command lasts seconds, and
-/// a token that expires during one is refreshed after the 401 (`UserAuthLayer`); the library's
-/// five minutes would also refresh a token whose whole lifetime is shorter (a test server's) on
-/// every call.
-const REFRESH_MARGIN: Duration = Duration::from_secs(5);
-
 /// The file's name in the config directory.
 const FILE_NAME: &str = "credentials.json";
 
@@ -290,7 +284,7 @@ pub(crate) fn stored(expected: Option<&BaseUrl>) -> Result<Option<SignIn>, Failu
         .map_err(|e| store_failure(format!("its base URL is refused: {e}").into()))?;
     let client = oauth_client(&store.client_id, &base_url, STORED_REDIRECT_URI)?;
     Ok(Some(SignIn {
-        source: Arc::new(TokenSource::new(client, store).refresh_margin(REFRESH_MARGIN)),
+        source: Arc::new(TokenSource::new(client, store)),
         dir,
     }))
 }

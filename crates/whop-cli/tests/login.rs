@@ -206,7 +206,7 @@ fn the_credentials_file_is_readable_by_the_user_alone() {
 
 #[test]
 fn after_expiry_the_next_command_refreshes_once_and_succeeds() {
-    // Longer than the command's 5 s refresh margin, so the refreshed token is not due again.
+    // The refreshed token is due only in the second half of its life: one refresh per command.
     let lifetime = Duration::from_secs(8);
     let mut session = Session::new("refresh", lifetime);
     session.login().assert_code(0);

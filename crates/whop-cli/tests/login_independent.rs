@@ -130,8 +130,8 @@ fn handle(state: &Mutex<State>, stream: &mut TcpStream) {
             {
                 assert!(r.form.contains_key("code_verifier"), "PKCE");
                 state.code = None;
-                // Due at once (inside the command's 5 s margin): the next command refreshes.
-                let body = tokens(&mut state, 1);
+                // Expired at once: the next command refreshes.
+                let body = tokens(&mut state, 0);
                 respond(stream, "200 OK", "", &body);
             }
             Some("refresh_token")
