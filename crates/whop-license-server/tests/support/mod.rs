@@ -63,8 +63,8 @@ pub fn client(base_url: &str) -> Client {
                 .token(Token::new(COMPANY_KEY).expect("token"))
                 .retry(RetryConfig::disabled())
                 .pacing(PacingConfig::disabled())
-                .attempt_timeout(Duration::from_secs(5))
-                .deadline(Duration::from_secs(10))
+                .attempt_timeout(Duration::from_secs(30))
+                .deadline(Duration::from_secs(40))
         })
         .build()
         .expect("client builds")
@@ -95,6 +95,17 @@ pub async fn start(
 }
 
 /// An answer: status, headers, body bytes.
+/// The manual clock's reading (the trait method, named for tests).
+pub trait NowForTest {
+    fn now_for_test(&self) -> SystemTime;
+}
+
+impl NowForTest for ManualClock {
+    fn now_for_test(&self) -> SystemTime {
+        whop_license_server::Clock::now(self)
+    }
+}
+
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
