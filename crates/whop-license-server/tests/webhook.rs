@@ -11,9 +11,12 @@ use whop_webhooks::Secret;
 
 const SECRET: &str = "ws_test_webhook_secret";
 
+/// How the mock delivers: one of Whop's envelopes.
+type Envelope = fn(WebhookEndpoint) -> WebhookEndpoint;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deactivation_delivered_by_webhook_refuses_the_next_refresh_at_once() {
-    let schemes: [(&str, fn(WebhookEndpoint) -> WebhookEndpoint); 3] = [
+    let schemes: [(&str, Envelope); 3] = [
         ("v1, unpinned", |e| e.scheme(WebhookScheme::Standard)),
         ("v1, Current API", |e| {
             e.scheme(WebhookScheme::Standard)
