@@ -85,8 +85,8 @@
 //! | `internal` | 500 | anything else | retry later |
 //!
 //! # Features
-//! - `issue` (off): [`SigningKey`], [`Claims`] and [`SigningKeys`] (the server's key file), to
-//!   issue tokens. For the server and `whop license keygen`; an app leaves it off.
+//! - `issue` (off): `SigningKey`, `Claims` and `SigningKeys` (the server's key file), to issue
+//!   tokens. For the server and `whop license keygen`; an app leaves it off.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -110,3 +110,7 @@ pub use issue::{Claims, SignError, SigningKey};
 #[cfg(feature = "issue")]
 #[cfg_attr(docsrs, doc(cfg(feature = "issue")))]
 pub use key_file::{KeyFileError, SigningKeys};
+/// The wrapper [`SigningKey::to_paserk`] returns: its text is wiped from memory when dropped.
+#[cfg(feature = "issue")]
+#[cfg_attr(docsrs, doc(cfg(feature = "issue")))]
+pub use zeroize::Zeroizing;
