@@ -85,8 +85,8 @@
 //! | `internal` | 500 | anything else | retry later |
 //!
 //! # Features
-//! - `issue` (off): [`SigningKey`], [`Claims`] and [`SigningKeys`] (the server's key file), to
-//!   issue tokens. For the server and `whop license keygen`; an app leaves it off.
+//! - `issue` (off): `SigningKey`, `Claims` and `SigningKeys` (the server's key file), to issue
+//!   tokens. For the server and `whop license keygen`; an app leaves it off.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
