@@ -41,7 +41,8 @@ pub(crate) enum Command {
     /// Read your own memberships (user token).
     #[command(subcommand, after_help = me::GROUP_AFTER_HELP)]
     Me(MeCommand),
-    /// Check, validate (bind to a machine) and reset license keys.
+    /// Check, validate (bind to a machine) and reset license keys; make a license server's
+    /// signing key and inspect its tokens (offline).
     #[command(subcommand, after_help = license::GROUP_AFTER_HELP)]
     License(LicenseCommand),
     /// Verify a webhook delivery, or sign a body to test a receiver (no network).

@@ -110,3 +110,7 @@ pub use issue::{Claims, SignError, SigningKey};
 #[cfg(feature = "issue")]
 #[cfg_attr(docsrs, doc(cfg(feature = "issue")))]
 pub use key_file::{KeyFileError, SigningKeys};
+/// The wrapper [`SigningKey::to_paserk`] returns: its text is wiped from memory when dropped.
+#[cfg(feature = "issue")]
+#[cfg_attr(docsrs, doc(cfg(feature = "issue")))]
+pub use zeroize::Zeroizing;

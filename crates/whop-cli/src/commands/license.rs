@@ -9,9 +9,17 @@
 //!   company API key. Exit 0 valid, 1 bound to another machine, not valid or not found, 2 any
 //!   error.
 //! - `license reset KEY`: clear the machine a key is bound to, so the next validation binds anew.
+//! - `license keygen --out FILE`: a signing key for the license server ([`keygen`]; no network).
+//! - `license inspect TOKEN --public-key KEY`: verify a license token offline and show its claims
+//!   ([`inspect`]). Exit 0 valid for that machine, 1 not, 2 usage error.
 
 mod current;
+mod inspect;
+mod keygen;
 mod legacy;
+
+use inspect::InspectArgs;
+use keygen::KeygenArgs;
 
 use clap::{Args, Subcommand};
 use whop_client::MembershipStatus;
@@ -26,9 +34,12 @@ Examples:
   whop license check -- \"$LICENSE_KEY\" && echo licensed
   whop license validate -- \"$LICENSE_KEY\" --hwid \"$(cat /etc/machine-id)\"
   whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW
+  whop license keygen --out signing.key
+  whop license inspect \"$TOKEN\" --public-key k4.public.... --hwid \"$(cat /etc/machine-id)\"
 
 Every command calls the Current API (/api/v1) unless --api legacy (or WHOP_API=legacy) is given.
-See `whop license check --help` and `whop license validate --help` for their exit codes.";
+See `whop license check --help` and `whop license validate --help` for their exit codes.
+`license keygen` and `license inspect` run offline, with no credential.";
 
 /// What `license check --help` shows last.
 const CHECK_AFTER_HELP: &str = "\
@@ -97,6 +108,12 @@ pub(crate) enum LicenseCommand {
     /// Reset a key: clear the machine it is bound to (company API key).
     #[command(long_about = RESET_ABOUT)]
     Reset(ResetArgs),
+    /// Generate a signing key for the license server: writes FILE (0600), prints the public key.
+    #[command(long_about = keygen::KEYGEN_ABOUT)]
+    Keygen(KeygenArgs),
+    /// Verify a license token offline and show its claims: exit 0 valid, 1 not, 2 usage error.
+    #[command(long_about = inspect::INSPECT_ABOUT)]
+    Inspect(InspectArgs),
 }
 
 /// Arguments of `whop license check`.
@@ -141,6 +158,12 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
 /// Runs `whop license ...`. `check` and `validate` fold every failure into exit 2, whatever its
 /// class (the message keeps the class): their 1 means "not valid" only.
 pub(crate) async fn run(global: &GlobalArgs, command: &LicenseCommand) -> Result<Exit, Failure> {
+    // Offline commands: no API, no credentials.
+    match command {
+        LicenseCommand::Keygen(args) => return keygen::run(global, args),
+        LicenseCommand::Inspect(args) => return inspect::run(global, args),
+        LicenseCommand::Check(_) | LicenseCommand::Validate(_) | LicenseCommand::Reset(_) => {}
+    }
     let api = global.api();
     let outcome = match (api, command) {
         (Err(failure), _) => Err(failure),
@@ -151,8 +174,16 @@ pub(crate) async fn run(global: &GlobalArgs, command: &LicenseCommand) -> Result
         LicenseCommand::Check(_) | LicenseCommand::Validate(_) => {
             outcome.map_err(|failure| Failure::new(Exit::Usage, failure.message))
         }
-        LicenseCommand::Reset(_) => outcome,
+        _ => outcome,
     }
+}
+
+/// What `current` and `legacy` answer for an offline command, which [`run`] never hands them.
+fn offline_command() -> Failure {
+    Failure::new(
+        Exit::Other,
+        "this license command runs offline, without the API",
+    )
 }
 
 /// The line for a key whose membership grants no access (`check` and `validate` alike).
