@@ -16,7 +16,12 @@ use std::pin::Pin;
 use std::time::Duration;
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::redis::{ConnectError, RedisStore, RedisStoreBuilder};
 pub use memory::MemoryStore;
 
 /// The future every [`Store`] method returns: boxed, so the trait is object-safe
