@@ -62,3 +62,8 @@ pub use server::{
     DEFAULT_REFRESH_AFTER, DEFAULT_TRY_LATER, LOCK_TTL, LOCK_WAIT, LicenseServer, PerClientLimit,
     ServerBuilder,
 };
+
+// The crate README (shown on crates.io) is compiled as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
