@@ -119,11 +119,28 @@ impl LicenseServer {
     /// # Errors
     /// As `axum::serve`: an I/O error of the listener.
     pub async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        self.serve_until(listener, std::future::pending()).await
+    }
+
+    /// As [`serve`](Self::serve), until `shutdown` completes (Ctrl-C, SIGTERM): then it accepts
+    /// no new connection, lets the requests in progress finish, and returns.
+    ///
+    /// # Errors
+    /// As `axum::serve`: an I/O error of the listener.
+    pub async fn serve_until<F>(
+        &self,
+        listener: tokio::net::TcpListener,
+        shutdown: F,
+    ) -> std::io::Result<()>
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
         axum::serve(
             listener,
             self.router()
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
+        .with_graceful_shutdown(shutdown)
         .await
     }
 

@@ -6,7 +6,7 @@
 //! target as deployed (the sync on, Whop's rate limits, the client's pacing, 10,000 launches);
 //! this one keeps the single-read path honest: 3,000 launches over 300 keys, all at once. At
 //! 10,000 launches the reads share two cores with 20,000 debug-build signatures, and on a loaded
-//! machine some bindings ran past `BIND_TIMEOUT` (`try_later`): a test artefact, not a property.
+//! machine (load average 6) some activations got `try_later`: a test artefact, not a property.
 //!
 //! A launch is an activation of a key already bound to the app's machine, then a refresh of the
 //! token it got, all launches at once. Whop is whop-mock on loopback, without rate limits (1,000
