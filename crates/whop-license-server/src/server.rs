@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use whop_client::Client;
+use whop_client::{BoxClient, Client, HttpService};
 use whop_license::{KeySet, SigningKeys};
 
 use crate::cache::{Cache, Freshness};
@@ -72,7 +72,7 @@ pub struct LicenseServer {
 
 /// What every request shares.
 pub(crate) struct Inner {
-    pub(crate) client: Client,
+    pub(crate) client: BoxClient,
     pub(crate) keys: SigningKeys,
     pub(crate) key_set: KeySet,
     pub(crate) cache: Cache,
@@ -91,10 +91,11 @@ pub(crate) struct Inner {
 impl LicenseServer {
     /// A builder for a server that reads Whop through `client` (a company API key that may
     /// read and update memberships) and signs with `keys` (the first signs; every key's public
-    /// half is accepted on refresh, for rotation).
-    pub fn builder(client: Client, keys: SigningKeys) -> ServerBuilder {
+    /// half is accepted on refresh, for rotation). Any transport: the client is kept boxed, so a
+    /// layered client (the CLI's, a test's) serves as well as `Client::from_env()`'s.
+    pub fn builder<S: HttpService>(client: Client<S>, keys: SigningKeys) -> ServerBuilder {
         ServerBuilder {
-            client,
+            client: client.boxed(),
             keys,
             store: None,
             clock: Arc::new(SystemClock),
@@ -168,7 +169,7 @@ impl std::fmt::Debug for LicenseServer {
 /// Settings of a [`LicenseServer`]; from [`LicenseServer::builder`].
 #[must_use]
 pub struct ServerBuilder {
-    client: Client,
+    client: BoxClient,
     keys: SigningKeys,
     store: Option<Arc<dyn Store>>,
     clock: Arc<dyn Clock>,

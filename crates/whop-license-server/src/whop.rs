@@ -11,7 +11,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use whop_client::{Client, Error, LicenseBinding};
+use whop_client::{BoxClient, Error, LicenseBinding};
 
 use crate::cache::MembershipState;
 use crate::metrics::Metrics;
@@ -32,7 +32,7 @@ pub(crate) enum Fetched {
 /// Binds `license_key` to `hardware_id` if it is unbound (see `Client::validate_license`), and
 /// returns the membership as it is after that.
 pub(crate) async fn validate(
-    client: &Client,
+    client: &BoxClient,
     metrics: &Metrics,
     license_key: &str,
     hardware_id: &str,
@@ -50,7 +50,12 @@ pub(crate) async fn validate(
 }
 
 /// Reads membership `id`.
-pub(crate) async fn read(client: &Client, metrics: &Metrics, id: &str, now: SystemTime) -> Fetched {
+pub(crate) async fn read(
+    client: &BoxClient,
+    metrics: &Metrics,
+    id: &str,
+    now: SystemTime,
+) -> Fetched {
     metrics.whop_call("membership");
     match client.membership(id).optional().await {
         Ok(Some(membership)) => Fetched::Found(MembershipState::of(&membership, now)),
