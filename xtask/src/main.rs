@@ -148,6 +148,8 @@ fn ci() -> Result<(), String> {
             "--exclude",
             "min-license-check",
             "--exclude",
+            "license-desktop",
+            "--exclude",
             "whop-test-server",
             "--allow-dirty",
             "--locked",
