@@ -78,6 +78,7 @@ fn init_tracing() {
         .with_target("whop_cli", LevelFilter::DEBUG)
         .with_target("whop_client", LevelFilter::DEBUG)
         .with_target("whop_transport", LevelFilter::DEBUG)
+        .with_target("whop_license_server", LevelFilter::DEBUG)
         .with_target("whop_mock", LevelFilter::INFO);
     let _ = tracing_subscriber::registry()
         .with(

@@ -60,6 +60,10 @@ pub(crate) async fn read(client: &Client, metrics: &Metrics, id: &str, now: Syst
 }
 
 fn classify(error: &Error, metrics: &Metrics, operation: &'static str) -> Fetched {
+    // Refused before sending: a key no membership can have (`.`, `..`: not a path segment).
+    if matches!(error, Error::InvalidInput(_)) {
+        return Fetched::NotFound;
+    }
     let status = error.status().map(|s| s.as_u16());
     if error.is_rate_limited() {
         metrics.whop_rate_limited();

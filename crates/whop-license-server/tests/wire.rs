@@ -113,6 +113,13 @@ async fn each_failure_answers_its_error_type_and_status() {
             expected: ErrorType::LicenseNotValid,
         },
         Case {
+            name: "a key that cannot be a path segment",
+            path: "/v1/activate",
+            body: activate_body("..", "H"),
+            fault: None,
+            expected: ErrorType::LicenseNotValid,
+        },
+        Case {
             name: "expired membership",
             path: "/v1/activate",
             body: activate_body(&license_key(2), "H"),
@@ -273,4 +280,18 @@ async fn without_a_webhook_secret_there_is_no_webhook_route() {
     let setup = world().await;
     let answer = setup.post_raw("/v1/webhooks/whop", "{}", None).await;
     assert_eq!(answer.status, 404);
+}
+
+#[tokio::test]
+async fn whop_limiting_us_is_try_later_with_whops_wait_and_is_counted() {
+    let setup = world().await;
+    setup.mock.inject(Fault::rate_limited_for(7), 1);
+    let answer = setup.activate(&license_key(3), "H").await;
+    assert_eq!(answer.outcome(), "try_later");
+    assert_eq!(answer.headers["retry-after"], "7");
+    let metrics = setup.server.metrics_text();
+    assert!(
+        metrics.contains("whop_license_whop_rate_limited_total 1"),
+        "{metrics}"
+    );
 }

@@ -12,14 +12,17 @@
 //! - `license keygen --out FILE`: a signing key for the license server ([`keygen`]; no network).
 //! - `license inspect TOKEN --public-key KEY`: verify a license token offline and show its claims
 //!   ([`inspect`]). Exit 0 valid for that machine, 1 not, 2 usage error.
+//! - `license serve --listen ADDR --signing-key FILE`: the license server ([`serve`]).
 
 mod current;
 mod inspect;
 mod keygen;
 mod legacy;
+mod serve;
 
 use inspect::InspectArgs;
 use keygen::KeygenArgs;
+use serve::ServeArgs;
 
 use clap::{Args, Subcommand};
 use whop_client::MembershipStatus;
@@ -36,6 +39,8 @@ Examples:
   whop --mock license check DEMO-1A2B3C-4D5E6F70-8A9B0CW
   whop license keygen --out signing.key
   whop license inspect \"$TOKEN\" --public-key k4.public.... --hwid \"$(cat /etc/machine-id)\"
+  whop license serve --listen 127.0.0.1:8080 --signing-key signing.key
+  whop license serve --listen 127.0.0.1:8080 --mock
 
 Every command calls the Current API (/api/v1) unless --api legacy (or WHOP_API=legacy) is given.
 See `whop license check --help` and `whop license validate --help` for their exit codes.
@@ -114,6 +119,9 @@ pub(crate) enum LicenseCommand {
     /// Verify a license token offline and show its claims: exit 0 valid, 1 not, 2 usage error.
     #[command(long_about = inspect::INSPECT_ABOUT)]
     Inspect(InspectArgs),
+    /// Run the license server: activate and refresh over HTTP, answered with signed tokens.
+    #[command(long_about = serve::SERVE_ABOUT)]
+    Serve(ServeArgs),
 }
 
 /// Arguments of `whop license check`.
@@ -162,6 +170,7 @@ pub(crate) async fn run(global: &GlobalArgs, command: &LicenseCommand) -> Result
     match command {
         LicenseCommand::Keygen(args) => return keygen::run(global, args),
         LicenseCommand::Inspect(args) => return inspect::run(global, args),
+        LicenseCommand::Serve(args) => return serve::run(global, args).await,
         LicenseCommand::Check(_) | LicenseCommand::Validate(_) | LicenseCommand::Reset(_) => {}
     }
     let api = global.api();

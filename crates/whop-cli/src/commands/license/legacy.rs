@@ -17,7 +17,9 @@ pub(super) async fn run(global: &GlobalArgs, command: &LicenseCommand) -> Result
         LicenseCommand::Check(args) => check(global, args).await,
         LicenseCommand::Validate(args) => validate(global, args).await,
         LicenseCommand::Reset(args) => reset(global, args).await,
-        LicenseCommand::Keygen(_) | LicenseCommand::Inspect(_) => Err(super::offline_command()),
+        LicenseCommand::Keygen(_) | LicenseCommand::Inspect(_) | LicenseCommand::Serve(_) => {
+            Err(super::offline_command())
+        }
     }
 }
 

@@ -1,0 +1,91 @@
+//! `whop license serve --mock`, by running the real binary: it prints the address it listens on
+//! and a demo key, and an activation of that key (what the printed curl line sends) returns a
+//! token signed by the key it was given.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use whop_license::{SigningKey, SigningKeys};
+
+/// Kills the server when the test ends, whatever its outcome.
+struct Serving(Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_mock_activates_the_demo_key_and_answers_a_token() {
+    let key = SigningKey::generate().expect("a key");
+    let key_text = format!("{}\n", &*key.to_paserk());
+    let child = Command::new(env!("CARGO_BIN_EXE_whop"))
+        .args(["license", "serve", "--listen", "127.0.0.1:0", "--mock"])
+        .env_remove("WHOP_API_KEY")
+        .env_remove("WHOP_BASE_URL")
+        .env_remove("WHOP_LICENSE_REDIS_URL")
+        .env_remove("WHOP_PACING_REDIS_URL")
+        .env("WHOP_LICENSE_SIGNING_KEY", key_text)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("whop starts");
+    let mut serving = Serving(child);
+    let mut stdout = BufReader::new(serving.0.stdout.take().expect("stdout"));
+
+    let mut lines = Vec::new();
+    while lines.len() < 3 {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).expect("reads") == 0 {
+            panic!("the server stopped; it printed {lines:?}");
+        }
+        lines.push(line.trim_end().to_owned());
+    }
+    let address = lines[0]
+        .strip_prefix("listening on http://")
+        .expect("the address first");
+    let demo_key = lines[1]
+        .strip_prefix("demo license key")
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a demo key");
+
+    let body = format!(r#"{{"license_key":"{demo_key}","hardware_id":"demo-machine"}}"#);
+    let (status, answer) = post(address, "/v1/activate", &body);
+    assert_eq!(status, 200, "{answer}");
+    let json: serde_json::Value = serde_json::from_str(&answer).expect("JSON");
+    let token = json["token"].as_str().expect("a token");
+    let keys = SigningKeys::new(key);
+    let license = keys.key_set().open(token).expect("signed by the key given");
+    assert_eq!(license.hardware_id, "demo-machine");
+}
+
+/// A plain HTTP/1.1 POST (what curl sends): the status and the body.
+fn post(address: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("sends");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("reads");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .expect("a status line");
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, body)| body)
+        .to_owned();
+    (status, body)
+}
