@@ -9,24 +9,14 @@
 //! cancelled out. The server is a child process that valgrind does not follow, so only the
 //! client's instructions count.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 /// Calls in the shorter run.
 const FEW: usize = 200;
 /// Calls in the longer run.
 const MANY: usize = 1200;
 
-/// The valgrind binary, if there is one.
-pub(crate) fn valgrind() -> Option<PathBuf> {
-    let candidates = [PathBuf::from("/usr/bin/valgrind")];
-    let on_path = std::env::var_os("PATH").into_iter().flat_map(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join("valgrind"))
-            .collect::<Vec<_>>()
-    });
-    candidates.into_iter().chain(on_path).find(|p| p.is_file())
-}
+pub(crate) use crate::valgrind::valgrind;
 
 /// The sides as `--calls` names them, in the order of [`SIDE_NAMES`](crate::http::SIDE_NAMES).
 pub(crate) const SIDES: [&str; 5] = ["a", "b", "c", "a1", "b1"];
@@ -76,28 +66,7 @@ fn total_instructions(valgrind: &Path, side: &str, calls: usize) -> u64 {
 fn instructions(valgrind: &Path, name: &str, args: &[String]) -> u64 {
     let dir = crate::build_cost::target_dir().join("bench");
     std::fs::create_dir_all(&dir).expect("create target/bench");
-    let out = dir.join(format!("callgrind.{name}.out"));
-    let exe = std::env::current_exe().expect("own path");
-    let output = Command::new(valgrind)
-        .arg("--tool=callgrind")
-        .arg(format!("--callgrind-out-file={}", out.display()))
-        .arg(exe)
-        .args(args)
-        .output()
-        .expect("valgrind runs");
-    assert!(
-        output.status.success(),
-        "callgrind of {name} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = std::fs::read_to_string(&out).expect("callgrind wrote its output");
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix("summary:")
-                .or_else(|| line.strip_prefix("totals:"))
-        })
-        .and_then(|n| n.split_whitespace().next()?.parse().ok())
-        .expect("a summary line in the callgrind output")
+    crate::valgrind::instructions(valgrind, &dir.join(format!("callgrind.{name}.out")), args)
 }
 
 /// Decode and encode instructions per object, typed and as a `serde_json::Value`, for each codec

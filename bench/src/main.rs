@@ -31,6 +31,7 @@ mod codec;
 mod http;
 mod stats;
 mod store;
+mod valgrind;
 
 use std::alloc::System;
 use std::fmt::Write as _;

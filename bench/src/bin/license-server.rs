@@ -11,7 +11,7 @@
 //!    loopback and client (HTTP alone), and the token work alone (open the old token, sign a new
 //!    one) per call. Ratios say what the server adds to each.
 //!
-//! `cargo run --release -p whop-bench --bin license_server [-- --quick]`
+//! `cargo run --release -p whop-bench --bin license-server [-- --quick]`
 
 #[path = "../stats.rs"]
 #[allow(dead_code)]
@@ -81,7 +81,7 @@ fn main() {
     let http: Http = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
 
     eprintln!(
-        "license_server: {} launches over {} keys, {LAUNCH_CONCURRENCY} at a time",
+        "license-server: {} launches over {} keys, {LAUNCH_CONCURRENCY} at a time",
         settings.launches, settings.keys
     );
     let launches = load.block_on(launch(&http, server_addr, &tokens, settings.launches));
@@ -90,7 +90,7 @@ fn main() {
     let whop_429 = requests.iter().filter(|r| r.status == Some(429)).count();
 
     eprintln!(
-        "license_server: refreshes from cache, {} rounds of {:?} per concurrency",
+        "license-server: refreshes from cache, {} rounds of {:?} per concurrency",
         settings.rounds, settings.round
     );
     let mut rows = Vec::new();
