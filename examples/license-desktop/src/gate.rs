@@ -231,3 +231,186 @@ fn unix(at: SystemTime) -> u64 {
 fn from_unix(seconds: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(seconds)
 }
+
+#[cfg(test)]
+mod tests {
+    use whop_license::{Claims, KeySet, SigningKey};
+
+    use super::*;
+
+    const PRODUCT: &str = "prod_desktop";
+    const MACHINE: &str = "machine-a";
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    /// A gate whose server is a port nothing listens on: every start here is offline.
+    fn gate(dir: &std::path::Path, signing: &SigningKey) -> Gate {
+        let dead = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port");
+        Gate {
+            api: LicenseServerApi::new(format!("http://{dead}")).expect("a client"),
+            verifier: Verifier::new(KeySet::new().with(signing.public_key().clone()), PRODUCT),
+            hardware_id: MACHINE.to_owned(),
+            state_file: dir.join("license.json"),
+        }
+    }
+
+    fn token(signing: &SigningKey, hwid: &str, product: &str, issued: SystemTime) -> String {
+        signing
+            .sign(&Claims {
+                membership_id: "mem_1".to_owned(),
+                product_id: product.to_owned(),
+                hardware_id: hwid.to_owned(),
+                status: "active".to_owned(),
+                period_end: None,
+                issued_at: issued,
+                refresh_after: issued + HOUR,
+                expires_at: issued + 24 * HOUR,
+            })
+            .expect("signs")
+    }
+
+    fn store(gate: &Gate, token: &str, last_seen: SystemTime) {
+        gate.save(token, Some(last_seen)).expect("saved");
+    }
+
+    fn outcome(started: Result<Started, Refused>) -> &'static str {
+        match started {
+            Ok(Started::Activated(_)) => "activated",
+            Ok(Started::Offline(_)) => "offline",
+            Ok(Started::OfflineRefreshing(_, refresh)) => {
+                assert!(refresh.join().expect("no panic").is_err(), "no server");
+                "offline, refreshing"
+            }
+            Ok(Started::Refreshed(_)) => "refreshed",
+            Err(Refused::NoLicenseKey) => "no license key",
+            Err(Refused::Server(_)) => "server",
+            Err(Refused::ClockSetBack) => "clock set back",
+            Err(Refused::NotThisAppsToken(_)) => "not this app's token",
+            Err(Refused::State(_)) => "state",
+        }
+    }
+
+    struct Case {
+        name: &'static str,
+        /// Token hwid and product; `None`: nothing stored.
+        stored: Option<(&'static str, &'static str)>,
+        /// The start's clock, from the token's issue time.
+        after: Duration,
+        /// The stored last-seen time, from the token's issue time.
+        last_seen_after: Duration,
+        want: &'static str,
+    }
+
+    #[test]
+    fn each_stored_state_gives_its_start_offline() {
+        let cases = [
+            Case {
+                name: "first start without a key",
+                stored: None,
+                after: Duration::ZERO,
+                last_seen_after: Duration::ZERO,
+                want: "no license key",
+            },
+            Case {
+                name: "fresh token",
+                stored: Some((MACHINE, PRODUCT)),
+                after: HOUR / 2,
+                last_seen_after: Duration::ZERO,
+                want: "offline",
+            },
+            Case {
+                name: "past refresh_after",
+                stored: Some((MACHINE, PRODUCT)),
+                after: 2 * HOUR,
+                last_seen_after: Duration::ZERO,
+                want: "offline, refreshing",
+            },
+            Case {
+                name: "expired, server unreachable",
+                stored: Some((MACHINE, PRODUCT)),
+                after: 25 * HOUR,
+                last_seen_after: Duration::ZERO,
+                want: "server",
+            },
+            Case {
+                name: "clock behind the last start",
+                stored: Some((MACHINE, PRODUCT)),
+                after: HOUR / 2,
+                last_seen_after: 3 * HOUR,
+                want: "clock set back",
+            },
+            Case {
+                name: "another machine's token",
+                stored: Some(("machine-b", PRODUCT)),
+                after: HOUR / 2,
+                last_seen_after: Duration::ZERO,
+                want: "not this app's token",
+            },
+            Case {
+                name: "another product's token",
+                stored: Some((MACHINE, "prod_other")),
+                after: HOUR / 2,
+                last_seen_after: Duration::ZERO,
+                want: "not this app's token",
+            },
+        ];
+        let signing = SigningKey::generate().expect("a key");
+        let issued = SystemTime::now();
+        for case in cases {
+            let dir = std::env::temp_dir().join(format!(
+                "license-desktop-gate-{}-{}",
+                std::process::id(),
+                case.name.replace(' ', "-")
+            ));
+            std::fs::create_dir_all(&dir).expect("a directory");
+            let gate = gate(&dir, &signing);
+            if let Some((hwid, product)) = case.stored {
+                store(
+                    &gate,
+                    &token(&signing, hwid, product, issued),
+                    issued + case.last_seen_after,
+                );
+            }
+            let got = outcome(gate.start(None, issued + case.after));
+            let _ = std::fs::remove_dir_all(&dir);
+            assert_eq!(got, case.want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn a_start_moves_last_seen_forward_only() {
+        let signing = SigningKey::generate().expect("a key");
+        let dir = std::env::temp_dir().join(format!("license-desktop-seen-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory");
+        let gate = gate(&dir, &signing);
+        let issued = SystemTime::now();
+        store(&gate, &token(&signing, MACHINE, PRODUCT, issued), issued);
+        let seen = |gate: &Gate| from_unix(gate.load().unwrap().unwrap().last_seen);
+        assert!(matches!(
+            gate.start(None, issued + HOUR / 2),
+            Ok(Started::Offline(_))
+        ));
+        let after_first = seen(&gate);
+        assert!(after_first >= issued + HOUR / 2 - Duration::from_secs(1));
+        // A start a minute earlier (within the skew) runs, and keeps the later mark.
+        assert!(matches!(
+            gate.start(None, issued + HOUR / 2 - Duration::from_secs(60)),
+            Ok(Started::Offline(_))
+        ));
+        assert_eq!(seen(&gate), after_first);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_unreadable_license_file_is_refused_with_what_to_do() {
+        let signing = SigningKey::generate().expect("a key");
+        let dir = std::env::temp_dir().join(format!("license-desktop-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory");
+        let gate = gate(&dir, &signing);
+        std::fs::write(&gate.state_file, b"not json").expect("written");
+        let refused = gate.start(None, SystemTime::now()).err().expect("refused");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(refused.to_string().contains("delete it"), "{refused}");
+    }
+}
