@@ -17,7 +17,7 @@ use crate::cache::{Age, KeyEntry, MembershipState};
 use crate::error::{ApiError, ErrorType};
 use crate::grant::{Judgement, Source, judge};
 use crate::metrics::CacheLookup;
-use crate::server::{DEFAULT_TRY_LATER, Inner, LOCK_TTL, LOCK_WAIT};
+use crate::server::{BIND_TIMEOUT, DEFAULT_TRY_LATER, Inner, LOCK_TTL, LOCK_WAIT};
 use crate::store::lock_name;
 use crate::whop::{self, Fetched};
 
@@ -126,16 +126,20 @@ impl Inner {
     /// The binding (one per key at a time in this process; see [`Inner::activate`]).
     async fn bind(&self, license_key: &str, hardware_id: &str) -> Fetched {
         // A binding that landed just before this one started may have answered already.
-        if let Known::State(state) = self.known(license_key).await {
-            let fresh =
-                self.cache
+        let now = self.clock.now();
+        match self.known(license_key).await {
+            Known::Unknown { fresh: true } => return Fetched::NotFound,
+            Known::State(state)
+                if self
+                    .cache
                     .freshness()
-                    .age(state.read_at(), state.grants_access, self.clock.now());
-            if fresh == Age::Fresh
-                && judge(&state, hardware_id, self.products.as_ref()) != Judgement::Unbound
+                    .age(state.read_at(), state.grants_access, now)
+                    == Age::Fresh
+                    && judge(&state, hardware_id, self.products.as_ref()) != Judgement::Unbound =>
             {
                 return Fetched::Found(state);
             }
+            _ => {}
         }
         let name = lock_name(license_key);
         let token = match self.cache.store().lock(&name, LOCK_TTL, LOCK_WAIT).await {
@@ -152,8 +156,16 @@ impl Inner {
             }
         };
         let now = self.clock.now();
-        let fetched =
-            whop::validate(&self.client, &self.metrics, license_key, hardware_id, now).await;
+        let binding = whop::validate(&self.client, &self.metrics, license_key, hardware_id, now);
+        let fetched = match tokio::time::timeout(BIND_TIMEOUT, binding).await {
+            Ok(fetched) => fetched,
+            Err(_) => {
+                tracing::warn!("a binding took longer than its bound; answering try_later");
+                Fetched::Unavailable {
+                    retry_after: Some(std::time::Duration::from_secs(1)),
+                }
+            }
+        };
         let written = match &fetched {
             Fetched::Found(state) => self.cache.put_state(Some(license_key), state).await,
             Fetched::NotFound => self.cache.put_unknown(license_key, now).await,

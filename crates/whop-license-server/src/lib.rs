@@ -58,7 +58,12 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ApiError, ErrorType};
 pub use routes::{MAX_BODY, MAX_HARDWARE_ID_LEN, MAX_LICENSE_KEY_LEN, MAX_TOKEN_LEN};
 pub use server::{
-    DEFAULT_FRESH_FOR, DEFAULT_GRACE, DEFAULT_MAX_OFFLINE, DEFAULT_NEGATIVE_FOR,
+    BIND_TIMEOUT, DEFAULT_FRESH_FOR, DEFAULT_GRACE, DEFAULT_MAX_OFFLINE, DEFAULT_NEGATIVE_FOR,
     DEFAULT_REFRESH_AFTER, DEFAULT_TRY_LATER, LOCK_TTL, LOCK_WAIT, LicenseServer, PerClientLimit,
     ServerBuilder,
 };
+
+// The crate README (shown on crates.io) is compiled as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -28,7 +28,11 @@ pub const DEFAULT_MAX_OFFLINE: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 /// Default: while Whop fails, a membership's last good state serves refreshes for 24 hours.
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(24 * 60 * 60);
 /// How long a binding may hold a license key's lock (a crashed holder frees it after this).
-pub const LOCK_TTL: Duration = Duration::from_secs(15);
+pub const LOCK_TTL: Duration = Duration::from_secs(30);
+/// How long a binding may take (its Whop reads and write): well under [`LOCK_TTL`], so that the
+/// lock never expires under a binding still running. A binding cut short answers `try_later`;
+/// the next one reads Whop again and sees whether the write took.
+pub const BIND_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long an activation waits for another binding of the same key to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 /// The `Retry-After` of a `try_later` when Whop gave no wait of its own.

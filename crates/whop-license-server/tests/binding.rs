@@ -40,6 +40,9 @@ async fn of_200_machines_racing_for_one_unbound_key_exactly_one_wins() {
     assert_eq!(setup.open(token).hardware_id, hardware_id(*winner));
     let bound = setup.mock.membership("mem_00000001").unwrap().metadata["hwid"].clone();
     assert_eq!(bound, hardware_id(*winner));
+    // One binding for all of them: read, write, read again.
+    let calls = setup.whop_calls().len();
+    assert!(calls <= 3, "{calls} Whop calls for one key");
 }
 
 #[tokio::test]
