@@ -88,6 +88,13 @@ fn main() {
     let requests = whop.mock().requests();
     let whop_calls = requests.len();
     let whop_429 = requests.iter().filter(|r| r.status == Some(429)).count();
+    // Which calls were repeats: a read sent but answered after the client's deadline is made
+    // again by a later launch.
+    let mut per_path: BTreeMap<&str, usize> = BTreeMap::new();
+    for request in &requests {
+        *per_path.entry(request.path.as_str()).or_insert(0) += 1;
+    }
+    let repeated = per_path.values().filter(|&&n| n > 1).count();
 
     eprintln!(
         "license-server: refreshes from cache, {} rounds of {:?} per concurrency",
@@ -127,8 +134,10 @@ fn main() {
         settings.launches, settings.keys, launches.seconds, launches.outcomes
     );
     println!(
-        "Whop calls: {whop_calls} (target ≤ {}), 429s: {whop_429} (target 0)\n",
-        settings.keys
+        "Whop calls: {whop_calls} (target ≤ {}) on {} paths, {repeated} of them called more than \
+         once; 429s: {whop_429} (target 0)\n",
+        settings.keys,
+        per_path.len()
     );
     println!("| concurrency | refreshes/s | p50 | p99 | floor req/s | floor p99 | server/floor |");
     println!("|---|---|---|---|---|---|---|");
