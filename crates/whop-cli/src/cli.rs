@@ -57,6 +57,14 @@ pub(crate) enum Command {
     Completions(CompletionsArgs),
 }
 
+impl Cli {
+    /// Whether the command logs at info level without `--verbose`: a server runs unattended,
+    /// its log is its only account of what it did.
+    pub(crate) fn logs_by_default(&self) -> bool {
+        matches!(self.command, Command::License(LicenseCommand::Serve(_)))
+    }
+}
+
 /// Runs the chosen command.
 pub(crate) async fn run(cli: &Cli) -> Result<Exit, Failure> {
     let global = &cli.global;

@@ -45,7 +45,9 @@ pub fn main() -> ExitCode {
     // clap prints its own usage errors and exits 2, the code of usage errors in the table.
     let cli = Cli::parse();
     if cli.global.verbose {
-        init_tracing();
+        init_tracing(tracing_subscriber::filter::LevelFilter::DEBUG);
+    } else if cli.logs_by_default() {
+        init_tracing(tracing_subscriber::filter::LevelFilter::INFO);
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -66,20 +68,26 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `--verbose`: this command's and the client's traces, at debug level, on stderr. The transport
+/// Traces on stderr: `--verbose` at debug level (this command's and the client's); a long-running
+/// command (`license serve`) at info level by default, the client's warnings only. The transport
 /// never records headers or queries, and redacts a path's last segment (a license key), so no
 /// token reaches a trace.
-fn init_tracing() {
+fn init_tracing(level: tracing_subscriber::filter::LevelFilter) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
 
+    let (client, mock) = if level == LevelFilter::DEBUG {
+        (LevelFilter::DEBUG, LevelFilter::INFO)
+    } else {
+        (LevelFilter::WARN, LevelFilter::WARN)
+    };
     let targets = Targets::new()
-        .with_target("whop_cli", LevelFilter::DEBUG)
-        .with_target("whop_client", LevelFilter::DEBUG)
-        .with_target("whop_transport", LevelFilter::DEBUG)
-        .with_target("whop_license_server", LevelFilter::DEBUG)
-        .with_target("whop_mock", LevelFilter::INFO);
+        .with_target("whop_cli", level)
+        .with_target("whop_client", client)
+        .with_target("whop_transport", client)
+        .with_target("whop_license_server", level)
+        .with_target("whop_mock", mock);
     let _ = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()

@@ -1,11 +1,12 @@
 //! `whop license serve --mock`, by running the real binary: it prints the address it listens on
 //! and a demo key, and an activation of that key (what the printed curl line sends) returns a
-//! token signed by the key it was given.
+//! token signed by the key it was given; it logs at info level on stderr (never a key, token or
+//! hardware ID) and stops gracefully on SIGTERM.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use whop_license::{SigningKey, SigningKeys};
 
@@ -19,9 +20,9 @@ impl Drop for Serving {
     }
 }
 
-#[test]
-fn serve_mock_activates_the_demo_key_and_answers_a_token() {
-    let key = SigningKey::generate().expect("a key");
+/// A `whop license serve --mock` signing with `key`, its stderr as given: the server, the
+/// address it listens on, and the demo key it printed.
+fn start(key: &SigningKey, stderr: Stdio) -> (Serving, String, String) {
     let key_text = format!("{}\n", &*key.to_paserk());
     let child = Command::new(env!("CARGO_BIN_EXE_whop"))
         .args(["license", "serve", "--listen", "127.0.0.1:0", "--mock"])
@@ -31,7 +32,7 @@ fn serve_mock_activates_the_demo_key_and_answers_a_token() {
         .env_remove("WHOP_PACING_REDIS_URL")
         .env("WHOP_LICENSE_SIGNING_KEY", key_text)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("whop starts");
     let mut serving = Serving(child);
@@ -52,6 +53,14 @@ fn serve_mock_activates_the_demo_key_and_answers_a_token() {
         .strip_prefix("demo license key")
         .and_then(|rest| rest.split_whitespace().next())
         .expect("a demo key");
+    (serving, address.to_owned(), demo_key.to_owned())
+}
+
+#[test]
+fn serve_mock_activates_the_demo_key_and_answers_a_token() {
+    let key = SigningKey::generate().expect("a key");
+    let (_serving, address, demo_key) = start(&key, Stdio::null());
+    let address = address.as_str();
 
     let body = format!(r#"{{"license_key":"{demo_key}","hardware_id":"demo-machine"}}"#);
     let (status, answer) = post(address, "/v1/activate", &body);
@@ -88,4 +97,55 @@ fn post(address: &str, path: &str, body: &str) -> (u16, String) {
         .map_or("", |(_, body)| body)
         .to_owned();
     (status, body)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_logs_requests_without_secrets_and_stops_gracefully_on_sigterm() {
+    let key = SigningKey::generate().expect("a key");
+    let (mut serving, address, demo_key) = start(&key, Stdio::piped());
+    let hwid = "demo-machine";
+    let body = format!(r#"{{"license_key":"{demo_key}","hardware_id":"{hwid}"}}"#);
+    let (status, answer) = post(&address, "/v1/activate", &body);
+    assert_eq!(status, 200, "{answer}");
+    let json: serde_json::Value = serde_json::from_str(&answer).expect("JSON");
+    let token = json["token"].as_str().expect("a token").to_owned();
+
+    let pid = serving.0.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = serving.0.try_wait().expect("waits") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 20 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+
+    let mut log = String::new();
+    serving
+        .0
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("reads");
+    for line in [
+        "license request",
+        "SIGTERM: stopping",
+        "license server stopped",
+    ] {
+        assert!(log.contains(line), "{line:?} missing from:\n{log}");
+    }
+    for secret in [demo_key.as_str(), hwid, token.as_str()] {
+        assert!(!log.contains(secret), "a secret in the log:\n{log}");
+    }
 }

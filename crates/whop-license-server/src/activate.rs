@@ -36,7 +36,12 @@ impl Inner {
     ) -> Result<String, ApiError> {
         let now = self.clock.now();
         let freshness = self.cache.freshness();
-        match self.known(license_key).await {
+        let known = match self.known(license_key).await {
+            // A cold start: the warm-up sync is likely listing this key right now.
+            Known::Nothing if self.wait_for_warm_up().await => self.known(license_key).await,
+            known => known,
+        };
+        match known {
             Known::Unknown { fresh: true } => {
                 self.metrics.cache(CacheLookup::Hit);
                 return Err(ErrorType::LicenseNotValid.into());

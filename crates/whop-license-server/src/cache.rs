@@ -197,6 +197,65 @@ impl Cache {
         self.store.evict(&membership_name(id)).await
     }
 
+    /// Forgets a membership's state because Whop said at `at` that it changed (a webhook), and
+    /// remembers when: a listing requested before `at` may hold the state from before the
+    /// change, and [`put_listed`](Self::put_listed) must not write it back. The mark is written
+    /// first, so a listing that checks after the eviction sees it.
+    pub(crate) async fn evict_changed(&self, id: &str, at: SystemTime) -> Result<(), StoreError> {
+        let mark = Changed { at_ms: millis(at) };
+        // Kept longer than any listing's page can take (a request's deadline is a minute).
+        let keep = self.freshness.fresh_for.max(CHANGE_MARK_MIN_KEEP);
+        self.write(&changed_name(id), &mark, keep).await?;
+        self.evict_membership(id).await
+    }
+
+    /// Remembers a membership as a listing found it, in a page requested at `state.read_at()`
+    /// (the sync): its license key always (a key does not move between memberships), its state
+    /// only where nothing newer is known, so a listing never overwrites newer news:
+    ///
+    /// - a state already cached that was read at or after the page's request (a single read or
+    ///   a binding that landed meanwhile) is kept;
+    /// - a membership Whop reported changed (webhook, [`evict_changed`](Self::evict_changed)) at
+    ///   or after the page's request is left out: the page may predate the change. It is read
+    ///   singly when next asked for.
+    ///
+    /// The change mark is checked again after the write (and the state evicted if one came in
+    /// between), so a webhook racing the write cannot be undone by it.
+    /// `Ok(false)` when the state was left out.
+    pub(crate) async fn put_listed(
+        &self,
+        license_key: Option<&str>,
+        state: &MembershipState,
+    ) -> Result<bool, StoreError> {
+        let keep = self.freshness.keep(true);
+        if let Some(key) = license_key {
+            let entry = KeyEntry::Membership {
+                id: state.id.clone(),
+            };
+            self.write(&key_name(key), &entry, keep).await?;
+        }
+        if self.changed_since(&state.id, state.read_at_ms).await? {
+            return Ok(false);
+        }
+        if let Some(cached) = self.membership(&state.id).await?
+            && cached.read_at_ms >= state.read_at_ms
+        {
+            return Ok(false);
+        }
+        self.write(&membership_name(&state.id), state, keep).await?;
+        if self.changed_since(&state.id, state.read_at_ms).await? {
+            self.evict_membership(&state.id).await?;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// Whether Whop reported membership `id` changed at or after `since_ms`.
+    async fn changed_since(&self, id: &str, since_ms: u64) -> Result<bool, StoreError> {
+        let mark: Option<Changed> = self.read(&changed_name(id)).await?;
+        Ok(mark.is_some_and(|mark| mark.at_ms >= since_ms))
+    }
+
     async fn read<T: for<'de> Deserialize<'de>>(
         &self,
         name: &str,
@@ -218,6 +277,19 @@ impl Cache {
             .map_err(|_| StoreError::new("a cache entry did not encode"))?;
         self.store.put(name, bytes, keep).await
     }
+}
+
+/// When Whop last reported a membership changed (see [`Cache::evict_changed`]).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Changed {
+    at_ms: u64,
+}
+
+/// The least time a change mark is kept (see [`Cache::evict_changed`]).
+const CHANGE_MARK_MIN_KEEP: Duration = Duration::from_secs(5 * 60);
+
+fn changed_name(id: &str) -> String {
+    cache_name(&format!("changed:{id}"))
 }
 
 fn key_name(license_key: &str) -> String {
@@ -292,6 +364,36 @@ mod tests {
         assert_eq!(cache.membership("mem_1").await.unwrap(), Some(state()));
         cache.evict_membership("mem_1").await.unwrap();
         assert_eq!(cache.membership("mem_1").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_listing_writes_a_state_only_where_nothing_newer_is_known() {
+        let at = |ms| MembershipState {
+            read_at_ms: ms,
+            ..state()
+        };
+        let cache = Cache::new(Arc::new(MemoryStore::new()), FRESHNESS);
+        // Nothing known: written, key included.
+        assert!(cache.put_listed(Some("K-1"), &at(100)).await.unwrap());
+        // A single read at 200 is newer than a page asked for at 150: kept.
+        cache.put_state(None, &at(200)).await.unwrap();
+        assert!(!cache.put_listed(Some("K-1"), &at(150)).await.unwrap());
+        assert_eq!(cache.membership("mem_1").await.unwrap(), Some(at(200)));
+        // A change reported at 300: pages asked for at or before it are left out, later ones
+        // are written.
+        cache
+            .evict_changed("mem_1", from_millis(300))
+            .await
+            .unwrap();
+        for ms in [250, 300] {
+            assert!(!cache.put_listed(Some("K-1"), &at(ms)).await.unwrap());
+            assert_eq!(cache.membership("mem_1").await.unwrap(), None, "{ms}");
+        }
+        assert!(cache.put_listed(Some("K-1"), &at(301)).await.unwrap());
+        assert_eq!(
+            cache.key("K-1").await.unwrap(),
+            Some(KeyEntry::Membership { id: "mem_1".into() })
+        );
     }
 
     #[test]

@@ -17,6 +17,9 @@
 //! - **Grace.** While Whop fails (429, 5xx, unreachable), a membership's last good state keeps
 //!   serving refreshes for the grace period (24 hours by default), and a token issued from it
 //!   expires by the end of that period. Activations with no good state get `try_later`.
+//! - **Sync.** The business's memberships are listed into the cache on start and every half
+//!   `fresh_for` (100 a page: 1,000 memberships are 10 calls), so a cold start's launches do
+//!   not each read Whop; keys bought since are read singly.
 //! - **Webhooks** (`membership.updated`, `deactivated`, …) evict a membership at once.
 //! - **Nothing secret in logs**: no license key, token or hardware ID in any log line, error or
 //!   `Debug` output; the store names entries by SHA-256.
@@ -51,6 +54,7 @@ mod refresh;
 mod routes;
 mod server;
 pub mod store;
+mod sync;
 mod webhook;
 mod whop;
 
@@ -62,6 +66,7 @@ pub use server::{
     DEFAULT_REFRESH_AFTER, DEFAULT_TRY_LATER, LOCK_TTL, LOCK_WAIT, LicenseServer, PerClientLimit,
     ServerBuilder,
 };
+pub use sync::{DEFAULT_SYNC_MAX_PAGES, SyncOutcome, WARM_UP_WAIT};
 
 // The crate README (shown on crates.io) is compiled as a doctest, so it cannot rot.
 #[cfg(doctest)]

@@ -21,6 +21,7 @@ pub(crate) struct Metrics {
     whop_rate_limited: Counter,
     served_from_grace: Counter,
     webhooks: Family<[(&'static str, &'static str); 1], Counter>,
+    syncs: Family<[(&'static str, &'static str); 1], Counter>,
 }
 
 /// Where a cache lookup ended.
@@ -49,7 +50,7 @@ impl Metrics {
         let whop_calls = Family::default();
         registry.register(
             "whop_calls",
-            "Reads of Whop (validate_license or a membership read), by operation",
+            "Calls to Whop (validate_license, a membership read, a page of the sync's listing), by operation",
             whop_calls.clone(),
         );
         let whop_rate_limited = Counter::default();
@@ -70,6 +71,12 @@ impl Metrics {
             "Webhook deliveries, by result (evicted, ignored, refused)",
             webhooks.clone(),
         );
+        let syncs = Family::default();
+        registry.register(
+            "syncs",
+            "Membership syncs (listings into the cache), by outcome (ok, truncated, skipped, unavailable, failed)",
+            syncs.clone(),
+        );
         Self {
             registry,
             requests,
@@ -78,6 +85,7 @@ impl Metrics {
             whop_rate_limited,
             served_from_grace,
             webhooks,
+            syncs,
         }
     }
 
@@ -113,6 +121,10 @@ impl Metrics {
 
     pub(crate) fn webhook(&self, result: &'static str) {
         self.webhooks.get_or_create(&[("result", result)]).inc();
+    }
+
+    pub(crate) fn sync(&self, outcome: &'static str) {
+        self.syncs.get_or_create(&[("outcome", outcome)]).inc();
     }
 
     /// The text exposition of every counter.

@@ -24,13 +24,11 @@ impl Inner {
             .map_err(|_| ApiError::new(ErrorType::TokenNotValid))?;
         let (id, hardware_id) = (&license.membership_id, &license.hardware_id);
         let now = self.clock.now();
-        let cached = match self.cache.membership(id).await {
-            Ok(state) => state,
-            Err(error) => {
-                tracing::warn!(%error, "cache read failed");
-                None
-            }
-        };
+        let mut cached = self.cached(id).await;
+        // A cold start: the warm-up sync is likely listing this membership right now.
+        if cached.is_none() && self.wait_for_warm_up().await {
+            cached = self.cached(id).await;
+        }
         if let Some(state) = cached {
             match self
                 .cache
@@ -74,6 +72,17 @@ impl Inner {
             Fetched::Unavailable { retry_after } => Err(ApiError::new(ErrorType::TryLater)
                 .retry_after(retry_after.unwrap_or(DEFAULT_TRY_LATER))),
             Fetched::Failed => Err(ErrorType::Internal.into()),
+        }
+    }
+
+    /// The cached state of membership `id` (a store failure reads as none).
+    async fn cached(&self, id: &str) -> Option<crate::cache::MembershipState> {
+        match self.cache.membership(id).await {
+            Ok(state) => state,
+            Err(error) => {
+                tracing::warn!(%error, "cache read failed");
+                None
+            }
         }
     }
 

@@ -50,7 +50,13 @@ impl LicenseServer {
     /// `POST /v1/webhooks/whop` when a webhook secret is set. Serve it with
     /// `into_make_service_with_connect_info::<SocketAddr>()` (as [`serve`](Self::serve) does),
     /// or every client shares one address's limit.
+    ///
+    /// The first call starts the membership sync (see [`ServerBuilder::sync`]), so call it
+    /// within a Tokio runtime.
+    ///
+    /// [`ServerBuilder::sync`]: crate::ServerBuilder::sync
     pub fn router(&self) -> Router {
+        crate::sync::start(&self.inner);
         let public = Router::new()
             .route("/v1/activate", post(activate))
             .route("/v1/refresh", post(refresh))

@@ -15,6 +15,7 @@ use crate::flight::Flights;
 use crate::limit::ClientLimiter;
 use crate::metrics::Metrics;
 use crate::store::{MemoryStore, Store};
+use crate::sync::{DEFAULT_SYNC_MAX_PAGES, SyncOutcome, SyncState};
 use crate::whop::Fetched;
 
 /// Default: a membership read from Whop is answered from cache for 5 minutes.
@@ -84,6 +85,7 @@ pub(crate) struct Inner {
     pub(crate) reads: Flights<Fetched>,
     pub(crate) webhooks: Option<whop_webhooks::Verifier>,
     pub(crate) limiter: Option<ClientLimiter>,
+    pub(crate) sync: SyncState,
 }
 
 impl LicenseServer {
@@ -106,6 +108,8 @@ impl LicenseServer {
             per_client_limit: Some(PerClientLimit::default()),
             webhook_secret: None,
             products: None,
+            sync: true,
+            sync_max_pages: DEFAULT_SYNC_MAX_PAGES,
         }
     }
 
@@ -115,12 +119,36 @@ impl LicenseServer {
     /// # Errors
     /// As `axum::serve`: an I/O error of the listener.
     pub async fn serve(&self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        self.serve_until(listener, std::future::pending()).await
+    }
+
+    /// As [`serve`](Self::serve), until `shutdown` completes (Ctrl-C, SIGTERM): then it accepts
+    /// no new connection, lets the requests in progress finish, and returns.
+    ///
+    /// # Errors
+    /// As `axum::serve`: an I/O error of the listener.
+    pub async fn serve_until<F>(
+        &self,
+        listener: tokio::net::TcpListener,
+        shutdown: F,
+    ) -> std::io::Result<()>
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
         axum::serve(
             listener,
             self.router()
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
+        .with_graceful_shutdown(shutdown)
         .await
+    }
+
+    /// Lists the memberships into the cache now, once (the sync task does this on start and
+    /// every half `fresh_for`; see [`ServerBuilder::sync`]), without the cross-instance sync
+    /// lock. Counted in `whop_license_syncs_total`; works with the sync task off too.
+    pub async fn sync_now(&self) -> SyncOutcome {
+        self.inner.sync_now().await
     }
 
     /// The server's counters in Prometheus' text format (what `GET /metrics` answers).
@@ -150,6 +178,8 @@ pub struct ServerBuilder {
     per_client_limit: Option<PerClientLimit>,
     webhook_secret: Option<whop_webhooks::Secret>,
     products: Option<BTreeSet<String>>,
+    sync: bool,
+    sync_max_pages: u32,
 }
 
 impl ServerBuilder {
@@ -221,6 +251,26 @@ impl ServerBuilder {
         self
     }
 
+    /// The membership sync (default on): the server lists the business's memberships (of
+    /// [`products`](Self::products), if set) into its cache when its [`router`](LicenseServer::router)
+    /// is first made (so [`serve`](LicenseServer::serve) too), and again every half
+    /// [`fresh_for`](Self::fresh_for), so launches are answered from cache: 1,000 memberships
+    /// are 10 list calls instead of 1,000 single reads. Keys bought since are read singly.
+    /// Bindings always read Whop afresh. With several instances on one store, about one lists a
+    /// period (a store lock).
+    pub fn sync(mut self, on: bool) -> Self {
+        self.sync = on;
+        self
+    }
+
+    /// The most pages (of 100 memberships) one sync lists (default
+    /// [`DEFAULT_SYNC_MAX_PAGES`](crate::DEFAULT_SYNC_MAX_PAGES)); memberships past it are read
+    /// singly when asked for. At least 1.
+    pub fn sync_max_pages(mut self, pages: u32) -> Self {
+        self.sync_max_pages = pages.max(1);
+        self
+    }
+
     /// The server.
     pub fn build(self) -> LicenseServer {
         let store = self
@@ -242,6 +292,7 @@ impl ServerBuilder {
                 reads: Flights::new(),
                 webhooks: self.webhook_secret.map(whop_webhooks::Verifier::new),
                 limiter: self.per_client_limit.map(ClientLimiter::new),
+                sync: SyncState::new(self.sync, self.sync_max_pages),
             }),
         }
     }

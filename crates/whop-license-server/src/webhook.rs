@@ -38,7 +38,7 @@ impl Inner {
             tracing::debug!(kind = delivery.event.kind(), "webhook ignored");
             return StatusCode::OK;
         };
-        match self.cache.evict_membership(id).await {
+        match self.cache.evict_changed(id, self.clock.now()).await {
             Ok(()) => {
                 self.metrics.webhook("evicted");
                 tracing::info!(

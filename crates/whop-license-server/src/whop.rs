@@ -59,7 +59,7 @@ pub(crate) async fn read(client: &Client, metrics: &Metrics, id: &str, now: Syst
     }
 }
 
-fn classify(error: &Error, metrics: &Metrics, operation: &'static str) -> Fetched {
+pub(crate) fn classify(error: &Error, metrics: &Metrics, operation: &'static str) -> Fetched {
     // Refused before sending: a key no membership can have (`.`, `..`: not a path segment).
     if matches!(error, Error::InvalidInput(_)) {
         return Fetched::NotFound;

@@ -1,10 +1,12 @@
 //! The Redis store against a real `redis-server` of the test's own (on a free loopback port; a
 //! missing `redis-server` fails the test with how to install it): one holder per lock across
 //! connections, waiting, expiry, the compare-and-delete unlock, the cache, the names in Redis,
-//! and a Redis that is not there.
+//! and a Redis that is not there; and two license servers on one Redis, of which one lists the
+//! memberships a sync period while the other skips its turn.
 
 #[path = "../../../tests/redis_server.rs"]
 mod redis_server;
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -276,6 +278,64 @@ async fn after_redis_restarts_the_store_reconnects_by_itself() {
                 .unwrap()
                 .is_some()
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_redis_list_the_memberships_once_a_period_and_leave_no_key_in_clear() {
+    use whop_license::{SigningKey, SigningKeys};
+    use whop_license_server::LicenseServer;
+
+    bounded(async {
+        let server = RedisServer::start();
+        let world = (0..5).fold(support::mock_builder(), |world, n| {
+            world.membership(support::membership(n, Some(&support::hardware_id(n))))
+        });
+        let first_store: Arc<dyn Store> = Arc::new(store(&server).await);
+        let first = support::start(world.build(), |b| b.sync(true).store(first_store)).await;
+        let second = LicenseServer::builder(
+            support::client(&first.mock_server.url("/api")),
+            SigningKeys::new(SigningKey::generate().unwrap()),
+        )
+        .store(Arc::new(store(&server).await))
+        .per_client_limit(None)
+        .build();
+        let _router = second.router();
+
+        let turns = |server: &LicenseServer| {
+            let text = server.metrics_text();
+            text.lines()
+                .filter(|l| l.starts_with("whop_license_syncs_total{"))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        while turns(&first.server).is_empty() || turns(&second).is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let mut all = turns(&first.server);
+        all.extend(turns(&second));
+        all.sort();
+        assert_eq!(
+            all,
+            [
+                r#"whop_license_syncs_total{outcome="ok"} 1"#,
+                r#"whop_license_syncs_total{outcome="skipped"} 1"#
+            ]
+        );
+        assert_eq!(first.list_calls().len(), 1, "one listing for two instances");
+
+        let mut redis = redis(&server);
+        let names: Vec<String> = redis.keys("*").unwrap();
+        assert!(names.contains(&"whop-license:sync".to_owned()), "{names:?}");
+        for name in names {
+            let value: Option<Vec<u8>> = redis.get(&name).unwrap();
+            let text = format!(
+                "{name} {}",
+                String::from_utf8_lossy(&value.unwrap_or_default())
+            );
+            assert!(!text.contains("KEY-"), "a license key in clear: {text}");
+        }
     })
     .await;
 }

@@ -70,9 +70,31 @@ pub fn client(base_url: &str) -> Client {
         .expect("client builds")
 }
 
-/// Serves `mock` and builds a server over it (no per-client limit unless `configure` sets one).
+/// A client of the mock as a deployment would have it: the default retries and pacing (Whop's
+/// documented limits, v1 600 per 60 s per operation).
+pub fn paced_client(base_url: &str) -> Client {
+    Client::builder()
+        .transport(|t| {
+            t.base_url(base_url)
+                .token(Token::new(COMPANY_KEY).expect("token"))
+        })
+        .build()
+        .expect("client builds")
+}
+
+/// Serves `mock` and builds a server over it (no per-client limit and no membership sync
+/// unless `configure` sets them), reading the mock through [`client`].
 pub async fn start(
     mock: MockWhop,
+    configure: impl FnOnce(ServerBuilder) -> ServerBuilder,
+) -> Setup {
+    start_with(mock, client, configure).await
+}
+
+/// As [`start`], with the server's client made by `client` from the mock's base URL.
+pub async fn start_with(
+    mock: MockWhop,
+    client: fn(&str) -> Client,
     configure: impl FnOnce(ServerBuilder) -> ServerBuilder,
 ) -> Setup {
     let mock_server = mock.serve().await.expect("mock serves on loopback");
@@ -81,7 +103,8 @@ pub async fn start(
     let clock = Arc::new(ManualClock::new(SystemTime::now()));
     let builder = LicenseServer::builder(client(&mock_server.url("/api")), signing)
         .clock(Arc::clone(&clock) as Arc<dyn whop_license_server::Clock>)
-        .per_client_limit(None);
+        .per_client_limit(None)
+        .sync(false);
     let server = configure(builder).build();
     let router = server.router();
     Setup {
@@ -196,6 +219,23 @@ impl Setup {
 
     pub fn open(&self, token: &str) -> License {
         self.keys.open(token).expect("a token of this server")
+    }
+
+    /// The mock's requests for single memberships (`GET /v1/memberships/{key or id}`, and the
+    /// binding's writes), without the sync's listings.
+    pub fn single_calls(&self) -> Vec<whop_mock::RecordedRequest> {
+        self.whop_calls()
+            .into_iter()
+            .filter(|r| r.path != "/api/v1/memberships")
+            .collect()
+    }
+
+    /// The mock's listings of memberships (the sync's pages).
+    pub fn list_calls(&self) -> Vec<whop_mock::RecordedRequest> {
+        self.whop_calls()
+            .into_iter()
+            .filter(|r| r.path == "/api/v1/memberships")
+            .collect()
     }
 
     /// Requests the mock received for the Current API's memberships.

@@ -40,7 +40,9 @@ one cache through Redis.
 
 --mock serves the embedded demo world instead of Whop, signs with a fresh key unless one is given,
 and prints a demo license key and a curl line to try. Prints the address it listens on, then
-serves until stopped (-v logs each request: never a key, token or hardware ID).";
+serves until Ctrl-C or SIGTERM, letting requests in progress finish, then exits 0. Logs to
+stderr at info level (each request's route, outcome and time, the membership syncs; never a key,
+token or hardware ID); -v logs at debug level, the client's requests too.";
 
 /// Arguments of `whop license serve`.
 #[derive(Debug, Args)]
@@ -86,11 +88,44 @@ pub(super) async fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<Exit, F
     if global.mock {
         print(&demo_lines(address, &keys))?;
     }
+    tracing::info!(%address, "license server listening");
     server
-        .serve(listener)
+        .serve_until(listener, stop_signal())
         .await
         .map_err(|e| Failure::new(Exit::Other, format!("the server stopped: {e}")))?;
+    tracing::info!("license server stopped");
     Ok(Exit::Ok)
+}
+
+/// Ctrl-C, or SIGTERM (what `docker stop`, systemd and Kubernetes send): the server then lets
+/// the requests in progress finish and the command exits 0. A signal that cannot be listened
+/// for is logged and never fires (the other one still does).
+async fn stop_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("Ctrl-C: stopping"),
+        () = terminate => tracing::info!("SIGTERM: stopping"),
+    }
 }
 
 /// The keys: `--signing-key`, else the variable, else (with `--mock` only) a fresh one.
