@@ -29,7 +29,7 @@ pub(crate) struct BuildCost {
     pub(crate) jobs: usize,
 }
 
-/// The smallest app's build: its stripped size and its cold build.
+/// A small app's build (the smallest app's, or another's): its stripped size and its cold build.
 #[derive(Debug)]
 pub(crate) struct MinApp {
     pub(crate) bytes: u64,
@@ -46,19 +46,26 @@ pub(crate) const MIN_APP: &str = "min-license-check";
 /// A cold `cargo build --release` of [`MIN_APP`] with `strip = true`, into its own emptied target
 /// directory.
 pub(crate) fn measure_min_app() -> MinApp {
-    let dir = target_dir().join("bench").join("cold-min-app");
+    measure_app(MIN_APP, "cold-min-app")
+}
+
+/// A cold `cargo build --release` of the binary package `package` with `strip = true`, into its
+/// own emptied target directory `target/bench/<dir>` (the binary is then
+/// `target/bench/<dir>/release/<package>`): its stripped size and its cold build.
+pub(crate) fn measure_app(package: &str, dir: &str) -> MinApp {
+    let dir = target_dir().join("bench").join(dir);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("remove the old cold target directory");
     }
     eprintln!(
-        "whop-bench: cold release build of {MIN_APP} (strip = true) into {}",
+        "whop-bench: cold release build of {package} (strip = true) into {}",
         dir.display()
     );
     let load_before = load_average();
     let start = Instant::now();
     let cpu_before = children_cpu_seconds();
     run(cargo()
-        .args(["build", "--release", "--locked", "--quiet", "-p", MIN_APP])
+        .args(["build", "--release", "--locked", "--quiet", "-p", package])
         .env("CARGO_PROFILE_RELEASE_STRIP", "true")
         .arg("--target-dir")
         .arg(&dir));
@@ -66,7 +73,7 @@ pub(crate) fn measure_min_app() -> MinApp {
     let cold_release_cpu_s = children_cpu_seconds()
         .zip(cpu_before)
         .map(|(after, before)| after - before);
-    let binary = dir.join("release").join(MIN_APP);
+    let binary = dir.join("release").join(package);
     let bytes = std::fs::metadata(&binary)
         .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
         .len();
@@ -74,7 +81,7 @@ pub(crate) fn measure_min_app() -> MinApp {
         bytes,
         cold_release_s,
         cold_release_cpu_s,
-        dependency_crates: tree_size(MIN_APP),
+        dependency_crates: tree_size(package),
         load_before,
     }
 }

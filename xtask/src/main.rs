@@ -150,6 +150,8 @@ fn ci() -> Result<(), String> {
             "--exclude",
             "license-desktop",
             "--exclude",
+            "license-verify-size",
+            "--exclude",
             "whop-test-server",
             "--allow-dirty",
             "--locked",

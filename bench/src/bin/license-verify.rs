@@ -4,18 +4,26 @@
 //! Prints one table and writes it as JSON to `target/bench/license_verify.json`:
 //! - the size of a typical token (membership, product and machine ids, status, period end, three
 //!   times, the key id in the footer);
-//! - the wall-clock cost of one token for four sides, interleaved in rounds, with medians of
-//!   per-round ratios: (v) `Verifier::verify`, the app's start-up check; (o) `KeySet::open`,
+//! - the cost of one token, wall clock and on the CPU (Linux), for four sides, interleaved in
+//!   rounds, with medians of per-round ratios: (v) `Verifier::verify`, the app's start-up check; (o) `KeySet::open`,
 //!   signature and claims without the app's checks; (p) pasetors' `PublicToken::verify` alone
 //!   (base64, PAE, signature); (e) a bare Ed25519 verify (ed25519-compact) of the same signed
 //!   bytes, the floor no verifier of this signature can go under;
 //! - instructions per verify under callgrind (when valgrind is installed) for (v) and (e): a
-//!   figure that holds on a loaded machine.
+//!   figure that holds on a loaded machine;
+//! - the stripped release size of `examples/license-verify-size`, an app that embeds only the
+//!   verifier, and its cold build (as whop-bench measures `min-license-check`); the binary is
+//!   then run on the bench's token, which it must find valid.
 //!
-//! Options: `--quick` (fewer rounds), `--callgrind` (only the deterministic figures),
+//! Options: `--quick` (fewer rounds), `--no-build` (no size), `--callgrind` (only the
+//! deterministic figures),
 //! `--verifies <v|o|p|e> <n>` (internal: only `n` verifies of one side, for callgrind). Other
 //! options (`whop-bench`'s) are ignored.
 
+// build_cost.rs is whop-bench's: only its small-app measurement is used here.
+#[allow(dead_code)]
+#[path = "../build_cost.rs"]
+mod build_cost;
 #[path = "../stats.rs"]
 mod stats;
 #[path = "../valgrind.rs"]
@@ -47,6 +55,11 @@ const SIDE_NAMES: [&str; 4] = [
     "(p) pasetors PublicToken::verify",
     "(e) bare Ed25519 verify (ed25519-compact)",
 ];
+/// The package of the app that embeds only the verifier.
+const SIZE_APP: &str = "license-verify-size";
+/// The largest that app may be, stripped: 1 MB (10^6 bytes), under half of the smallest
+/// whop-client app's budget.
+const MAX_SIZE_APP_BYTES: u64 = 1_000_000;
 /// Verifies in the shorter and the longer callgrind run.
 const FEW: usize = 200;
 const MANY: usize = 1200;
@@ -166,6 +179,9 @@ fn pae(pieces: &[&[u8]]) -> Vec<u8> {
 /// (o), (p) and (e).
 struct WallClock {
     ns: [f64; 4],
+    /// Median nanoseconds on the CPU per check (Linux's schedstat): the time spent waiting for a
+    /// core on a loaded machine left out.
+    cpu_ns: Option<[f64; 4]>,
     v_over: [f64; 3],
     rounds: usize,
     per_batch: usize,
@@ -178,27 +194,44 @@ fn wall_clock(fixture: &Fixture, rounds: usize, per_batch: usize) -> WallClock {
         }
     }
     let mut per_side: [Vec<f64>; 4] = Default::default();
+    let mut cpu_per_side: [Vec<f64>; 4] = Default::default();
     let mut ratios: [Vec<f64>; 3] = Default::default();
     for _ in 0..rounds {
         let mut round = [0.0; 4];
         for (side, ns) in round.iter_mut().enumerate() {
+            let cpu_before = cpu_ns();
             let start = Instant::now();
             for _ in 0..per_batch {
                 fixture.check(side);
             }
             *ns = start.elapsed().as_nanos() as f64 / per_batch as f64;
             per_side[side].push(*ns);
+            if let (Some(before), Some(after)) = (cpu_before, cpu_ns()) {
+                cpu_per_side[side].push(after.saturating_sub(before) as f64 / per_batch as f64);
+            }
         }
         for (i, ratio) in ratios.iter_mut().enumerate() {
             ratio.push(round[0] / round[i + 1]);
         }
     }
+    let complete = cpu_per_side.iter().all(|ns| ns.len() == rounds);
     WallClock {
         ns: per_side.map(|mut ns| stats::median(&mut ns)),
+        cpu_ns: complete.then(|| cpu_per_side.map(|mut ns| stats::median(&mut ns))),
         v_over: ratios.map(|mut r| stats::median(&mut r)),
         rounds,
         per_batch,
     }
+}
+
+/// Nanoseconds this thread has spent on a CPU (`/proc/thread-self/schedstat`, Linux).
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Instructions per check of (v) and (e) under callgrind.
@@ -222,14 +255,43 @@ fn instructions(valgrind: &std::path::Path) -> [f64; 2] {
     })
 }
 
-/// `target/bench`, beside the `release` directory this binary is in.
+/// Runs the stripped [`SIZE_APP`] on the bench's token: it must say valid, or its size would be
+/// that of an app that does not work.
+fn check_size_app() {
+    let binary = build_cost::target_dir()
+        .join("bench/cold-license-verify-size/release")
+        .join(SIZE_APP);
+    // The bench's token was issued at a fixed time; the app checks it against the real clock, so
+    // it gets a token of its own, valid now.
+    let key = SigningKey::generate().expect("a key");
+    let now = SystemTime::now();
+    let token = key
+        .sign(&Claims {
+            membership_id: "mem_XXXXXXXXXXXXXX".to_owned(),
+            product_id: PRODUCT.to_owned(),
+            hardware_id: HWID.to_owned(),
+            status: "active".to_owned(),
+            period_end: None,
+            issued_at: now,
+            refresh_after: now + Duration::from_secs(3600),
+            expires_at: now + Duration::from_secs(7 * 86_400),
+        })
+        .expect("signs");
+    let public_key = key.public_key().to_paserk();
+    let output = std::process::Command::new(&binary)
+        .args([public_key.as_str(), PRODUCT, HWID, token.as_str()])
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    assert!(
+        output.status.success(),
+        "{SIZE_APP} refused a valid token: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+/// `target/bench`, where whop-bench writes too.
 fn bench_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("own path");
-    let target = exe
-        .parent()
-        .and_then(|release| release.parent())
-        .expect("target/<profile>/license-verify");
-    let dir = target.join("bench");
+    let dir = build_cost::target_dir().join("bench");
     std::fs::create_dir_all(&dir).expect("create target/bench");
     dir
 }
@@ -262,6 +324,11 @@ fn main() {
         eprintln!("license-verify: no valgrind: no instructions per verify");
     }
     let instructions = valgrind.as_deref().map(instructions);
+    let size = (!has("--no-build") && !has("--callgrind") && !has("--quick")).then(|| {
+        let app = build_cost::measure_app(SIZE_APP, "cold-license-verify-size");
+        check_size_app();
+        app
+    });
 
     let mut t = String::new();
     let _ = writeln!(t, "| measure | figure | ratio | target |");
@@ -274,26 +341,34 @@ fn main() {
     if let Some(w) = &wall {
         for (side, name) in SIDE_NAMES.iter().enumerate() {
             let (ratio, target) = match side {
-                0 => (
-                    format!(
-                        "v/o {:.2}, v/p {:.2}, v/e {:.2}",
-                        w.v_over[0], w.v_over[1], w.v_over[2]
-                    ),
-                    format!(
-                        "< {:.0} us: {}",
-                        MAX_VERIFY_NS / 1000.0,
-                        if w.ns[0] < MAX_VERIFY_NS {
-                            "met"
-                        } else {
-                            "NOT met"
-                        }
-                    ),
-                ),
+                0 => {
+                    // On a loaded machine the wall clock counts the time spent waiting for a
+                    // core; the time on the CPU is the verifier's cost.
+                    let (judged, basis) = match w.cpu_ns {
+                        Some(cpu) => (cpu[0], "on CPU"),
+                        None => (w.ns[0], "wall"),
+                    };
+                    let met = if judged < MAX_VERIFY_NS {
+                        "met"
+                    } else {
+                        "NOT met"
+                    };
+                    (
+                        format!(
+                            "v/o {:.2}, v/p {:.2}, v/e {:.2}",
+                            w.v_over[0], w.v_over[1], w.v_over[2]
+                        ),
+                        format!("< {:.0} us {basis}: {met}", MAX_VERIFY_NS / 1000.0),
+                    )
+                }
                 _ => (String::new(), String::new()),
             };
+            let cpu = w.cpu_ns.map_or_else(String::new, |cpu| {
+                format!(", {:.1} us on CPU", cpu[side] / 1000.0)
+            });
             let _ = writeln!(
                 t,
-                "| cost per token, {name} | {:.1} us | {ratio} | {target} |",
+                "| cost per token, {name} | {:.1} us wall{cpu} | {ratio} | {target} |",
                 w.ns[side] / 1000.0
             );
         }
@@ -306,6 +381,21 @@ fn main() {
             v - e
         );
     }
+    if let Some(app) = &size {
+        let _ = writeln!(
+            t,
+            "| {SIZE_APP} (only the verifier), stripped release / cold build | {} bytes / {:.0} s ({:.0} s CPU), {} crates | | <= {MAX_SIZE_APP_BYTES} bytes: {} |",
+            app.bytes,
+            app.cold_release_s,
+            app.cold_release_cpu_s.unwrap_or(f64::NAN),
+            app.dependency_crates,
+            if app.bytes <= MAX_SIZE_APP_BYTES {
+                "met"
+            } else {
+                "NOT met"
+            }
+        );
+    }
     println!("{t}");
     let path = bench_dir().join("license_verify.json");
     let report = json!({
@@ -313,12 +403,21 @@ fn main() {
         "wall_clock": wall.as_ref().map(|w| json!({
             "sides": SIDE_NAMES,
             "median_ns": w.ns,
+            "median_cpu_ns": w.cpu_ns,
             "v_over_o_p_e": w.v_over,
             "rounds": w.rounds,
             "checks_per_round": w.per_batch,
             "target_ns": MAX_VERIFY_NS,
         })),
         "instructions_per_token": instructions.map(|[v, e]| json!({ "v": v, "e": e })),
+        "size_app": size.as_ref().map(|app| json!({
+            "package": SIZE_APP,
+            "release_stripped_bytes": app.bytes,
+            "cold_release_build_s": app.cold_release_s,
+            "cold_release_build_cpu_s": app.cold_release_cpu_s,
+            "dependency_crates": app.dependency_crates,
+            "load_average_before": app.load_before,
+        })),
         "table": t,
     });
     std::fs::write(&path, serde_json::to_string_pretty(&report).expect("json"))

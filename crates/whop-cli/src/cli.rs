@@ -5,9 +5,11 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::completions::{self, CompletionsArgs};
 use crate::commands::license::{self, LicenseCommand};
+use crate::commands::login::{self, LoginArgs};
 use crate::commands::me::{self, MeCommand};
 use crate::commands::membership::{self, MembershipCommand};
 use crate::commands::webhook::{self, WebhookCommand};
+use crate::commands::{logout, whoami};
 use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
 use crate::help::{ABOUT, AFTER_HELP, LONG_ABOUT};
@@ -45,6 +47,13 @@ pub(crate) enum Command {
     /// signing key and inspect its tokens (offline).
     #[command(subcommand, after_help = license::GROUP_AFTER_HELP)]
     License(LicenseCommand),
+    /// Sign in with Whop in the browser; `me` commands then use the sign-in.
+    #[command(after_help = login::AFTER_HELP)]
+    Login(LoginArgs),
+    /// Revoke the stored sign-in at Whop and delete it.
+    Logout,
+    /// Show who the stored sign-in is (never a token).
+    Whoami,
     /// Verify a webhook delivery, or sign a body to test a receiver (no network).
     #[command(subcommand)]
     Webhook(WebhookCommand),
@@ -72,6 +81,9 @@ pub(crate) async fn run(cli: &Cli) -> Result<Exit, Failure> {
         Command::Membership(command) => membership::run(global, command).await,
         Command::Me(command) => me::run(global, command).await,
         Command::License(command) => license::run(global, command).await,
+        Command::Login(args) => login::run(global, args).await,
+        Command::Logout => logout::run(global).await,
+        Command::Whoami => whoami::run(global).await,
         Command::Webhook(command) => webhook::run(global, command),
         Command::Completions(args) => completions::run(args, Cli::command()),
     }

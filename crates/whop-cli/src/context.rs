@@ -1,11 +1,14 @@
 //! Where the command sends its requests and with which credentials: the environment, the flags,
 //! or the embedded mock.
 
-use whop_client::{Client, PacingConfig, PacingEnv, Token};
+use tower::layer::util::Identity;
+use whop_client::{BaseUrl, BoxClient, Client, PacingConfig, PacingEnv, Token};
+use whop_oauth::UserAuthLayer;
 
 use crate::exit::{Exit, Failure};
 use crate::global::{GlobalArgs, Secret};
 use crate::mock::{DemoWorld, OR_TRY_MOCK};
+use crate::signin::{self, LOGIN};
 
 /// The variable holding the company API key (v2).
 pub(crate) const ENV_API_KEY: &str = whop_client::ENV_API_KEY;
@@ -52,8 +55,9 @@ impl Credential {
 /// A client ready for one command, and the mock server behind it, if any (kept alive as long as
 /// the client is used).
 pub(crate) struct Target {
-    /// The client, with the credential the command needs.
-    pub(crate) client: Client,
+    /// The client, with the credential the command needs (a token, or the stored sign-in's,
+    /// refreshed as needed).
+    pub(crate) client: BoxClient,
     _mock: Option<DemoWorld>,
 }
 
@@ -83,10 +87,33 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
         Credential::UserToken => world.user_token(),
     });
     let token = token(flag, credential, demo)?;
+    // No user token given: the stored sign-in of `whop login`, checked (and refreshed) now so
+    // that a dead one says "sign in again" before anything else is sent.
+    let signed_in = match (&token, credential) {
+        (None, Credential::UserToken) => {
+            let base_url = parse_base_url(base_url.as_deref())?;
+            match signin::stored(Some(&base_url))? {
+                Some(signed_in) => {
+                    signed_in.check().await?;
+                    tracing::debug!(source = "the stored sign-in", "credential found");
+                    Some(signed_in)
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    if token.is_none() && signed_in.is_none() {
+        return Err(missing(credential));
+    }
 
     let pacing = pacing().await?;
-    let client = Client::builder().transport(|t| {
-        let t = t.token(token).pacing(pacing);
+    let builder = Client::builder().transport(|t| {
+        let t = t.pacing(pacing);
+        let t = match token {
+            Some(token) => t.token(token),
+            None => t,
+        };
         // --timeout: the transport's overall deadline of a call, retries and waits included.
         let t = match global.timeout {
             Some(timeout) => t.deadline(timeout),
@@ -97,13 +124,17 @@ pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Resul
             None => t,
         }
     });
+    let client = match signed_in {
+        Some(signed_in) => builder.layer(UserAuthLayer::new(signed_in.source)),
+        None => builder.layer(Identity::new()),
+    };
     let client = client.build().map_err(|e| {
         Failure::new(
             Exit::Usage,
             format!("{e} (set by --base-url or {ENV_BASE_URL})"),
         )
     })?;
-    tracing::debug!(base_url = %client.base_url(), "client ready");
+    tracing::debug!("client ready");
     Ok(Target {
         client,
         _mock: mock,
@@ -140,12 +171,13 @@ async fn pacing() -> Result<PacingConfig, Failure> {
     Ok(pacing.into_config())
 }
 
-/// The credential from its flag, else (with `--mock`) the demo one, else its variable.
+/// The credential from its flag, else (with `--mock`) the demo one, else its variable; `None`
+/// when none is given.
 fn token(
     flag: Option<&Secret>,
     credential: Credential,
     demo: Option<&str>,
-) -> Result<Token, Failure> {
+) -> Result<Option<Token>, Failure> {
     let (value, source) = if let Some(secret) = flag {
         (secret.expose().to_owned(), credential.flag())
     } else if let Some(demo) = demo {
@@ -153,19 +185,11 @@ fn token(
     } else if let Some(value) = env(credential.variable()) {
         (value, credential.variable())
     } else {
-        return Err(Failure::new(
-            Exit::Usage,
-            format!(
-                "no {what}: set {var} (or pass {flag}{OR_TRY_MOCK})",
-                what = credential.what(),
-                var = credential.variable(),
-                flag = credential.flag(),
-            ),
-        ));
+        return Ok(None);
     };
     tracing::debug!(credential = credential.what(), source, "credential found");
     // `InvalidToken`'s message never repeats the token.
-    Token::new(value).map_err(|e| {
+    Token::new(value).map(Some).map_err(|e| {
         Failure::new(
             Exit::Usage,
             format!("the {} from {source} is refused: {e}", credential.what()),
@@ -173,7 +197,41 @@ fn token(
     })
 }
 
+/// The usage error for a credential given nowhere.
+fn missing(credential: Credential) -> Failure {
+    let sign_in = match credential {
+        Credential::UserToken => format!("sign in with `{LOGIN}`, or "),
+        Credential::CompanyKey => String::new(),
+    };
+    Failure::new(
+        Exit::Usage,
+        format!(
+            "no {what}: {sign_in}set {var} (or pass {flag}{OR_TRY_MOCK})",
+            what = credential.what(),
+            var = credential.variable(),
+            flag = credential.flag(),
+        ),
+    )
+}
+
+/// The base URL a command talks to: `url` (from the flag, the variable or the mock), else
+/// Whop's.
+///
+/// # Errors
+/// A URL the client refuses ([`Exit::Usage`]).
+pub(crate) fn parse_base_url(url: Option<&str>) -> Result<BaseUrl, Failure> {
+    match url {
+        Some(url) => BaseUrl::parse(url).map_err(|e| {
+            Failure::new(
+                Exit::Usage,
+                format!("{e} (set by --base-url or {ENV_BASE_URL})"),
+            )
+        }),
+        None => Ok(BaseUrl::default()),
+    }
+}
+
 /// A variable's value; unset and empty are the same (`WHOP_API_KEY= whop ...` clears it).
-fn env(name: &str) -> Option<String> {
+pub(crate) fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }

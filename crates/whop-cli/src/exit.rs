@@ -138,6 +138,10 @@ impl Call<'_> {
 
 /// Turns a client error into the line and code to report.
 pub(crate) fn classify(error: &Error, call: Call<'_>) -> Failure {
+    // A call through the stored sign-in whose refresh failed: "sign in again", not a network error.
+    if let Some(oauth) = crate::signin::oauth_cause(error) {
+        return crate::signin::oauth_failure(oauth);
+    }
     let status = error.status().map(|s| s.as_u16());
     let (exit, mut message) = match error {
         Error::InvalidInput(_) => (Exit::Usage, error.to_string()),

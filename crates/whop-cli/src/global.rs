@@ -55,7 +55,8 @@ pub(crate) struct GlobalArgs {
     pub(crate) api_key: Option<Secret>,
 
     /// User token (OAuth token or app-proxy JWT) for `me ...` and `license check` [env:
-    /// WHOP_USER_TOKEN]. Visible in shell history and the process list: prefer the variable.
+    /// WHOP_USER_TOKEN]; without one, the sign-in of `whop login` is used. Visible in shell
+    /// history and the process list: prefer the variable, or `whop login`.
     #[arg(long, global = true, value_name = "TOKEN", value_parser = Secret::parse)]
     pub(crate) user_token: Option<Secret>,
 

@@ -25,6 +25,7 @@ mod mock;
 mod output;
 mod raw_json;
 mod render;
+mod signin;
 
 use std::process::ExitCode;
 

@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use clap::{Args, ValueEnum};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use whop_client::transport::Transport;
+use whop_client::BoxHttpService;
 use whop_client::{
     ListMemberships, MAX_FIRST, MembershipFilter, MembershipStatus, PageError, Response, Stream,
 };
@@ -206,7 +206,7 @@ pub(crate) async fn print_current_listing(
     paging: &PagingArgs,
     first: Option<u8>,
     statuses: Vec<MembershipFilter>,
-    mut listing: ListMemberships<Transport>,
+    mut listing: ListMemberships<BoxHttpService>,
 ) -> Result<Exit, Failure> {
     if let Some(first) = first {
         listing = listing.first(first);

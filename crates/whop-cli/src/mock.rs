@@ -33,6 +33,10 @@ pub(crate) fn v2_retired_from_env() -> Result<bool, Failure> {
     }
 }
 
+/// The client ID of the OAuth app the `--mock` world registers for `whop --mock login`.
+#[cfg(feature = "mock")]
+pub(crate) const DEMO_CLIENT_ID: &str = "app_whopclidemo0001";
+
 /// What the error for a missing credential suggests last, after its variable and flag.
 #[cfg(feature = "mock")]
 pub(crate) const OR_TRY_MOCK: &str = "; or try --mock";
@@ -48,7 +52,7 @@ pub(crate) use without_mock::DemoWorld;
 
 #[cfg(feature = "mock")]
 mod with_mock {
-    use whop_mock::{DEMO_COMPANY_KEY, DEMO_USER_TOKEN, MockServer, MockWhop};
+    use whop_mock::{DEMO_COMPANY_KEY, DEMO_USER_TOKEN, MockServer, MockWhop, OAuthApp};
 
     use super::{Exit, Failure, v2_retired_from_env};
 
@@ -65,7 +69,16 @@ mod with_mock {
         /// ([`Exit::Other`]).
         pub(crate) async fn start() -> Result<DemoWorld, Failure> {
             let retired = v2_retired_from_env()?;
-            let mock = MockWhop::demo_builder().v2_retired(retired).build();
+            let mock = MockWhop::demo_builder()
+                .v2_retired(retired)
+                // `whop --mock login`: a public app (no secret, as for any CLI), its loopback
+                // redirect accepted on whatever port the command listens on.
+                .oauth_app(
+                    OAuthApp::public(super::DEMO_CLIENT_ID)
+                        .redirect_uri("http://127.0.0.1/callback")
+                        .any_loopback_port(true),
+                )
+                .build();
             let server = mock.serve().await.map_err(|e| {
                 Failure::new(
                     Exit::Other,
@@ -89,6 +102,11 @@ mod with_mock {
         /// The demo company's API key.
         pub(crate) fn company_key(&self) -> &'static str {
             DEMO_COMPANY_KEY
+        }
+
+        /// The client ID of the demo world's OAuth app.
+        pub(crate) fn client_id(&self) -> String {
+            super::DEMO_CLIENT_ID.to_owned()
         }
 
         /// The demo user's token.
@@ -124,6 +142,10 @@ mod without_mock {
         }
 
         pub(crate) fn company_key(&self) -> &'static str {
+            match *self {}
+        }
+
+        pub(crate) fn client_id(&self) -> String {
             match *self {}
         }
 

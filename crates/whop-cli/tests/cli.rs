@@ -328,7 +328,8 @@ fn me_membership_without_a_user_token_names_whop_user_token() {
     assert_eq!(
         out.error_line(),
         format!(
-            "whop: error: no user token: set WHOP_USER_TOKEN (or pass --user-token{OR_TRY_MOCK})"
+            "whop: error: no user token: sign in with `whop login`, or set WHOP_USER_TOKEN (or pass \
+             --user-token{OR_TRY_MOCK})"
         )
     );
 }
@@ -432,7 +433,8 @@ fn license_check_without_a_user_token_names_whop_user_token() {
     assert_eq!(
         out.error_line(),
         format!(
-            "whop: error: no user token: set WHOP_USER_TOKEN (or pass --user-token{OR_TRY_MOCK})"
+            "whop: error: no user token: sign in with `whop login`, or set WHOP_USER_TOKEN (or pass \
+             --user-token{OR_TRY_MOCK})"
         )
     );
 }

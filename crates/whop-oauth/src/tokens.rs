@@ -31,6 +31,11 @@ pub struct TokenSet {
     refresh_token: Option<RefreshToken>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     expires_at: Option<SystemTime>,
+    /// When the set was received, so that a token whose whole lifetime is shorter than the
+    /// refresh margin is not refreshed on every call (`None` for sets made by [`TokenSet::new`]
+    /// and for sets stored before this field existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    received_at: Option<SystemTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,6 +65,7 @@ impl TokenSet {
             access_token: AccessToken::new(access_token.into()),
             refresh_token: refresh_token.map(RefreshToken::new),
             expires_at,
+            received_at: None,
             id_token: None,
             company_id: None,
         }
@@ -85,6 +91,7 @@ impl TokenSet {
             expires_at: response
                 .expires_in()
                 .and_then(|lifetime| received_at.checked_add(lifetime)),
+            received_at: Some(received_at),
             id_token: response.extra_fields().id_token.clone(),
             company_id,
         }
@@ -136,9 +143,19 @@ impl TokenSet {
 
     /// `true` if the access token expires within `margin` of `now` (or has expired). A set
     /// without an expiry never does: nothing says when to refresh it.
+    ///
+    /// The margin is at most half the token's lifetime when the set knows when it was received:
+    /// a token that lives 60 s is not "about to expire" for the whole of its life under a
+    /// five-minute margin, which would refresh it on every call.
     pub fn expires_within(&self, margin: Duration, now: SystemTime) -> bool {
-        self.expires_at
-            .is_some_and(|at| now.checked_add(margin).is_none_or(|limit| at <= limit))
+        let Some(at) = self.expires_at else {
+            return false;
+        };
+        let margin = match self.received_at.and_then(|r| at.duration_since(r).ok()) {
+            Some(lifetime) => margin.min(lifetime / 2),
+            None => margin,
+        };
+        now.checked_add(margin).is_none_or(|limit| at <= limit)
     }
 }
 
@@ -170,6 +187,28 @@ mod tests {
                 set.expires_within(margin, now),
                 expected,
                 "{expires_at:?} {margin:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_shorter_lived_than_the_margin_is_refreshed_at_half_its_life() {
+        let received = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        let lifetime = Duration::from_secs(60);
+        let mut set = TokenSet::new("at", None, Some(received + lifetime));
+        set.received_at = Some(received);
+        let margin = Duration::from_secs(5 * 60);
+        let cases = [
+            (Duration::ZERO, false),
+            (Duration::from_secs(29), false),
+            (Duration::from_secs(30), true),
+            (Duration::from_secs(61), true),
+        ];
+        for (age, expected) in cases {
+            assert_eq!(
+                set.expires_within(margin, received + age),
+                expected,
+                "{age:?}"
             );
         }
     }

@@ -50,7 +50,7 @@ whatever `page_info` says. With --api legacy: GET /v5/me/memberships, which list
 memberships unless --valid false is given.
 
 Without --all, one page. --json prints JSON Lines. Needs a user token (WHOP_USER_TOKEN or
---user-token).";
+--user-token), or the sign-in of `whop login`.";
 
 /// `whop me ...`
 #[derive(Debug, Subcommand)]
@@ -59,8 +59,8 @@ pub(crate) enum MeCommand {
     #[command(
         long_about = "Look up one of your memberships by membership ID or license key \
             (GET /v1/memberships/{id}; with --api legacy, GET /v5/me/memberships/{id}).\n\n\
-            Needs a user token (WHOP_USER_TOKEN or --user-token); only that user's memberships \
-            are found. A license key is sent as one percent-encoded path segment, whatever it \
+            Needs a user token (WHOP_USER_TOKEN or --user-token), or the sign-in of `whop \
+            login`; only that user's memberships are found. A license key is sent as one percent-encoded path segment, whatever it \
             contains.",
         after_help = MEMBERSHIP_AFTER_HELP
     )]

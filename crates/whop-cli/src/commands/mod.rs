@@ -16,6 +16,9 @@
 
 pub(crate) mod completions;
 pub(crate) mod license;
+pub(crate) mod login;
+pub(crate) mod logout;
 pub(crate) mod me;
 pub(crate) mod membership;
 pub(crate) mod webhook;
+pub(crate) mod whoami;

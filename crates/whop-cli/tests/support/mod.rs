@@ -155,6 +155,11 @@ impl Whop {
             }
         }
         command.env_remove("RUST_LOG");
+        // Never the developer's own sign-in (`whop login`): a directory that does not exist.
+        command.env(
+            "WHOP_CONFIG_DIR",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("whop-no-config"),
+        );
         Whop {
             command,
             stdin: None,
@@ -228,6 +233,118 @@ impl Whop {
             stderr: stderr.join().expect("stderr reader"),
         }
     }
+}
+
+impl Whop {
+    /// Starts `whop` with these arguments and returns at once, its stderr read line by line
+    /// (for `login --no-browser`, whose URL must be followed while it waits).
+    #[allow(dead_code)] // only the login tests; each test file compiles this module
+    pub(crate) fn spawn(mut self, args: &[&str]) -> Running {
+        let mut child = self
+            .command
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the whop binary starts");
+        let stdout = read_in_background(child.stdout.take().expect("piped stdout"));
+        let (lines, receive) = std::sync::mpsc::channel();
+        let mut pipe = std::io::BufReader::new(child.stderr.take().expect("piped stderr"));
+        let stderr = thread::spawn(move || {
+            use std::io::BufRead as _;
+            let mut text = String::new();
+            let mut line = String::new();
+            while pipe.read_line(&mut line).unwrap_or(0) > 0 {
+                text.push_str(&line);
+                let _ = lines.send(std::mem::take(&mut line));
+            }
+            text
+        });
+        Running {
+            child,
+            stdout,
+            stderr,
+            lines: receive,
+            started: Instant::now(),
+        }
+    }
+}
+
+/// A `whop` still running (from [`Whop::spawn`]).
+#[allow(dead_code)]
+pub(crate) struct Running {
+    child: std::process::Child,
+    stdout: thread::JoinHandle<String>,
+    stderr: thread::JoinHandle<String>,
+    lines: std::sync::mpsc::Receiver<String>,
+    started: Instant,
+}
+
+#[allow(dead_code)]
+impl Running {
+    /// The first stderr line that starts with `prefix`, waiting for it.
+    pub(crate) fn stderr_line_starting_with(&self, prefix: &str) -> String {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(CHILD_TIMEOUT)
+                .unwrap_or_else(|_| panic!("no stderr line starting with {prefix:?}"));
+            if line.starts_with(prefix) {
+                return line.trim_end().to_owned();
+            }
+        }
+    }
+
+    /// Waits for the command to end (killing it past the time limit).
+    pub(crate) fn finish(mut self) -> Outcome {
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for whop") {
+                break status;
+            }
+            if self.started.elapsed() > CHILD_TIMEOUT {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("whop ran longer than {CHILD_TIMEOUT:?} and was killed");
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        Outcome {
+            code: status.code(),
+            stdout: self.stdout.join().expect("stdout reader"),
+            stderr: self.stderr.join().expect("stderr reader"),
+        }
+    }
+}
+
+/// A GET as a browser sends it, to a plain-http loopback URL: the status and the `Location`.
+#[allow(dead_code)]
+pub(crate) fn browser_get(url: &str) -> (u16, Option<String>) {
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = std::net::TcpStream::connect(host).expect("the server listens");
+    stream
+        .set_read_timeout(Some(CHILD_TIMEOUT))
+        .expect("a read timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("the request is sent");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let head = response.split("\r\n\r\n").next().unwrap_or_default();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    let location = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("location")
+            .then(|| value.trim().to_owned())
+    });
+    (status, location)
 }
 
 fn read_in_background(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {

@@ -1,0 +1,48 @@
+//! `whop whoami`: who the stored sign-in is (Whop's `userinfo`), never a token.
+
+use crate::context::{ENV_BASE_URL, env, parse_base_url};
+use crate::exit::{Exit, Failure};
+use crate::global::GlobalArgs;
+use crate::output::print;
+use crate::signin::{LOGIN, oauth_failure, stored};
+
+/// Runs `whop whoami`: the user's ID, username, name and email (`--json`: every claim).
+pub(crate) async fn run(global: &GlobalArgs) -> Result<Exit, Failure> {
+    if global.mock {
+        return Err(Failure::new(
+            Exit::Usage,
+            "--mock saves no sign-in: `whop --mock login` shows the demo user",
+        ));
+    }
+    let url = global.base_url.clone().or_else(|| env(ENV_BASE_URL));
+    let base_url = parse_base_url(url.as_deref())?;
+    let signed_in = stored(Some(&base_url))?.ok_or_else(|| {
+        Failure::new(
+            Exit::Usage,
+            format!("not signed in: sign in with `{LOGIN}`; nothing was sent"),
+        )
+    })?;
+    let user = signed_in
+        .source
+        .userinfo()
+        .await
+        .map_err(|e| oauth_failure(&e))?;
+    if global.json {
+        let json = serde_json::to_string_pretty(&user)
+            .map_err(|e| Failure::new(Exit::Other, format!("could not print the user: {e}")))?;
+        print(&format!("{json}\n"))?;
+        return Ok(Exit::Ok);
+    }
+    let rows = [
+        ("user", Some(user.sub.as_str())),
+        ("username", user.preferred_username.as_deref()),
+        ("name", user.name.as_deref()),
+        ("email", user.email.as_deref()),
+    ];
+    let text: String = rows
+        .iter()
+        .filter_map(|(label, value)| value.map(|v| format!("{label:<9} {v}\n")))
+        .collect();
+    print(&text)?;
+    Ok(Exit::Ok)
+}
