@@ -3,7 +3,8 @@
 //!
 //! 1. **Whop calls for N launches over M keys.** M apps hold tokens (issued earlier, due for a
 //!    refresh) and launch N times in all, in a shuffled order, 64 at a time: each launch is a
-//!    `POST /v1/refresh`. The mock enforces Whop's limits, the server's client paces at them.
+//!    `POST /v1/refresh`, to a server just started (with its default start-up sync, which lists
+//!    Whop's memberships). The mock enforces Whop's limits, the server's client paces at them.
 //!    Target: at most M calls to Whop, no 429.
 //! 2. **Refreshes per second from cache**, p50 and p99, at a few concurrencies (every membership
 //!    is in the cache after step 1). Target: ≥ 20,000/s and p99 < 5 ms on 2 cores.
@@ -129,7 +130,7 @@ fn main() {
         "\n## License server (whop-mock and the server in-process on loopback, 2 server workers)\n"
     );
     println!(
-        "Launches: {} refreshes over {} keys, {LAUNCH_CONCURRENCY} at a time, from a cold cache: \
+        "Launches: {} refreshes over {} keys, {LAUNCH_CONCURRENCY} at a time, from a fresh server: \
          {:.1} s; answers {:?}",
         settings.launches, settings.keys, launches.seconds, launches.outcomes
     );
