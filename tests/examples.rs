@@ -26,6 +26,10 @@ const EXAMPLES: &[(&str, &str, &[&str])] = &[
     ("whop-oauth", "desktop_gate", &[]),
 ];
 
+/// Example apps that are workspace packages of their own (`examples/<package>`, built as that
+/// package's binary), with the arguments that make each run to the end by itself.
+const PACKAGE_EXAMPLES: &[(&str, &[&str])] = &[("license-desktop", &["--self-test"])];
+
 /// How long one example may run before it is killed and the test fails.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -65,23 +69,53 @@ fn run_example(package: &str, name: &str) {
          running this test), or `cargo build -p {package} --examples` before `cargo test -p \
          whop-tests`"
     );
-    assert!(
-        binary.is_file(),
-        "example `{name}` was not built: {} is missing; {how}",
-        binary.display()
-    );
     let source = workspace()
         .join("crates")
         .join(package)
         .join("examples")
         .join(format!("{name}.rs"));
+    run_built(name, &binary, modified(&source), &how, args);
+}
+
+/// Runs the example package `package` (its binary) with its arguments from
+/// [`PACKAGE_EXAMPLES`], as [`run_example`] does.
+fn run_package_example(package: &str) {
+    let args = PACKAGE_EXAMPLES
+        .iter()
+        .find(|&&(p, _)| p == package)
+        .map(|&(_, args)| args)
+        .unwrap_or_else(|| panic!("example package `{package}` is not in PACKAGE_EXAMPLES"));
+    let binary = examples_dir()
+        .parent()
+        .expect("target/<profile>/")
+        .join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
+    let how = format!(
+        "build it with `cargo test --workspace` (the package's own test builds its binary), or \
+         `cargo build -p {package}` before `cargo test -p whop-tests`"
+    );
+    let sources = workspace().join("examples").join(package).join("src");
+    let newest = std::fs::read_dir(&sources)
+        .unwrap_or_else(|e| panic!("{}: {e}", sources.display()))
+        .map(|entry| modified(&entry.expect("a source file").path()))
+        .max()
+        .expect("the package has sources");
+    run_built(package, &binary, newest, &how, args);
+}
+
+/// Runs `binary` (built no earlier than `source_changed`, else `how` says how to rebuild it)
+/// with `args` and no `WHOP_*` variable, and asserts it exits 0 within [`TIMEOUT`].
+fn run_built(name: &str, binary: &Path, source_changed: SystemTime, how: &str, args: &[&str]) {
     assert!(
-        modified(&binary) >= modified(&source),
-        "example `{name}` is older than its source {}: {how}",
-        source.display()
+        binary.is_file(),
+        "example `{name}` was not built: {} is missing; {how}",
+        binary.display()
+    );
+    assert!(
+        modified(binary) >= source_changed,
+        "example `{name}` is older than its source: {how}"
     );
 
-    let mut command = Command::new(&binary);
+    let mut command = Command::new(binary);
     command.args(args);
     for (variable, _) in std::env::vars_os() {
         if variable.to_string_lossy().starts_with("WHOP_") {
@@ -169,6 +203,11 @@ fn desktop_gate() {
     run_example("whop-oauth", "desktop_gate");
 }
 
+#[test]
+fn license_desktop() {
+    run_package_example("license-desktop");
+}
+
 /// A new example must be added here (so it runs) and to the README (so it is found).
 #[test]
 fn every_example_is_run_here_and_listed_in_the_readme() {
@@ -205,6 +244,10 @@ fn every_example_is_run_here_and_listed_in_the_readme() {
     let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
     for (package, name) in &listed {
         let command = format!("cargo run -p {package} --example {name}");
+        assert!(readme.contains(&command), "README.md lacks `{command}`");
+    }
+    for (package, _) in PACKAGE_EXAMPLES {
+        let command = format!("cargo run -p {package}");
         assert!(readme.contains(&command), "README.md lacks `{command}`");
     }
 }

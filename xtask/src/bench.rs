@@ -2,7 +2,9 @@
 //! ([`PROGRAMS`]).
 //!
 //! `whop-bench` prints one table and writes the figures as JSON to `target/bench/bench.json`;
-//! `license-verify` (the license verifier's cost) to `target/bench/license_verify.json`. Extra
+//! `license-verify` (the license verifier's cost) to `target/bench/license_verify.json`;
+//! `license-server` (the license server's refreshes from cache, Whop calls per launches) prints
+//! its table. Extra
 //! arguments go to the benchmark: `--quick` (shorter rounds), `--no-build` (no build cost),
 //! `--callgrind` (only the deterministic figures: allocations per call, and instructions per call
 //! under valgrind's callgrind, which a full run also reports when valgrind is installed).
@@ -11,7 +13,7 @@ use std::time::Instant;
 
 /// The binaries of the `whop-bench` package that `cargo xtask bench` runs, in this order. Each
 /// takes the same arguments and ignores those it does not know.
-const PROGRAMS: &[&str] = &["whop-bench", "license-verify"];
+const PROGRAMS: &[&str] = &["whop-bench", "license-verify", "license-server"];
 
 /// Runs the benchmarks with `args` passed through.
 pub(crate) fn bench(args: &[String]) -> Result<(), String> {

@@ -148,6 +148,8 @@ fn ci() -> Result<(), String> {
             "--exclude",
             "min-license-check",
             "--exclude",
+            "license-desktop",
+            "--exclude",
             "license-verify-size",
             "--exclude",
             "whop-test-server",

@@ -1,36 +1,5 @@
 //! [`RedisStore`]: the binding locks and the cache in one Redis, shared by every instance of the
 //! server (feature `redis`).
-//!
-//! # Why
-//!
-//! [`MemoryStore`](super::MemoryStore) makes one process a single writer per license key. Two
-//! instances behind a load balancer each hold their own lock, so two machines racing on one
-//! unbound key through different instances could both be bound. With one Redis, there is one
-//! lock per key for all of them, and one cache, so a key read by one instance is not read again
-//! from Whop by the other.
-//!
-//! # How
-//!
-//! - **Lock**: `SET <name> <token> NX PX <ttl>`, the single-instance Redis lock: whoever sets
-//!   the key holds the lock, until it deletes it or `ttl` runs out (a crashed holder cannot keep
-//!   it). A waiter polls with a backoff that doubles from 1 ms up to 20 ms, jittered so waiters
-//!   spread out, and gives up at `wait`.
-//! - **Unlock**: a compare-and-delete script (`unlock.lua`), run by its SHA (`EVALSHA`, loaded
-//!   again on `NOSCRIPT`): the key is deleted only while it still holds this holder's token, so
-//!   a holder whose time ran out never releases the lock someone else took since.
-//! - **Cache**: `GET`, `SET <name> <bytes> PX <ttl>`, `DEL`. Every entry expires on its own.
-//! - **Names**: the server's own ([`lock_name`](super::lock_name),
-//!   [`cache_name`](super::cache_name)), used as they are: SHA-256 hex under `whop-license:`,
-//!   never a license key in clear. The same Redis can serve the pacing store too
-//!   (`whop:pacing:…` keys): the two namespaces do not meet.
-//!
-//! # When Redis fails
-//!
-//! Every operation is bounded by the store's timeout (default 500 ms) and fails with a
-//! [`StoreError`] that names the operation and the cause, never a key or a value: the server
-//! then answers "try later" rather than binding without a lock. The connection (the `redis`
-//! crate's `ConnectionManager`) reconnects by itself after a failure; it is tied to the Tokio
-//! runtime [`RedisStore::connect`] ran on.
 
 use std::fmt;
 use std::future::Future;
@@ -52,8 +21,38 @@ const MAX_POLL: Duration = Duration::from_millis(20);
 /// The default bound on one Redis operation.
 const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// A [`Store`] in Redis, shared by every server instance that connects to it. See the
-/// [module docs](self) for the commands and what happens when Redis fails.
+/// A [`Store`] in Redis, shared by every server instance that connects to it.
+///
+/// # Why
+///
+/// [`MemoryStore`](super::MemoryStore) makes one process a single writer per license key. Two
+/// instances behind a load balancer each hold their own lock, so two machines racing on one
+/// unbound key through different instances could both be bound. With one Redis, there is one
+/// lock per key for all of them, and one cache, so a key read by one instance is not read again
+/// from Whop by the other.
+///
+/// # How
+///
+/// - **Lock**: `SET <name> <token> NX PX <ttl>`, the single-instance Redis lock: whoever sets
+///   the key holds the lock, until it deletes it or `ttl` runs out (a crashed holder cannot keep
+///   it). A waiter polls with a backoff that doubles from 1 ms up to 20 ms, jittered so waiters
+///   spread out, and gives up at `wait`.
+/// - **Unlock**: a compare-and-delete script (`unlock.lua`), run by its SHA (`EVALSHA`, loaded
+///   again on `NOSCRIPT`): the key is deleted only while it still holds this holder's token, so
+///   a holder whose time ran out never releases the lock someone else took since.
+/// - **Cache**: `GET`, `SET <name> <bytes> PX <ttl>`, `DEL`. Every entry expires on its own.
+/// - **Names**: the server's own ([`lock_name`](super::lock_name),
+///   [`cache_name`](super::cache_name)), used as they are: SHA-256 hex under `whop-license:`,
+///   never a license key in clear. The same Redis can serve the pacing store too
+///   (`whop:pacing:…` keys): the two namespaces do not meet.
+///
+/// # When Redis fails
+///
+/// Every operation is bounded by the store's timeout (default 500 ms) and fails with a
+/// [`StoreError`] that names the operation and the cause, never a key or a value: the server
+/// never binds a key without its lock. The connection (the `redis`
+/// crate's `ConnectionManager`) reconnects by itself after a failure; it is tied to the Tokio
+/// runtime [`RedisStore::connect`] ran on.
 ///
 /// Cheap to clone: clones share the connection. Needs the Tokio runtime it was connected on.
 #[derive(Clone)]

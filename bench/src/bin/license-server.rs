@@ -1,0 +1,381 @@
+//! The license server's figures (issue 24), with whop-mock and a `LicenseServer` in-process on
+//! loopback (the embedded store):
+//!
+//! 1. **Whop calls for N launches over M keys.** M apps hold tokens (issued earlier, due for a
+//!    refresh) and launch N times in all, in a shuffled order, 64 at a time: each launch is a
+//!    `POST /v1/refresh`, to a server just started (with its default start-up sync, which lists
+//!    Whop's memberships). The mock enforces Whop's limits, the server's client paces at them.
+//!    Target: at most M calls to Whop, no 429.
+//! 2. **Refreshes per second from cache**, p50 and p99, at a few concurrencies (every membership
+//!    is in the cache after step 1). Target: ≥ 20,000/s and p99 < 5 ms on 2 cores.
+//! 3. **The floor**, in the same run: a bare axum handler answering a fixed token over the same
+//!    loopback and client (HTTP alone), and the token work alone (open the old token, sign a new
+//!    one) per call. Ratios say what the server adds to each.
+//!
+//! `cargo run --release -p whop-bench --bin license-server [-- --quick]`
+
+#[path = "../stats.rs"]
+#[allow(dead_code)]
+mod stats;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::json;
+use whop_client::{Client, Token};
+use whop_license::{Claims, SigningKey, SigningKeys};
+use whop_license_server::LicenseServer;
+use whop_mock::{DEFAULT_PRODUCT_ID, DEMO_COMPANY_KEY, MockMembership, MockServer, MockWhop};
+
+use crate::stats::percentile;
+
+const CONCURRENCIES: [usize; 3] = [1, 16, 64];
+const LAUNCH_CONCURRENCY: usize = 64;
+
+type Http = HyperClient<HttpConnector, Full<Bytes>>;
+
+struct Settings {
+    keys: usize,
+    launches: usize,
+    rounds: usize,
+    round: Duration,
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let settings = if quick {
+        Settings {
+            keys: 100,
+            launches: 1_000,
+            rounds: 2,
+            round: Duration::from_millis(300),
+        }
+    } else {
+        Settings {
+            keys: 1_000,
+            launches: 10_000,
+            rounds: 5,
+            round: Duration::from_secs(1),
+        }
+    };
+    // The servers on two workers (the machine's two cores); the load on a thread of its own.
+    let servers = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let load = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let signing = SigningKey::generate().expect("a signing key");
+    let tokens = tokens_due_for_refresh(&signing, settings.keys);
+    let (whop, server_addr) = servers.block_on(start(&signing, settings.keys));
+    let floor_addr = servers.block_on(start_floor(tokens[0].clone()));
+    let http: Http = HyperClient::builder(TokioExecutor::new()).build(HttpConnector::new());
+
+    eprintln!(
+        "license-server: {} launches over {} keys, {LAUNCH_CONCURRENCY} at a time",
+        settings.launches, settings.keys
+    );
+    let launches = load.block_on(launch(&http, server_addr, &tokens, settings.launches));
+    let requests = whop.mock().requests();
+    let whop_calls = requests.len();
+    let whop_429 = requests.iter().filter(|r| r.status == Some(429)).count();
+    // Which calls were repeats: a read sent but answered after the client's deadline is made
+    // again by a later launch.
+    let mut per_path: BTreeMap<&str, usize> = BTreeMap::new();
+    for request in &requests {
+        *per_path.entry(request.path.as_str()).or_insert(0) += 1;
+    }
+    let repeated = per_path.values().filter(|&&n| n > 1).count();
+
+    eprintln!(
+        "license-server: refreshes from cache, {} rounds of {:?} per concurrency",
+        settings.rounds, settings.round
+    );
+    let mut rows = Vec::new();
+    for concurrency in CONCURRENCIES {
+        let mut server = Vec::new();
+        let mut floor = Vec::new();
+        for _ in 0..settings.rounds {
+            server.push(load.block_on(refresh_load(
+                &http,
+                server_addr,
+                &tokens,
+                concurrency,
+                settings.round,
+            )));
+            floor.push(load.block_on(refresh_load(
+                &http,
+                floor_addr,
+                &tokens,
+                concurrency,
+                settings.round,
+            )));
+        }
+        rows.push((concurrency, median_of(server), median_of(floor)));
+    }
+    let per_token_us = token_work_us(&signing, &tokens);
+    drop(servers);
+
+    println!(
+        "\n## License server (whop-mock and the server in-process on loopback, 2 server workers)\n"
+    );
+    println!(
+        "Launches: {} refreshes over {} keys, {LAUNCH_CONCURRENCY} at a time, from a fresh server: \
+         {:.1} s; answers {:?}",
+        settings.launches, settings.keys, launches.seconds, launches.outcomes
+    );
+    println!(
+        "Whop calls: {whop_calls} (target ≤ {}) on {} paths, {repeated} of them called more than \
+         once; 429s: {whop_429} (target 0)\n",
+        settings.keys,
+        per_path.len()
+    );
+    println!("| concurrency | refreshes/s | p50 | p99 | floor req/s | floor p99 | server/floor |");
+    println!("|---|---|---|---|---|---|---|");
+    for (concurrency, server, floor) in &rows {
+        println!(
+            "| {concurrency} | {:.0} | {:.2} ms | {:.2} ms | {:.0} | {:.2} ms | {:.2} |",
+            server.rps,
+            server.p50_ms,
+            server.p99_ms,
+            floor.rps,
+            floor.p99_ms,
+            server.rps / floor.rps
+        );
+    }
+    println!(
+        "\nToken work alone (open the presented token + sign a new one): {per_token_us:.1} µs per \
+         refresh, at most {:.0}/s on one core",
+        1e6 / per_token_us
+    );
+    println!("Targets: ≥ 20,000 refreshes/s and p99 < 5 ms on 2 cores; Whop calls ≤ keys, no 429.");
+}
+
+/// Tokens of `keys` apps, issued two hours ago and due for a refresh an hour ago.
+fn tokens_due_for_refresh(signing: &SigningKey, keys: usize) -> Vec<String> {
+    let now = SystemTime::now();
+    let hours = |h: u64| Duration::from_secs(h * 3600);
+    (0..keys)
+        .map(|i| {
+            let claims = Claims {
+                membership_id: membership_id(i),
+                product_id: DEFAULT_PRODUCT_ID.to_owned(),
+                hardware_id: hardware_id(i),
+                status: "active".to_owned(),
+                period_end: None,
+                issued_at: now - hours(2),
+                refresh_after: now - hours(1),
+                expires_at: now + hours(24 * 6),
+            };
+            signing.sign(&claims).expect("signs")
+        })
+        .collect()
+}
+
+fn membership_id(i: usize) -> String {
+    format!("mem_bench{i:08}")
+}
+
+fn hardware_id(i: usize) -> String {
+    format!("machine-{i:05}")
+}
+
+/// whop-mock with `keys` bound memberships (Whop's limits on), and the license server.
+async fn start(signing: &SigningKey, keys: usize) -> (MockServer, SocketAddr) {
+    let mut world = MockWhop::demo_builder();
+    for i in 0..keys {
+        world = world.membership(
+            MockMembership::new(membership_id(i))
+                .license_key(format!("BENCH-KEY-{i:05}"))
+                .metadata(json!({ whop_client::HWID_METADATA_KEY: hardware_id(i) })),
+        );
+    }
+    let whop = world.build().serve().await.expect("the mock serves");
+    let client = Client::builder()
+        .transport(|t| {
+            t.base_url(whop.base_url())
+                .token(Token::new(DEMO_COMPANY_KEY).expect("valid token"))
+        })
+        .build()
+        .expect("client builds");
+    let keys = SigningKeys::from_env_text(&signing.to_paserk()).expect("the key parses");
+    let server = LicenseServer::builder(client, keys)
+        .per_client_limit(None)
+        .build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("its address");
+    tokio::spawn(async move { server.serve(listener).await });
+    (whop, addr)
+}
+
+/// The floor: axum answering `POST /v1/refresh` with a fixed token, reading the body as the
+/// server does.
+async fn start_floor(token: String) -> SocketAddr {
+    let body = Bytes::from(json!({ "token": token }).to_string());
+    let router = axum::Router::new().route(
+        "/v1/refresh",
+        axum::routing::post(move |_body: Bytes| {
+            let body = body.clone();
+            async move { ([(http::header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("its address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
+async fn refresh(http: &Http, addr: SocketAddr, token: &str) -> u16 {
+    let request = http::Request::post(format!("http://{addr}/v1/refresh"))
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(
+            json!({ "token": token }).to_string(),
+        )))
+        .expect("a request");
+    match http.request(request).await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let _ = response.into_body().collect().await;
+            status
+        }
+        Err(_) => 0,
+    }
+}
+
+struct Launches {
+    seconds: f64,
+    outcomes: BTreeMap<u16, usize>,
+}
+
+/// `n` launches over the tokens in a shuffled order (each token about `n / keys` times).
+async fn launch(http: &Http, addr: SocketAddr, tokens: &[String], n: usize) -> Launches {
+    let order = Arc::new(shuffled(n, tokens.len()));
+    let tokens: Arc<Vec<String>> = Arc::new(tokens.to_vec());
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..LAUNCH_CONCURRENCY)
+        .map(|_| {
+            let (http, order, tokens, next) = (
+                http.clone(),
+                Arc::clone(&order),
+                Arc::clone(&tokens),
+                Arc::clone(&next),
+            );
+            tokio::spawn(async move {
+                let mut outcomes = BTreeMap::new();
+                loop {
+                    let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&which) = order.get(at) else {
+                        break outcomes;
+                    };
+                    let status = refresh(&http, addr, &tokens[which]).await;
+                    *outcomes.entry(status).or_insert(0) += 1;
+                }
+            })
+        })
+        .collect();
+    let mut outcomes = BTreeMap::new();
+    for task in tasks {
+        for (status, count) in task.await.expect("a launch task") {
+            *outcomes.entry(status).or_insert(0) += count;
+        }
+    }
+    Launches {
+        seconds: started.elapsed().as_secs_f64(),
+        outcomes,
+    }
+}
+
+/// `n` indices below `keys`, each about `n / keys` times, in a fixed pseudo-random order.
+fn shuffled(n: usize, keys: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).map(|i| i % keys).collect();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    for i in (1..order.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        order.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    order
+}
+
+struct Sample {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// `concurrency` tasks refreshing for `duration`, each cycling through the tokens.
+async fn refresh_load(
+    http: &Http,
+    addr: SocketAddr,
+    tokens: &[String],
+    concurrency: usize,
+    duration: Duration,
+) -> Sample {
+    let tokens: Arc<Vec<String>> = Arc::new(tokens.to_vec());
+    let started = Instant::now();
+    let end = started + duration;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|task| {
+            let (http, tokens) = (http.clone(), Arc::clone(&tokens));
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(8192);
+                let mut i = task;
+                while Instant::now() < end {
+                    let t = Instant::now();
+                    let status = refresh(&http, addr, &tokens[i % tokens.len()]).await;
+                    assert_eq!(status, 200, "a refresh from cache failed");
+                    latencies.push(t.elapsed().as_secs_f64() * 1e3);
+                    i += concurrency;
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.expect("a load task"));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    Sample {
+        rps: all.len() as f64 / seconds,
+        p50_ms: percentile(&mut all, 0.5),
+        p99_ms: percentile(&mut all, 0.99),
+    }
+}
+
+/// The median round (by requests per second).
+fn median_of(mut samples: Vec<Sample>) -> Sample {
+    samples.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+    let middle = samples.len() / 2;
+    samples.swap_remove(middle)
+}
+
+/// Microseconds per refresh's token work: open the presented token, sign a new one.
+fn token_work_us(signing: &SigningKey, tokens: &[String]) -> f64 {
+    let keys = SigningKeys::from_env_text(&signing.to_paserk())
+        .expect("the key parses")
+        .key_set();
+    let rounds = 2_000;
+    let started = Instant::now();
+    for i in 0..rounds {
+        let license = keys.open(&tokens[i % tokens.len()]).expect("opens");
+        std::hint::black_box(signing.sign(&Claims::from(license)).expect("signs"));
+    }
+    started.elapsed().as_secs_f64() * 1e6 / rounds as f64
+}
