@@ -23,9 +23,15 @@ impl Drop for Serving {
 /// A `whop license serve --mock` signing with `key`, its stderr as given: the server, the
 /// address it listens on, and the demo key it printed.
 fn start(key: &SigningKey, stderr: Stdio) -> (Serving, String, String) {
+    start_with(key, stderr, &[])
+}
+
+/// As [`start`], with more arguments after `license serve`.
+fn start_with(key: &SigningKey, stderr: Stdio, extra: &[&str]) -> (Serving, String, String) {
     let key_text = format!("{}\n", &*key.to_paserk());
     let child = Command::new(env!("CARGO_BIN_EXE_whop"))
         .args(["license", "serve", "--listen", "127.0.0.1:0", "--mock"])
+        .args(extra)
         .env_remove("WHOP_API_KEY")
         .env_remove("WHOP_BASE_URL")
         .env_remove("WHOP_LICENSE_REDIS_URL")
@@ -70,6 +76,24 @@ fn serve_mock_activates_the_demo_key_and_answers_a_token() {
     let keys = SigningKeys::new(key);
     let license = keys.key_set().open(token).expect("signed by the key given");
     assert_eq!(license.hardware_id, "demo-machine");
+}
+
+#[test]
+fn the_per_client_limit_holds_unless_no_client_limit_lifts_it() {
+    // 10 a second with bursts of 30 by default: 150 quick requests from one address go over it even on a slow machine (under 15 s).
+    let cases: [(&[&str], bool); 2] = [(&[], true), (&["--no-client-limit"], false)];
+    for (extra, limited) in cases {
+        let key = SigningKey::generate().expect("a key");
+        let (_serving, address, _) = start_with(&key, Stdio::null(), extra);
+        let statuses: Vec<u16> = (0..150)
+            .map(|_| post(&address, "/v1/activate", "{}").0)
+            .collect();
+        assert_eq!(statuses.contains(&429), limited, "{extra:?}: {statuses:?}");
+        assert!(
+            statuses.iter().all(|s| [400, 429].contains(s)),
+            "{statuses:?}"
+        );
+    }
 }
 
 /// A plain HTTP/1.1 POST (what curl sends): the status and the body.

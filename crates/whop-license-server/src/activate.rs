@@ -156,8 +156,12 @@ impl Inner {
                 };
             }
             Err(error) => {
+                // The shared store (Redis) is down: transient, and never a reason to bind
+                // without the lock. The app retries later, as after Whop's own outage.
                 tracing::error!(%error, "the binding lock could not be taken");
-                return Fetched::Failed;
+                return Fetched::Unavailable {
+                    retry_after: Some(std::time::Duration::from_secs(5)),
+                };
             }
         };
         let now = self.clock.now();

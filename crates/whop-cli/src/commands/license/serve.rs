@@ -36,7 +36,8 @@ Signs with the first key of --signing-key FILE (or WHOP_LICENSE_SIGNING_KEY, the
 make one with `whop license keygen`); every key in it is accepted on refresh (rotation). Reads
 Whop with your company API key (WHOP_API_KEY or --api-key; WHOP_BASE_URL). With
 WHOP_LICENSE_REDIS_URL (else WHOP_PACING_REDIS_URL), several instances share one lock per key and
-one cache through Redis.
+one cache through Redis. Each client address may make 10 requests a second (bursts of 30);
+--no-client-limit lifts that behind a reverse proxy, which should limit instead.
 
 --mock serves the embedded demo world instead of Whop, signs with a fresh key unless one is given,
 and prints a demo license key and a curl line to try. Prints the address it listens on, then
@@ -54,6 +55,10 @@ pub(crate) struct ServeArgs {
     /// the file's text].
     #[arg(long, value_name = "FILE")]
     signing_key: Option<PathBuf>,
+    /// No limit per client address. Behind a reverse proxy every request comes from the
+    /// proxy's address, so all apps would share one address's limit: limit there instead.
+    #[arg(long)]
+    no_client_limit: bool,
 }
 
 /// Runs `whop license serve`.
@@ -68,6 +73,9 @@ pub(super) async fn run(global: &GlobalArgs, args: &ServeArgs) -> Result<Exit, F
         let secret = whop_webhooks::Secret::new(&secret)
             .map_err(|e| Failure::new(Exit::Usage, format!("{ENV_WEBHOOK_SECRET}: {e}")))?;
         builder = builder.webhook_secret(secret);
+    }
+    if args.no_client_limit {
+        builder = builder.per_client_limit(None);
     }
     let server = builder.build();
     let listener = tokio::net::TcpListener::bind(args.listen)
