@@ -35,13 +35,13 @@ Exit codes:
 /// Arguments of `whop license inspect`. `Debug` hides the token.
 #[derive(Args)]
 pub(crate) struct InspectArgs {
-    /// The token (`v4.public.…`), or `-` to read it from stdin.
+    /// The token (`v4.public....`), or `-` to read it from stdin.
     #[arg(value_name = "TOKEN")]
     token: String,
-    /// A public key the token may be signed by (`k4.public.…`); repeat for several.
+    /// A public key the token may be signed by (`k4.public....`); repeat for several.
     #[arg(long = "public-key", value_name = "KEY", required = true)]
     public_keys: Vec<String>,
-    /// The product the token must be for (`prod_…`).
+    /// The product the token must be for (`prod_...`).
     #[arg(long, value_name = "ID")]
     product: Option<String>,
     /// The hardware id of the machine the token must be for.

@@ -23,7 +23,7 @@ use crate::output::print;
 pub(crate) const ENV_SIGNING_KEY: &str = "WHOP_LICENSE_SIGNING_KEY";
 /// The variable naming the Redis that several instances share.
 pub(crate) const ENV_REDIS_URL: &str = "WHOP_LICENSE_REDIS_URL";
-/// The variable holding the webhook secret (`ws_…`).
+/// The variable holding the webhook secret (`ws_...`).
 pub(crate) const ENV_WEBHOOK_SECRET: &str = "WHOP_WEBHOOK_SECRET";
 
 /// `license serve`'s long help.
