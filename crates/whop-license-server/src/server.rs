@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use whop_client::{BoxClient, Client, HttpService};
-use whop_license::{KeySet, SigningKeys};
+use whop_license::SigningKeys;
 
 use crate::cache::{Cache, Freshness};
 use crate::clock::{Clock, SystemClock};
@@ -74,7 +74,6 @@ pub struct LicenseServer {
 pub(crate) struct Inner {
     pub(crate) client: BoxClient,
     pub(crate) keys: SigningKeys,
-    pub(crate) key_set: KeySet,
     pub(crate) cache: Cache,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) refresh_after: Duration,
@@ -277,12 +276,10 @@ impl ServerBuilder {
         let store = self
             .store
             .unwrap_or_else(|| Arc::new(MemoryStore::new()) as Arc<dyn Store>);
-        let key_set = self.keys.key_set();
         LicenseServer {
             inner: Arc::new(Inner {
                 client: self.client,
                 keys: self.keys,
-                key_set,
                 cache: Cache::new(store, self.freshness),
                 clock: self.clock,
                 refresh_after: self.refresh_after,

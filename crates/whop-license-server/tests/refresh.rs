@@ -6,8 +6,12 @@ mod support;
 
 use std::time::Duration;
 
+use ct_codecs::{Base64UrlSafeNoPadding, Decoder};
+use pasetors::keys::AsymmetricSecretKey;
+use pasetors::version4::{PublicToken, V4};
 use serde_json::json;
 use support::{license_key, membership, mock_builder, start};
+use whop_license::SigningKey;
 use whop_license_server::{DEFAULT_GRACE, DEFAULT_NEGATIVE_FOR};
 
 const MEMBERSHIP: &str = "mem_00000001";
@@ -89,4 +93,54 @@ async fn an_unknown_key_is_remembered_for_the_negative_time_only() {
         2,
         "read again after the negative time"
     );
+}
+
+fn decode(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0u8; text.len()];
+    let len = Base64UrlSafeNoPadding::decode(&mut bytes, text, None)
+        .expect("base64url")
+        .len();
+    bytes.truncate(len);
+    bytes
+}
+
+/// `token`'s claims signed by `key` as a server before the seal did: a footer with `kid` only.
+fn without_seal(key: &SigningKey, token: &str) -> String {
+    let mut parts = token.split('.').skip(2);
+    let (body, footer) = (
+        decode(parts.next().expect("a body")),
+        decode(parts.next().expect("a footer")),
+    );
+    let footer: serde_json::Value = serde_json::from_slice(&footer).expect("JSON");
+    assert!(footer["seal"].is_string(), "this server seals its tokens");
+    let secret = AsymmetricSecretKey::<V4>::try_from(key.to_paserk().as_str()).expect("the key");
+    let footer = json!({ "kid": key.id().as_str() }).to_string();
+    PublicToken::sign(
+        &secret,
+        &body[..body.len() - 64],
+        Some(footer.as_bytes()),
+        Some(b"whop-license v1"),
+    )
+    .expect("signs")
+}
+
+/// Tokens issued before the server sealed them (apps that activated before the upgrade) refresh
+/// through the full verify, and the same claims altered are still refused.
+#[tokio::test]
+async fn a_token_issued_before_the_seal_still_refreshes() {
+    let setup = start(
+        mock_builder().membership(membership(1, Some("H"))).build(),
+        |b| b,
+    )
+    .await;
+    let sealed = setup.activate(&license_key(1), "H").await.token();
+    let unsealed = without_seal(setup.signing.active(), &sealed);
+    assert_eq!(setup.open(&unsealed), setup.open(&sealed));
+    assert_eq!(setup.refresh(&unsealed).await.outcome(), "ok");
+    let mut altered = unsealed.into_bytes();
+    // The payload's middle: a claim's byte, not the signature's.
+    let at = "v4.public.".len() + 40;
+    altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).expect("ascii");
+    assert_eq!(setup.refresh(&altered).await.outcome(), "token_not_valid");
 }

@@ -9,7 +9,8 @@ use pasetors::paserk::FormatAsPaserk;
 use pasetors::version4::{PublicToken, V4};
 use zeroize::Zeroizing;
 
-use crate::license::{Footer, IMPLICIT_ASSERTION, WireClaims, format_time};
+use crate::license::{IMPLICIT_ASSERTION, WireClaims, format_time};
+use crate::seal::{self, SealKey};
 use crate::{KeyError, KeyId, License, PublicKey};
 
 /// What a token says, before it is signed: the fields of [`License`] without the key id, which
@@ -79,11 +80,12 @@ impl fmt::Display for SignError {
 impl std::error::Error for SignError {}
 
 /// An Ed25519 signing key (PASERK `k4.secret.…`). Its `Debug` shows only its id; the secret
-/// bytes are wiped when it is dropped.
+/// bytes (and the seal key derived from them) are wiped when it is dropped.
 #[derive(Clone)]
 pub struct SigningKey {
     secret: AsymmetricSecretKey<V4>,
     public: PublicKey,
+    seal_key: SealKey,
 }
 
 impl SigningKey {
@@ -94,9 +96,11 @@ impl SigningKey {
     /// [`KeyError::Generate`] when the random source fails.
     pub fn generate() -> Result<Self, KeyError> {
         let pair = AsymmetricKeyPair::<V4>::generate().map_err(|_| KeyError::Generate)?;
+        let seal_key = seal_key_of(&pair.secret).ok_or(KeyError::Generate)?;
         Ok(Self {
             secret: pair.secret,
             public: PublicKey::from_key(pair.public),
+            seal_key,
         })
     }
 
@@ -115,9 +119,11 @@ impl SigningKey {
             AsymmetricSecretKey::<V4>::try_from(text).map_err(|_| KeyError::NotSecretKey)?;
         let public =
             AsymmetricPublicKey::<V4>::try_from(&secret).map_err(|_| KeyError::NotSecretKey)?;
+        let seal_key = seal_key_of(&secret).ok_or(KeyError::NotSecretKey)?;
         Ok(Self {
             secret,
             public: PublicKey::from_key(public),
+            seal_key,
         })
     }
 
@@ -139,8 +145,9 @@ impl SigningKey {
         self.public.id()
     }
 
-    /// Signs `claims` into a `v4.public.…` token whose footer names this key. Times are written
-    /// to the second (sub-second parts are dropped).
+    /// Signs `claims` into a `v4.public.…` token whose footer names this key (`kid`) and seals
+    /// the payload for the server (`seal`, see [`SigningKeys::open_own`](crate::SigningKeys::open_own);
+    /// apps ignore it). Times are written to the second (sub-second parts are dropped).
     ///
     /// # Errors
     /// [`SignError::TimeOutOfRange`] for a time RFC 3339 cannot write, [`SignError::Signing`]
@@ -163,10 +170,9 @@ impl SigningKey {
             exp: time(claims.expires_at, "exp")?,
         };
         let payload = serde_json::to_vec(&wire).map_err(|_| SignError::Signing)?;
-        let footer = serde_json::to_vec(&Footer {
-            kid: self.id().as_str().into(),
-        })
-        .map_err(|_| SignError::Signing)?;
+        let footer =
+            seal::footer(self.id().as_str(), &self.seal_key, &payload).ok_or(SignError::Signing)?;
+        let footer = serde_json::to_vec(&footer).map_err(|_| SignError::Signing)?;
         PublicToken::sign(
             &self.secret,
             &payload,
@@ -177,6 +183,12 @@ impl SigningKey {
     }
 }
 
+impl SigningKey {
+    pub(crate) fn seal_key(&self) -> &SealKey {
+        &self.seal_key
+    }
+}
+
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningKey")
@@ -184,6 +196,11 @@ impl fmt::Debug for SigningKey {
             .field("secret", &"<redacted>")
             .finish()
     }
+}
+
+/// The seal key of `secret` (from its 32-byte seed; pasetors holds seed ‖ public key).
+fn seal_key_of(secret: &AsymmetricSecretKey<V4>) -> Option<SealKey> {
+    SealKey::derive(secret.as_bytes().get(..32)?)
 }
 
 /// Whether `text` is a `k4.secret.` key whose 32-byte seed is all zeros.

@@ -66,14 +66,18 @@ impl std::error::Error for KeyFileError {
 pub struct SigningKeys {
     active: SigningKey,
     older: Vec<SigningKey>,
+    /// The public halves, kept for [`open_own`](Self::open_own)'s fallback.
+    key_set: KeySet,
 }
 
 impl SigningKeys {
     /// Keys with `active` signing.
     pub fn new(active: SigningKey) -> Self {
+        let key_set = KeySet::new().with(active.public_key().clone());
         Self {
             active,
             older: Vec::new(),
+            key_set,
         }
     }
 
@@ -81,6 +85,7 @@ impl SigningKeys {
     #[must_use]
     pub fn with(mut self, older: SigningKey) -> Self {
         if self.keys().all(|key| key.id() != older.id()) {
+            self.key_set = self.key_set.with(older.public_key().clone());
             self.older.push(older);
         }
         self
@@ -136,7 +141,11 @@ impl SigningKeys {
 
     /// The public halves of every key: what a refresh accepts.
     pub fn key_set(&self) -> KeySet {
-        self.keys().map(|key| key.public_key().clone()).collect()
+        self.key_set.clone()
+    }
+
+    pub(crate) fn key_set_ref(&self) -> &KeySet {
+        &self.key_set
     }
 }
 

@@ -62,7 +62,10 @@
 //!
 //! # The token
 //! `v4.public.` + base64url(claims JSON ‖ 64-byte signature) + `.` + base64url(footer). The
-//! footer is `{"kid":"k4.pid.…"}` (the PASERK id of the signing key); the claims are `sub` (the
+//! footer is `{"kid":"k4.pid.…","seal":"…"}`: `kid` is the PASERK id of the signing key; `seal`
+//! is a MAC only the server can make or check, with which it opens its own tokens on refresh
+//! without an Ed25519 verify (`SigningKeys::open_own`, feature `issue`). The verifier ignores it,
+//! and tokens without it verify alike. The claims are `sub` (the
 //! membership id), `product`, `hwid`, `status`, `period_end` (optional), `iat`, `refresh_after`
 //! and `exp`, times as RFC 3339 UTC strings. Any PASETO v4 library can read it; the implicit
 //! assertion `whop-license v1` must be given to verify it.
@@ -99,6 +102,8 @@ mod verify;
 mod issue;
 #[cfg(feature = "issue")]
 mod key_file;
+#[cfg(feature = "issue")]
+mod seal;
 
 pub use keys::{KeyError, KeyId, KeySet, PublicKey};
 pub use license::License;

@@ -13,10 +13,17 @@ use crate::KeyId;
 pub(crate) const IMPLICIT_ASSERTION: &[u8] = b"whop-license v1";
 
 /// The footer: which key signed the token, so a verifier picks it without trying every key.
+///
+/// Tokens the server signs also carry `seal`, a MAC of the payload only the server can make
+/// (see `SigningKeys::open_own`). The verifier reads only `kid`: any other field, `seal`
+/// included, is ignored (and covered by the signature like the rest of the footer).
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Footer<'a> {
     #[serde(borrow)]
     pub(crate) kid: std::borrow::Cow<'a, str>,
+    #[cfg(feature = "issue")]
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub(crate) seal: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// The payload as it is signed. Times are RFC 3339 UTC strings, as PASETO's registered claims

@@ -45,8 +45,8 @@ impl std::error::Error for Refusal {}
 
 impl KeySet {
     /// Checks a token's form, key id and signature, and reads its claims. No product, machine or
-    /// time checks: for the server's refresh and `whop license inspect`; an app calls
-    /// [`Verifier::verify`].
+    /// time checks: for `whop license inspect` (the server's refresh uses
+    /// `SigningKeys::open_own`, which falls back to this); an app calls [`Verifier::verify`].
     ///
     /// # Errors
     /// [`Refusal::UnknownKey`] when its key id is not in the set, [`Refusal::BadSignature`] for

@@ -176,8 +176,9 @@ fn a_valid_verdict_carries_the_claims() {
 
 #[test]
 fn a_token_is_a_few_hundred_bytes() {
+    // With the server's seal in the footer (about 70 bytes; see tests/seal.rs).
     let token = key().sign(&claims()).expect("signs");
-    assert!(token.len() < 512, "{} bytes", token.len());
+    assert!(token.len() < 600, "{} bytes", token.len());
 }
 
 #[test]

@@ -52,6 +52,8 @@ pub struct Setup {
     pub router: Router,
     pub clock: Arc<ManualClock>,
     pub keys: KeySet,
+    /// The server's signing keys, to sign tokens as an older server did.
+    pub signing: SigningKeys,
 }
 
 /// A client of the mock: no retries and no pacing (the server's own reads are what is
@@ -100,6 +102,7 @@ pub async fn start_with(
     let mock_server = mock.serve().await.expect("mock serves on loopback");
     let signing = SigningKeys::new(SigningKey::generate().expect("key"));
     let keys = signing.key_set();
+    let signing_copy = signing.clone();
     let clock = Arc::new(ManualClock::new(SystemTime::now()));
     let builder = LicenseServer::builder(client(&mock_server.url("/api")), signing)
         .clock(Arc::clone(&clock) as Arc<dyn whop_license_server::Clock>)
@@ -114,6 +117,7 @@ pub async fn start_with(
         router,
         clock,
         keys,
+        signing: signing_copy,
     }
 }
 
