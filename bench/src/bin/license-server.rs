@@ -39,7 +39,7 @@ use whop_mock::{DEFAULT_PRODUCT_ID, DEMO_COMPANY_KEY, MockMembership, MockServer
 
 use crate::stats::percentile;
 
-const CONCURRENCIES: [usize; 3] = [1, 16, 64];
+const CONCURRENCIES: [usize; 4] = [1, 16, 32, 64];
 const LAUNCH_CONCURRENCY: usize = 64;
 
 type Http = HyperClient<HttpConnector, Full<Bytes>>;
