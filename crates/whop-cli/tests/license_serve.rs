@@ -3,6 +3,9 @@
 //! token signed by the key it was given; it logs at info level on stderr (never a key, token or
 //! hardware ID) and stops gracefully on SIGTERM.
 
+// Every test runs `--mock`, which a build without the `mock` feature refuses.
+#![cfg(feature = "mock")]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
