@@ -29,6 +29,8 @@
 //!
 //! `cargo run --release -p whop-bench --bin license-server [-- --quick]`
 
+#[path = "../paseto.rs"]
+mod paseto;
 #[path = "../stats.rs"]
 #[allow(dead_code)]
 mod stats;
@@ -39,7 +41,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use ct_codecs::{Base64UrlSafeNoPadding, Decoder};
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -52,6 +53,7 @@ use whop_license::{Claims, SigningKey, SigningKeys};
 use whop_license_server::LicenseServer;
 use whop_mock::{DEFAULT_PRODUCT_ID, DEMO_COMPANY_KEY, MockMembership, MockServer, MockWhop};
 
+use crate::paseto::{decode, pae};
 use crate::stats::percentile;
 
 const CONCURRENCIES: [usize; 4] = [1, 16, 32, 64];
@@ -601,23 +603,4 @@ fn bare_signing(signing: &SigningKey, token: &str) -> (ed25519_compact::SecretKe
         "the bare sign signs what the token's signature covers"
     );
     (key, signed)
-}
-
-fn decode(text: &str) -> Vec<u8> {
-    let mut buf = vec![0u8; text.len()];
-    let len = Base64UrlSafeNoPadding::decode(&mut buf, text, None)
-        .expect("base64url")
-        .len();
-    buf.truncate(len);
-    buf
-}
-
-/// PASETO's pre-authentication encoding.
-fn pae(pieces: &[&[u8]]) -> Vec<u8> {
-    let mut out = (pieces.len() as u64).to_le_bytes().to_vec();
-    for piece in pieces {
-        out.extend_from_slice(&(piece.len() as u64).to_le_bytes());
-        out.extend_from_slice(piece);
-    }
-    out
 }
