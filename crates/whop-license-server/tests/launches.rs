@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use support::{COMPANY_KEY, hardware_id, license_key, membership, paced_client, start_with};
+use support::{COMPANY_KEY, hardware_id, launch_all, membership, paced_client, start_with};
 use whop_mock::{MockWhop, RateLimits};
 
 const KEYS: usize = 1_000;
@@ -37,25 +37,7 @@ async fn ten_thousand_launches_over_a_thousand_keys_under_whops_rate_limits_make
 
     let started = Instant::now();
     let setup = Arc::new(start_with(mock, paced_client, |b| b.sync(true)).await);
-    let tasks: Vec<_> = (0..KEYS * LAUNCHES_PER_KEY)
-        .map(|launch| {
-            let setup = Arc::clone(&setup);
-            let n = launch % KEYS;
-            tokio::spawn(async move {
-                let activated = setup.activate(&license_key(n), &hardware_id(n)).await;
-                assert_eq!(activated.outcome(), "ok", "activate {n}");
-                let refreshed = setup.refresh(&activated.token()).await;
-                assert_eq!(refreshed.outcome(), "ok", "refresh {n}");
-                // Opening costs as much as signing in a debug build: check a sample.
-                if launch % 97 == 0 {
-                    assert_eq!(setup.open(&refreshed.token()).hardware_id, hardware_id(n));
-                }
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap();
-    }
+    launch_all(&setup, KEYS, LAUNCHES_PER_KEY).await;
     let elapsed = started.elapsed();
 
     let every_request = setup.mock.requests();

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use support::{hardware_id, license_key, membership, mock_builder, start};
+use support::{hardware_id, launch_all, membership, mock_builder, start};
 
 const KEYS: usize = 300;
 const LAUNCHES_PER_KEY: usize = 10;
@@ -33,25 +33,7 @@ async fn without_sync_concurrent_launches_read_each_key_once() {
     }
     let setup = Arc::new(start(world.build(), |b| b).await);
     let started = Instant::now();
-    let tasks: Vec<_> = (0..KEYS * LAUNCHES_PER_KEY)
-        .map(|launch| {
-            let setup = Arc::clone(&setup);
-            let n = launch % KEYS;
-            tokio::spawn(async move {
-                let activated = setup.activate(&license_key(n), &hardware_id(n)).await;
-                assert_eq!(activated.outcome(), "ok", "activate {n}");
-                let refreshed = setup.refresh(&activated.token()).await;
-                assert_eq!(refreshed.outcome(), "ok", "refresh {n}");
-                // Opening costs as much as signing in a debug build: check a sample.
-                if launch % 97 == 0 {
-                    assert_eq!(setup.open(&refreshed.token()).hardware_id, hardware_id(n));
-                }
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap();
-    }
+    launch_all(&setup, KEYS, LAUNCHES_PER_KEY).await;
     let elapsed = started.elapsed();
 
     let calls = setup.whop_calls();

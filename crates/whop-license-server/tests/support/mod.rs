@@ -251,3 +251,27 @@ impl Setup {
             .collect()
     }
 }
+
+/// `keys * per_key` launches at once, each app `n` (of `keys`) activating its pre-bound key and
+/// refreshing the token it got; every answer must be a token. A sample of tokens is opened (in a
+/// debug build opening costs as much as signing).
+pub async fn launch_all(setup: &Arc<Setup>, keys: usize, per_key: usize) {
+    let tasks: Vec<_> = (0..keys * per_key)
+        .map(|launch| {
+            let setup = Arc::clone(setup);
+            let n = launch % keys;
+            tokio::spawn(async move {
+                let activated = setup.activate(&license_key(n), &hardware_id(n)).await;
+                assert_eq!(activated.outcome(), "ok", "activate {n}");
+                let refreshed = setup.refresh(&activated.token()).await;
+                assert_eq!(refreshed.outcome(), "ok", "refresh {n}");
+                if launch % 97 == 0 {
+                    assert_eq!(setup.open(&refreshed.token()).hardware_id, hardware_id(n));
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
