@@ -7,12 +7,7 @@ use ct_codecs::{Base64UrlSafeNoPadding, Decoder};
 
 /// Base64url without padding, decoded.
 pub(crate) fn decode(text: &str) -> Vec<u8> {
-    let mut buf = vec![0u8; text.len()];
-    let len = Base64UrlSafeNoPadding::decode(&mut buf, text, None)
-        .expect("base64url")
-        .len();
-    buf.truncate(len);
-    buf
+    Base64UrlSafeNoPadding::decode_to_vec(text, None).expect("base64url")
 }
 
 /// PASETO's pre-authentication encoding.

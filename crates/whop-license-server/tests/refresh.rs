@@ -96,12 +96,7 @@ async fn an_unknown_key_is_remembered_for_the_negative_time_only() {
 }
 
 fn decode(text: &str) -> Vec<u8> {
-    let mut bytes = vec![0u8; text.len()];
-    let len = Base64UrlSafeNoPadding::decode(&mut bytes, text, None)
-        .expect("base64url")
-        .len();
-    bytes.truncate(len);
-    bytes
+    Base64UrlSafeNoPadding::decode_to_vec(text, None).expect("base64url")
 }
 
 /// `token`'s claims signed by `key` as a server before the seal did: a footer with `kid` only.

@@ -145,6 +145,11 @@ impl SigningKey {
         self.public.id()
     }
 
+    /// The key this key seals its tokens with (see [`SigningKeys::open_own`](crate::SigningKeys::open_own)).
+    pub(crate) fn seal_key(&self) -> &SealKey {
+        &self.seal_key
+    }
+
     /// Signs `claims` into a `v4.public.…` token whose footer names this key (`kid`) and seals
     /// the payload for the server (`seal`, see [`SigningKeys::open_own`](crate::SigningKeys::open_own);
     /// apps ignore it). Times are written to the second (sub-second parts are dropped).
@@ -180,12 +185,6 @@ impl SigningKey {
             Some(IMPLICIT_ASSERTION),
         )
         .map_err(|_| SignError::Signing)
-    }
-}
-
-impl SigningKey {
-    pub(crate) fn seal_key(&self) -> &SealKey {
-        &self.seal_key
     }
 }
 

@@ -22,8 +22,6 @@ const HEADER: &str = "v4.public.";
 const SIGNATURE_LEN: usize = 64;
 /// An HMAC-SHA256 tag.
 const SEAL_LEN: usize = 32;
-/// Its base64url text, unpadded.
-const SEAL_TEXT_LEN: usize = 43;
 
 /// The key a signing key seals with: HMAC-SHA256(seed, `whop-license seal key v1`). Wiped on
 /// drop; never printed (no `Debug`).
@@ -51,10 +49,7 @@ impl SealKey {
     /// The seal of `payload` (the exact bytes signed), as the footer carries it.
     pub(crate) fn seal(&self, payload: &[u8]) -> Option<String> {
         let tag = self.tag(payload)?;
-        let mut text = [0u8; SEAL_TEXT_LEN];
-        Base64UrlSafeNoPadding::encode_to_str(&mut text, tag.unprotected_as_bytes())
-            .ok()
-            .map(str::to_owned)
+        Base64UrlSafeNoPadding::encode_to_string(tag.unprotected_as_bytes()).ok()
     }
 
     /// Whether `seal` (decoded) is the seal of `payload`, compared in constant time (orion's
@@ -69,12 +64,7 @@ impl SealKey {
 
 /// `text` decoded from unpadded base64url (the canonical spelling only, as pasetors reads it).
 fn decode(text: &str) -> Option<Vec<u8>> {
-    let mut bytes = vec![0u8; text.len()];
-    let len = Base64UrlSafeNoPadding::decode(&mut bytes, text, None)
-        .ok()?
-        .len();
-    bytes.truncate(len);
-    Some(bytes)
+    Base64UrlSafeNoPadding::decode_to_vec(text, None).ok()
 }
 
 impl SigningKeys {

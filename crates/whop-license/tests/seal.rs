@@ -10,7 +10,7 @@ use pasetors::keys::AsymmetricSecretKey;
 use pasetors::version4::{PublicToken, V4};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use support::{HWID, PRODUCT, claims, now, verifier_for};
+use support::{HWID, PRODUCT, claims, now, other_bytes_at, verifier_for, with_byte};
 use whop_license::{Refusal, SigningKey, SigningKeys, Verdict};
 
 static KEYS: LazyLock<SigningKeys> = LazyLock::new(|| SigningKeys::new(support::key()));
@@ -18,19 +18,11 @@ static TOKEN: LazyLock<String> = LazyLock::new(|| KEYS.active().sign(&claims()).
 const HEADER: &str = "v4.public.";
 
 fn decode(text: &str) -> Vec<u8> {
-    let mut bytes = vec![0u8; text.len()];
-    let len = Base64UrlSafeNoPadding::decode(&mut bytes, text, None)
-        .expect("base64url")
-        .len();
-    bytes.truncate(len);
-    bytes
+    Base64UrlSafeNoPadding::decode_to_vec(text, None).expect("base64url")
 }
 
 fn encode(bytes: &[u8]) -> String {
-    let mut text = vec![0u8; bytes.len() * 2 + 4];
-    Base64UrlSafeNoPadding::encode_to_str(&mut text, bytes)
-        .expect("base64url")
-        .to_owned()
+    Base64UrlSafeNoPadding::encode_to_string(bytes).expect("base64url")
 }
 
 /// A token's payload (the signed claims bytes) and its footer as JSON.
@@ -183,9 +175,12 @@ fn a_sealed_token_with_only_its_signature_altered_opens_to_the_issued_claims() {
     let footer_dot = TOKEN.rfind('.').expect("a footer");
     let at = footer_dot - 20;
     assert!(only_signature_bits(at));
-    let mut bytes = TOKEN.as_bytes().to_vec();
-    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
-    let altered = String::from_utf8(bytes).expect("ascii");
+    let byte = if TOKEN.as_bytes()[at] == b'A' {
+        b'B'
+    } else {
+        b'A'
+    };
+    let altered = with_byte(&TOKEN, at, byte);
     assert_eq!(KEYS.open_own(&altered), KEYS.key_set().open(&TOKEN));
     assert_eq!(KEYS.key_set().open(&altered), Err(Refusal::BadSignature));
 }
@@ -198,11 +193,9 @@ proptest! {
         at in any::<prop::sample::Index>(),
         byte in 0u8..128,
     ) {
-        let mut bytes = TOKEN.as_bytes().to_vec();
-        let at = at.index(bytes.len());
-        prop_assume!(bytes[at] != byte);
-        bytes[at] = byte;
-        let altered = String::from_utf8(bytes).expect("ascii");
+        let at = at.index(TOKEN.len());
+        prop_assume!(TOKEN.as_bytes()[at] != byte);
+        let altered = with_byte(&TOKEN, at, byte);
         match KEYS.open_own(&altered) {
             Err(_) => {}
             Ok(license) => {
@@ -231,13 +224,7 @@ proptest! {
 #[test]
 fn every_other_last_character_of_the_footer_is_refused() {
     let at = TOKEN.len() - 1;
-    for byte in 0u8..128 {
-        let mut bytes = TOKEN.as_bytes().to_vec();
-        if bytes[at] == byte {
-            continue;
-        }
-        bytes[at] = byte;
-        let altered = String::from_utf8(bytes).expect("ascii");
+    for (byte, altered) in other_bytes_at(&TOKEN, at) {
         assert!(
             KEYS.open_own(&altered).is_err(),
             "{:?} at the end opened",

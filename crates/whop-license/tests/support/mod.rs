@@ -54,3 +54,17 @@ pub fn kind(verdict: &Verdict) -> &'static str {
         _ => "another verdict",
     }
 }
+
+/// `token` with its byte at `at` replaced by the ASCII `byte`.
+pub fn with_byte(token: &str, at: usize, byte: u8) -> String {
+    let mut bytes = token.as_bytes().to_vec();
+    bytes[at] = byte;
+    String::from_utf8(bytes).expect("ascii")
+}
+
+/// Every other ASCII byte at `at` of `token`: each byte, and `token` with it there.
+pub fn other_bytes_at(token: &str, at: usize) -> impl Iterator<Item = (u8, String)> + '_ {
+    (0u8..128)
+        .filter(move |&byte| token.as_bytes()[at] != byte)
+        .map(move |byte| (byte, with_byte(token, at, byte)))
+}
