@@ -206,23 +206,22 @@ impl Inner {
             // A page's states count as read when it was asked for: nothing in it is newer.
             let requested = self.clock.now();
             let next = std::future::poll_fn(|cx| Pin::new(&mut pages).poll_next(cx)).await;
+            let Some(next) = next else {
+                return SyncOutcome::Done {
+                    pages: listed,
+                    written,
+                };
+            };
+            self.metrics.whop_call("list_memberships");
             let page = match next {
-                None => {
-                    return SyncOutcome::Done {
-                        pages: listed,
-                        written,
-                    };
-                }
-                Some(Err(error)) => {
-                    self.metrics.whop_call("list_memberships");
+                Ok(page) => page,
+                Err(error) => {
                     return match classify(error.error(), &self.metrics, "list_memberships") {
                         Fetched::Unavailable { .. } => SyncOutcome::Unavailable,
                         _ => SyncOutcome::Failed,
                     };
                 }
-                Some(Ok(page)) => page,
             };
-            self.metrics.whop_call("list_memberships");
             listed += 1;
             for membership in &page.data {
                 let state = MembershipState::of(membership, requested);

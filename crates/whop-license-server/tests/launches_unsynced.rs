@@ -20,18 +20,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use support::{hardware_id, launch_all, membership, mock_builder, start};
+use support::{bound_world, launch_all, start};
 
 const KEYS: usize = 300;
 const LAUNCHES_PER_KEY: usize = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_sync_concurrent_launches_read_each_key_once() {
-    let mut world = mock_builder();
-    for n in 0..KEYS {
-        world = world.membership(membership(n, Some(&hardware_id(n))));
-    }
-    let setup = Arc::new(start(world.build(), |b| b).await);
+    let setup = Arc::new(start(bound_world(KEYS).build(), |b| b).await);
     let started = Instant::now();
     launch_all(&setup, KEYS, LAUNCHES_PER_KEY).await;
     let elapsed = started.elapsed();

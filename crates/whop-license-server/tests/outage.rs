@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{NowForTest, hardware_id, license_key, membership, mock_builder, start};
+use support::{NowForTest, bound_world, hardware_id, license_key, membership, mock_builder, start};
 use whop_license_server::{DEFAULT_FRESH_FOR, DEFAULT_GRACE};
 use whop_mock::Fault;
 
@@ -17,10 +17,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apps_activated_before_whop_went_down_keep_refreshing_within_grace_only() {
-    let mut world = mock_builder().membership(membership(APPS, None));
-    for n in 0..APPS {
-        world = world.membership(membership(n, Some(&hardware_id(n))));
-    }
+    let world = bound_world(APPS).membership(membership(APPS, None));
     let setup = start(world.build(), |b| b).await;
     let last_good = setup.clock.now_for_test();
     let mut tokens = Vec::new();

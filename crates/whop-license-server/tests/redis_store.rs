@@ -284,40 +284,16 @@ async fn after_redis_restarts_the_store_reconnects_by_itself() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_redis_list_the_memberships_once_a_period_and_leave_no_key_in_clear() {
-    use whop_license::{SigningKey, SigningKeys};
-    use whop_license_server::LicenseServer;
-
     bounded(async {
         let server = RedisServer::start();
-        let world = (0..5).fold(support::mock_builder(), |world, n| {
-            world.membership(support::membership(n, Some(&support::hardware_id(n))))
-        });
         let first_store: Arc<dyn Store> = Arc::new(store(&server).await);
-        let first = support::start(world.build(), |b| b.sync(true).store(first_store)).await;
-        let second = LicenseServer::builder(
-            support::client(&first.mock_server.url("/api")),
-            SigningKeys::new(SigningKey::generate().unwrap()),
-        )
-        .store(Arc::new(store(&server).await))
-        .per_client_limit(None)
-        .build();
-        let _router = second.router();
-
-        let turns = |server: &LicenseServer| {
-            let text = server.metrics_text();
-            text.lines()
-                .filter(|l| l.starts_with("whop_license_syncs_total{"))
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        };
-        while turns(&first.server).is_empty() || turns(&second).is_empty() {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        let mut all = turns(&first.server);
-        all.extend(turns(&second));
-        all.sort();
+        let first = support::start(support::bound_world(5).build(), |b| {
+            b.sync(true).store(first_store)
+        })
+        .await;
+        let second_store: Arc<dyn Store> = Arc::new(store(&server).await);
         assert_eq!(
-            all,
+            support::sync_turns_beside(&first, second_store).await,
             [
                 r#"whop_license_syncs_total{outcome="ok"} 1"#,
                 r#"whop_license_syncs_total{outcome="skipped"} 1"#

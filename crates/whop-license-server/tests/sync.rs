@@ -4,26 +4,21 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use support::{client, hardware_id, license_key, membership, mock_builder, start};
-use whop_license::{SigningKey, SigningKeys};
+use support::{
+    bound_world, hardware_id, license_key, membership, mock_builder, start, sync_turns_beside,
+};
+use whop_license_server::SyncOutcome;
 use whop_license_server::store::{MemoryStore, Store};
-use whop_license_server::{LicenseServer, SyncOutcome};
 use whop_mock::{Fault, WebhookEndpoint, WebhookScheme};
 use whop_webhooks::Secret;
 
 const SECRET: &str = "ws_test_webhook_secret";
 
-fn world(keys: usize) -> whop_mock::MockWhopBuilder {
-    (0..keys).fold(mock_builder(), |world, n| {
-        world.membership(membership(n, Some(&hardware_id(n))))
-    })
-}
-
 #[tokio::test]
 async fn a_sync_lists_a_hundred_memberships_a_page_and_launches_then_need_no_whop_call() {
-    let setup = start(world(150).build(), |b| b).await;
+    let setup = start(bound_world(150).build(), |b| b).await;
     assert_eq!(
         setup.server.sync_now().await,
         SyncOutcome::Done {
@@ -48,7 +43,7 @@ async fn a_sync_lists_a_hundred_memberships_a_page_and_launches_then_need_no_who
 
 #[tokio::test]
 async fn a_membership_bought_after_the_sync_is_activated_with_one_single_read() {
-    let setup = start(world(3).build(), |b| b).await;
+    let setup = start(bound_world(3).build(), |b| b).await;
     assert!(matches!(
         setup.server.sync_now().await,
         SyncOutcome::Done { written: 3, .. }
@@ -104,7 +99,7 @@ async fn a_sync_does_not_write_back_a_membership_a_webhook_evicted_after_its_pag
         .unwrap()
         .scheme(WebhookScheme::Standard)
         .retry_delay(Duration::from_millis(10));
-    let mock = world(2).webhook(endpoint).build();
+    let mock = bound_world(2).webhook(endpoint).build();
     let setup = start(mock, |b| b.webhook_secret(Secret::new(SECRET).unwrap())).await;
     let server = setup.server.clone();
     let serving = tokio::spawn(async move { server.serve(listener).await });
@@ -156,7 +151,7 @@ async fn a_sync_does_not_write_back_a_membership_a_webhook_evicted_after_its_pag
 
 #[tokio::test]
 async fn a_failed_sync_leaves_the_cache_as_it_was_and_is_counted() {
-    let setup = start(world(2).build(), |b| b).await;
+    let setup = start(bound_world(2).build(), |b| b).await;
     setup.server.sync_now().await;
     setup.mock.inject(Fault::Status(429), 1);
     assert_eq!(setup.server.sync_now().await, SyncOutcome::Unavailable);
@@ -184,7 +179,7 @@ async fn a_failed_sync_leaves_the_cache_as_it_was_and_is_counted() {
 
 #[tokio::test]
 async fn a_sync_stops_at_its_page_bound() {
-    let setup = start(world(250).build(), |b| b.sync_max_pages(2)).await;
+    let setup = start(bound_world(250).build(), |b| b.sync_max_pages(2)).await;
     assert_eq!(
         setup.server.sync_now().await,
         SyncOutcome::Truncated {
@@ -198,34 +193,12 @@ async fn a_sync_stops_at_its_page_bound() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn of_two_instances_sharing_a_store_one_lists_and_the_other_skips_its_turn() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
-    let first = start(world(5).build(), |b| b.sync(true).store(Arc::clone(&store))).await;
-    let second = LicenseServer::builder(
-        client(&first.mock_server.url("/api")),
-        SigningKeys::new(SigningKey::generate().unwrap()),
-    )
-    .store(Arc::clone(&store))
-    .per_client_limit(None)
-    .build();
-    let _router = second.router();
-
-    let turns = |server: &LicenseServer| {
-        let text = server.metrics_text();
-        text.lines()
-            .filter(|l| l.starts_with("whop_license_syncs_total{"))
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while (turns(&first.server).is_empty() || turns(&second).is_empty())
-        && Instant::now() < deadline
-    {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let mut all = turns(&first.server);
-    all.extend(turns(&second));
-    all.sort();
+    let first = start(bound_world(5).build(), |b| {
+        b.sync(true).store(Arc::clone(&store))
+    })
+    .await;
     assert_eq!(
-        all,
+        sync_turns_beside(&first, store).await,
         [
             r#"whop_license_syncs_total{outcome="ok"} 1"#,
             r#"whop_license_syncs_total{outcome="skipped"} 1"#

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
 use axum::body::Body;
@@ -15,7 +15,8 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 use whop_client::{Client, PacingConfig, RetryConfig, Token};
-use whop_license::{KeySet, License, SigningKey, SigningKeys};
+use whop_license::{License, SigningKey, SigningKeys};
+use whop_license_server::store::Store;
 use whop_license_server::{LicenseServer, ManualClock, ServerBuilder};
 use whop_mock::{MockMembership, MockServer, MockWhop, MockWhopBuilder};
 
@@ -45,14 +46,20 @@ pub fn hardware_id(n: usize) -> String {
     format!("HWID-{n:06}-MACHINE")
 }
 
+/// A world of `keys` memberships, each bound to its [`hardware_id`].
+pub fn bound_world(keys: usize) -> MockWhopBuilder {
+    (0..keys).fold(mock_builder(), |world, n| {
+        world.membership(membership(n, Some(&hardware_id(n))))
+    })
+}
+
 pub struct Setup {
     pub mock: MockWhop,
     pub mock_server: MockServer,
     pub server: LicenseServer,
     pub router: Router,
     pub clock: Arc<ManualClock>,
-    pub keys: KeySet,
-    /// The server's signing keys, to sign tokens as an older server did.
+    /// The server's signing keys: to open its tokens, and to sign as an older server did.
     pub signing: SigningKeys,
 }
 
@@ -101,10 +108,8 @@ pub async fn start_with(
 ) -> Setup {
     let mock_server = mock.serve().await.expect("mock serves on loopback");
     let signing = SigningKeys::new(SigningKey::generate().expect("key"));
-    let keys = signing.key_set();
-    let signing_copy = signing.clone();
     let clock = Arc::new(ManualClock::new(SystemTime::now()));
-    let builder = LicenseServer::builder(client(&mock_server.url("/api")), signing)
+    let builder = LicenseServer::builder(client(&mock_server.url("/api")), signing.clone())
         .clock(Arc::clone(&clock) as Arc<dyn whop_license_server::Clock>)
         .per_client_limit(None)
         .sync(false);
@@ -116,9 +121,39 @@ pub async fn start_with(
         server,
         router,
         clock,
-        keys,
-        signing: signing_copy,
+        signing,
     }
+}
+
+/// A second server on `store`, reading `first`'s mock, with its sync task started; waits (at
+/// most 10 s) until both servers have counted a sync turn, and returns their
+/// `whop_license_syncs_total` lines, sorted.
+pub async fn sync_turns_beside(first: &Setup, store: Arc<dyn Store>) -> Vec<String> {
+    let second = LicenseServer::builder(
+        client(&first.mock_server.url("/api")),
+        SigningKeys::new(SigningKey::generate().expect("key")),
+    )
+    .store(store)
+    .per_client_limit(None)
+    .build();
+    let _router = second.router();
+    let turns = |server: &LicenseServer| {
+        let text = server.metrics_text();
+        text.lines()
+            .filter(|l| l.starts_with("whop_license_syncs_total{"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while (turns(&first.server).is_empty() || turns(&second).is_empty())
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut all = turns(&first.server);
+    all.extend(turns(&second));
+    all.sort();
+    all
 }
 
 /// An answer: status, headers, body bytes.
@@ -222,7 +257,10 @@ impl Setup {
     }
 
     pub fn open(&self, token: &str) -> License {
-        self.keys.open(token).expect("a token of this server")
+        self.signing
+            .key_set()
+            .open(token)
+            .expect("a token of this server")
     }
 
     /// The mock's requests for single memberships (`GET /v1/memberships/{key or id}`, and the
