@@ -68,15 +68,8 @@ pub(crate) struct Target {
 /// A missing or refused credential or base URL ([`Exit::Usage`]), `--mock` in a build without it
 /// ([`Exit::Usage`]), or a mock that could not start.
 pub(crate) async fn target(global: &GlobalArgs, credential: Credential) -> Result<Target, Failure> {
-    let mock = if global.mock {
-        Some(DemoWorld::start().await?)
-    } else {
-        None
-    };
-    let base_url = match &mock {
-        Some(world) => Some(world.base_url()),
-        None => global.base_url.clone().or_else(|| env(ENV_BASE_URL)),
-    };
+    let mock = demo_world(global).await?;
+    let base_url = base_url_text(global, mock.as_ref());
 
     let flag = match credential {
         Credential::CompanyKey => global.api_key.as_ref(),
@@ -214,8 +207,28 @@ fn missing(credential: Credential) -> Failure {
     )
 }
 
-/// The base URL a command talks to: `url` (from the flag, the variable or the mock), else
-/// Whop's.
+/// The embedded demo world when `--mock` is given (kept alive as long as the command runs).
+///
+/// # Errors
+/// As [`DemoWorld::start`].
+pub(crate) async fn demo_world(global: &GlobalArgs) -> Result<Option<DemoWorld>, Failure> {
+    if global.mock {
+        DemoWorld::start().await.map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The base URL a command talks to, as given: the mock's, else `--base-url`, else
+/// `WHOP_BASE_URL`; `None` for Whop's.
+pub(crate) fn base_url_text(global: &GlobalArgs, mock: Option<&DemoWorld>) -> Option<String> {
+    match mock {
+        Some(world) => Some(world.base_url()),
+        None => global.base_url.clone().or_else(|| env(ENV_BASE_URL)),
+    }
+}
+
+/// The base URL a command talks to: `url` (from [`base_url_text`]), else Whop's.
 ///
 /// # Errors
 /// A URL the client refuses ([`Exit::Usage`]).

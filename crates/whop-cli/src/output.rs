@@ -1,5 +1,5 @@
-//! Writing to stdout: text, the API's own JSON as Whop sent it, and a membership (Current API or
-//! v2) either way.
+//! Writing to stdout: text, the API's own JSON as Whop sent it, our own reports as JSON, and a
+//! membership (Current API or v2) either way.
 
 use time::OffsetDateTime;
 use whop_client::Response;
@@ -43,6 +43,14 @@ pub(crate) fn print_current_membership(
 pub(crate) fn print_raw_json(raw: &[u8]) -> Result<(), Failure> {
     let mut text = raw_json::pretty(raw)
         .ok_or_else(|| Failure::new(Exit::Undecodable, "the answer's body is not JSON"))?;
+    text.push('\n');
+    print(&text)
+}
+
+/// Prints a report of our own (not Whop's JSON) as pretty JSON, one trailing newline.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::new(Exit::Other, format!("could not encode: {e}")))?;
     text.push('\n');
     print(&text)
 }

@@ -86,17 +86,13 @@ impl FileTokenStore {
     }
 
     /// The store of the sign-in saved in `dir`, if there is one.
-    fn open(dir: &Path) -> Result<Option<(Self, TokenSet)>, StoreError> {
+    fn open(dir: &Path) -> Result<Option<Self>, StoreError> {
         let path = dir.join(FILE_NAME);
-        let Some(stored) = read(&path)? else {
-            return Ok(None);
-        };
-        let store = Self {
+        Ok(read(&path)?.map(|stored| Self {
             path,
             client_id: stored.client_id,
             base_url: stored.base_url,
-        };
-        Ok(Some((store, stored.tokens)))
+        }))
     }
 }
 
@@ -206,9 +202,7 @@ impl SignIn {
             .map(drop)
             .map_err(|e| oauth_failure(&e))
     }
-}
 
-impl SignIn {
     /// Signs out (revokes at Whop, deletes the file) with the sign-in's lock held, so that no
     /// other `whop` process is halfway through a refresh of it.
     ///
@@ -265,7 +259,7 @@ pub(crate) fn stored(expected: Option<&BaseUrl>) -> Result<Option<SignIn>, Failu
     let Some(dir) = config_dir() else {
         return Ok(None);
     };
-    let Some((store, _)) = FileTokenStore::open(&dir).map_err(store_failure)? else {
+    let Some(store) = FileTokenStore::open(&dir).map_err(store_failure)? else {
         return Ok(None);
     };
     if let Some(expected) = expected
@@ -418,7 +412,7 @@ mod tests {
             .unwrap();
         let loaded = store.load().unwrap().expect("saved");
         assert_eq!(loaded.access_token().secret(), "at_2");
-        let (opened, _) = FileTokenStore::open(&dir).unwrap().expect("saved");
+        let opened = FileTokenStore::open(&dir).unwrap().expect("saved");
         assert_eq!(opened.client_id, "app_1");
         store.clear().unwrap();
         store.clear().unwrap();

@@ -10,11 +10,11 @@ use std::time::Duration;
 use clap::Args;
 use whop_oauth::native::{LoopbackRedirect, OpenUrl};
 
-use crate::context::{ENV_BASE_URL, env, parse_base_url};
+use crate::context::{base_url_text, demo_world, env, parse_base_url};
 use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
 use crate::mock::DemoWorld;
-use crate::output::print;
+use crate::output::{print, print_json};
 use crate::signin::{ENV_CONFIG_DIR, FileTokenStore, config_dir, oauth_client, oauth_failure};
 
 /// The variable holding the app's client ID.
@@ -55,16 +55,8 @@ pub(crate) struct LoginArgs {
 
 /// Runs `whop login`.
 pub(crate) async fn run(global: &GlobalArgs, args: &LoginArgs) -> Result<Exit, Failure> {
-    let mock = if global.mock {
-        Some(DemoWorld::start().await?)
-    } else {
-        None
-    };
-    let url = match &mock {
-        Some(world) => Some(world.base_url()),
-        None => global.base_url.clone().or_else(|| env(ENV_BASE_URL)),
-    };
-    let base_url = parse_base_url(url.as_deref())?;
+    let mock = demo_world(global).await?;
+    let base_url = parse_base_url(base_url_text(global, mock.as_ref()).as_deref())?;
     let client_id = args
         .client_id
         .clone()
@@ -123,9 +115,7 @@ pub(crate) async fn run(global: &GlobalArgs, args: &LoginArgs) -> Result<Exit, F
             .map_err(crate::signin::store_failure)?;
     }
     if global.json {
-        let json = serde_json::to_string_pretty(&user)
-            .map_err(|e| Failure::new(Exit::Other, format!("could not print the user: {e}")))?;
-        print(&format!("{json}\n"))?;
+        print_json(&user)?;
     } else {
         let who = user
             .preferred_username

@@ -60,8 +60,8 @@ pub(crate) enum MeCommand {
         long_about = "Look up one of your memberships by membership ID or license key \
             (GET /v1/memberships/{id}; with --api legacy, GET /v5/me/memberships/{id}).\n\n\
             Needs a user token (WHOP_USER_TOKEN or --user-token), or the sign-in of `whop \
-            login`; only that user's memberships are found. A license key is sent as one percent-encoded path segment, whatever it \
-            contains.",
+            login`; only that user's memberships are found. A license key is sent as one \
+            percent-encoded path segment, whatever it contains.",
         after_help = MEMBERSHIP_AFTER_HELP
     )]
     Membership(MembershipArgs),

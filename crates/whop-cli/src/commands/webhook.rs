@@ -16,7 +16,7 @@ use whop_webhooks::{ReceiveError, Scheme, Secret, Verifier, signed_headers};
 
 use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
-use crate::output::print;
+use crate::output::{print, print_json};
 
 /// The largest body read from stdin.
 const MAX_BODY: u64 = 16 * 1024 * 1024;
@@ -168,9 +168,7 @@ fn verify(global: &GlobalArgs, args: &VerifyArgs) -> Result<Exit, Failure> {
             webhook_id: delivery.verified.webhook_id(),
             timestamp: delivery.verified.timestamp(),
         };
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure::new(Exit::Other, format!("could not encode: {e}")))?;
-        print(&format!("{text}\n"))?;
+        print_json(&report)?;
     } else {
         let mut rows = vec![
             ("valid", format!("{} signature", delivery.verified.scheme())),

@@ -1,9 +1,9 @@
 //! `whop whoami`: who the stored sign-in is (Whop's `userinfo`), never a token.
 
-use crate::context::{ENV_BASE_URL, env, parse_base_url};
+use crate::context::{base_url_text, parse_base_url};
 use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
-use crate::output::print;
+use crate::output::{print, print_json};
 use crate::signin::{LOGIN, oauth_failure, stored};
 
 /// Runs `whop whoami`: the user's ID, username, name and email (`--json`: every claim).
@@ -14,8 +14,7 @@ pub(crate) async fn run(global: &GlobalArgs) -> Result<Exit, Failure> {
             "--mock saves no sign-in: `whop --mock login` shows the demo user",
         ));
     }
-    let url = global.base_url.clone().or_else(|| env(ENV_BASE_URL));
-    let base_url = parse_base_url(url.as_deref())?;
+    let base_url = parse_base_url(base_url_text(global, None).as_deref())?;
     let signed_in = stored(Some(&base_url))?.ok_or_else(|| {
         Failure::new(
             Exit::Usage,
@@ -28,9 +27,7 @@ pub(crate) async fn run(global: &GlobalArgs) -> Result<Exit, Failure> {
         .await
         .map_err(|e| oauth_failure(&e))?;
     if global.json {
-        let json = serde_json::to_string_pretty(&user)
-            .map_err(|e| Failure::new(Exit::Other, format!("could not print the user: {e}")))?;
-        print(&format!("{json}\n"))?;
+        print_json(&user)?;
         return Ok(Exit::Ok);
     }
     let rows = [

@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -212,18 +212,7 @@ impl Whop {
         });
         let stdout = read_in_background(child.stdout.take().expect("piped stdout"));
         let stderr = read_in_background(child.stderr.take().expect("piped stderr"));
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("waiting for whop") {
-                break status;
-            }
-            if started.elapsed() > CHILD_TIMEOUT {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("whop {args:?} ran longer than {CHILD_TIMEOUT:?} and was killed");
-            }
-            thread::sleep(Duration::from_millis(10));
-        };
+        let status = wait_bounded(&mut child, Instant::now(), &format!("whop {args:?}"));
         if let Some(writer) = writer {
             writer.join().expect("stdin writer");
         }
@@ -298,17 +287,7 @@ impl Running {
 
     /// Waits for the command to end (killing it past the time limit).
     pub(crate) fn finish(mut self) -> Outcome {
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("waiting for whop") {
-                break status;
-            }
-            if self.started.elapsed() > CHILD_TIMEOUT {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                panic!("whop ran longer than {CHILD_TIMEOUT:?} and was killed");
-            }
-            thread::sleep(Duration::from_millis(10));
-        };
+        let status = wait_bounded(&mut self.child, self.started, "whop");
         Outcome {
             code: status.code(),
             stdout: self.stdout.join().expect("stdout reader"),
@@ -345,6 +324,22 @@ pub(crate) fn browser_get(url: &str) -> (u16, Option<String>) {
             .then(|| value.trim().to_owned())
     });
     (status, location)
+}
+
+/// Waits for `child` (`what` names it in the panic), killing it once [`CHILD_TIMEOUT`] has
+/// passed since `started`.
+fn wait_bounded(child: &mut std::process::Child, started: Instant, what: &str) -> ExitStatus {
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for whop") {
+            return status;
+        }
+        if started.elapsed() > CHILD_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} ran longer than {CHILD_TIMEOUT:?} and was killed");
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn read_in_background(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {

@@ -12,7 +12,7 @@ use whop_license::{KeySet, License, PublicKey, Refusal, Verdict, Verifier};
 
 use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
-use crate::output::print;
+use crate::output::{print, print_json};
 
 /// `license inspect`'s long help.
 pub(super) const INSPECT_ABOUT: &str = "\
@@ -112,9 +112,7 @@ pub(super) fn run(global: &GlobalArgs, args: &InspectArgs) -> Result<Exit, Failu
         license: verdict.license().map(license_report),
     };
     if global.json {
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure::new(Exit::Other, format!("could not encode: {e}")))?;
-        print(&format!("{text}\n"))?;
+        print_json(&report)?;
     } else {
         print(&lines(&report))?;
     }

@@ -12,7 +12,7 @@ use whop_license::{SigningKey, Zeroizing};
 
 use crate::exit::{Exit, Failure};
 use crate::global::GlobalArgs;
-use crate::output::print;
+use crate::output::{print, print_json};
 
 /// `license keygen`'s long help.
 pub(super) const KEYGEN_ABOUT: &str = "\
@@ -68,9 +68,7 @@ pub(super) fn run(global: &GlobalArgs, args: &KeygenArgs) -> Result<Exit, Failur
             key_id: key.id().as_str(),
             file: &args.out,
         };
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Failure::new(Exit::Other, format!("could not encode: {e}")))?;
-        print(&format!("{text}\n"))?;
+        print_json(&report)?;
     } else {
         print(&format!(
             "public key  {public_key}\nkey id      {}\nsecret key  written to {} (mode 0600)\n",
