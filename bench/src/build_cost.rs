@@ -52,8 +52,8 @@ pub(crate) fn measure_min_app() -> MinApp {
 /// A cold `cargo build --release` of the binary package `package` with `strip = true`, into its
 /// own emptied target directory `target/bench/<dir>` (the binary is then
 /// `target/bench/<dir>/release/<package>`): its stripped size and its cold build.
-pub(crate) fn measure_app(package: &str, dir: &str) -> MinApp {
-    let dir = target_dir().join("bench").join(dir);
+pub(crate) fn measure_app(package: &str, dir_name: &str) -> MinApp {
+    let dir = target_dir().join("bench").join(dir_name);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("remove the old cold target directory");
     }
@@ -73,7 +73,7 @@ pub(crate) fn measure_app(package: &str, dir: &str) -> MinApp {
     let cold_release_cpu_s = children_cpu_seconds()
         .zip(cpu_before)
         .map(|(after, before)| after - before);
-    let binary = dir.join("release").join(package);
+    let binary = app_binary(package, dir_name);
     let bytes = std::fs::metadata(&binary)
         .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
         .len();
@@ -84,6 +84,15 @@ pub(crate) fn measure_app(package: &str, dir: &str) -> MinApp {
         dependency_crates: tree_size(package),
         load_before,
     }
+}
+
+/// The stripped binary [`measure_app`] builds: `target/bench/<dir_name>/release/<package>`.
+pub(crate) fn app_binary(package: &str, dir_name: &str) -> PathBuf {
+    target_dir()
+        .join("bench")
+        .join(dir_name)
+        .join("release")
+        .join(package)
 }
 
 /// The 1-minute load average (Linux), if known.

@@ -144,11 +144,9 @@ fn main() {
             )));
         }
         for (side, samples) in [("server", &server), ("floor", &floor)] {
-            let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
+            let mut statuses = BTreeMap::new();
             for sample in samples {
-                for (&status, &count) in &sample.non_200 {
-                    *statuses.entry(status).or_insert(0) += count;
-                }
+                add_counts(&mut statuses, &sample.non_200);
             }
             for (status, count) in statuses {
                 refused.push((concurrency, side, status, count));
@@ -446,9 +444,7 @@ async fn refresh_load(
     for task in tasks {
         let (latencies, statuses) = task.await.expect("a load worker");
         all.extend(latencies);
-        for (status, count) in statuses {
-            *non_200.entry(status).or_insert(0) += count;
-        }
+        add_counts(&mut non_200, &statuses);
     }
     let seconds = started.elapsed().as_secs_f64();
     Sample {
@@ -522,6 +518,13 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> u16 {
         "bytes past the answer's body with one request outstanding"
     );
     status
+}
+
+/// Adds `more`'s counts of each status to `total`'s.
+fn add_counts(total: &mut BTreeMap<u16, usize>, more: &BTreeMap<u16, usize>) {
+    for (&status, &count) in more {
+        *total.entry(status).or_insert(0) += count;
+    }
 }
 
 /// The median round (by requests per second).

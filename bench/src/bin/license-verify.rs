@@ -33,7 +33,7 @@ mod valgrind;
 
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use pasetors::token::{Public, UntrustedToken};
@@ -60,6 +60,8 @@ const SIDE_NAMES: [&str; 4] = [
 ];
 /// The package of the app that embeds only the verifier.
 const SIZE_APP: &str = "license-verify-size";
+/// Its own cold target directory, under `target/bench/`.
+const SIZE_APP_DIR: &str = "cold-license-verify-size";
 /// The largest that app may be, stripped: 1 MB (10^6 bytes), under half of the smallest
 /// whop-client app's budget.
 const MAX_SIZE_APP_BYTES: u64 = 1_000_000;
@@ -80,22 +82,28 @@ struct Fixture {
     now: SystemTime,
 }
 
+/// A typical token's claims, issued at `now`: refresh after an hour, expire after a week.
+fn typical_claims(now: SystemTime, period_end: Option<SystemTime>) -> Claims {
+    let hour = Duration::from_secs(3600);
+    Claims {
+        membership_id: "mem_XXXXXXXXXXXXXX".to_owned(),
+        product_id: PRODUCT.to_owned(),
+        hardware_id: HWID.to_owned(),
+        status: "active".to_owned(),
+        period_end,
+        issued_at: now,
+        refresh_after: now + hour,
+        expires_at: now + 7 * 24 * hour,
+    }
+}
+
 impl Fixture {
     fn new() -> Self {
         let key = SigningKey::generate().expect("a key");
         let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let hour = Duration::from_secs(3600);
         let token = key
-            .sign(&Claims {
-                membership_id: "mem_XXXXXXXXXXXXXX".to_owned(),
-                product_id: PRODUCT.to_owned(),
-                hardware_id: HWID.to_owned(),
-                status: "active".to_owned(),
-                period_end: Some(now + 30 * 24 * hour),
-                issued_at: now,
-                refresh_after: now + hour,
-                expires_at: now + 7 * 24 * hour,
-            })
+            .sign(&typical_claims(now, Some(now + 30 * 24 * hour)))
             .expect("signs");
         let keys = KeySet::new().with(key.public_key().clone());
         let paseto_key = pasetors::keys::AsymmetricPublicKey::<V4>::try_from(
@@ -241,28 +249,15 @@ fn instructions(valgrind: &std::path::Path) -> [f64; 2] {
 
 /// Runs the stripped [`SIZE_APP`] on the bench's token: it must say valid, or its size would be
 /// that of an app that does not work.
-fn check_size_app() {
-    let binary = build_cost::target_dir()
-        .join("bench/cold-license-verify-size/release")
-        .join(SIZE_APP);
+fn check_size_app(binary: &Path) {
     // The bench's token was issued at a fixed time; the app checks it against the real clock, so
     // it gets a token of its own, valid now.
     let key = SigningKey::generate().expect("a key");
-    let now = SystemTime::now();
     let token = key
-        .sign(&Claims {
-            membership_id: "mem_XXXXXXXXXXXXXX".to_owned(),
-            product_id: PRODUCT.to_owned(),
-            hardware_id: HWID.to_owned(),
-            status: "active".to_owned(),
-            period_end: None,
-            issued_at: now,
-            refresh_after: now + Duration::from_secs(3600),
-            expires_at: now + Duration::from_secs(7 * 86_400),
-        })
+        .sign(&typical_claims(SystemTime::now(), None))
         .expect("signs");
     let public_key = key.public_key().to_paserk();
-    let output = std::process::Command::new(&binary)
+    let output = std::process::Command::new(binary)
         .args([public_key.as_str(), PRODUCT, HWID, token.as_str()])
         .output()
         .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
@@ -309,8 +304,8 @@ fn main() {
     }
     let instructions = valgrind.as_deref().map(instructions);
     let size = (!has("--no-build") && !has("--callgrind") && !has("--quick")).then(|| {
-        let app = build_cost::measure_app(SIZE_APP, "cold-license-verify-size");
-        check_size_app();
+        let app = build_cost::measure_app(SIZE_APP, SIZE_APP_DIR);
+        check_size_app(&build_cost::app_binary(SIZE_APP, SIZE_APP_DIR));
         app
     });
 
