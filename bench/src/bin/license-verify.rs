@@ -5,8 +5,8 @@
 //! - the size of a typical token (membership, product and machine ids, status, period end, three
 //!   times, the key id in the footer);
 //! - the cost of one token, wall clock and on the CPU (Linux), for four sides, interleaved in
-//!   rounds, with medians of per-round ratios: (v) `Verifier::verify`, the app's start-up check; (o) `KeySet::open`,
-//!   signature and claims without the app's checks; (p) pasetors' `PublicToken::verify` alone
+//!   rounds, with medians of per-round ratios: (v) `Verifier::verify`, the app's start-up check;
+//!   (o) `KeySet::open`, signature and claims without the app's checks; (p) pasetors' `PublicToken::verify` alone
 //!   (base64, PAE, signature); (e) a bare Ed25519 verify (ed25519-compact) of the same signed
 //!   bytes, the floor no verifier of this signature can go under;
 //! - instructions per verify under callgrind (when valgrind is installed) for (v) and (e): a

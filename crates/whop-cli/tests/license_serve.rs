@@ -83,7 +83,8 @@ fn serve_mock_activates_the_demo_key_and_answers_a_token() {
 
 #[test]
 fn the_per_client_limit_holds_unless_no_client_limit_lifts_it() {
-    // 10 a second with bursts of 30 by default: 150 quick requests from one address go over it even on a slow machine (under 15 s).
+    // 10 a second with bursts of 30 by default: 150 quick requests from one address go over it
+    // even on a slow machine (under 15 s).
     let cases: [(&[&str], bool); 2] = [(&[], true), (&["--no-client-limit"], false)];
     for (extra, limited) in cases {
         let key = SigningKey::generate().expect("a key");

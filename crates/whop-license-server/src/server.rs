@@ -252,12 +252,12 @@ impl ServerBuilder {
     }
 
     /// The membership sync (default on): the server lists the business's memberships (of
-    /// [`products`](Self::products), if set) into its cache when its [`router`](LicenseServer::router)
-    /// is first made (so [`serve`](LicenseServer::serve) too), and again every half
-    /// [`fresh_for`](Self::fresh_for), so launches are answered from cache: 1,000 memberships
-    /// are 10 list calls instead of 1,000 single reads. Keys bought since are read singly.
-    /// Bindings always read Whop afresh. With several instances on one store, about one lists a
-    /// period (a store lock).
+    /// [`products`](Self::products), if set) into its cache when its
+    /// [`router`](LicenseServer::router) is first made (so [`serve`](LicenseServer::serve) too),
+    /// and again every half [`fresh_for`](Self::fresh_for), so launches are answered from cache:
+    /// 1,000 memberships are 10 list calls instead of 1,000 single reads. Keys bought since are
+    /// read singly. Bindings always read Whop afresh. With several instances on one store, about
+    /// one lists a period (a store lock).
     pub fn sync(mut self, on: bool) -> Self {
         self.sync = on;
         self

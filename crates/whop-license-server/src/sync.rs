@@ -18,8 +18,8 @@
 //!   page was requested, and not for a membership a webhook reported changed after it.
 //! - A failed sync (Whop's 429, Whop down) leaves the cache as it is (grace applies), is logged
 //!   and counted (`whop_license_syncs_total{outcome}`), and is tried again sooner.
-//! - Several instances sharing a store: each turn first takes the store lock `whop-license:sync` for
-//!   most of the period, without waiting; an instance that finds it held skips its turn (outcome
+//! - Several instances sharing a store: each turn first takes the store lock `whop-license:sync`
+//!   for most of the period, without waiting; an instance that finds it held skips its turn (outcome
 //!   `skipped`), so N instances list about once a period, not N times. A failed turn releases it.
 
 use std::pin::Pin;

@@ -145,14 +145,15 @@ impl SigningKey {
         self.public.id()
     }
 
-    /// The key this key seals its tokens with (see [`SigningKeys::open_own`](crate::SigningKeys::open_own)).
+    /// The key this key seals its tokens with (see
+    /// [`SigningKeys::open_own`](crate::SigningKeys::open_own)).
     pub(crate) fn seal_key(&self) -> &SealKey {
         &self.seal_key
     }
 
     /// Signs `claims` into a `v4.public.…` token whose footer names this key (`kid`) and seals
-    /// the payload for the server (`seal`, see [`SigningKeys::open_own`](crate::SigningKeys::open_own);
-    /// apps ignore it). Times are written to the second (sub-second parts are dropped).
+    /// the payload for the server (`seal`, see
+    /// [`SigningKeys::open_own`](crate::SigningKeys::open_own); apps ignore it). Times are written to the second (sub-second parts are dropped).
     ///
     /// # Errors
     /// [`SignError::TimeOutOfRange`] for a time RFC 3339 cannot write, [`SignError::Signing`]
